@@ -1,0 +1,5 @@
+"""`python -m tender`."""
+
+from tender.cli import main
+
+main()

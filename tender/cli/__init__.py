@@ -1,0 +1,64 @@
+"""The `tender` command line: a thin layer over the library.
+
+Only click is imported at start-up; each command imports the library inside its body,
+so `tender --help` loads no pandas. Library errors are translated to messages and exit
+codes in one place, `TenderGroup.invoke`: 1 for unusable input, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .. import __version__
+
+INPUT_ERROR = 1
+
+
+class TenderGroup(click.Group):
+    """Click group that turns the library's own errors into clean messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import TenderError, TenderInputError
+
+        try:
+            return super().invoke(ctx)
+        except TenderInputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            count = len(exc.problems)
+            click.echo(
+                f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
+            )
+            ctx.exit(INPUT_ERROR)
+        except TenderError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(INPUT_ERROR)
+
+
+@click.group(cls=TenderGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tender")
+def cli() -> None:
+    """Evaluate tenders: score bids, rank them, and prepare the award recommendation.
+
+    Every command takes a tender definition, criteria/<tender>.yaml, which names the
+    bids, marks and moderated marks it uses.
+    """
+
+
+def tender_file() -> Any:
+    """The TENDER argument every command takes."""
+    return click.argument(
+        "definition", metavar="TENDER", type=click.Path(exists=True, dir_okay=False)
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tender")
+
+
+from . import check, score  # noqa: E402  (commands register themselves on `cli`)
+
+__all__ = ["check", "cli", "main", "score"]

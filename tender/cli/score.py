@@ -1,0 +1,70 @@
+"""`tender score`: print the evaluation table and write reports/<tender>/results.*."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from pathlib import Path
+
+import click
+
+from . import cli, tender_file
+
+
+@cli.command()
+@tender_file()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="What to print: a table for people, or JSON for programs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for results files [default: reports/<tender>/ beside criteria/].",
+)
+def score(definition: str, output_format: str, out: Path | None) -> None:
+    """Score every bid in TENDER, rank them and flag near-ties."""
+    from ..audit import append_log
+    from ..inputs import project_root
+    from ..outputs import results_document, write_results
+    from ..pipeline import evaluate_file
+
+    run = evaluate_file(definition)
+    ev = run.evaluation
+    folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
+    written = write_results(ev, folder)
+    append_log(
+        folder / "runs.jsonl",
+        "scored",
+        at=_now(),
+        tool_version=_version(),
+        inputs=ev.fingerprints,
+        outputs=[p.name for p in written],
+        provisional=ev.provisional,
+    )
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output_format == "json":
+        click.echo(json.dumps(results_document(ev), indent=2, ensure_ascii=False))
+        return
+    from ..terminal import print_table
+
+    print_table(ev)
+    click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}", err=True)
+
+
+def _now() -> str:
+    from datetime import datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

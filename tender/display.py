@@ -1,0 +1,67 @@
+"""Rounding for display: half-up, once, at the edge; totals shown are the sum of the parts shown.
+
+Scores stay full precision everywhere else. A float is rounded through its shortest
+decimal form (``repr``), so 0.35 shows as 0.4 as a person would expect.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+SCORE_PLACES = 1
+
+
+def half_up(value: float, places: int = SCORE_PLACES) -> Decimal:
+    """`value` rounded half-up to `places` decimal places."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def plain(number: Decimal) -> str:
+    """A rounded number as printed in committee tables: '57' not '57.0', '35.7'."""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return str(number.normalize())
+
+
+def score(value: float | None, places: int = SCORE_PLACES) -> str:
+    """A score for display, or '–' when there is none."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return plain(half_up(value, places))
+
+
+def shown_total(parts: list[float], places: int = SCORE_PLACES) -> Decimal:
+    """The total as displayed: the sum of the parts as displayed, so a table adds up."""
+    return sum((half_up(p, places) for p in parts), Decimal(0))
+
+
+def money(amount: Decimal | float | None, currency: str = "GBP") -> str:
+    """An amount of money for display: '£12,000' or '£12,000.50'."""
+    if amount is None or (isinstance(amount, float) and math.isnan(amount)):
+        return "–"
+    symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
+    value = Decimal(str(amount))
+    if value == value.to_integral_value():
+        return f"{symbol}{value:,.0f}"
+    return f"{symbol}{value:,.2f}"
+
+
+def public_names(
+    ids: list[str], names: list[str], winners: set[str], label: str, anonymise: bool
+) -> dict[str, str]:
+    """Names for public documents: with `anonymise`, only winners are named.
+
+    A winner shows as 'Company A (Goodwin Pest Management)'; another bidder as 'Company B'.
+    A name equal to its label is not repeated.
+    """
+    out = {}
+    for bidder_id, name in zip(ids, names, strict=True):
+        tag = label.format(bidder_id=bidder_id)
+        if not anonymise:
+            out[bidder_id] = name
+        elif bidder_id in winners and name != tag:
+            out[bidder_id] = f"{tag} ({name})"
+        else:
+            out[bidder_id] = tag
+    return out

@@ -1,0 +1,322 @@
+"""Read a tender definition (YAML) and its CSV inputs into models and DataFrames.
+
+Hostile-input rules: YAML through a safe loader that also refuses aliases (alias bombs)
+and oversized files; CSV as text only (no NA or number guessing), UTF-8 required; prices
+parsed explicitly. Every problem names the file and the field, line or column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from .audit import sha256_file
+from .errors import Problem, TenderInputError, raise_if, shorten
+from .model import Tender
+
+MAX_YAML_BYTES = 1 << 20
+MAX_CSV_BYTES = 1 << 30
+PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+class _SafeNoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases: a 1 kB alias bomb expands to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "found an alias (*name); expected no anchors or aliases",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
+
+
+def project_root(tender: Tender) -> Path:
+    """The folder holding `criteria/`, `bids/` and `reports/` for this tender."""
+    if tender.source is None:
+        return Path.cwd()
+    folder = tender.source.parent
+    return folder.parent if folder.name == "criteria" else folder
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as shown in messages and fingerprints: relative to `root` (or cwd) if inside."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def load_tender(path: str | Path) -> Tender:
+    """Read and validate a tender definition.
+
+    Raises:
+        TenderInputError: naming the file, the field path (and YAML line), what was found
+            and what was expected, for every problem at once.
+    """
+    path = Path(path)
+    name = display_path(path)
+    if not path.is_file():
+        raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
+    size = path.stat().st_size
+    if size > MAX_YAML_BYTES:
+        raise TenderInputError(
+            [Problem(name, "", f"{size:,} bytes", f"at most {MAX_YAML_BYTES:,} bytes")]
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TenderInputError(
+            [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=_SafeNoAliasLoader)
+        data = yaml.load(text, Loader=_SafeNoAliasLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        found = getattr(exc, "problem", None) or str(exc)
+        raise TenderInputError([Problem(name, where, str(found), "valid YAML")]) from None
+    if not isinstance(data, dict):
+        raise TenderInputError(
+            [Problem(name, "", f"a YAML {type(data).__name__}", "a mapping of tender fields")]
+        )
+    try:
+        tender = Tender.model_validate(data)
+    except ValidationError as exc:
+        raise TenderInputError(_problems_from_validation(name, exc, data, node)) from None
+    return tender.with_source(path.resolve())
+
+
+def _problems_from_validation(
+    name: str, exc: ValidationError, data: Any, node: Any
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        where, line = _field_path(error["loc"], data, node)
+        if line:
+            where = f"{where or 'top level'} (line {line})"
+        found, expected = _found_expected(error)
+        problems.append(Problem(name, where, found, expected))
+    return problems
+
+
+def _field_path(loc: tuple[Any, ...], data: Any, node: Any) -> tuple[str, int | None]:
+    """'quality.criteria[1].weight' and its YAML line, skipping union tags in `loc`."""
+    path = ""
+    line = node.start_mark.line + 1 if node is not None else None
+    for position, key in enumerate(loc):
+        last = position == len(loc) - 1
+        if isinstance(data, list) and isinstance(key, int) and key < len(data):
+            path += f"[{key}]"
+            data = data[key]
+            node = node.value[key] if node is not None else None
+        elif isinstance(data, dict) and key in data:
+            path += f".{key}" if path else str(key)
+            data = data[key]
+            node = _mapping_value(node, key)
+        elif last or not isinstance(data, dict):
+            path += f".{key}" if path else str(key)
+            break
+        if node is not None:
+            line = node.start_mark.line + 1
+    return path, line
+
+
+def _mapping_value(node: Any, key: Any) -> Any:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, value_node in node.value:
+        if str(key_node.value) == str(key):
+            return value_node
+    return None
+
+
+def _found_expected(error: Any) -> tuple[str, str]:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "tender":
+        return str(ctx["found"]), str(ctx["expected"])
+    if kind == "missing":
+        return "nothing", f"the required field '{error['loc'][-1]}'"
+    if kind == "extra_forbidden":
+        return (
+            f"unknown field '{error['loc'][-1]}'",
+            "only the fields this section defines (check the spelling)",
+        )
+    if kind == "union_tag_invalid":
+        return shorten(ctx.get("tag")), f"one of {ctx.get('expected_tags')}"
+    message = str(error["msg"])
+    for prefix in ("Input should be ", "Value error, "):
+        if message.startswith(prefix):
+            message = message[len(prefix) :]
+    value = error.get("input")
+    found = (
+        f"{shorten(value)} ({type(value).__name__})" if not isinstance(value, dict) else "a mapping"
+    )
+    return found, message
+
+
+def read_csv_text(path: Path, name: str) -> pd.DataFrame:
+    """A CSV file as text columns, nothing guessed: 'NA' stays 'NA', '007' stays '007'."""
+    if not path.is_file():
+        raise TenderInputError([Problem(name, "", "no such file", "a CSV file")])
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")])
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "",
+                    "text that is not UTF-8 (Excel's 'CSV' saves Windows-1252)",
+                    "a file saved as 'CSV UTF-8'",
+                )
+            ]
+        ) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise TenderInputError(
+            [Problem(name, "", str(exc).strip(), "a comma-separated file with a header row")]
+        ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame.columns) == 1 and ";" in frame.columns[0]:
+        raise TenderInputError(
+            [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
+        )
+    return frame
+
+
+def read_bids(tender: Tender) -> pd.DataFrame:
+    """The bids file with `price` (float, NaN = no price) and `price_amount` (Decimal).
+
+    Raises:
+        TenderInputError: for a missing file or a price that is not a plain number.
+    """
+    path = tender.resolve(tender.data.bids)
+    name = display_path(path, project_root(tender))
+    frame = read_csv_text(path, name)
+    column = tender.price.column
+    if column not in frame.columns:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    f"columns {', '.join(frame.columns)}",
+                    f"a price column '{column}' (price.column in the tender definition)",
+                )
+            ]
+        )
+    text = frame[column].str.strip()
+    problems = []
+    amounts: list[Decimal | None] = []
+    for position, value in enumerate(text):
+        if value == "":
+            amounts.append(None)
+        elif PLAIN_NUMBER.match(value):
+            amounts.append(Decimal(value))
+        else:
+            amounts.append(None)
+            bidder = frame["bidder_id"].iat[position] if "bidder_id" in frame else "?"
+            problems.append(
+                Problem(
+                    name,
+                    f"line {position + 2} (bidder {bidder}), column {column}",
+                    "a value that is not a plain number",
+                    "digits with an optional decimal point, such as 1234.50 (no currency sign, "
+                    "no thousands separator), or blank when no price was given",
+                )
+            )
+    raise_if(problems)
+    frame = frame.drop(columns=[column]).assign(
+        price=pd.Series(
+            [float(a) if a is not None else float("nan") for a in amounts], dtype="float64"
+        ),
+        price_amount=pd.Series(amounts, dtype=object),
+    )
+    return frame
+
+
+def read_marks(path: Path, name: str) -> pd.DataFrame:
+    """Evaluators' marks: bidder_id, criterion_id, evaluator_id, mark[, justification]."""
+    return read_csv_text(path, name)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one evaluation reads, with fingerprints and anything worth a warning."""
+
+    bids: pd.DataFrame
+    marks: pd.DataFrame | None
+    moderated: pd.DataFrame | None
+    names: dict[str, str]
+    fingerprints: dict[str, str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_inputs(tender: Tender) -> Inputs:
+    """Read the bids, marks and moderated marks the definition names.
+
+    A configured moderated-marks file that does not exist yet is not an error: scoring
+    falls back to the PROVISIONAL rule and says so.
+
+    Raises:
+        TenderInputError: every problem in every file found.
+    """
+    root = project_root(tender)
+    names: dict[str, str] = {}
+    fingerprints: dict[str, str] = {}
+    if tender.source is not None:
+        fingerprints[display_path(tender.source, root)] = sha256_file(tender.source)
+    warnings: list[str] = []
+    problems: list[Problem] = []
+
+    bids = _collect(lambda: read_bids(tender), problems)
+    bids_path = tender.resolve(tender.data.bids)
+    names["bids"] = display_path(bids_path, root)
+
+    tables: dict[str, pd.DataFrame | None] = {"marks": None, "moderated": None}
+    for key in ("marks", "moderated"):
+        relative = getattr(tender.data, key)
+        if relative is None:
+            continue
+        path = tender.resolve(relative)
+        names[key] = display_path(path, root)
+        if key == "moderated" and not path.exists():
+            warnings.append(
+                f"{names[key]} not found: quality scores are PROVISIONAL "
+                "until moderated marks exist"
+            )
+            continue
+        tables[key] = _collect(lambda p=path, n=names[key]: read_csv_text(p, n), problems)
+    raise_if(problems)
+    for key in ("bids", "marks", "moderated"):
+        if key in names and tender.resolve(getattr(tender.data, key)).exists():
+            fingerprints[names[key]] = sha256_file(tender.resolve(getattr(tender.data, key)))
+    assert bids is not None
+    return Inputs(bids, tables["marks"], tables["moderated"], names, fingerprints, warnings)
+
+
+def _collect(read: Any, problems: list[Problem]) -> Any:
+    try:
+        return read()
+    except TenderInputError as exc:
+        problems.extend(exc.problems)
+        return None

@@ -1,0 +1,380 @@
+"""The tender definition: pydantic models for `criteria/<tender>.yaml`.
+
+Models are strict and frozen and forbid unknown keys, so a misspelt key or a YAML 1.1
+coercion (``NO`` → False, ``0123`` → 83) is an error rather than a silent change of meaning.
+No file I/O here: `inputs.load_tender` reads the file and translates errors.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+WEIGHT_TOLERANCE = 1e-9
+Regime = Literal["pa2023", "pcr2015", "local_rules"]
+REGIME_NAMES: dict[str, str] = {
+    "pa2023": "Procurement Act 2023",
+    "pcr2015": "Public Contracts Regulations 2015",
+    "local_rules": "the authority's contract procedure rules",
+}
+
+
+def problem(found: object, expected: str) -> PydanticCustomError:
+    """A validation error in the project's 'found …; expected …' form."""
+    return PydanticCustomError(
+        "tender", "found {found}; expected {expected}", {"found": found, "expected": expected}
+    )
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+class Strict(BaseModel):
+    """Base: strict types, frozen, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Identity(Strict):
+    """Who is buying what, and under which legal regime."""
+
+    reference: Text
+    title: Text
+    authority: Text
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "GBP"
+    regime: Regime = "local_rules"
+    service: Text | None = None
+
+
+class Contract(Strict):
+    """The contract to be awarded: used in the recommendation wording."""
+
+    start: date | None = None
+    initial_years: Annotated[int, Field(gt=0)] | None = None
+    extension_years: Annotated[int, Field(ge=0)] | None = None
+    estimated_value: Annotated[Decimal, Field(strict=False, ge=0)] | None = None
+
+
+class Weights(Strict):
+    """Price and quality weights; they must total 100."""
+
+    price: Weight
+    quality: Weight
+
+    @model_validator(mode="after")
+    def _total_100(self) -> Weights:
+        total = self.price + self.quality
+        if not math.isclose(total, 100.0, abs_tol=WEIGHT_TOLERANCE):
+            raise problem(
+                f"price {_number(self.price)} + quality {_number(self.quality)} = {_number(total)}",
+                "a total of 100",
+            )
+        return self
+
+
+class LowestPrice(Strict):
+    """W × lowest / price."""
+
+    name: Literal["lowest_price"]
+
+
+class LinearDeduction(Strict):
+    """W × max(0, 1 − k × (price − lowest) / lowest)."""
+
+    name: Literal["linear_deduction"]
+    k: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+
+
+class Interpolation(Strict):
+    """W × (highest − price) / (highest − lowest)."""
+
+    name: Literal["interpolation"]
+
+
+class BudgetRelative(Strict):
+    """W × max(0, (budget − price) / (budget − lowest))."""
+
+    name: Literal["budget_relative"]
+    budget: Annotated[Decimal, Field(strict=False, gt=0)]
+
+
+class HighestOffer(Strict):
+    """W × offer / highest offer (income contracts)."""
+
+    name: Literal["highest_offer"]
+
+
+class Log(Strict):
+    """W × (1 − ln(price / lowest) / ln(A)), clipped at 0."""
+
+    name: Literal["log"]
+    zero_at_multiple: Annotated[float, Field(gt=1, allow_inf_nan=False)] = 2.0
+
+
+PriceFormula = Annotated[
+    LowestPrice | LinearDeduction | Interpolation | BudgetRelative | HighestOffer | Log,
+    Field(discriminator="name"),
+]
+
+
+class PriceSpec(Strict):
+    """How price is read from the bids file and scored."""
+
+    criterion: Text = "Price"
+    column: Id = "price"
+    formula: PriceFormula
+    unscored_reason: Text = "unable to score due to limited information"
+
+
+class Criterion(Strict):
+    """A quality criterion; a criterion with sub-criteria is marked through its leaves."""
+
+    id: Id
+    title: Text
+    weight: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    guidance: str = ""
+    minimum_mark: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    sub_criteria: list[Criterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _children_add_up(self) -> Criterion:
+        if self.sub_criteria:
+            total = sum(c.weight for c in self.sub_criteria)
+            if not math.isclose(total, self.weight, abs_tol=WEIGHT_TOLERANCE):
+                raise problem(
+                    f"sub-criteria weights totalling {_number(total)}",
+                    f"the weight of {self.id}, {_number(self.weight)}",
+                )
+            if self.minimum_mark is not None:
+                raise problem(
+                    f"minimum_mark on {self.id}, which has sub-criteria",
+                    "minimum_mark on the sub-criteria that are marked",
+                )
+        return self
+
+    def leaves(self) -> list[Criterion]:
+        """The criteria under this one that evaluators mark (itself if it has none)."""
+        if not self.sub_criteria:
+            return [self]
+        return [leaf for child in self.sub_criteria for leaf in child.leaves()]
+
+
+class Scale(Strict):
+    """The marking scale: range, step between allowed marks, a descriptor per mark."""
+
+    minimum: Annotated[float, Field(allow_inf_nan=False)] = 0
+    maximum: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    step: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = 1
+    descriptors: dict[float, Text] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scale:
+        if self.maximum <= self.minimum:
+            raise problem(
+                f"minimum {_number(self.minimum)} and maximum {_number(self.maximum)}",
+                "a maximum above the minimum",
+            )
+        if self.step is not None and not _on_step(self.maximum, self.minimum, self.step):
+            raise problem(
+                f"step {_number(self.step)}",
+                f"a step that divides {_number(self.minimum)}-{_number(self.maximum)} evenly",
+            )
+        for mark in self.descriptors:
+            if not self.allows(mark):
+                raise problem(f"a descriptor for mark {_number(mark)}", self.describe())
+        return self
+
+    def allows(self, mark: float) -> bool:
+        """True if `mark` is on this scale."""
+        if not (self.minimum <= mark <= self.maximum):
+            return False
+        return self.step is None or _on_step(mark, self.minimum, self.step)
+
+    def allowed_marks(self) -> list[float] | None:
+        """Every allowed mark, or None when any value in range is allowed."""
+        if self.step is None:
+            return None
+        count = round((self.maximum - self.minimum) / self.step)
+        return [self.minimum + i * self.step for i in range(count + 1)]
+
+    def describe(self) -> str:
+        """The scale in words, for messages: 'a mark from 0 to 10 in steps of 1'."""
+        span = f"a mark from {_number(self.minimum)} to {_number(self.maximum)}"
+        if self.step is None:
+            return span
+        if self.step == 1:
+            return f"{span} (whole marks)"
+        return f"{span} in steps of {_number(self.step)}"
+
+
+def _on_step(value: float, origin: float, step: float) -> bool:
+    units = (value - origin) / step
+    return math.isclose(units, round(units), abs_tol=1e-9)
+
+
+class Moderation(Strict):
+    """Moderation policy: when a spread of marks needs discussion."""
+
+    spread_flag: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    require_justification: bool = True
+
+
+class QualitySpec(Strict):
+    """Quality criteria hierarchy, the scale, and the minimum quality thresholds."""
+
+    scale: Scale
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    minimum_score: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    moderation: Moderation = Field(default_factory=Moderation)
+
+    def leaves(self) -> list[Criterion]:
+        """The marked criteria, in definition order."""
+        return [leaf for criterion in self.criteria for leaf in criterion.leaves()]
+
+    def all_criteria(self) -> list[Criterion]:
+        """Every criterion at every level, parents before their children."""
+        out: list[Criterion] = []
+
+        def walk(criteria: list[Criterion]) -> None:
+            for c in criteria:
+                out.append(c)
+                walk(c.sub_criteria)
+
+        walk(self.criteria)
+        return out
+
+
+class Requirement(Strict):
+    """A pass/fail requirement read from a column of the bids file."""
+
+    id: Id
+    description: Text
+    column: Id
+    pass_values: Annotated[list[Text], Field(min_length=1)] = Field(default_factory=lambda: ["yes"])
+
+
+class NearTieRule(Strict):
+    """Bids within `margin` points of the leader are recommended for clarification."""
+
+    margin: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 2.0
+
+
+TieBreak = Literal["higher_quality", "better_price"]
+
+
+class Ranking(Strict):
+    """The stated rule for exact ties; with none, tied bids share a rank and are flagged."""
+
+    tie_break: list[TieBreak] = Field(default_factory=list)
+
+
+class Publication(Strict):
+    """How bidders are named in documents made public (the committee report).
+
+    Councils commonly name only the recommended bidder and refer to the others by a
+    label: "Company A (Goodwin Pest Management)", "Company B", ...
+    """
+
+    anonymise_unsuccessful: bool = False
+    label: Annotated[str, Field(pattern=r"\{bidder_id\}")] = "Company {bidder_id}"
+
+
+class Evaluator(Strict):
+    """A panel member. `name` may be withheld; `role` is always shown."""
+
+    id: Id
+    role: Text
+    name: Text | None = None
+    organisation: Text | None = None
+
+
+class DataPaths(Strict):
+    """Where the bid data and marks live, relative to the tender definition file."""
+
+    bids: Text
+    marks: Text | None = None
+    moderated: Text | None = None
+
+
+class Tender(Strict):
+    """A whole tender definition (schema_version 1)."""
+
+    schema_version: Literal[1]
+    tender: Identity
+    contract: Contract = Field(default_factory=Contract)
+    weights: Weights
+    price: PriceSpec
+    quality: QualitySpec
+    requirements: list[Requirement] = Field(default_factory=list)
+    near_tie: NearTieRule = Field(default_factory=NearTieRule)
+    ranking: Ranking = Field(default_factory=Ranking)
+    panel: list[Evaluator] = Field(default_factory=list)
+    publication: Publication = Field(default_factory=Publication)
+    data: DataPaths
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Tender:
+        total = sum(c.weight for c in self.quality.criteria)
+        if not math.isclose(total, self.weights.quality, abs_tol=WEIGHT_TOLERANCE):
+            raise problem(
+                f"quality criteria weights totalling {_number(total)}",
+                f"the quality weight, {_number(self.weights.quality)}",
+            )
+        _unique("criterion id", [c.id for c in self.quality.all_criteria()])
+        _unique("evaluator id", [e.id for e in self.panel])
+        _unique("requirement id", [r.id for r in self.requirements])
+        for leaf in self.quality.leaves():
+            if leaf.minimum_mark is not None and not self.quality.scale.allows(leaf.minimum_mark):
+                raise problem(
+                    f"minimum_mark {_number(leaf.minimum_mark)} on {leaf.id}",
+                    self.quality.scale.describe(),
+                )
+        return self
+
+    @property
+    def source(self) -> Path | None:
+        """The file this definition was read from, if any."""
+        return self._source
+
+    @property
+    def slug(self) -> str:
+        """Short name used for output folders: the definition's file stem."""
+        if self._source is not None:
+            return self._source.stem
+        return "".join(ch if ch.isalnum() else "-" for ch in self.tender.reference).lower()
+
+    def resolve(self, relative: str) -> Path:
+        """A data path from the definition, resolved against the definition's folder."""
+        base = self._source.parent if self._source is not None else Path.cwd()
+        return (base / relative).resolve()
+
+    def with_source(self, source: Path) -> Tender:
+        """This definition, remembering the file it came from."""
+        copy = self.model_copy()
+        copy._source = source
+        return copy
+
+    def panel_ids(self) -> list[str]:
+        """Evaluator ids in panel order."""
+        return [e.id for e in self.panel]
+
+
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            raise problem(f"{what} {value!r} used twice", f"each {what} once")
+        seen.add(value)

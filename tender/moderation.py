@@ -1,0 +1,40 @@
+"""Consensus marks: the panel's moderated marks, or a PROVISIONAL rule when none exist.
+
+Moderated marks are what the panel agreed and are never replaced by a formula. When they
+are missing the named provisional rule below is used and every output says so. No I/O.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+PROVISIONAL_RULE = "median of the evaluators' marks"
+
+
+def median_marks(cube: FloatArray) -> FloatArray:
+    """Median over evaluators (last axis), ignoring evaluators who gave no mark."""
+    if not np.isnan(cube).any():
+        return np.median(cube, axis=-1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
+        return np.nanmedian(cube, axis=-1)
+
+
+def spreads(cube: FloatArray) -> FloatArray:
+    """Highest minus lowest evaluator mark per bid and criterion (NaN if unmarked)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmax(cube, axis=-1) - np.nanmin(cube, axis=-1)
+
+
+def default_spread_flag(scale_minimum: float, scale_maximum: float) -> float:
+    """Spread that needs discussion when the tender sets none: 3 on 0-10, 2 on 0-5.
+
+    Rounded 30% of the scale's range, at least 1 mark.
+    """
+    span = scale_maximum - scale_minimum
+    return float(max(1.0, np.floor(0.3 * span + 0.5)))

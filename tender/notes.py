@@ -1,0 +1,133 @@
+"""Flags and plain-English notes per bid, from an Evaluation's table.
+
+Flags are short stable codes for machines; notes are sentences for people. Both are
+derived here once so that every output carries the same words.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from . import display
+from .moderation import PROVISIONAL_RULE
+
+if TYPE_CHECKING:
+    from .scoring import Evaluation
+
+FLAGS = ("excluded", "unscored-price", "above-budget", "near-tie", "exact-tie", "provisional")
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
+    """One dict per bid, in bids-file order: scores at full precision, display strings,
+    `flags` (codes from FLAGS) and `notes` (sentences)."""
+    tender = ev.tender
+    table = ev.table
+    ranked = table[table["rank"] > 0]
+    leader_total = ranked["total_score"].max() if not ranked.empty else math.nan
+    out = []
+    for row in table.itertuples(index=False):
+        flags: list[str] = []
+        notes: list[str] = []
+        if row.is_excluded:
+            flags.append("excluded")
+            notes.append(f"Excluded from ranking: {row.exclusion_reason}.")
+        if row.has_unscored_price:
+            flags.append("unscored-price")
+            notes.append(f"Price scored 0: {tender.price.unscored_reason}.")
+        if row.is_above_budget:
+            flags.append("above-budget")
+            notes.append("Price above the budget: price score 0.")
+        if row.is_near_tie:
+            flags.append("near-tie")
+            notes.append(_near_tie_note(ev, row, leader_total))
+        if row.is_exact_tie:
+            flags.append("exact-tie")
+            notes.append(_exact_tie_note(ev, row))
+        if ev.provisional:
+            flags.append("provisional")
+            notes.append(f"PROVISIONAL: quality from the {PROVISIONAL_RULE}; no moderated marks.")
+        if row.note and row.note != "nan":
+            notes.append(f"Officer's note: {row.note}")
+        out.append(
+            {
+                "bidder_id": row.bidder_id,
+                "bidder": row.bidder,
+                "price": _price(row),
+                "price_score": _number(row.price_score),
+                "quality_score": _number(row.quality_score),
+                "total_score": _number(row.total_score),
+                "rank": int(row.rank) if row.rank > 0 else None,
+                "flags": flags,
+                "notes": notes,
+                "display": _display(row, tender.price.unscored_reason),
+            }
+        )
+    return out
+
+
+def _price(row: Any) -> str | None:
+    amount = getattr(row, "price_amount", None)
+    if amount is not None and str(amount) not in ("", "nan", "None"):
+        return str(amount)
+    value = _number(row.price)
+    return None if value is None else repr(value)
+
+
+def _display(row: Any, unscored_reason: str) -> dict[str, str]:
+    price = display.score(row.price_score)
+    if row.has_unscored_price:
+        price = f"0 ({unscored_reason})"
+    if row.is_excluded:
+        total = "–"
+    else:
+        total = display.plain(display.shown_total([row.price_score, row.quality_score]))
+    return {
+        "price_score": price,
+        "quality_score": display.score(row.quality_score),
+        "total_score": total,
+        "rank": str(int(row.rank)) if row.rank > 0 else "–",
+    }
+
+
+def _near_tie_note(ev: Evaluation, row: Any, leader_total: float) -> str:
+    margin = ev.tender.near_tie.margin
+    others = ev.table[ev.table["is_near_tie"] & (ev.table["bidder_id"] != row.bidder_id)]
+    names = ", ".join(others["bidder_id"])
+    gap = leader_total - row.total_score
+    if gap <= 1e-9:
+        closest = (leader_total - others["total_score"]).min()
+        lead = f"leads {names} by {display.score(closest, 2)} points"
+    else:
+        lead = f"{display.score(gap, 2)} points behind the leader"
+    return (
+        f"Near-tie: {lead} (margin {margin:g}); "
+        "a clarification interview is recommended before award."
+    )
+
+
+def _exact_tie_note(ev: Evaluation, row: Any) -> str:
+    table = ev.table
+    same = table[
+        (table["rank"] > 0)
+        & (table["bidder_id"] != row.bidder_id)
+        & ((table["total_score"] - row.total_score).abs() < 1e-9)
+    ]
+    with_ids = ", ".join(same["bidder_id"])
+    rules = ev.tender.ranking.tie_break
+    if row.shares_rank:
+        how = "no stated tie-break separates them, so the rank is shared"
+        if not rules:
+            how = "no tie-break rule is stated, so the rank is shared and needs a decision"
+    else:
+        how = (
+            "ordered by the stated tie-break ("
+            + ", then ".join(r.replace("_", " ") for r in rules)
+            + ")"
+        )
+    return f"Exact tie on total with {with_ids}: {how}."

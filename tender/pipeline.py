@@ -1,0 +1,42 @@
+"""Load a tender definition and its inputs, then evaluate: the one call most callers need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .inputs import load_inputs, load_tender
+from .model import Tender
+from .scoring import Evaluation, Sources, evaluate
+
+
+@dataclass(frozen=True)
+class Run:
+    """An evaluation together with what was read to make it."""
+
+    evaluation: Evaluation
+    warnings: list[str]
+
+
+def evaluate_file(definition: str | Path | Tender) -> Run:
+    """Evaluate the tender defined in `definition` (a path or a loaded Tender).
+
+    Raises:
+        TenderInputError: every problem in the definition or its inputs.
+    """
+    tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    inputs = load_inputs(tender)
+    sources = Sources(
+        bids=inputs.names.get("bids", "bids"),
+        marks=inputs.names.get("marks", "marks"),
+        moderated=inputs.names.get("moderated", "moderated"),
+    )
+    evaluation = evaluate(
+        tender,
+        inputs.bids,
+        inputs.marks,
+        inputs.moderated,
+        sources=sources,
+        fingerprints=inputs.fingerprints,
+    )
+    return Run(evaluation, inputs.warnings)

@@ -1,0 +1,68 @@
+"""Ranking with a stated rule for exact ties. Pure and vectorised; no I/O.
+
+Totals are compared after rounding to `TIE_DECIMALS` places so that two totals equal on
+paper but a rounding error apart in binary floating point are treated as the tie they are.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from .model import TieBreak
+
+TIE_DECIMALS = 9
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def comparable(values: FloatArray) -> FloatArray:
+    """Values rounded for equality tests (see module docstring)."""
+    return np.round(values, TIE_DECIMALS)
+
+
+def rank(
+    total: FloatArray,
+    eligible: BoolArray,
+    *,
+    quality: FloatArray,
+    price: FloatArray,
+    price_better: str,
+    tie_break: list[TieBreak],
+) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Rank eligible bids by total, highest first (1 = best); others get rank 0.
+
+    Equal totals are ordered by each `tie_break` rule in turn; bids still equal share
+    the better rank ("1, 1, 3"). Returns (rank, tied on total, still tied after tie-break).
+    """
+    n = total.size
+    ranks = np.zeros(n, dtype=np.int64)
+    tied_total = np.zeros(n, dtype=bool)
+    tied_after = np.zeros(n, dtype=bool)
+    idx = np.flatnonzero(eligible)
+    if idx.size == 0:
+        return ranks, tied_total, tied_after
+    primary = -comparable(total[idx])
+    keys: list[FloatArray] = [primary]
+    for rule in tie_break:
+        if rule == "higher_quality":
+            keys.append(-comparable(quality[idx]))
+        else:
+            signed = price[idx] if price_better == "lower" else -price[idx]
+            keys.append(np.where(np.isnan(signed), np.inf, comparable(signed)))
+    order = np.lexsort(keys[::-1])
+    sorted_keys = np.stack([k[order] for k in keys])
+    new_group = np.ones(idx.size, dtype=bool)
+    new_group[1:] = (sorted_keys[:, 1:] != sorted_keys[:, :-1]).any(axis=0)
+    positions = np.arange(1, idx.size + 1)
+    group_rank = np.maximum.accumulate(np.where(new_group, positions, 0))
+    ranks[idx[order]] = group_rank
+    tied_after[idx] = _shares_value(ranks[idx])
+    tied_total[idx] = _shares_value(primary)
+    return ranks, tied_total, tied_after
+
+
+def _shares_value(values: npt.NDArray[np.generic]) -> BoolArray:
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return np.asarray(counts[inverse] > 1)

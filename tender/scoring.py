@@ -1,0 +1,329 @@
+"""evaluate(): compliance → quality → price → totals → rank → near-ties, as one pure step.
+
+Takes the tender definition and long tables (bids, evaluators' marks, moderated marks)
+as DataFrames from any source, checks them column-wise, and returns an `Evaluation` that
+every renderer reads and none recomputes. No file I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from . import compliance, marks, moderation, near_ties, quality, ranking
+from .errors import Problem, TenderInputError, raise_if
+from .marks import Axis, ProblemList
+from .model import BudgetRelative, Tender
+from .price import FORMULAS, score_prices
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+BID_COLUMNS = ["bidder_id", "bidder", "price"]
+MARK_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark"]
+MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark"]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Names of the inputs, for messages and the audit trail, and their first data line."""
+
+    bids: str = "bids"
+    marks: str = "marks"
+    moderated: str = "moderated"
+    first_line: int = 2
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The result of an evaluation; renderers only read it.
+
+    `table` has one row per bid, in the bids file's order, with full-precision scores.
+    `consensus` and `individual` are dense arrays (bids × marked criteria [× evaluators]).
+    """
+
+    tender: Tender
+    table: pd.DataFrame
+    consensus: FloatArray
+    criterion_scores: dict[str, FloatArray]
+    individual: FloatArray | None
+    rationales: pd.DataFrame | None
+    provisional: bool
+    fingerprints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        """Ranked bids, best first."""
+        return self.table[self.table["rank"] > 0].sort_values(["rank", "bidder_id"])
+
+    @property
+    def leader(self) -> pd.Series | None:
+        """The first-ranked bid (the first in file order if the first place is shared)."""
+        ranked = self.ranked
+        return None if ranked.empty else ranked.iloc[0]
+
+    def public_names(self) -> dict[str, str]:
+        """Bidder names as a public document shows them (see `model.Publication`)."""
+        from .display import public_names
+
+        pub = self.tender.publication
+        winners = set(self.table.loc[self.table["rank"] == 1, "bidder_id"])
+        return public_names(
+            list(self.table["bidder_id"]),
+            list(self.table["bidder"]),
+            winners,
+            pub.label,
+            pub.anonymise_unsuccessful,
+        )
+
+    def records(self) -> list[dict[str, Any]]:
+        """One plain dict per bid with `flags` and `notes` lists: the JSON/CSV rows."""
+        from .notes import bid_records
+
+        return bid_records(self)
+
+
+def evaluate(
+    tender: Tender,
+    bids: pd.DataFrame,
+    marks_table: pd.DataFrame | None = None,
+    moderated: pd.DataFrame | None = None,
+    *,
+    sources: Sources | None = None,
+    fingerprints: dict[str, str] | None = None,
+) -> Evaluation:
+    """Score every bid.
+
+    total = price score + Σ weight × consensus mark / scale maximum. Consensus is the
+    moderated mark, or the PROVISIONAL median of evaluators' marks when there are none.
+
+    Raises:
+        TenderInputError: listing every problem found in any of the tables.
+    """
+    src = sources or Sources()
+    spec = tender.quality
+    leaves = spec.leaves()
+    problems: list[Problem] = []
+
+    bid_problems = ProblemList(src.bids)
+    bids = _checked_bids(tender, bids, src, bid_problems)
+    problems += bid_problems.done()
+    raise_if(problems)
+
+    bid_axis = Axis("bidder_id", "bidder", pd.Index(bids["bidder_id"].astype(str)))
+    leaf_axis = Axis("criterion_id", "criterion", pd.Index([c.id for c in leaves]))
+    evaluator_axis = Axis("evaluator_id", "evaluator", pd.Index(tender.panel_ids()))
+    failures = compliance.requirement_failures(bids, tender.requirements)
+    passes = (failures == "").to_numpy()
+
+    cube = None
+    if marks_table is not None:
+        cube, mark_problems = _scatter_marks(
+            marks_table, spec.scale, [bid_axis, leaf_axis, evaluator_axis], passes, src
+        )
+        problems += mark_problems
+    consensus = None
+    rationales = None
+    if moderated is not None:
+        consensus, rationales, mod_problems = _scatter_moderated(
+            moderated, spec.scale, [bid_axis, leaf_axis], passes, cube, src
+        )
+        problems += mod_problems
+    if consensus is None and cube is None:
+        problems.append(
+            Problem(
+                tender.tender.reference,
+                "data",
+                "no marks and no moderated marks",
+                "data.marks or data.moderated naming a file of marks",
+            )
+        )
+    raise_if(problems)
+
+    provisional = consensus is None
+    if consensus is None:
+        assert cube is not None
+        consensus = moderation.median_marks(cube)
+
+    table = _score(tender, bids, consensus, failures)
+    return Evaluation(
+        tender=tender,
+        table=table,
+        consensus=consensus,
+        criterion_scores=quality.rolled_up(consensus, spec),
+        individual=cube,
+        rationales=rationales,
+        provisional=provisional,
+        fingerprints=dict(fingerprints or {}),
+    )
+
+
+def _score(
+    tender: Tender, bids: pd.DataFrame, consensus: FloatArray, failures: pd.Series
+) -> pd.DataFrame:
+    spec = tender.quality
+    quality_score = quality.quality_scores(consensus, spec)
+    has_marks = ~np.isnan(consensus).any(axis=1)
+    thresholds = compliance.threshold_failures(tender, consensus, quality_score)
+    reasons = compliance.join_reasons(failures.reset_index(drop=True), thresholds)
+    excluded = (reasons != "").to_numpy() | ~has_marks
+    reasons = reasons.where(has_marks, reasons.where(reasons != "", "no quality marks"))
+
+    price = bids["price"].to_numpy(dtype=np.float64)
+    formula = FORMULAS[tender.price.formula.name]
+    scoreable = ~excluded & ~np.isnan(price)
+    price_score = np.full(price.size, np.nan)
+    price_score[~excluded] = 0.0
+    price_score[scoreable] = score_prices(
+        price[scoreable], tender.weights.price, tender.price.formula
+    )
+    above_budget = np.zeros(price.size, dtype=bool)
+    if isinstance(tender.price.formula, BudgetRelative):
+        above_budget = scoreable & (price > float(tender.price.formula.budget))
+
+    ranked = ~excluded
+    total = np.where(ranked, price_score + quality_score, np.nan)
+    ranks, tied_total, tied_after = ranking.rank(
+        total,
+        ranked,
+        quality=quality_score,
+        price=price,
+        price_better=formula.better,
+        tie_break=list(tender.ranking.tie_break),
+    )
+    table = pd.DataFrame(
+        {
+            "bidder_id": bids["bidder_id"].astype(str).to_numpy(),
+            "bidder": bids["bidder"].astype(str).to_numpy(),
+            "price": price,
+            "price_score": price_score,
+            "quality_score": np.where(has_marks, quality_score, np.nan),
+            "total_score": total,
+            "rank": ranks,
+            "gap_to_leader": near_ties.gap_to_leader(total, ranked),
+            "is_excluded": excluded,
+            "exclusion_reason": reasons.to_numpy(dtype=object),
+            "has_unscored_price": ranked & np.isnan(price),
+            "is_above_budget": above_budget,
+            "is_near_tie": near_ties.within_margin(total, ranked, tender.near_tie.margin),
+            "is_exact_tie": tied_total,
+            "shares_rank": tied_after,
+            "note": bids["note"].astype(str).to_numpy() if "note" in bids else "",
+        }
+    )
+    if "price_amount" in bids:
+        table["price_amount"] = bids["price_amount"].to_numpy()
+    return table
+
+
+def _checked_bids(
+    tender: Tender, bids: pd.DataFrame, src: Sources, problems: ProblemList
+) -> pd.DataFrame:
+    needed = BID_COLUMNS + [r.column for r in tender.requirements]
+    if not marks.require_columns(bids, needed, problems):
+        return bids
+    bids = bids.reset_index(drop=True)
+    axes = [Axis("bidder_id", "bidder", pd.Index([]))]
+    ids = bids["bidder_id"].astype(str).str.strip()
+    for pos in np.flatnonzero((ids == "").to_numpy()):
+        problems.add(
+            f"line {pos + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
+        )
+    for pos in np.flatnonzero(ids.duplicated().to_numpy() & (ids != "").to_numpy()):
+        first = int(np.flatnonzero((ids == ids.iat[pos]).to_numpy())[0])
+        problems.add(
+            marks.row_label(bids, int(pos), axes, src.first_line),
+            f"bidder_id {ids.iat[pos]!r} again (first at line {first + src.first_line})",
+            "each bidder once",
+        )
+    names = bids["bidder"].astype(str).str.strip()
+    for pos in np.flatnonzero((names == "").to_numpy()):
+        problems.add(
+            marks.row_label(bids, int(pos), axes, src.first_line),
+            "an empty bidder name",
+            "the organisation's name",
+        )
+    if not pd.api.types.is_numeric_dtype(bids["price"].dtype):
+        raise TypeError("bids['price'] must be numeric; parse it with inputs.read_bids")
+    price = bids["price"].to_numpy(dtype=np.float64, na_value=np.nan)
+    formula = FORMULAS[tender.price.formula.name]
+    word = "offer" if formula.better == "higher" else "price"
+    with np.errstate(invalid="ignore"):
+        bad = np.isinf(price) | (price < 0) | ((price == 0) & (not formula.allows_zero))
+    for pos in np.flatnonzero(bad):
+        label = marks.row_label(bids, int(pos), axes, src.first_line)
+        problems.add(
+            f"{label}, column {tender.price.column}",
+            f"{word} {price[pos]:g}",
+            f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
+        )
+    return bids
+
+
+def _scatter_marks(
+    table: pd.DataFrame, scale: Any, axes: list[Axis], passes: BoolArray, src: Sources
+) -> tuple[FloatArray, list[Problem]]:
+    problems = ProblemList(src.marks)
+    if not marks.require_columns(table, MARK_COLUMNS, problems):
+        return np.empty((0, 0, 0)), problems.done()
+    table = table.reset_index(drop=True)
+    codes = marks.id_codes(table, axes, src.first_line, problems)
+    values = marks.numeric_marks(table, "mark", scale, axes, src.first_line, problems)
+    cube, counts = marks.scatter(codes, values, axes, table, src.first_line, problems)
+    if not problems.items:
+        required = np.broadcast_to(passes[:, None, None], counts.shape)
+        marks.report_gaps(counts, required, axes, problems)
+    return cube, problems.done()
+
+
+def _scatter_moderated(
+    table: pd.DataFrame,
+    scale: Any,
+    axes: list[Axis],
+    passes: BoolArray,
+    cube: FloatArray | None,
+    src: Sources,
+) -> tuple[FloatArray, pd.DataFrame, list[Problem]]:
+    problems = ProblemList(src.moderated)
+    if not marks.require_columns(table, MODERATED_COLUMNS, problems):
+        return np.empty((0, 0)), table, problems.done()
+    table = table.reset_index(drop=True)
+    codes = marks.id_codes(table, axes, src.first_line, problems)
+    values = marks.numeric_marks(table, "moderated_mark", scale, axes, src.first_line, problems)
+    matrix, counts = marks.scatter(codes, values, axes, table, src.first_line, problems)
+    if not problems.items:
+        required = np.broadcast_to(passes[:, None], counts.shape)
+        marks.report_gaps(counts, required, axes, problems)
+    rationale = (
+        table["rationale"].astype(str).str.strip()
+        if "rationale" in table
+        else pd.Series("", index=table.index)
+    )
+    if cube is not None and cube.size and not problems.items:
+        median = moderation.median_marks(cube)
+        known = (codes[0] >= 0) & (codes[1] >= 0)
+        at = np.full(len(table), np.nan)
+        at[known] = median[codes[0][known], codes[1][known]]
+        differs = known & ~np.isclose(values, at) & ~np.isnan(at)
+        for pos in np.flatnonzero(differs & (rationale == "").to_numpy()):
+            problems.add(
+                marks.row_label(table, int(pos), axes, src.first_line),
+                f"moderated mark {values[pos]:g} differing from the evaluators' median "
+                f"{at[pos]:g} with no rationale",
+                "a rationale saying why the panel agreed a different mark",
+            )
+    frame = pd.DataFrame(
+        {
+            "bidder_id": table["bidder_id"].astype(str),
+            "criterion_id": table["criterion_id"].astype(str),
+            "rationale": rationale,
+        }
+    )
+    return matrix, frame, problems.done()
+
+
+__all__ = ["Evaluation", "Sources", "TenderInputError", "evaluate"]
