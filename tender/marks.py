@@ -114,8 +114,7 @@ def numeric_marks(
             f"mark {values[pos]:g}",
             scale.describe(),
         )
-    values[bad | off] = np.nan
-    return values
+    return np.where(bad | off, np.nan, values)
 
 
 def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:

@@ -9,29 +9,30 @@ from .scoring import Evaluation
 
 
 def print_table(ev: Evaluation, console: Console | None = None) -> None:
-    """Print Table 1 as a committee would read it, with flags and notes below."""
+    """Print the evaluation table, best first, with each bid's notes below it."""
     if console is None:
         console = Console(highlight=False)
-        console.width = max(console.width, 120)
+        console.width = max(console.width, 100)
     tender = ev.tender
     title = f"{tender.tender.reference}: {tender.tender.title}"
     if ev.provisional:
         title += "  [bold red]PROVISIONAL (no moderated marks)[/]"
     table = Table(title=title, title_justify="left")
-    table.add_column("Rank", justify="right")
-    table.add_column("Organisation")
-    table.add_column(f"Price score (/{tender.weights.price:g})", justify="right")
-    table.add_column(f"Quality weighted score (/{tender.weights.quality:g})", justify="right")
-    table.add_column("Total score", justify="right")
-    table.add_column("Flags")
+    table.add_column("Rank", justify="right", no_wrap=True)
+    table.add_column("Organisation", ratio=1, min_width=16)
+    table.add_column(f"Price\n(/{tender.weights.price:g})", justify="right", no_wrap=True)
+    table.add_column(f"Quality\n(/{tender.weights.quality:g})", justify="right", no_wrap=True)
+    table.add_column("Total", justify="right", no_wrap=True)
+    table.add_column("Flags", no_wrap=True)
     records = ev.records()
     order = sorted(records, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["bidder_id"]))
     for record in order:
         shown = record["display"]
+        unscored = "unscored-price" in record["flags"]
         table.add_row(
             shown["rank"],
             f"{record['bidder']} ({record['bidder_id']})",
-            shown["price_score"],
+            "0 (unscored)" if unscored else shown["price_score"],
             shown["quality_score"],
             shown["total_score"],
             ", ".join(record["flags"]),

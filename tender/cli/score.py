@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC
 from pathlib import Path
 
@@ -55,6 +56,7 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
     from ..terminal import print_table
 
     print_table(ev)
+    sys.stdout.flush()
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}", err=True)
 
 

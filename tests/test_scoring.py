@@ -1,0 +1,222 @@
+"""evaluate(): the tiny tender worked by hand, and properties of the whole pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tender.errors import TenderInputError
+from tender.inputs import load_inputs, load_tender
+from tender.pipeline import evaluate_file
+from tender.scoring import evaluate
+
+TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return evaluate_file(TINY).evaluation
+
+
+def row(ev, bidder_id):
+    return ev.table.set_index("bidder_id").loc[bidder_id]
+
+
+def test_tiny_hand_computed_scores(tiny):
+    # Anchor: lowest compliant price is X's 100 (Z at 80 fails INS, V at 90 fails T2 minimum).
+    # X: price 40 × 100/100 = 40; quality 20×4/5 + 10×3/5 + 30×3/5 = 16 + 6 + 18 = 40.
+    # Y: price 40 × 100/125 = 32; quality 20 + 10 + 24 = 54; total 86.
+    # W: no price → 0; quality 8 + 4 + 18 = 30 (moderated T2 3, not the median 2).
+    x, y, w = row(tiny, "X"), row(tiny, "Y"), row(tiny, "W")
+    assert (x.price_score, x.quality_score, x.total_score) == pytest.approx((40, 40, 80))
+    assert (y.price_score, y.quality_score, y.total_score) == pytest.approx((32, 54, 86))
+    assert (w.price_score, w.quality_score, w.total_score) == pytest.approx((0, 30, 30))
+    assert [y["rank"], x["rank"], w["rank"]] == [1, 2, 3]
+    assert bool(w.has_unscored_price)
+
+
+def test_tiny_exclusions_are_listed_not_ranked(tiny):
+    z, v = row(tiny, "Z"), row(tiny, "V")
+    assert z["rank"] == 0 and v["rank"] == 0
+    assert np.isnan(z.total_score) and np.isnan(v.price_score)
+    assert "failed requirement INS" in z.exclusion_reason and "'no'" in z.exclusion_reason
+    assert v.exclusion_reason == "T2 mark 1 is below the minimum of 2"
+    assert v.quality_score == pytest.approx(20 + 10 + 6)
+
+
+def test_tiny_near_tie_includes_the_margin_itself(tiny):
+    # X is exactly 6 behind Y and the margin is 6: both flagged.
+    assert set(tiny.table.loc[tiny.table.is_near_tie, "bidder_id"]) == {"X", "Y"}
+
+
+def test_tiny_criterion_scores_roll_up(tiny):
+    scores = tiny.criterion_scores
+    x = list(tiny.table.bidder_id).index("X")
+    assert scores["T1a"][x] == pytest.approx(16)
+    assert scores["T1"][x] == pytest.approx(22)
+    assert scores["T1"][x] + scores["T2"][x] == pytest.approx(40)
+
+
+def test_tiny_provisional_without_moderated_marks():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    ev = evaluate(tender, inputs.bids, inputs.marks, None)
+    assert ev.provisional
+    # W's T2 median is 2 → quality 8 + 4 + 12 = 24
+    assert row(ev, "W").quality_score == pytest.approx(24)
+    assert all("provisional" in r["flags"] for r in ev.records())
+
+
+def test_excluded_bid_never_moves_another_price_score():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    full = evaluate(tender, inputs.bids, inputs.marks, inputs.moderated)
+    without = evaluate(
+        tender, inputs.bids[inputs.bids.bidder_id != "Z"], inputs.marks, inputs.moderated
+    )
+    compare = ["X", "Y", "W"]
+    assert row(full, "X").price_score == row(without, "X").price_score
+    assert [row(full, b).total_score for b in compare] == [
+        row(without, b).total_score for b in compare
+    ]
+
+
+def test_no_marks_at_all_is_an_input_error():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    with pytest.raises(TenderInputError, match="no marks and no moderated marks"):
+        evaluate(tender, inputs.bids, None, None)
+
+
+def bad_marks(**change):
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    marks = inputs.marks.copy()
+    for position, values in change.items():
+        for column, value in values.items():
+            marks.loc[int(position.lstrip("r")), column] = value
+    return tender, inputs, marks
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"r0": {"mark": "7"}},
+            "marks: line 2 (bidder X, criterion T1a, evaluator E1): found mark 7; "
+            "expected a mark from 0 to 5 (whole marks)",
+        ),
+        ({"r0": {"mark": "4.5"}}, "found mark 4.5; expected a mark from 0 to 5 (whole marks)"),
+        ({"r0": {"mark": "good"}}, "found 'good'; expected a mark from 0 to 5"),
+        ({"r0": {"mark": ""}}, "found no mark; expected"),
+        ({"r0": {"bidder_id": "Q"}}, "found unknown bidder 'Q'; expected one of X, Y, Z, W, V"),
+        (
+            {"r0": {"criterion_id": "T1"}},
+            "found unknown criterion 'T1'; expected one of T1a, T1b, T2",
+        ),
+        ({"r0": {"evaluator_id": "E9"}}, "found unknown evaluator 'E9'"),
+        (
+            {"r1": {"evaluator_id": "E1"}},
+            "line 3 (bidder X, criterion T1a, evaluator E1): found a "
+            "second row for the same bidder, criterion, evaluator (first at line 2)",
+        ),
+    ],
+)
+def test_bad_marks_name_the_row(change, message):
+    tender, inputs, marks = bad_marks(**change)
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, inputs.bids, marks, None)
+    assert any(message in str(p) for p in caught.value.problems), caught.value.problems
+
+
+def test_gap_in_marks_is_named():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    marks = inputs.marks.drop(index=5)
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, inputs.bids, marks, None)
+    assert [str(p) for p in caught.value.problems] == [
+        "marks: found no row for bidder X, criterion T1b, evaluator E3; "
+        "expected a row for every bidder, criterion, evaluator"
+    ]
+
+
+def test_moderated_mark_differing_from_median_needs_a_rationale():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    moderated = inputs.moderated.copy()
+    moderated.loc[8, "rationale"] = "  "
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, inputs.bids, inputs.marks, moderated)
+    assert str(caught.value.problems[0]) == (
+        "moderated: line 10 (bidder W, criterion T2): found moderated mark 3 differing from the "
+        "evaluators' median 2 with no rationale; expected a rationale saying why the panel "
+        "agreed a different mark"
+    )
+
+
+@pytest.mark.parametrize(("value", "found"), [(-5.0, "price -5"), (0.0, "price 0")])
+def test_bad_prices_are_input_errors(value, found):
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    bids = inputs.bids.copy()
+    bids.loc[0, "price"] = value
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, bids, inputs.marks, inputs.moderated)
+    assert str(caught.value.problems[0]) == (
+        f"bids: line 2 (bidder X), column price_gbp: found {found}; expected a price above 0"
+    )
+
+
+def test_duplicate_bidder_is_named():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    bids = pd.concat([inputs.bids, inputs.bids.iloc[[1]]], ignore_index=True)
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, bids, inputs.marks, inputs.moderated)
+    assert "found bidder_id 'Y' again (first at line 3); expected each bidder once" in str(
+        caught.value
+    )
+
+
+def test_all_problems_reported_at_once():
+    tender, inputs, marks = bad_marks(r0={"mark": "9"}, r3={"mark": "x"})
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, inputs.bids, marks, None)
+    assert len(caught.value.problems) == 2
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_results_invariant_to_order_of_bids_and_rows(seed):
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    rng = np.random.default_rng(seed)
+    base = evaluate(tender, inputs.bids, inputs.marks, inputs.moderated)
+    shuffled = evaluate(
+        tender,
+        inputs.bids.sample(frac=1, random_state=rng),
+        inputs.marks.sample(frac=1, random_state=rng),
+        inputs.moderated.sample(frac=1, random_state=rng),
+    )
+    left = base.table.set_index("bidder_id").sort_index()
+    right = shuffled.table.set_index("bidder_id").sort_index()
+    pd.testing.assert_frame_equal(
+        left[["price_score", "quality_score", "total_score", "rank", "is_near_tie"]],
+        right[["price_score", "quality_score", "total_score", "rank", "is_near_tie"]],
+    )
+
+
+def test_categorical_ids_are_accepted():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    marks = inputs.marks.astype(
+        {"bidder_id": "category", "criterion_id": "category", "evaluator_id": "category"}
+    )
+    marks["mark"] = marks["mark"].astype(float)
+    ev = evaluate(tender, inputs.bids, marks, inputs.moderated)
+    assert row(ev, "Y").total_score == pytest.approx(86)
