@@ -69,7 +69,8 @@ def load_tender(path: str | Path) -> Tender:
             and what was expected, for every problem at once.
     """
     path = Path(path)
-    name = display_path(path)
+    folder = path.resolve().parent
+    name = display_path(path, folder.parent if folder.name == "criteria" else folder)
     if not path.is_file():
         raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
     size = path.stat().st_size

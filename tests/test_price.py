@@ -70,7 +70,8 @@ def test_every_formula_is_registered_documented_and_directed():
     }
     for formula in FORMULAS.values():
         assert formula.better in ("lower", "higher")
-        assert "W" in formula.summary and "W" in formula.equation
+        assert "W" in formula.summary
+        assert "W" in formula.equation
 
 
 def test_empty_input_scores_nothing():
@@ -92,7 +93,8 @@ prices = st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_si
 @given(values=prices, weight=st.sampled_from([0.0, 10.0, 40.0, 60.0, 100.0]))
 def test_cost_formula_bounds_best_and_monotone(spec, values, weight):
     scores = score_prices(values, weight, spec)
-    assert np.all(scores >= 0) and np.all(scores <= weight + 1e-9)
+    assert np.all(scores >= 0)
+    assert np.all(scores <= weight + 1e-9)
     order = np.argsort(values, kind="stable")
     sorted_scores = scores[order]
     assert np.all(np.diff(sorted_scores) <= 1e-9), "a cheaper bid scored lower"
@@ -104,14 +106,16 @@ def test_cost_formula_bounds_best_and_monotone(spec, values, weight):
 @example(values=[100, 100], weight=60.0)
 def test_interpolation_bounds_and_monotone(values, weight):
     scores = price.interpolation(values, weight)
-    assert np.all(scores >= -1e-9) and np.all(scores <= weight + 1e-9)
+    assert np.all(scores >= -1e-9)
+    assert np.all(scores <= weight + 1e-9)
     assert np.all(np.diff(scores[np.argsort(values, kind="stable")]) <= 1e-9)
 
 
 @given(values=st.lists(st.integers(min_value=0, max_value=100_000), min_size=1, max_size=30))
 def test_income_formula_higher_offer_never_scores_lower(values):
     scores = score_prices(values, 60.0, HighestOffer(name="highest_offer"))
-    assert np.all(scores >= 0) and np.all(scores <= 60 + 1e-9)
+    assert np.all(scores >= 0)
+    assert np.all(scores <= 60 + 1e-9)
     assert np.all(np.diff(scores[np.argsort(values, kind="stable")]) >= -1e-9)
     assert scores[np.argmax(values)] == pytest.approx(60.0)
 

@@ -61,7 +61,8 @@ def test_cli_json_reproduces_table_1_and_the_near_tie(reference, runner):
     assert bids["A"]["bidder"] == "Goodwin Pest Management"
     assert bids["A"]["total_score"] == pytest.approx(60 + 20.3)
     assert bids["B"]["total_score"] == pytest.approx(57 + 22.1)
-    assert bids["A"]["flags"] == ["near-tie"] and bids["B"]["flags"] == ["near-tie"]
+    assert bids["A"]["flags"] == ["near-tie"]
+    assert bids["B"]["flags"] == ["near-tie"]
     assert all("near-tie" not in bids[b]["flags"] for b in "CDEF")
     assert bids["F"]["price_score"] == 0.0
     assert bids["F"]["flags"] == ["unscored-price"]

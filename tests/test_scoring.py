@@ -42,9 +42,12 @@ def test_tiny_hand_computed_scores(tiny):
 
 def test_tiny_exclusions_are_listed_not_ranked(tiny):
     z, v = row(tiny, "Z"), row(tiny, "V")
-    assert z["rank"] == 0 and v["rank"] == 0
-    assert np.isnan(z.total_score) and np.isnan(v.price_score)
-    assert "failed requirement INS" in z.exclusion_reason and "'no'" in z.exclusion_reason
+    assert z["rank"] == 0
+    assert v["rank"] == 0
+    assert np.isnan(z.total_score)
+    assert np.isnan(v.price_score)
+    assert "failed requirement INS" in z.exclusion_reason
+    assert "'no'" in z.exclusion_reason
     assert v.exclusion_reason == "T2 mark 1 is below the minimum of 2"
     assert v.quality_score == pytest.approx(20 + 10 + 6)
 
