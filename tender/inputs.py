@@ -35,7 +35,7 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
             raise yaml.composer.ComposerError(
                 None,
                 None,
-                "found an alias (*name); expected no anchors or aliases",
+                "an alias (*name)",
                 event.start_mark,
             )
         return super().compose_node(parent, index)
@@ -91,7 +91,10 @@ def load_tender(path: str | Path) -> Tender:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         found = getattr(exc, "problem", None) or str(exc)
-        raise TenderInputError([Problem(name, where, str(found), "valid YAML")]) from None
+        expected = "valid YAML"
+        if str(found) == "an alias (*name)":
+            expected = "YAML without anchors and aliases (&name, *name)"
+        raise TenderInputError([Problem(name, where, str(found), expected)]) from None
     if not isinstance(data, dict):
         raise TenderInputError(
             [Problem(name, "", f"a YAML {type(data).__name__}", "a mapping of tender fields")]

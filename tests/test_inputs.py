@@ -1,0 +1,149 @@
+"""Reading definitions and CSV files: hostile YAML, YAML 1.1 coercions, CSV dialects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tender.errors import TenderInputError
+from tender.inputs import load_inputs, load_tender, read_bids, read_csv_text
+
+TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(TenderInputError) as caught:
+        load_tender(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def tiny_with(tmp_path: Path, old: str, new: str) -> Path:
+    text = TINY.read_text(encoding="utf-8")
+    assert old in text
+    return write(tmp_path, text.replace(old, new, 1))
+
+
+def test_python_tags_are_refused(tmp_path):
+    found = problems_of(write(tmp_path, "a: !!python/object/apply:os.getpid []\n"))
+    assert len(found) == 1
+    assert found[0].startswith("t.yaml: line 1, column 4: found could not determine a constructor")
+
+
+def test_alias_bomb_is_refused_before_expansion(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    found = problems_of(write(tmp_path, bomb))
+    assert found == [
+        "t.yaml: line 2, column 8: found an alias (*name); "
+        "expected YAML without anchors and aliases (&name, *name)"
+    ]
+
+
+def test_oversized_definition_is_refused(tmp_path):
+    path = write(tmp_path, "# " + "x" * (1 << 20) + "\n")
+    assert "bytes; expected at most 1,048,576 bytes" in problems_of(path)[0]
+
+
+def test_yaml_11_coercions_are_errors_not_silent(tmp_path):
+    path = tiny_with(tmp_path, "reference: TINY-1", "reference: NO")
+    assert problems_of(path) == [
+        "t.yaml: tender.reference (line 4): found 'False' (bool); expected a valid string"
+    ]
+
+
+def test_misspelt_key_is_named(tmp_path):
+    path = tiny_with(tmp_path, "near_tie:\n  margin: 6", "near_tie:\n  margn: 6")
+    assert problems_of(path) == [
+        "t.yaml: near_tie.margn (line 30): found unknown field 'margn'; "
+        "expected only the fields this section defines (check the spelling)"
+    ]
+
+
+def test_sub_criteria_must_add_up(tmp_path):
+    path = tiny_with(
+        tmp_path,
+        "{id: T1b, title: Equipment, weight: 10}",
+        "{id: T1b, title: Equipment, weight: 5}",
+    )
+    found = problems_of(path)
+    assert found[0] == (
+        "t.yaml: quality.criteria[0] (line 20): found sub-criteria weights totalling 25; "
+        "expected the weight of T1, 30"
+    )
+
+
+def test_unknown_formula_lists_the_known_ones(tmp_path):
+    path = tiny_with(tmp_path, "name: lowest_price", "name: cheapest")
+    found = problems_of(path)
+    assert found[0].startswith("t.yaml: price.formula (line 14): found 'cheapest'; expected one of")
+    assert "'lowest_price'" in found[0]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    text = TINY.read_text(encoding="utf-8")
+    text = text.replace("maximum: 5", "maximum: -5").replace("margin: 6", "margin: -1")
+    assert len(problems_of(write(tmp_path, text))) == 2
+
+
+def test_data_paths_resolve_against_the_definition():
+    tender = load_tender(TINY)
+    assert tender.resolve(tender.data.bids) == (TINY.parent.parent / "bids/tiny/bids.csv")
+    assert tender.slug == "tiny"
+
+
+def test_csv_values_are_never_guessed(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("bidder_id,bidder\n007,NA\n", encoding="utf-8")
+    frame = read_csv_text(path, "x.csv")
+    assert frame.to_dict("records") == [{"bidder_id": "007", "bidder": "NA"}]
+
+
+def test_csv_not_utf8_is_named(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes("bidder_id,bidder\nA,Caf\xe9 Ltd\n".encode("cp1252"))
+    with pytest.raises(TenderInputError) as caught:
+        read_csv_text(path, "x.csv")
+    assert str(caught.value) == (
+        "x.csv: found text that is not UTF-8 (Excel's 'CSV' saves Windows-1252); "
+        "expected a file saved as 'CSV UTF-8'"
+    )
+
+
+def test_csv_with_semicolons_is_named(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("bidder_id;bidder\nA;B\n", encoding="utf-8")
+    with pytest.raises(TenderInputError, match="found columns separated by ';'"):
+        read_csv_text(path, "x.csv")
+
+
+def test_bids_keep_money_as_decimal():
+    from decimal import Decimal
+
+    bids = read_bids(load_tender(TINY))
+    assert bids.loc[0, "price_amount"] == Decimal("100")
+    assert bids.loc[3, "price_amount"] is None
+    assert bids["price"].isna().tolist() == [False, False, False, True, False]
+
+
+def test_fingerprints_cover_every_input():
+    inputs = load_inputs(load_tender(TINY))
+    assert sorted(inputs.fingerprints) == [
+        "bids/tiny/bids.csv",
+        "bids/tiny/marks.csv",
+        "bids/tiny/moderated.csv",
+        "criteria/tiny.yaml",
+    ]
+    assert all(len(h) == 64 for h in inputs.fingerprints.values())
+
+
+def test_missing_bids_file_is_named(tmp_path):
+    path = tiny_with(tmp_path, "bids: ../bids/tiny/bids.csv", "bids: nowhere.csv")
+    with pytest.raises(TenderInputError) as caught:
+        load_inputs(load_tender(path))
+    assert "nowhere.csv: found no such file; expected a CSV file" in str(caught.value)
