@@ -1,0 +1,45 @@
+"""Display rounding: half-up, once, and tables that add up."""
+
+from decimal import Decimal
+
+import pytest
+
+from tender import display
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.35, "0.4"),
+        (2.25, "2.3"),
+        (2.349999, "2.3"),
+        (57.0, "57"),
+        (35.7, "35.7"),
+        (19.95, "20"),
+        (-0.05, "-0.1"),
+        (float("nan"), "–"),
+    ],
+)
+def test_score_half_up(value, shown):
+    assert display.score(value) == shown
+
+
+def test_shown_total_is_the_sum_of_the_parts_shown():
+    # 1.04 + 1.04 = 2.08 would round to 2.1; the parts show 1.0 and 1.0.
+    assert display.shown_total([1.04, 1.04]) == Decimal("2.0")
+
+
+def test_money():
+    assert display.money(Decimal("12000")) == "£12,000"
+    assert display.money(Decimal("1234.5")) == "£1,234.50"
+    assert display.money(None) == "–"
+    assert display.money(Decimal("5"), "EUR") == "€5"
+
+
+def test_public_names_name_only_the_winner():
+    names = display.public_names(
+        ["A", "B"], ["Goodwin Pest Management", "Company B"], {"A"}, "Company {bidder_id}", True
+    )
+    assert names == {"A": "Company A (Goodwin Pest Management)", "B": "Company B"}
+    plain = display.public_names(["A"], ["Goodwin"], {"A"}, "Company {bidder_id}", False)
+    assert plain == {"A": "Goodwin"}

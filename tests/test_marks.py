@@ -1,0 +1,49 @@
+"""Columnar mark checks and the scatter into dense arrays."""
+
+import numpy as np
+import pandas as pd
+
+from tender.marks import Axis, ProblemList, on_scale, scatter
+from tender.model import Scale
+
+
+def test_on_scale_vectorised():
+    values = np.array([0, 5, 5.5, 10, 11, -1, np.nan])
+    assert on_scale(values, Scale(maximum=10)).tolist() == [
+        True,
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_categorical_codes_follow_the_axis_not_the_categories():
+    axis = Axis("bidder_id", "bidder", pd.Index(["A", "B", "C"]))
+    values = pd.Series(["C", "A", "Q", "C"], dtype="category")
+    assert axis.codes(values).tolist() == [2, 0, -1, 2]
+
+
+def test_scatter_places_values_and_counts_duplicates():
+    axes = [Axis("b", "bidder", pd.Index(["A", "B"])), Axis("c", "criterion", pd.Index(["Q1"]))]
+    frame = pd.DataFrame({"b": ["A", "B", "B"], "c": ["Q1", "Q1", "Q1"]})
+    problems = ProblemList("m.csv")
+    codes = [axes[0].codes(frame["b"]), axes[1].codes(frame["c"])]
+    dense, counts = scatter(codes, np.array([4.0, 5.0, 6.0]), axes, frame, 2, problems)
+    assert counts.tolist() == [[1], [2]]
+    assert dense[0, 0] == 4.0
+    assert [str(p) for p in problems.done()] == [
+        "m.csv: line 4 (bidder B, criterion Q1): found a second row for the same bidder, "
+        "criterion (first at line 3); expected one row each"
+    ]
+
+
+def test_problem_list_is_capped():
+    problems = ProblemList("f")
+    for _ in range(250):
+        problems.add("", "x", "y")
+    done = problems.done()
+    assert len(done) == 201
+    assert str(done[-1]) == "f: found 50 more problems; expected a corrected file"

@@ -1,0 +1,52 @@
+"""Ranking and exact ties."""
+
+import numpy as np
+
+from tender.ranking import rank
+
+
+def ranks(total, quality, price, tie_break, better="lower"):
+    total = np.array(total, dtype=float)
+    return rank(
+        total,
+        np.ones(total.size, dtype=bool),
+        quality=np.array(quality, dtype=float),
+        price=np.array(price, dtype=float),
+        price_better=better,
+        tie_break=tie_break,
+    )
+
+
+def test_exact_ties_share_a_rank_without_a_rule():
+    r, tied, still = ranks([80, 90, 80], [1, 1, 1], [1, 1, 1], [])
+    assert r.tolist() == [2, 1, 2]
+    assert tied.tolist() == [True, False, True]
+    assert still.tolist() == [True, False, True]
+
+
+def test_floating_point_noise_is_a_tie():
+    r, tied, _ = ranks([0.1 + 0.2, 0.3], [1, 1], [1, 1], [])
+    assert r.tolist() == [1, 1]
+    assert tied.all()
+
+
+def test_tie_break_by_quality_then_price():
+    r, tied, still = ranks(
+        [80, 80, 80], [40, 50, 50], [100, 120, 110], ["higher_quality", "better_price"]
+    )
+    assert r.tolist() == [3, 2, 1]
+    assert tied.all()
+    assert not still.any()
+
+
+def test_ineligible_bids_get_rank_zero():
+    total = np.array([50.0, 60.0])
+    r, _, _ = rank(
+        total,
+        np.array([True, False]),
+        quality=total,
+        price=total,
+        price_better="lower",
+        tie_break=[],
+    )
+    assert r.tolist() == [1, 0]
