@@ -36,11 +36,14 @@ class Axis:
         rows); other columns are looked up value by value.
         """
         if isinstance(values.dtype, pd.CategoricalDtype):
-            mapping = self.ids.get_indexer(values.cat.categories.astype(str))
+            categories = values.cat.categories
             raw = values.cat.codes.to_numpy()
-            out = np.where(raw >= 0, mapping[np.maximum(raw, 0)], -1)
-            return out.astype(np.int64, copy=False)
-        return self.ids.get_indexer(values.astype(str)).astype(np.int64, copy=False)
+            if categories.equals(self.ids):
+                return raw  # small integer codes; widened only where they are combined
+            mapping = self.ids.get_indexer(categories.astype(str))
+            # a trailing -1 makes the categorical's own -1 (missing) map to unknown
+            return np.append(mapping, -1)[raw]
+        return self.ids.get_indexer(values.astype(str))
 
 
 class ProblemList:
@@ -103,18 +106,17 @@ def numeric_marks(
     else:
         text = raw.astype(str).str.strip()
         values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(values)
-    for pos in np.flatnonzero(bad):
-        found = "no mark" if text is None or text.iat[pos] == "" else shorten(text.iat[pos])
-        problems.add(row_label(frame, pos, axes, first_line), found, scale.describe())
-    off = ~bad & ~on_scale(values, scale)
-    for pos in np.flatnonzero(off):
-        problems.add(
-            row_label(frame, pos, axes, first_line),
-            f"mark {values[pos]:g}",
-            scale.describe(),
-        )
-    return np.where(bad | off, np.nan, values)
+    rejected = ~on_scale(values, scale)
+    if not rejected.any():
+        return values
+    for pos in np.flatnonzero(rejected):
+        label = row_label(frame, int(pos), axes, first_line)
+        if np.isfinite(values[pos]):
+            problems.add(label, f"mark {values[pos]:g}", scale.describe())
+        else:
+            blank = text is None or text.iat[pos] == ""
+            problems.add(label, "no mark" if blank else shorten(text.iat[pos]), scale.describe())
+    return np.where(rejected, np.nan, values)
 
 
 def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:
@@ -123,8 +125,19 @@ def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:
         inside = (values >= scale.minimum) & (values <= scale.maximum)
         if scale.step is None:
             return inside
-        units = (values - scale.minimum) / scale.step
-        return inside & np.isclose(units, np.round(units), rtol=0, atol=1e-9)
+        units = values - scale.minimum
+        if scale.step != 1:
+            units /= scale.step
+        if _is_dyadic(scale.step) and _is_dyadic(scale.minimum):
+            # steps such as 1, 0.5 or 0.25 are exact in binary: compare exactly
+            return inside & (units == np.rint(units))
+        return inside & (np.abs(units - np.rint(units)) <= 1e-9)
+
+
+def _is_dyadic(value: float) -> bool:
+    """True for numbers binary floating point holds exactly with few bits (1, 0.5, 2.25)."""
+    denominator = float(value).as_integer_ratio()[1]
+    return denominator <= 1024
 
 
 def id_codes(
@@ -164,40 +177,63 @@ def scatter(
     that share a cell are reported as duplicates.
     """
     shape = tuple(len(a.ids) for a in axes)
-    usable = np.ones(len(values), dtype=bool)
-    for c in codes:
-        usable &= c >= 0
-    flat = np.zeros(len(values), dtype=np.int64)
-    for c, size in zip(codes, shape, strict=True):
-        flat = flat * size + c
-    flat_usable = flat[usable]
+    flat = codes[0].astype(np.int64)
+    for c, size in zip(codes[1:], shape[1:], strict=True):
+        flat *= size
+        flat += c
+    usable = None
+    if any(c.min(initial=0) < 0 for c in codes):
+        usable = np.logical_and.reduce([c >= 0 for c in codes])
+        flat = np.where(usable, flat, 0)
+        values = np.where(usable, values, np.nan)
     cells = int(np.prod(shape))
-    counts = np.bincount(flat_usable, minlength=cells)
+    weights = None if usable is None else usable.astype(np.float64)
+    counts = np.bincount(flat, weights=weights, minlength=cells).astype(np.int64)
     if counts.size and counts.max() > 1:
-        positions = np.flatnonzero(usable)
-        duplicated = counts[flat_usable] > 1
-        first_of_cell: dict[int, int] = {}
-        for pos, key in zip(positions[duplicated], flat_usable[duplicated], strict=True):
-            if key in first_of_cell:
-                problems.add(
-                    row_label(frame, int(pos), axes, first_line),
-                    "a second row for the same "
-                    + ", ".join(a.label for a in axes)
-                    + f" (first at line {first_of_cell[key] + first_line})",
-                    "one row each",
-                )
-            else:
-                first_of_cell[key] = int(pos)
+        _report_duplicates(flat, counts, usable, axes, frame, first_line, problems)
     dense = np.full(cells, np.nan)
-    dense[flat_usable] = values[usable]
+    if usable is None:
+        dense[flat] = values
+    else:
+        dense[flat[usable]] = values[usable]
     return dense.reshape(shape), counts.reshape(shape)
+
+
+def _report_duplicates(
+    flat: IntArray,
+    counts: IntArray,
+    usable: npt.NDArray[np.bool_] | None,
+    axes: list[Axis],
+    frame: pd.DataFrame,
+    first_line: int,
+    problems: ProblemList,
+) -> None:
+    duplicated = counts[flat] > 1
+    if usable is not None:
+        duplicated &= usable
+    first_of_cell: dict[int, int] = {}
+    for pos in np.flatnonzero(duplicated):
+        key = int(flat[pos])
+        if key in first_of_cell:
+            problems.add(
+                row_label(frame, int(pos), axes, first_line),
+                "a second row for the same "
+                + ", ".join(a.label for a in axes)
+                + f" (first at line {first_of_cell[key] + first_line})",
+                "one row each",
+            )
+        else:
+            first_of_cell[key] = int(pos)
 
 
 def report_gaps(
     counts: IntArray, required: npt.NDArray[np.bool_], axes: list[Axis], problems: ProblemList
 ) -> None:
     """Report every required cell with no row: 'no row for bidder C, criterion Q2'."""
-    missing = np.argwhere((counts == 0) & required)
+    empty = counts == 0
+    if not empty.any():
+        return
+    missing = np.argwhere(empty & required)
     for index in missing:
         where = ", ".join(f"{a.label} {a.ids[i]}" for a, i in zip(axes, index, strict=True))
         problems.add(

@@ -17,6 +17,10 @@ PROVISIONAL_RULE = "median of the evaluators' marks"
 
 def median_marks(cube: FloatArray) -> FloatArray:
     """Median over evaluators (last axis), ignoring evaluators who gave no mark."""
+    if cube.shape[-1] == 3 and not np.isnan(cube).any():
+        # the usual panel of three: median = max(min(a, b), min(max(a, b), c)), exact
+        a, b, c = cube[..., 0], cube[..., 1], cube[..., 2]
+        return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
     if not np.isnan(cube).any():
         return np.median(cube, axis=-1)
     with warnings.catch_warnings():

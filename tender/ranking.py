@@ -58,11 +58,16 @@ def rank(
     positions = np.arange(1, idx.size + 1)
     group_rank = np.maximum.accumulate(np.where(new_group, positions, 0))
     ranks[idx[order]] = group_rank
-    tied_after[idx] = _shares_value(ranks[idx])
-    tied_total[idx] = _shares_value(primary)
+    tied_after[idx[order]] = _equal_to_a_neighbour(~new_group)
+    same_total = np.ones(idx.size, dtype=bool)
+    same_total[1:] = sorted_keys[0, 1:] == sorted_keys[0, :-1]
+    same_total[0] = False
+    tied_total[idx[order]] = _equal_to_a_neighbour(same_total)
     return ranks, tied_total, tied_after
 
 
-def _shares_value(values: npt.NDArray[np.generic]) -> BoolArray:
-    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
-    return np.asarray(counts[inverse] > 1)
+def _equal_to_a_neighbour(same_as_previous: BoolArray) -> BoolArray:
+    """In a sorted run, True where a value equals the one before or the one after."""
+    after = np.zeros_like(same_as_previous)
+    after[:-1] = same_as_previous[1:]
+    return same_as_previous | after

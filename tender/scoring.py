@@ -228,7 +228,7 @@ def _checked_bids(
         return bids
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
-    ids = bids["bidder_id"].astype(str).str.strip()
+    ids = bids["bidder_id"].astype(str)
     for pos in np.flatnonzero((ids == "").to_numpy()):
         problems.add(
             f"line {pos + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
@@ -240,7 +240,7 @@ def _checked_bids(
             f"bidder_id {ids.iat[pos]!r} again (first at line {first + src.first_line})",
             "each bidder once",
         )
-    names = bids["bidder"].astype(str).str.strip()
+    names = bids["bidder"].astype(str)
     for pos in np.flatnonzero((names == "").to_numpy()):
         problems.add(
             marks.row_label(bids, int(pos), axes, src.first_line),
@@ -298,31 +298,23 @@ def _scatter_moderated(
     if not problems.items:
         required = np.broadcast_to(passes[:, None], counts.shape)
         marks.report_gaps(counts, required, axes, problems)
-    rationale = (
-        table["rationale"].astype(str).str.strip()
-        if "rationale" in table
-        else pd.Series("", index=table.index)
-    )
+    if "rationale" not in table:
+        table = table.assign(rationale="")
     if cube is not None and cube.size and not problems.items:
         median = moderation.median_marks(cube)
         known = (codes[0] >= 0) & (codes[1] >= 0)
         at = np.full(len(table), np.nan)
         at[known] = median[codes[0][known], codes[1][known]]
-        differs = known & ~np.isclose(values, at) & ~np.isnan(at)
-        for pos in np.flatnonzero(differs & (rationale == "").to_numpy()):
+        differs = np.flatnonzero(known & ~np.isclose(values, at) & ~np.isnan(at))
+        text = table["rationale"].iloc[differs].astype(str).str.strip()
+        for pos in differs[(text == "").to_numpy()]:
             problems.add(
                 marks.row_label(table, int(pos), axes, src.first_line),
                 f"moderated mark {values[pos]:g} differing from the evaluators' median "
                 f"{at[pos]:g} with no rationale",
                 "a rationale saying why the panel agreed a different mark",
             )
-    frame = pd.DataFrame(
-        {
-            "bidder_id": table["bidder_id"].astype(str),
-            "criterion_id": table["criterion_id"].astype(str),
-            "rationale": rationale,
-        }
-    )
+    frame = table[["bidder_id", "criterion_id", "rationale"]]
     return matrix, frame, problems.done()
 
 

@@ -15,3 +15,13 @@ def test_default_spread_flags():
     assert default_spread_flag(0, 10) == 3
     assert default_spread_flag(0, 5) == 2
     assert default_spread_flag(0, 4) == 1
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+
+@given(arrays(np.float64, (4, 2, 3), elements=st.integers(0, 10).map(float)))
+def test_panel_of_three_median_matches_numpy(cube):
+    assert np.array_equal(median_marks(cube), np.median(cube, axis=-1))
