@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -116,9 +117,9 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         bids, marks, moderated = make_data(n)
         repeats = 5 if n <= 100_000 else 2
-        with_moderated = best_of(repeats, lambda: evaluate(tender, bids, marks, moderated))
-        provisional = best_of(repeats, lambda: evaluate(tender, bids, marks, None))
-        floor = best_of(repeats, lambda: numpy_floor(n, marks, bids["price"].to_numpy()))
+        with_moderated = best_of(repeats, partial(evaluate, tender, bids, marks, moderated))
+        provisional = best_of(repeats, partial(evaluate, tender, bids, marks, None))
+        floor = best_of(repeats, partial(numpy_floor, n, marks, bids["price"].to_numpy()))
         print(
             f"{n:>10,} {len(marks):>11,} {with_moderated:>12.4f} {provisional:>14.4f} "
             f"{floor:>14.4f} {with_moderated / floor:>10.1f}× {provisional / floor:>5.1f}×"
