@@ -1,0 +1,47 @@
+"""The project's promises to a newcomer: README commands, CI running them, docs complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tender.price import FORMULAS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```sh\n(.*?)```", text, re.S)
+    assert block, "README must open with a sh block of commands"
+    assert text.index(block.group(0)) < text.index("\n## "), "the commands come first"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands():
+    run, test = readme_commands()
+    assert "tender score criteria/pest-control-2016.yaml" in run
+    assert "pytest" in test
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert readme_commands()[1] in ci.splitlines()
+
+
+def test_every_price_formula_is_documented():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in FORMULAS:
+        assert f"`{name}`" in text, f"{name} missing from README"
+
+
+def test_nothing_reads_the_shared_folder():
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("tender", "tests", "criteria", ".ci")
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and path.suffix in {".py", ".yaml", ""}
+        and "../shared" in path.read_text(encoding="utf-8", errors="ignore")
+        and path.name != "test_project.py"
+    ]
+    assert offenders == []
