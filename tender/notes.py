@@ -30,8 +30,9 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
     table = ev.table
     ranked = table[table["rank"] > 0]
     leader_total = ranked["total_score"].max() if not ranked.empty else math.nan
+    leaf_ids = [leaf.id for leaf in tender.quality.leaves()]
     out = []
-    for row in table.itertuples(index=False):
+    for position, row in enumerate(table.itertuples(index=False)):
         flags: list[str] = []
         notes: list[str] = []
         if row.is_excluded:
@@ -66,8 +67,20 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
                 "flags": flags,
                 "notes": notes,
                 "display": _display(row, tender.price.unscored_reason),
+                "criteria": _criteria(ev, position, leaf_ids),
             }
         )
+    return out
+
+
+def _criteria(ev: Evaluation, position: int, leaf_ids: list[str]) -> dict[str, Any]:
+    """Per criterion (every level): the consensus mark (marked criteria only) and score."""
+    out: dict[str, Any] = {}
+    for criterion_id, scores in ev.criterion_scores.items():
+        entry: dict[str, Any] = {"score": _number(scores[position])}
+        if criterion_id in leaf_ids:
+            entry = {"mark": _number(ev.consensus[position, leaf_ids.index(criterion_id)]), **entry}
+        out[criterion_id] = entry
     return out
 
 

@@ -25,3 +25,13 @@ def test_records_carry_flags_notes_and_display():
     assert records["Z"]["display"]["total_score"] == "–"
     assert records["X"]["price"] == "100"
     assert all(set(r["flags"]) <= set(FLAGS) for r in records.values())
+
+
+def test_records_trace_each_criterion():
+    records = {r["bidder_id"]: r for r in evaluate_file(TINY).evaluation.records()}
+    assert records["X"]["criteria"] == {
+        "T1": {"score": 22.0},
+        "T1a": {"mark": 4.0, "score": 16.0},
+        "T1b": {"mark": 3.0, "score": 6.0},
+        "T2": {"mark": 3.0, "score": 18.0},
+    }

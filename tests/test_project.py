@@ -40,7 +40,8 @@ def test_nothing_reads_the_shared_folder():
         str(path.relative_to(ROOT))
         for folder in ("tender", "tests", "criteria", ".ci")
         for path in (ROOT / folder).rglob("*")
-        if path.is_file() and path.suffix in {".py", ".yaml", ""}
+        if path.is_file()
+        and path.suffix in {".py", ".yaml", ""}
         and "../shared" in path.read_text(encoding="utf-8", errors="ignore")
         and path.name != "test_project.py"
     ]
