@@ -14,7 +14,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +87,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_all(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write several already-rendered files atomically, in a stable order."""
+class OutputIsInputError(TenderError):
+    """An output path names one of the inputs: writing would destroy evidence."""
+
+
+def write_all(files: Mapping[Path, bytes], inputs: Iterable[Path] = ()) -> list[Path]:
+    """Write several already-rendered files atomically, in a stable order.
+
+    Raises:
+        OutputIsInputError: before writing anything, if any output is one of `inputs`.
+    """
+    existing = [p for p in inputs if p.exists()]
+    for path in files:
+        if path.exists() and any(os.path.samefile(path, source) for source in existing):
+            raise OutputIsInputError(
+                f"{path}: is an input of this evaluation; choose another --out"
+            )
     for path in sorted(files):
         write_atomic(path, files[path])
     return sorted(files)
@@ -269,11 +283,11 @@ def _shown_number(text: str) -> Any:
         return text
 
 
-def write_results(ev: Evaluation, folder: Path) -> list[Path]:
+def write_results(ev: Evaluation, folder: Path, inputs: Iterable[Path] = ()) -> list[Path]:
     """Render all result files, then write them atomically into `folder`."""
     files = {
         folder / "results.csv": render_csv(ev),
         folder / "results.json": render_json(ev),
         folder / "results.xlsx": render_xlsx(ev),
     }
-    return write_all(files)
+    return write_all(files, inputs)

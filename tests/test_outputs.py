@@ -116,3 +116,12 @@ def test_csv_cells_are_inert_and_reversible(text):
     assert not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
     restored = cell[1:] if cell != text else cell
     assert restored == text
+
+
+def test_an_output_that_is_an_input_is_refused_before_writing(tmp_path):
+    source = tmp_path / "results.csv"
+    source.write_bytes(b"evidence")
+    with pytest.raises(outputs.OutputIsInputError, match="is an input of this evaluation"):
+        outputs.write_all({tmp_path / "a.json": b"{}", source: b"x"}, [source])
+    assert source.read_bytes() == b"evidence"
+    assert not (tmp_path / "a.json").exists()

@@ -38,7 +38,8 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
     run = evaluate_file(definition)
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
-    written = write_results(ev, folder)
+    root = project_root(ev.tender)
+    written = write_results(ev, folder, [root / name for name in ev.fingerprints])
     append_log(
         folder / "runs.jsonl",
         "scored",
