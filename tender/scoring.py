@@ -228,25 +228,33 @@ def _checked_bids(
         return bids
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
-    ids = bids["bidder_id"].astype(str)
-    for pos in np.flatnonzero((ids == "").to_numpy()):
+    ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
+    for pos in np.flatnonzero(ids == ""):
         problems.add(
             f"line {pos + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
         )
-    for pos in np.flatnonzero(ids.duplicated().to_numpy() & (ids != "").to_numpy()):
-        first = int(np.flatnonzero((ids == ids.iat[pos]).to_numpy())[0])
+    for pos, first in _repeats(ids):
         problems.add(
-            marks.row_label(bids, int(pos), axes, src.first_line),
-            f"bidder_id {ids.iat[pos]!r} again (first at line {first + src.first_line})",
+            marks.row_label(bids, pos, axes, src.first_line),
+            f"bidder_id {ids[pos]!r} again (first at line {first + src.first_line})",
             "each bidder once",
         )
-    names = bids["bidder"].astype(str)
-    for pos in np.flatnonzero((names == "").to_numpy()):
+    names = bids["bidder"].astype(str).to_numpy(dtype=object)
+    folded = np.array([name.strip().casefold() for name in names], dtype=object)
+    for pos in np.flatnonzero(folded == ""):
         problems.add(
             marks.row_label(bids, int(pos), axes, src.first_line),
             "an empty bidder name",
             "the organisation's name",
         )
+    for pos, first in _repeats(folded):
+        if ids[pos] != ids[first]:
+            problems.add(
+                marks.row_label(bids, pos, axes, src.first_line),
+                f"bidder name {names[pos]!r} again, under id {ids[pos]!r} "
+                f"(first at line {first + src.first_line}, id {ids[first]!r})",
+                "one id per organisation",
+            )
     if not pd.api.types.is_numeric_dtype(bids["price"].dtype):
         raise TypeError("bids['price'] must be numeric; parse it with inputs.read_bids")
     price = bids["price"].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -262,6 +270,16 @@ def _checked_bids(
             f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
         )
     return bids
+
+
+def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:
+    """(position, position of its first occurrence) for every repeated non-empty value."""
+    repeated = pd.Series(values, dtype=object).duplicated().to_numpy() & (values != "")
+    out = []
+    for pos in np.flatnonzero(repeated):
+        first = int(np.flatnonzero(values == values[pos])[0])
+        out.append((int(pos), first))
+    return out
 
 
 def _scatter_marks(

@@ -223,3 +223,16 @@ def test_categorical_ids_are_accepted():
     marks["mark"] = marks["mark"].astype(float)
     ev = evaluate(tender, inputs.bids, marks, inputs.moderated)
     assert row(ev, "Y").total_score == pytest.approx(86)
+
+
+def test_same_bidder_under_two_ids_is_named():
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    bids = inputs.bids.copy()
+    bids.loc[1, "bidder"] = "xylo grounds ltd "
+    with pytest.raises(TenderInputError) as caught:
+        evaluate(tender, bids, inputs.marks, inputs.moderated)
+    assert str(caught.value.problems[0]) == (
+        "bids: line 3 (bidder Y): found bidder name 'xylo grounds ltd ' again, under id 'Y' "
+        "(first at line 2, id 'X'); expected one id per organisation"
+    )
