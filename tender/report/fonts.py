@@ -1,0 +1,60 @@
+"""Fonts for PDFs: Bitstream Vera, shipped inside reportlab, embedded so output is the same
+on every machine; text is reduced to the characters the font has.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import reportlab
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+REGULAR = "Vera"
+BOLD = "Vera-Bold"
+ITALIC = "Vera-Italic"
+BOLD_ITALIC = "Vera-BoldItalic"
+FONT_DIR = Path(reportlab.__file__).parent / "fonts"
+FILES = {REGULAR: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
+SUBSTITUTES = {"→": "->", "Σ": "sum of ", "\u2009": " ", "\u00a0": " ", "\u202f": " "}
+
+
+@cache
+def register() -> None:
+    """Register the Vera family once per process."""
+    for name, file in FILES.items():
+        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    addMapping(REGULAR, 0, 0, REGULAR)
+    addMapping(REGULAR, 1, 0, BOLD)
+    addMapping(REGULAR, 0, 1, ITALIC)
+    addMapping(REGULAR, 1, 1, BOLD_ITALIC)
+
+
+@cache
+def _glyphs() -> frozenset[int]:
+    register()
+    font = pdfmetrics.getFont(REGULAR)
+    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+
+
+def printable(text: str) -> str:
+    """`text` with each character the font lacks replaced: accents dropped, else '?'.
+
+    'Łódź' keeps its Ł and ó; 'Kraków Spółka' is fine; 'Przędzalnia' shows 'Przedzalnia'.
+    """
+    glyphs = _glyphs()
+    out = []
+    for ch in text:
+        if ord(ch) in glyphs or ch in "\n\t":
+            out.append(ch)
+        elif ch in SUBSTITUTES:
+            out.append(SUBSTITUTES[ch])
+        else:
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
+            out.append(base if base and all(ord(c) in glyphs for c in base) else "?")
+    return "".join(out)
