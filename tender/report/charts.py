@@ -28,13 +28,23 @@ FONT_SIZE = 7.5
 
 
 def fit(text: str, width: float, size: float = FONT_SIZE, font: str = REGULAR) -> str:
-    """`text` cut with an ellipsis so it fits in `width` points."""
+    """`text` shortened in the middle ('Northern and… Limited S08') to fit in `width` points.
+
+    Cutting in the middle keeps the end of a name, which often tells similar names apart.
+    """
     text = printable(text)
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    head, tail = len(text) // 2, len(text) // 2
+    while head > 0 and tail > 0:
+        candidate = text[:head].rstrip() + "…" + text[len(text) - tail :].lstrip()
+        if stringWidth(candidate, font, size) <= width:
+            return candidate
+        if head >= tail:
+            head -= 1
+        else:
+            tail -= 1
+    return "…"
 
 
 def _ticks(maximum: float) -> list[float]:

@@ -770,7 +770,9 @@ def _leader_at_zero(data: WeightLines) -> str:
 
 
 def _inputs(ev: Evaluation) -> list[Block]:
-    rows = tuple((path, digest) for path, digest in sorted(ev.fingerprints.items()))
+    rows = tuple((path, digest) for path, digest in sorted(ev.fingerprints.items())) or (
+        ("none: the evaluation was made from data in memory, not from files", ""),
+    )
     return [
         Paragraph(
             "The figures in this report were produced from exactly these files; anyone can "

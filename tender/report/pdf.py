@@ -77,9 +77,7 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceAfter=6,
             keepWithNext=1,
         ),
-        "caption": ParagraphStyle(
-            "caption", base, fontName=BOLD, fontSize=9, spaceBefore=4, keepWithNext=1
-        ),
+        "caption": ParagraphStyle("caption", base, fontName=BOLD, fontSize=9, spaceBefore=4),
         "figure": ParagraphStyle("figure", base, fontSize=8.5, leading=11, spaceAfter=8),
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5, spaceAfter=2),
         "cell-small": ParagraphStyle("cell-small", base, fontSize=7.5, leading=9, spaceAfter=1),
@@ -160,6 +158,8 @@ class _Renderer:
         table.setStyle(TableStyle(commands))
         out: list[Flowable] = []
         if block.caption:
+            # keep the caption with at least the table's first rows, not with all of it
+            out.append(CondPageBreak(70))
             out.append(Paragraph(text(block.caption), self.styles["caption"]))
         out += [table, Spacer(1, 8)]
         return out
