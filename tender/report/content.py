@@ -503,7 +503,7 @@ def appendices(ev: Evaluation) -> list[Section]:
 def _criterion_rows(
     criteria: list[Criterion], depth: int, scale_max: float
 ) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for c in criteria:
         indent = "    " * depth
         how = (
@@ -526,7 +526,9 @@ def _method(ev: Evaluation) -> list[Block]:
     equation = formula.equation + (
         " (" + ", ".join(f"{k} = {v}" for k, v in params.items()) + ")" if params else ""
     )
-    rows = [("Price", tender.price.criterion, f"{tender.weights.price:g}", equation)]
+    rows: list[tuple[str, ...]] = [
+        ("Price", tender.price.criterion, f"{tender.weights.price:g}", equation)
+    ]
     rows += _criterion_rows(tender.quality.criteria, 0, scale.maximum)
     blocks: list[Block] = [
         Paragraph(f"Legal regime: {REGIME_NAMES[tender.tender.regime]}."),

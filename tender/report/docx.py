@@ -56,8 +56,8 @@ class _Writer:
     def __init__(self) -> None:
         self.doc = new_docx()
         normal = self.doc.styles["Normal"]
-        normal.font.name = "Calibri"  # type: ignore[attr-defined]
-        normal.font.size = Pt(10.5)  # type: ignore[attr-defined]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(10.5)
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

@@ -37,13 +37,13 @@ def register() -> None:
 def _glyphs() -> frozenset[int]:
     register()
     font = pdfmetrics.getFont(REGULAR)
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 def printable(text: str) -> str:
     """`text` with each character the font lacks replaced: accents dropped, else '?'.
 
-    'Łódź' keeps its Ł and ó; 'Kraków Spółka' is fine; 'Przędzalnia' shows 'Przedzalnia'.
+    'Łódź' shows as 'Łódz' (the font has Ł and ó but not ź); '漢' shows as '?'.
     """
     glyphs = _glyphs()
     out = []

@@ -254,12 +254,16 @@ class _Letter:
         walk(self.tender.quality.criteria, 0)
         rows.append(("Quality weighted score", "", record["display"]["quality_score"], ""))
         rows.append(("Total score", "", record["display"]["total_score"], ""))
-        header = ("Criterion", "Mark", "Score", "Explanation" if explain else "")
-        widths = (0.3, 0.08, 0.1, 0.52) if explain else (0.6, 0.15, 0.25)
         if not explain:
-            header = header[:3]
-            rows = [row[:3] for row in rows]
-        return Table(header, tuple(rows), widths, caption, numeric=(1, 2))
+            return Table(
+                ("Criterion", "Mark", "Score"),
+                tuple(row[:3] for row in rows),
+                (0.6, 0.15, 0.25),
+                caption,
+                numeric=(1, 2),
+            )
+        header = ("Criterion", "Mark", "Score", "Explanation")
+        return Table(header, tuple(rows), (0.3, 0.08, 0.1, 0.52), caption, numeric=(1, 2))
 
     def _price_reason(self, record: dict[str, Any]) -> str:
         if "unscored-price" in record["flags"]:

@@ -62,12 +62,28 @@ def test_clarification_outcome_comes_from_the_narrative(reference_ev, reference_
 def test_missing_narrative_shows_placeholders_never_invented_text(reference_ev):
     doc = report_content(reference_ev, Narrative())
     text = doc.text()
-    for key in ("purpose", "background", "clarification", "options", "preferred-option",
-                "financial", "consultation", "next-steps", "implications"):
+    for key in (
+        "purpose",
+        "background",
+        "clarification",
+        "options",
+        "preferred-option",
+        "financial",
+        "consultation",
+        "next-steps",
+        "implications",
+    ):
         assert f"[NARRATIVE MISSING: {key}]" in text
     assert set(doc.missing) == {
-        "purpose", "background", "clarification", "options", "preferred-option",
-        "financial", "consultation", "next-steps", "implications",
+        "purpose",
+        "background",
+        "clarification",
+        "options",
+        "preferred-option",
+        "financial",
+        "consultation",
+        "next-steps",
+        "implications",
     }
     assert "Goodwin Pest Management is a Kent business" not in text
 
@@ -96,9 +112,11 @@ def test_panel_method_and_header_come_from_the_definition(reference_ev, referenc
         "Maidstone Borough Council; and Kevin Metland, Technical Officer, Maidstone Borough "
         "Council." in text
     )
-    assert "Quality measured performance measurement (12%), auditable and easily accessible " \
-        "systems (11%), environmental and social value (9%) and potential to grow the " \
+    assert (
+        "Quality measured performance measurement (12%), auditable and easily accessible "
+        "systems (11%), environmental and social value (9%) and potential to grow the "
         "business (8%)." in text
+    )
     assert "Committee | Communities, Housing and Environment Committee" in text
     assert "Date | 13 December 2016" in text
     assert "W × offer ÷ highest offer" in text
@@ -123,8 +141,9 @@ def test_sensitivity_appendix_reports_the_leader_changes(reference_ev, reference
         "B; at a price weight of 47.4 the lead passes from Company B to Company A (Goodwin "
         "Pest Management)." in text
     )
-    assert "The nearest change of leader to the weight used is at 47.4, 12.6 points below it." \
-        in text
+    assert (
+        "The nearest change of leader to the weight used is at 47.4, 12.6 points below it." in text
+    )
 
 
 def test_inputs_appendix_lists_every_fingerprint(reference_ev, reference_narrative):
@@ -142,7 +161,9 @@ def test_charts_read_the_evaluation(reference_ev, reference_narrative):
     assert bars.price[:2] == (60.0, 57.0)
     assert charts[0].alt is not None
     assert charts[0].alt.rows[-1] == (
-        "Company F", "0 (unable to score due to limited information)", "19.2"
+        "Company F",
+        "0 (unable to score due to limited information)",
+        "19.2",
     )
     assert charts[1].alt is not None
     assert charts[1].alt.rows == (
@@ -170,10 +191,17 @@ def _tiny(totals_tie: bool) -> Tender:
 
 def test_exact_tie_for_first_asks_for_a_decision_and_names_nobody():
     tender = _tiny(True)
-    bids = pd.DataFrame({"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"],
-                         "price": [100.0, 100.0]})
-    moderated = pd.DataFrame({"bidder_id": ["A", "B"], "criterion_id": ["Q1", "Q1"],
-                              "moderated_mark": ["6", "6"], "rationale": ["x", "y"]})
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 100.0]}
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "moderated_mark": ["6", "6"],
+            "rationale": ["x", "y"],
+        }
+    )
     ev = evaluate(tender, bids, None, moderated)
     paragraph = recommendation(ev)
     assert paragraph.style == "placeholder"
@@ -182,10 +210,17 @@ def test_exact_tie_for_first_asks_for_a_decision_and_names_nobody():
 
 def test_provisional_evaluation_is_marked_in_the_report():
     tender = _tiny(False)
-    bids = pd.DataFrame({"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"],
-                         "price": [100.0, 120.0]})
-    marks = pd.DataFrame({"bidder_id": ["A", "B"], "criterion_id": ["Q1", "Q1"],
-                          "evaluator_id": ["E1", "E1"], "mark": ["6", "5"]})
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 120.0]}
+    )
+    marks = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "evaluator_id": ["E1", "E1"],
+            "mark": ["6", "5"],
+        }
+    )
     tender = Tender.model_validate(
         {**tender.model_dump(mode="python"), "panel": [{"id": "E1", "role": "Officer"}]}
     )

@@ -44,7 +44,8 @@ def _others_are_absent(ev, text, bidder_ids):
         if other in bidder_ids:
             continue
         name = ev.table.loc[ev.table["bidder_id"] == other, "bidder"].iat[0]
-        assert f"{name}\n" not in text + "\n" and f"{name} " not in text, other
+        assert f"{name}\n" not in text + "\n", other
+        assert f"{name} " not in text, other
         for leaf in ev.tender.quality.leaves():
             assert _rationale(ev, other, leaf.id) not in text
 
@@ -56,8 +57,10 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
     assert "intends to award the contract to Goodwin Pest Management." in text
     assert "Q2 Auditable and easily accessible systems | 7 | 7.7 | Online portal gives" in text
     assert "Total score |  | 79.1 | " in text
-    assert "Your tender's total score was 79.1 out of 100; the most advantageous tender " \
+    assert (
+        "Your tender's total score was 79.1 out of 100; the most advantageous tender "
         "scored 80.3, 1.2 points more." in text
+    )
     assert "you were invited to a clarification interview" in text
     assert "Standstill" not in text  # no statutory standstill under local rules
     # no other loser's figures or reasons
@@ -68,8 +71,10 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
 
 def test_reference_letter_for_the_unpriced_bid_gives_the_reason(reference_ev):
     text = letter_content(reference_ev, "F").text()
-    assert "0 (unable to score due to limited information) | Scored 0: unable to score due " \
+    assert (
+        "0 (unable to score due to limited information) | Scored 0: unable to score due "
         "to limited information." in text
+    )
 
 
 def test_reference_winner_letter(reference_ev):
@@ -183,15 +188,18 @@ def test_completeness_refuses_provisional_marks():
             "tender": {"reference": "T", "title": "Tiny", "authority": "Council"},
             "weights": {"price": 50.0, "quality": 50.0},
             "price": {"formula": {"name": "lowest_price"}},
-            "quality": {"scale": {"maximum": 10.0},
-                        "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}]},
+            "quality": {
+                "scale": {"maximum": 10.0},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}],
+            },
             "panel": [{"id": "E1", "role": "Officer"}],
             "data": {"bids": "b.csv", "moderated": "moderated.csv"},
         }
     )
     bids = pd.DataFrame({"bidder_id": ["A"], "bidder": ["Alpha"], "price": [1.0]})
-    marks = pd.DataFrame({"bidder_id": ["A"], "criterion_id": ["Q1"], "evaluator_id": ["E1"],
-                          "mark": ["5"]})
+    marks = pd.DataFrame(
+        {"bidder_id": ["A"], "criterion_id": ["Q1"], "evaluator_id": ["E1"], "mark": ["5"]}
+    )
     ev = evaluate(tender, bids, marks, None)
     found = [p.found for p in check_completeness(ev).problems]
     assert "no moderated marks (quality is PROVISIONAL)" in found

@@ -61,8 +61,16 @@ def test_items_carry_their_sign_off():
 
 def test_reference_narrative_has_every_section(reference):
     narrative = load_narrative(load_tender(reference))
-    for key in ("purpose", "background", "clarification", "options", "preferred-option",
-                "financial", "consultation", "next-steps"):
+    for key in (
+        "purpose",
+        "background",
+        "clarification",
+        "options",
+        "preferred-option",
+        "financial",
+        "consultation",
+        "next-steps",
+    ):
         assert narrative.blocks(key), key
     assert len(narrative.items["implications"]) == 10
 

@@ -28,12 +28,18 @@ def test_reference_report_table_1_winner_and_near_tie(reference_ev, reference_na
     text = " ".join(pages(data))
     with (REFERENCE / "expected-table-1.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert "Table 1: Scores from assessment panel. Organisation Price Score Quality Weighted " \
+    assert (
+        "Table 1: Scores from assessment panel. Organisation Price Score Quality Weighted "
         "Score Total Score" in text
+    )
     for row in rows:
         line = " ".join(
-            [row["organisation"], row["price_score"], row["quality_weighted_score"],
-             row["total_score"]]
+            [
+                row["organisation"],
+                row["price_score"],
+                row["quality_weighted_score"],
+                row["total_score"],
+            ]
         )
         assert line in text, line
     assert (
