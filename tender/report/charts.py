@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .document import ScoreBars, WeightLines
-from .fonts import BOLD, REGULAR, printable
+from .fonts import BOLD, REGULAR, fit
 
 PRICE_COLOUR = colors.HexColor("#1f4e79")
 QUALITY_COLOUR = colors.HexColor("#8fbc5a")
@@ -25,26 +25,6 @@ PALETTE = [
 ]
 MAX_BAR_CHART_HEIGHT = 640.0
 FONT_SIZE = 7.5
-
-
-def fit(text: str, width: float, size: float = FONT_SIZE, font: str = REGULAR) -> str:
-    """`text` shortened in the middle ('Northern and… Limited S08') to fit in `width` points.
-
-    Cutting in the middle keeps the end of a name, which often tells similar names apart.
-    """
-    text = printable(text)
-    if stringWidth(text, font, size) <= width:
-        return text
-    head, tail = len(text) // 2, len(text) // 2
-    while head > 0 and tail > 0:
-        candidate = text[:head].rstrip() + "…" + text[len(text) - tail :].lstrip()
-        if stringWidth(candidate, font, size) <= width:
-            return candidate
-        if head >= tail:
-            head -= 1
-        else:
-            tail -= 1
-    return "…"
 
 
 def _ticks(maximum: float) -> list[float]:
@@ -127,8 +107,8 @@ def _legend(drawing: Drawing, x: float, y: float, items: list[tuple[str, object]
 
 def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Drawing:
     """Each bid's total against the price weight (0-100), the weight used, leader changes."""
-    label_width = 130.0
-    left, right, top, bottom = 34.0, label_width + 8, 14.0, 40.0
+    label_width = min(175.0, width * 0.34)
+    left, right, top, bottom = 34.0, label_width + 8, 24.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
     drawing = Drawing(width, height)
 
@@ -171,7 +151,7 @@ def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Draw
             textAnchor="middle",
         )
     )
-    drawing.add(String(4, y(100) + 4, "Total score", fontName=REGULAR, fontSize=FONT_SIZE))
+    drawing.add(String(4, y(100) + 12, "Total score", fontName=REGULAR, fontSize=FONT_SIZE))
     colour_of = _colours(data)
     order = sorted(range(len(data.labels)), key=lambda i: data.labels[i] in colour_of)
     for i in order:
@@ -199,11 +179,12 @@ def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Draw
     )
     drawing.add(
         String(
-            x(data.current) + 2,
+            x(data.current) + (2 if data.current <= 70 else -2),
             y(100) + 3,
             f"weight used: {data.current:g}",
             fontName=BOLD,
             fontSize=FONT_SIZE,
+            textAnchor="start" if data.current <= 70 else "end",
         )
     )
     index = {label: i for i, label in enumerate(data.labels)}

@@ -34,6 +34,7 @@ from .document import (
 )
 from .narrative import Narrative
 
+HIGHLIGHT_ALL_UP_TO = 7  # colours the sensitivity chart can tell apart
 APPENDICES = (
     ("A", "Evaluation method"),
     ("B", "Moderated marks and weighted scores by criterion"),
@@ -283,8 +284,10 @@ def _purpose(ev: Evaluation, narrative: Narrative) -> _Numbered:
     tender = ev.tender
     records = ev.records()
     winner = _winner(ev)
+    count = dates.count_words(len(records)).capitalize()
     text = (
-        f"{len(records)} bid{'s' * (len(records) != 1)} were evaluated on price "
+        f"{count} bid{'s' * (len(records) != 1)} {'were' if len(records) != 1 else 'was'} "
+        "evaluated on price "
         f"({tender.weights.price:g}%) and quality ({tender.weights.quality:g}%)."
     )
     if winner is not None:
@@ -356,7 +359,8 @@ def weight_lines(ev: Evaluation) -> WeightLines:
     labels = tuple(names[i] for i in lines.bidder_ids)
     leaders = {names[c.before] for c in changes} | {names[c.after] for c in changes}
     ranked = [names[r["bidder_id"]] for r in _rows(ev) if r["rank"]][:2]
-    highlight = tuple(label for label in labels if label in leaders or label in ranked)
+    few = len(labels) <= HIGHLIGHT_ALL_UP_TO
+    highlight = tuple(label for label in labels if few or label in leaders or label in ranked)
     return WeightLines(
         labels,
         tuple(float(v) for v in lines.intercept),
@@ -697,7 +701,7 @@ def _moderation(ev: Evaluation) -> list[Block]:
         Table(
             ("Organisation", "Criterion", "Evaluators' marks", "Median", "Agreed", "Rationale"),
             tuple(rows),
-            (0.18, 0.09, 0.17, 0.08, 0.08, 0.40),
+            (0.17, 0.1, 0.17, 0.09, 0.09, 0.38),
             "Table C1: Moderation record.",
             numeric=(3, 4),
             small=True,

@@ -41,13 +41,16 @@ def _repeat_header(table: DocxTable) -> None:
 
 
 def _fill(cell: object, value: str, *, bold: bool = False, right: bool = False) -> None:
-    parts = value.split("\n\n") or [""]
+    indent = len(value) - len(value.lstrip(" "))
+    parts = value.lstrip(" ").split("\n\n") or [""]
     first = cell.paragraphs[0]  # type: ignore[attr-defined]
     for n, part in enumerate(parts):
         paragraph = first if n == 0 else cell.add_paragraph()  # type: ignore[attr-defined]
         run = paragraph.add_run(clean(part))
         run.bold = bold
         run.font.size = Pt(9)
+        if indent:  # leading spaces mark a sub-criterion
+            paragraph.paragraph_format.left_indent = Pt(2.5 * indent)
         if right:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
 REGULAR = "Vera"
@@ -58,3 +59,23 @@ def printable(text: str) -> str:
             )
             out.append(base if base and all(ord(c) in glyphs for c in base) else "?")
     return "".join(out)
+
+
+def fit(text: str, width: float, size: float = 7.5, font: str = REGULAR) -> str:
+    """`text` shortened in the middle ('Northern and… Limited S08') to fit in `width` points.
+
+    Cutting in the middle keeps the end of a name, which often tells similar names apart.
+    """
+    text = printable(text)
+    if stringWidth(text, font, size) <= width:
+        return text
+    head, tail = len(text) // 2, len(text) // 2
+    while head > 0 and tail > 0:
+        candidate = text[:head].rstrip() + "…" + text[len(text) - tail :].lstrip()
+        if stringWidth(candidate, font, size) <= width:
+            return candidate
+        if head >= tail:
+            head -= 1
+        else:
+            tail -= 1
+    return "…"

@@ -223,7 +223,6 @@ class _Letter:
             ("Criterion", "Relative importance", "How it was assessed", "Scores available"),
             tuple(rows),
             (0.36, 0.14, 0.32, 0.18),
-            "The award criteria",
         )
 
     def scores_table(self, record: dict[str, Any], caption: str, explain: bool = True) -> Table:

@@ -29,7 +29,7 @@ from reportlab.platypus import (
 )
 
 from . import charts, document
-from .fonts import BOLD, REGULAR, printable, register
+from .fonts import BOLD, REGULAR, fit, printable, register
 
 MARGIN = 20 * mm
 HEADER_FILL = colors.HexColor("#dde5ee")
@@ -121,6 +121,10 @@ class _Renderer:
         return Paragraph(text(block.text), self.styles[style], bulletText=bullet)
 
     def _cell(self, value: str, style: ParagraphStyle, right: bool) -> list[Flowable]:
+        indent = len(value) - len(value.lstrip(" "))
+        if indent:  # leading spaces mark a sub-criterion: indent, as spaces would collapse
+            style = ParagraphStyle(f"{style.name}-i{indent}", style, leftIndent=2.5 * indent)
+            value = value.lstrip(" ")
         if right:
             style = ParagraphStyle(f"{style.name}-r", style, alignment=TA_RIGHT)
         parts = [p for p in value.split("\n\n")] or [""]
@@ -178,7 +182,7 @@ class _Renderer:
             out.append(PageBreak())
         if section.number:
             label = section.number + ("." if section.number.isdigit() else ":")
-            out.append(CondPageBreak(60))
+            out.append(CondPageBreak(120))  # a heading never ends a page
             out.append(Paragraph(text(f"{label} {section.title}"), self.styles["heading"]))
         else:
             out.append(Paragraph(text(section.title), self.styles["title"]))
@@ -211,7 +215,7 @@ def render_pdf(doc: document.Document) -> bytes:
     story: list[Flowable] = []
     for position, section in enumerate(doc.sections):
         story += renderer.section(section, position == 0)
-    footer = printable(doc.footer)
+    footer = fit(doc.footer, template.width - 50)
 
     def on_page(canvas: Any, page: Any) -> None:
         canvas.saveState()

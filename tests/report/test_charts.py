@@ -5,10 +5,10 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Circle, String
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from tender.report.charts import FONT_SIZE, fit, score_bars, weight_lines
+from tender.report.charts import FONT_SIZE, score_bars, weight_lines
 from tender.report.content import score_bars as bars_data
 from tender.report.content import weight_lines as lines_data
-from tender.report.fonts import REGULAR, register
+from tender.report.fonts import REGULAR, fit, register
 
 
 def strings(drawing) -> list[str]:
