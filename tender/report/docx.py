@@ -93,23 +93,23 @@ class _Writer:
         table = self.doc.add_table(rows=rows, cols=columns)
         table.style = "Table Grid"
         total = sum(block.widths)
-        for i, width in enumerate(block.widths):
-            for cell in table.columns[i].cells:
-                cell.width = Mm(170 * width / total)
-        offset = 0
-        if block.header:
-            for i, value in enumerate(block.header):
-                _fill(table.cell(0, i), value, bold=True, right=i in block.numeric)
-            _repeat_header(table)
-            offset = 1
-        for r, row in enumerate(block.rows):
-            for i, value in enumerate(row):
+        widths = [Mm(170 * w / total) for w in block.widths]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        values = [block.header, *block.rows] if block.header else list(block.rows)
+        # row by row: python-docx's table.cell(r, c) walks the whole table on every call
+        for r, (row, cells) in enumerate(zip(table.rows, values, strict=True)):
+            is_header = bool(block.header) and r == 0
+            for i, (cell, value) in enumerate(zip(row.cells, cells, strict=True)):
+                cell.width = widths[i]
                 _fill(
-                    table.cell(r + offset, i),
+                    cell,
                     value,
-                    bold=not block.header and i == 0,
+                    bold=is_header or (not block.header and i == 0),
                     right=bool(block.header) and i in block.numeric,
                 )
+        if block.header:
+            _repeat_header(table)
         self.doc.add_paragraph()
 
     def chart(self, block: document.Chart) -> None:
