@@ -24,6 +24,12 @@ from . import document
 FIXED_TIME = datetime(1980, 1, 1)
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 RED = RGBColor(0xB0, 0x00, 0x20)
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>tender</Application></Properties>'
+)
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 HANGING = Mm(11)
 
 
@@ -159,6 +165,14 @@ class _Writer:
         core.created = FIXED_TIME
         core.modified = FIXED_TIME
         core.last_printed = FIXED_TIME
+        # python-docx's template carries another application's name and a thumbnail image
+        package = self.doc.part.package
+        for part in package.iter_parts():
+            if part.partname == "/docProps/app.xml":
+                part._blob = APP_XML
+        for rel_id, rel in list(package.rels.items()):
+            if rel.reltype == THUMBNAIL:
+                del package.rels[rel_id]
 
 
 def render_docx(doc: document.Document) -> bytes:

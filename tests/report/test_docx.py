@@ -57,6 +57,9 @@ def test_docx_core_properties_are_fixed(reference_ev, reference_narrative):
         "Councils</dc:creator>" in core
     )
     assert "1980-01-01T00:00:00Z</dcterms:modified>" in core
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert b"<Application>tender</Application>" in package.read("docProps/app.xml")
+    assert not [n for n in package.namelist() if "thumbnail" in n]
 
 
 def test_docx_bytes_are_reproducible(reference_ev, reference_narrative):
