@@ -119,6 +119,16 @@ def check_completeness(ev: Evaluation) -> Completeness:
             )
         )
         return Completeness(problems, warnings)
+    first = ev.table.loc[ev.table["rank"] == 1, "bidder_id"]
+    if len(first) != 1:
+        problems.append(
+            Problem(
+                definition,
+                "ranking",
+                f"{len(first)} bids ranked first" if len(first) else "no bid that can be ranked",
+                "a single first-ranked bid (letters state the outcome; resolve the tie first)",
+            )
+        )
     rationale = _rationales(ev)
     leaves = tender.quality.leaves()
     for i, bidder in enumerate(ev.table["bidder_id"]):

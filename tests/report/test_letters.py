@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -229,3 +230,74 @@ def test_letter_paths_stay_inside_the_folder(name, bidder_id):
     assert path.parent == folder
     assert 0 < len(stem) <= 60
     assert stem.lower() not in {"con", "prn", "aux", "nul"}
+
+
+def _tiny(requirement: bool = False) -> Tender:
+    return Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {
+                "reference": "T",
+                "title": "Tiny",
+                "authority": "Council",
+                "regime": "pcr2015",
+            },
+            "weights": {"price": 50.0, "quality": 50.0},
+            "price": {"formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 10.0},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}],
+            },
+            "requirements": [{"id": "INS", "description": "Insurance of £5m", "column": "insured"}]
+            if requirement
+            else [],
+            "data": {"bids": "b.csv"},
+            "letters": {"sent": date(2025, 3, 3)},
+        }
+    )
+
+
+def test_excluded_bidder_is_told_why():
+    bids = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "bidder": ["Alpha", "Beta"],
+            "price": [100.0, 90.0],
+            "insured": ["yes", "no"],
+        }
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A"],
+            "criterion_id": ["Q1"],
+            "moderated_mark": ["6"],
+            "rationale": ["Clear staffing plan."],
+        }
+    )
+    ev = evaluate(_tiny(requirement=True), bids, None, moderated)
+    text = letter_content(ev, "B").text()
+    assert "intends to award the contract to Alpha." in text
+    assert (
+        "Your tender was not ranked because: failed requirement INS (Insurance of £5m): "
+        "answered 'no'." in text
+    )
+    assert "the standstill period ends at midnight at the end of 13 March 2025" in text
+    assert check_completeness(ev).problems == []
+
+
+def test_letters_are_refused_while_first_place_is_tied():
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 100.0]}
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "moderated_mark": ["6", "6"],
+            "rationale": ["Clear staffing plan.", "Named supervisors."],
+        }
+    )
+    ev = evaluate(_tiny(), bids, None, moderated)
+    assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
+        ("ranking", "2 bids ranked first")
+    ]
