@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from tender.report.content import report_content
+from tender.report.docx import render_docx
 from tender.report.letters import letter_content
 from tender.report.narrative import Narrative
 from tender.report.pdf import render_pdf
@@ -95,8 +99,6 @@ def test_hostile_names_are_text_not_markup(make_evaluation):
     ev = make_evaluation(3, "pa2023", long_names=False)
     table = ev.table.copy()
     table.loc[0, "bidder"] = "<b>Evil</b> & Sons <font size=40>"
-    import dataclasses
-
     ev = dataclasses.replace(ev, table=table)
     bidder = table.loc[0, "bidder_id"]
     text = " ".join(pages(render_pdf(letter_content(ev, bidder))))
@@ -107,3 +109,18 @@ def test_letter_pdf_names_the_winner(reference_ev):
     text = " ".join(pages(render_pdf(letter_content(reference_ev, "C"))))
     assert "intends to award the contract to Goodwin Pest Management." in text
     assert "Dear Company C," in text
+
+
+# the fixture returns a stateless builder, so sharing it between examples is safe
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(min_size=1, max_size=120))
+def test_any_bidder_name_renders(make_evaluation, name):
+    ev = make_evaluation(3, "pa2023", long_names=False)
+    table = ev.table.copy()
+    table.loc[0, "bidder"] = name
+    ev = dataclasses.replace(ev, table=table)
+    doc = letter_content(ev, table.loc[0, "bidder_id"])
+    assert render_pdf(doc).startswith(b"%PDF")
+    assert render_docx(doc)[:2] == b"PK"
