@@ -55,6 +55,8 @@ def _fill(cell: object, value: str, *, bold: bool = False, right: bool = False) 
         run = paragraph.add_run(clean(part))
         run.bold = bold
         run.font.size = Pt(9)
+        paragraph.paragraph_format.space_before = Pt(1.5)
+        paragraph.paragraph_format.space_after = Pt(1.5)
         if indent:  # leading spaces mark a sub-criterion
             paragraph.paragraph_format.left_indent = Pt(2.5 * indent)
         if right:
