@@ -166,7 +166,11 @@ def table_1(ev: Evaluation) -> Table:
 
 
 def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str], bool]:
-    """The near-tie sentences (computed), and whether the narrative outcome is needed."""
+    """The near-tie sentences (computed), and whether the narrative outcome is needed.
+
+    The evaluation knows which bids were close, not whether the interviews took place:
+    that, and what came of them, is the officer's narrative ('Clarification').
+    """
     near = [r for r in _rows(ev) if "near-tie" in r["flags"]]
     if len(near) < 2:
         return [], False
@@ -175,13 +179,14 @@ def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str]
     totals = [Decimal(r["display"]["total_score"]) for r in near]
     gap = display.plain(max(totals) - min(totals))
     margin = f"{ev.tender.near_tie.margin:g}"
-    both = "Both" if len(near) == 2 else "All of them"
+    both = "both" if len(near) == 2 else "each of them"
     shown = _join([r["display"]["total_score"] for r in near])
     return [
         f"{_join(labels)} were very close on total score ({shown}; a difference of {gap} "
         f"point{'s' * (gap != '1')}), within the near-tie margin of {margin} points set for "
-        f"this tender. {both} were invited to interview with the evaluation panel to clarify "
-        "points in their submissions before a recommendation was made."
+        f"this tender. Under the tender's near-tie rule {both} should be interviewed by the "
+        "evaluation panel to clarify points in their submissions before a recommendation is "
+        "made."
     ], True
 
 

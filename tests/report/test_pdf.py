@@ -55,7 +55,8 @@ def test_reference_report_table_1_winner_and_near_tie(reference_ev, reference_na
         "Company A (Goodwin Pest Management) and Company B were very close on total score "
         "(80.3 and 79.1; a difference of 1.2 points)" in text
     )
-    assert "Both were invited to interview with the evaluation panel" in text
+    assert "both should be interviewed by the evaluation panel to clarify points" in text
+    assert "the evaluation panel interviewed both companies" in text
 
 
 def test_pdf_metadata_is_set_explicitly(reference_ev, reference_narrative):
