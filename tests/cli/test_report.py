@@ -82,3 +82,18 @@ def test_missing_narrative_is_a_warning_not_an_error(runner, reference, project)
 def test_help_lists_the_command(runner):
     result = runner.invoke(cli, ["--help"])
     assert "report" in result.stdout
+
+
+def test_help_loads_no_rendering_libraries():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tender.cli import cli; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'reportlab', 'docx', 'holidays', 'pandas', 'pypdf'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
