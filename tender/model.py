@@ -322,6 +322,8 @@ class Tender(Strict):
     panel: list[Evaluator] = Field(default_factory=list)
     publication: Publication = Field(default_factory=Publication)
     data: DataPaths
+    report: ReportDetails = Field(default_factory=lambda: ReportDetails())
+    letters: LetterDetails = Field(default_factory=lambda: LetterDetails())
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -378,3 +380,44 @@ def _unique(what: str, values: list[str]) -> None:
         if value in seen:
             raise problem(f"{what} {value!r} used twice", f"each {what} once")
         seen.add(value)
+
+
+class Meeting(Strict):
+    """A meeting on the report's timetable."""
+
+    body: Text
+    held: date
+
+
+class ReportDetails(Strict):
+    """Header facts of the award recommendation report, and where its narrative lives.
+
+    `narrative` is relative to the definition; without it the report reads
+    `<definition stem>.narrative.md` beside the definition if that file exists.
+    """
+
+    committee: Text | None = None
+    meeting_date: date | None = None
+    final_decision_at_meeting: bool | None = None
+    decision_maker: Text | None = None
+    lead_head_of_service: Text | None = None
+    lead_officer: Text | None = None
+    classification: Text = "Public"
+    wards: Text | None = None
+    timetable: list[Meeting] = Field(default_factory=list)
+    narrative: Text | None = None
+
+
+class LetterDetails(Strict):
+    """Dates and signatory of the bidder letters (outcome letters, assessment summaries).
+
+    `sent` is the date the letters are sent (for PCR 2015, the electronic notice that starts
+    the reg 87 standstill); `award_notice` is when the contract award notice is published
+    (Procurement Act 2023 s.51: the standstill runs from it).
+    """
+
+    sent: date | None = None
+    award_notice: date | None = None
+    signatory: Text | None = None
+    signatory_role: Text | None = None
+    contact: Text | None = None

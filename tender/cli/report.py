@@ -1,0 +1,56 @@
+"""`tender report`: write the award recommendation report and the bidder letters."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import click
+
+from . import cli, tender_file
+
+
+@cli.command()
+@tender_file()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the report and letters [default: reports/<tender>/ beside criteria/].",
+)
+@click.option(
+    "--letters/--no-letters",
+    default=True,
+    show_default=True,
+    help="Also write one letter per bidder (refused while any mark lacks a rationale).",
+)
+def report(definition: str, out: Path | None, letters: bool) -> None:
+    """Write the award report (PDF, DOCX) for TENDER and a letter to every bidder."""
+    from datetime import datetime
+
+    from .. import __version__
+    from ..audit import append_log
+    from ..inputs import project_root
+    from ..outputs import write_all
+    from ..pipeline import evaluate_file
+    from ..report.build import render_report
+    from ..report.narrative import load_narrative
+
+    run = evaluate_file(definition)
+    ev = run.evaluation
+    folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
+    rendered = render_report(ev, load_narrative(ev.tender), folder, letters=letters)
+    written = write_all(rendered.files)
+    append_log(
+        folder / "runs.jsonl",
+        "reported",
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        inputs=ev.fingerprints,
+        outputs=[p.relative_to(folder).as_posix() for p in written],
+        provisional=ev.provisional,
+    )
+    for warning in [*run.warnings, *rendered.warnings]:
+        click.echo(f"warning: {warning}", err=True)
+    count = sum(1 for p in written if p.parent.name == "letters" and p.suffix == ".pdf")
+    click.echo(f"Wrote the award report and {count} letters to {folder}", err=True)

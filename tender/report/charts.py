@@ -1,0 +1,261 @@
+"""Figures drawn with reportlab's own graphics: score bars and the price-weight chart.
+
+Input is chart data already read from the Evaluation (`document.ScoreBars`,
+`document.WeightLines`); this module only turns numbers into geometry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .document import ScoreBars, WeightLines
+from .fonts import BOLD, REGULAR, fit
+
+PRICE_COLOUR = colors.HexColor("#1f4e79")
+QUALITY_COLOUR = colors.HexColor("#8fbc5a")
+GRID = colors.HexColor("#d9d9d9")
+OTHER_LINE = colors.HexColor("#c8c8c8")
+PALETTE = [
+    colors.HexColor(c)
+    for c in ("#1f4e79", "#c0504d", "#4f9a3a", "#8064a2", "#e46c0a", "#2c8c99", "#7f6000")
+]
+MAX_BAR_CHART_HEIGHT = 640.0
+FONT_SIZE = 7.5
+
+
+def _ticks(maximum: float) -> list[float]:
+    step = 10.0 if maximum <= 50 else 20.0
+    count = int(maximum // step)
+    return [i * step for i in range(count + 1)]
+
+
+def score_bars(data: ScoreBars, width: float) -> Drawing:
+    """Horizontal stacked bars (price, then quality) for each bid, best at the top."""
+    count = max(len(data.labels), 1)
+    pitch = min(18.0, (MAX_BAR_CHART_HEIGHT - 70) / count)
+    label_width = min(170.0, width * 0.36)
+    left, right, top, bottom = label_width + 8, 16.0, 12.0, 46.0
+    plot_w = width - left - right
+    height = top + bottom + pitch * count
+    drawing = Drawing(width, height)
+    scale = plot_w / data.maximum
+
+    def x(value: float) -> float:
+        return left + value * scale
+
+    for tick in _ticks(data.maximum):
+        drawing.add(Line(x(tick), bottom, x(tick), height - top, strokeColor=GRID, strokeWidth=0.5))
+        drawing.add(
+            String(
+                x(tick),
+                bottom - 10,
+                f"{tick:g}",
+                fontName=REGULAR,
+                fontSize=FONT_SIZE,
+                textAnchor="middle",
+            )
+        )
+    size = min(FONT_SIZE, pitch * 0.7)
+    for i, label in enumerate(data.labels):
+        y = height - top - (i + 1) * pitch + pitch * 0.15
+        bar = pitch * 0.7
+        price, quality = data.price[i], data.quality[i]
+        drawing.add(Rect(x(0), y, price * scale, bar, fillColor=PRICE_COLOUR, strokeColor=None))
+        drawing.add(
+            Rect(x(price), y, quality * scale, bar, fillColor=QUALITY_COLOUR, strokeColor=None)
+        )
+        drawing.add(
+            String(
+                left - 6,
+                y + bar * 0.25,
+                fit(label, label_width - 6, size),
+                fontName=REGULAR,
+                fontSize=size,
+                textAnchor="end",
+            )
+        )
+    drawing.add(Line(x(0), bottom, x(0), height - top, strokeWidth=0.8))
+    drawing.add(
+        String(
+            x(data.maximum / 2),
+            bottom - 22,
+            "Score (out of 100)",
+            fontName=REGULAR,
+            fontSize=FONT_SIZE,
+            textAnchor="middle",
+        )
+    )
+    _legend(
+        drawing,
+        left,
+        6,
+        [("Price score", PRICE_COLOUR), ("Quality weighted score", QUALITY_COLOUR)],
+    )
+    return drawing
+
+
+def _legend(drawing: Drawing, x: float, y: float, items: list[tuple[str, object]]) -> None:
+    for text, colour in items:
+        drawing.add(Rect(x, y, 9, 7, fillColor=colour, strokeColor=None))
+        drawing.add(String(x + 12, y + 0.5, text, fontName=REGULAR, fontSize=FONT_SIZE))
+        x += 24 + stringWidth(text, REGULAR, FONT_SIZE)
+
+
+def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Drawing:
+    """Each bid's total against the price weight (0-100), the weight used, leader changes."""
+    label_width = min(175.0, width * 0.34)
+    left, right, top, bottom = 34.0, label_width + 8, 24.0, 40.0
+    plot_w, plot_h = width - left - right, height - top - bottom
+    drawing = Drawing(width, height)
+
+    def x(w: float) -> float:
+        return left + plot_w * w / 100.0
+
+    def y(total: float) -> float:
+        return bottom + plot_h * total / 100.0
+
+    for tick in _ticks(100):
+        drawing.add(Line(x(tick), bottom, x(tick), y(100), strokeColor=GRID, strokeWidth=0.5))
+        drawing.add(Line(x(0), y(tick), x(100), y(tick), strokeColor=GRID, strokeWidth=0.5))
+        drawing.add(
+            String(
+                x(tick),
+                bottom - 10,
+                f"{tick:g}",
+                fontName=REGULAR,
+                fontSize=FONT_SIZE,
+                textAnchor="middle",
+            )
+        )
+        drawing.add(
+            String(
+                left - 4,
+                y(tick) - 2.5,
+                f"{tick:g}",
+                fontName=REGULAR,
+                fontSize=FONT_SIZE,
+                textAnchor="end",
+            )
+        )
+    drawing.add(
+        String(
+            x(50),
+            bottom - 24,
+            "Price weight (quality weight = 100 − price weight)",
+            fontName=REGULAR,
+            fontSize=FONT_SIZE,
+            textAnchor="middle",
+        )
+    )
+    drawing.add(String(4, y(100) + 12, "Total score", fontName=REGULAR, fontSize=FONT_SIZE))
+    colour_of = _colours(data)
+    order = sorted(range(len(data.labels)), key=lambda i: data.labels[i] in colour_of)
+    for i in order:
+        label = data.labels[i]
+        colour = colour_of.get(label, OTHER_LINE)
+        a, b = data.intercept[i], data.slope[i]
+        drawing.add(
+            PolyLine(
+                [x(0), y(a), x(100), y(a + 100 * b)],
+                strokeColor=colour,
+                strokeWidth=1.6 if label in colour_of else 0.6,
+            )
+        )
+    _end_labels(drawing, data, colour_of, x(100) + 4, y, label_width)
+    drawing.add(
+        Line(
+            x(data.current),
+            bottom,
+            x(data.current),
+            y(100),
+            strokeColor=colors.black,
+            strokeWidth=0.8,
+            strokeDashArray=[3, 2],
+        )
+    )
+    drawing.add(
+        String(
+            x(data.current) + (2 if data.current <= 70 else -2),
+            y(100) + 3,
+            f"weight used: {data.current:g}",
+            fontName=BOLD,
+            fontSize=FONT_SIZE,
+            textAnchor="start" if data.current <= 70 else "end",
+        )
+    )
+    index = {label: i for i, label in enumerate(data.labels)}
+    for w, _before, after in data.crossovers:
+        i = index[after]
+        total = data.intercept[i] + data.slope[i] * w
+        drawing.add(
+            Circle(
+                x(w),
+                y(total),
+                2.6,
+                fillColor=colors.white,
+                strokeColor=colors.black,
+                strokeWidth=0.8,
+            )
+        )
+        drawing.add(
+            String(
+                x(w),
+                y(total) + 5,
+                f"{w:.1f}",
+                fontName=REGULAR,
+                fontSize=FONT_SIZE - 1,
+                textAnchor="middle",
+            )
+        )
+    return drawing
+
+
+def _colours(data: WeightLines) -> dict[str, object]:
+    return {label: PALETTE[n % len(PALETTE)] for n, label in enumerate(data.highlight)}
+
+
+def _end_labels(
+    drawing: Drawing,
+    data: WeightLines,
+    colour_of: dict[str, object],
+    at_x: float,
+    y: Callable[[float], float],
+    width: float,
+) -> None:
+    """Labels for the highlighted lines at the right-hand end, nudged apart to stay legible."""
+    ends = sorted(
+        (y(data.intercept[i] + 100 * data.slope[i]), label)
+        for i, label in enumerate(data.labels)
+        if label in colour_of
+    )
+    gap = FONT_SIZE + 1.5
+    placed: list[float] = []
+    for wanted, _label in ends:
+        placed.append(max(wanted, placed[-1] + gap) if placed else wanted)
+    for (_wanted, label), at_y in zip(ends, placed, strict=True):
+        drawing.add(
+            String(
+                at_x,
+                at_y - 2.5,
+                fit(label, width),
+                fontName=REGULAR,
+                fontSize=FONT_SIZE,
+                fillColor=colour_of[label],
+            )
+        )
+    others = len(data.labels) - len(ends)
+    if others:
+        drawing.add(
+            String(
+                at_x,
+                4,
+                f"grey: {others} other bid{'s' * (others != 1)}",
+                fontName=REGULAR,
+                fontSize=FONT_SIZE,
+                fillColor=colors.grey,
+            )
+        )

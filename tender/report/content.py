@@ -1,0 +1,794 @@
+"""Evaluation + narrative → the award recommendation report as plain `Document` data.
+
+Computed parts (recommendation, Table 1, near-tie paragraph, method, figures, appendices)
+come from the Evaluation's records and display strings; narrative parts come from the
+officer's file, and a part the file lacks becomes a visible "[NARRATIVE MISSING: …]"
+paragraph, never invented text. The public report names bidders as `ev.public_names()`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from .. import __version__, display
+from ..model import REGIME_NAMES, Criterion, Tender
+from ..moderation import PROVISIONAL_RULE, default_spread_flag, median_marks, spreads
+from ..price import FORMULAS
+from ..scoring import Evaluation
+from ..sensitivity import crossovers, price_weight_lines
+from . import dates
+from .document import (
+    Block,
+    Bullets,
+    Chart,
+    Document,
+    Metadata,
+    Paragraph,
+    ScoreBars,
+    Section,
+    Table,
+    WeightLines,
+)
+from .narrative import Narrative
+
+HIGHLIGHT_ALL_UP_TO = 7  # colours the sensitivity chart can tell apart
+APPENDICES = (
+    ("A", "Evaluation method"),
+    ("B", "Moderated marks and weighted scores by criterion"),
+    ("C", "Moderation record"),
+    ("D", "Sensitivity of the result to the price weight"),
+    ("E", "Inputs, fingerprints and tool version"),
+)
+
+
+def placeholder(key: str) -> Paragraph:
+    """The visible mark of a narrative section the officer has not written."""
+    return Paragraph(f"[NARRATIVE MISSING: {key}]", style="placeholder")
+
+
+def not_set(field: str) -> str:
+    """The visible mark of a tender-definition field the report needs but is empty."""
+    return f"[NOT SET: {field}]"
+
+
+class _Numbered:
+    """Collects a section's blocks, numbering paragraphs '2.1', '2.2', ..."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        self.count = 0
+        self.blocks: list[Block] = []
+        self.missing: list[str] = []
+
+    def para(self, text: str, style: Any = "body") -> None:
+        self.count += 1
+        self.blocks.append(Paragraph(text, f"{self.number}.{self.count}", style))
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
+
+    def narrative(self, narrative: Narrative, key: str, *, required: bool = True) -> None:
+        found = narrative.blocks(key)
+        if found is None:
+            if required:
+                self.count += 1
+                self.blocks.append(
+                    Paragraph(
+                        f"[NARRATIVE MISSING: {key}]", f"{self.number}.{self.count}", "placeholder"
+                    )
+                )
+                self.missing.append(key)
+            return
+        for block in found:
+            if block.bullets:
+                self.blocks.append(Bullets(block.bullets))
+            else:
+                self.para(block.text)
+
+    def section(self, title: str, new_page: bool = False) -> Section:
+        return Section(title, tuple(self.blocks), self.number, new_page)
+
+
+def _rows(ev: Evaluation) -> list[dict[str, Any]]:
+    """Records ranked first (by rank), then unranked bids in file order."""
+    records = ev.records()
+    ranked = sorted((r for r in records if r["rank"]), key=lambda r: (r["rank"], r["bidder_id"]))
+    return ranked + [r for r in records if not r["rank"]]
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _winner(ev: Evaluation) -> dict[str, Any] | None:
+    """The single first-ranked record, or None when no bid or several share first place."""
+    first = [r for r in ev.records() if r["rank"] == 1]
+    return first[0] if len(first) == 1 else None
+
+
+def recommendation(ev: Evaluation) -> Paragraph:
+    """'To approve the appointment of <winner> as <service> provider from <date> ...'."""
+    tender = ev.tender
+    first = [r for r in ev.records() if r["rank"] == 1]
+    if not first:
+        return Paragraph("[NO RECOMMENDATION: no bid could be ranked]", "1.", "placeholder")
+    if len(first) > 1:
+        names = _join([r["bidder"] for r in first])
+        return Paragraph(
+            f"[DECISION NEEDED: {names} tie for first place and no tie-break rule separates "
+            "them; the Committee is asked to decide between them]",
+            "1.",
+            "placeholder",
+        )
+    contract = tender.contract
+    service = tender.tender.service or tender.tender.title
+    text = f"To approve the appointment of {first[0]['bidder']} as {service} provider"
+    text += f" from {dates.long_date(contract.start)}" if contract.start else ""
+    if contract.initial_years:
+        years = contract.initial_years
+        text += f" for an initial period of {dates.count_words(years)} year{'s' * (years != 1)}"
+    if contract.extension_years:
+        more = contract.extension_years
+        text += (
+            f" (with an option to extend for up to a further {dates.count_words(more)} "
+            f"year{'s' * (more != 1)})"
+        )
+    text += "."
+    if ev.provisional:
+        text = f"PROVISIONAL (quality from the {PROVISIONAL_RULE}): {text}"
+    return Paragraph(text, "1.")
+
+
+def table_1(ev: Evaluation) -> Table:
+    """Table 1: organisation, price score, quality weighted score, total score."""
+    names = ev.public_names()
+    rows = tuple(
+        (
+            names[r["bidder_id"]],
+            r["display"]["price_score"],
+            r["display"]["quality_score"],
+            r["display"]["total_score"],
+        )
+        for r in _rows(ev)
+    )
+    return Table(
+        ("Organisation", "Price Score", "Quality Weighted Score", "Total Score"),
+        rows,
+        (0.40, 0.24, 0.18, 0.18),
+        "Table 1: Scores from assessment panel.",
+        numeric=(1, 2, 3),
+    )
+
+
+def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str], bool]:
+    """The near-tie sentences (computed), and whether the narrative outcome is needed.
+
+    The evaluation knows which bids were close, not whether the interviews took place:
+    that, and what came of them, is the officer's narrative ('Clarification').
+    """
+    near = [r for r in _rows(ev) if "near-tie" in r["flags"]]
+    if len(near) < 2:
+        return [], False
+    names = ev.public_names()
+    labels = [names[r["bidder_id"]] for r in near]
+    totals = [Decimal(r["display"]["total_score"]) for r in near]
+    gap = display.plain(max(totals) - min(totals))
+    margin = f"{ev.tender.near_tie.margin:g}"
+    both = "both" if len(near) == 2 else "each of them"
+    shown = _join([r["display"]["total_score"] for r in near])
+    return [
+        f"{_join(labels)} were very close on total score ({shown}; a difference of {gap} "
+        f"point{'s' * (gap != '1')}), within the near-tie margin of {margin} points set for "
+        f"this tender. Under the tender's near-tie rule {both} should be interviewed by the "
+        "evaluation panel to clarify points in their submissions before a recommendation is "
+        "made."
+    ], True
+
+
+def _panel_sentence(tender: Tender) -> str:
+    people = []
+    for e in tender.panel:
+        parts = [p for p in (e.name, e.role, e.organisation) if p]
+        people.append(", ".join(parts))
+    if not people:
+        return f"The quality of the tenders was evaluated by a panel. {not_set('panel')}"
+    return f"The quality of the tenders was evaluated by {_join_semicolon(people)}."
+
+
+def _join_semicolon(items: list[str]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def _criteria_sentence(tender: Tender) -> str:
+    parts = [f"{c.title.lower()} ({c.weight:g}%)" for c in tender.quality.criteria]
+    return f"Quality measured {_join(parts)}."
+
+
+def method_sentences(tender: Tender) -> list[str]:
+    """The scoring method in words, as used in section 2 and Appendix A."""
+    w = tender.weights
+    formula = FORMULAS[tender.price.formula.name]
+    scale = tender.quality.scale
+    return [
+        f"Price was worth {w.price:g}% of the total score and quality {w.quality:g}%. "
+        f"{tender.price.criterion} was scored as {formula.equation} (W = {w.price:g}), so the "
+        f"{'highest' if formula.better == 'higher' else 'lowest'} "
+        f"{'offer' if formula.better == 'higher' else 'price'} scored the full {w.price:g}; "
+        f"a bid that could not be scored on price scored 0 with the reason stated.",
+        f"Each quality criterion was marked from {scale.minimum:g} to {scale.maximum:g}; its "
+        f"weighted score is its weight × the agreed mark ÷ {scale.maximum:g}. The total score "
+        "is the price score plus the quality weighted score. Scores are shown rounded half-up "
+        "to one decimal place; a total shown is the sum of the scores shown.",
+    ]
+
+
+def _header(tender: Tender) -> Table:
+    r = tender.report
+    answer = {True: "Yes", False: "No", None: not_set("report.final_decision_at_meeting")}
+    rows = (
+        ("Committee", r.committee or not_set("report.committee")),
+        (
+            "Date",
+            dates.long_date(r.meeting_date) if r.meeting_date else not_set("report.meeting_date"),
+        ),
+        (
+            "Is the final decision on the recommendations in this report to be made at this "
+            "meeting?",
+            answer[r.final_decision_at_meeting],
+        ),
+        ("Final Decision-Maker", r.decision_maker or not_set("report.decision_maker")),
+        ("Lead Head of Service", r.lead_head_of_service or not_set("report.lead_head_of_service")),
+        ("Lead Officer and Report Author", r.lead_officer or not_set("report.lead_officer")),
+        ("Classification", r.classification),
+        ("Wards affected", r.wards or not_set("report.wards")),
+    )
+    return Table((), rows, (0.42, 0.58))
+
+
+def _front(ev: Evaluation, narrative: Narrative) -> Section:
+    tender = ev.tender
+    blocks: list[Block] = [_header(tender)]
+    if ev.provisional:
+        blocks.append(
+            Paragraph(
+                f"PROVISIONAL: quality scores are the {PROVISIONAL_RULE}; the panel has not "
+                "yet agreed moderated marks. Do not take a decision on this report.",
+                style="banner",
+            )
+        )
+    blocks.append(
+        Paragraph("This report makes the following recommendations to this Committee:", "")
+    )
+    blocks.append(recommendation(ev))
+    priorities = narrative.blocks("priorities")
+    if priorities is not None:
+        blocks.append(Paragraph("This report relates to the following corporate priorities:"))
+        for block in priorities:
+            blocks.append(Bullets(block.bullets) if block.bullets else Paragraph(block.text))
+    if tender.report.timetable:
+        blocks.append(
+            Table(
+                ("Timetable: meeting", "Date"),
+                tuple((m.body, dates.long_date(m.held)) for m in tender.report.timetable),
+                (0.65, 0.35),
+            )
+        )
+    return Section(tender.tender.title, tuple(blocks))
+
+
+def _purpose(ev: Evaluation, narrative: Narrative) -> _Numbered:
+    s = _Numbered("1")
+    s.narrative(narrative, "purpose")
+    tender = ev.tender
+    records = ev.records()
+    winner = _winner(ev)
+    count = dates.count_words(len(records)).capitalize()
+    text = (
+        f"{count} bid{'s' * (len(records) != 1)} {'were' if len(records) != 1 else 'was'} "
+        "evaluated on price "
+        f"({tender.weights.price:g}%) and quality ({tender.weights.quality:g}%)."
+    )
+    if winner is not None:
+        text += (
+            f" {ev.public_names()[winner['bidder_id']]} achieved the highest total score, "
+            f"{winner['display']['total_score']} out of 100."
+        )
+    s.para(text)
+    return s
+
+
+def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
+    tender = ev.tender
+    s = _Numbered("2")
+    s.narrative(narrative, "background")
+    s.para(_panel_sentence(tender))
+    s.narrative(narrative, "quality", required=False)
+    s.para(_criteria_sentence(tender))
+    if tender.requirements:
+        needs = _join([r.description for r in tender.requirements])
+        s.para(f"Every bid also had to meet the following pass/fail requirements: {needs}.")
+    for sentence in method_sentences(tender):
+        s.para(sentence)
+    s.para("The outcomes of the assessment are set out in Table 1 below.")
+    s.add(table_1(ev))
+    names = ev.public_names()
+    for r in _rows(ev):
+        if "excluded" in r["flags"]:
+            reason = ev.table.loc[ev.table["bidder_id"] == r["bidder_id"], "exclusion_reason"]
+            s.para(f"{names[r['bidder_id']]} was not ranked: {reason.iat[0]}.")
+    sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
+    for sentence in sentences:
+        s.para(sentence)
+    if needs_outcome:
+        s.narrative(narrative, "clarification")
+    s.narrative(narrative, "recommended-bidder", required=False)
+    s.add(
+        Chart(
+            "Figure 1: Price score and quality weighted score of each bid (Table 1).",
+            score_bars(ev),
+            Table(
+                ("Organisation", "Price Score", "Quality Weighted Score"),
+                tuple(row[:3] for row in table_1(ev).rows),
+                (0.5, 0.25, 0.25),
+                numeric=(1, 2),
+            ),
+        )
+    )
+    return s
+
+
+def score_bars(ev: Evaluation) -> ScoreBars:
+    """Chart data for Figure 1, read from the Evaluation (ranked bids, best first)."""
+    names = ev.public_names()
+    rows = [r for r in _rows(ev) if r["rank"]]
+    return ScoreBars(
+        tuple(names[r["bidder_id"]] for r in rows),
+        tuple(float(r["price_score"] or 0.0) for r in rows),
+        tuple(float(r["quality_score"] or 0.0) for r in rows),
+        ev.tender.weights.price + ev.tender.weights.quality,
+    )
+
+
+def weight_lines(ev: Evaluation) -> WeightLines:
+    """Chart data for the sensitivity figure, from `tender.sensitivity`."""
+    names = ev.public_names()
+    lines = price_weight_lines(ev)
+    changes = crossovers(lines)
+    labels = tuple(names[i] for i in lines.bidder_ids)
+    leaders = {names[c.before] for c in changes} | {names[c.after] for c in changes}
+    ranked = [names[r["bidder_id"]] for r in _rows(ev) if r["rank"]][:2]
+    few = len(labels) <= HIGHLIGHT_ALL_UP_TO
+    highlight = tuple(label for label in labels if few or label in leaders or label in ranked)
+    return WeightLines(
+        labels,
+        tuple(float(v) for v in lines.intercept),
+        tuple(float(v) for v in lines.slope),
+        float(ev.tender.weights.price),
+        tuple((c.price_weight, names[c.before], names[c.after]) for c in changes),
+        highlight,
+    )
+
+
+def _preferred(ev: Evaluation, narrative: Narrative) -> _Numbered:
+    s = _Numbered("4")
+    winner = _winner(ev)
+    if winner is not None:
+        names = ev.public_names()
+        text = (
+            f"{names[winner['bidder_id']]} achieved the highest total score in the evaluation, "
+            f"{winner['display']['total_score']}"
+        )
+        second = [r for r in _rows(ev) if r["rank"] == 2]
+        if second:
+            gap = Decimal(winner["display"]["total_score"]) - Decimal(
+                second[0]["display"]["total_score"]
+            )
+            text += f", {display.plain(gap)} points ahead of the next bid"
+        s.para(text + ".")
+    s.narrative(narrative, "preferred-option")
+    s.narrative(narrative, "financial")
+    return s
+
+
+def _next_steps(ev: Evaluation, narrative: Narrative) -> _Numbered:
+    s = _Numbered("6")
+    s.narrative(narrative, "next-steps")
+    letters = ev.tender.letters
+    regime = ev.tender.tender.regime
+    if regime == "pcr2015" and letters.sent:
+        end = dates.pcr2015_standstill_end(letters.sent)
+        s.para(
+            f"Award decision notices (PCR 2015 reg 86) are to be sent electronically on "
+            f"{dates.long_date(letters.sent)}; the standstill period (reg 87) ends at midnight "
+            f"at the end of {dates.long_date(end)}, and the contract will not be entered into "
+            "before then."
+        )
+    elif regime == "pa2023" and letters.award_notice:
+        end = dates.pa2023_standstill_end(letters.award_notice)
+        s.para(
+            "Assessment summaries (Procurement Act 2023 s.50) are to be sent to every bidder "
+            "before the contract award notice is published on "
+            f"{dates.long_date(letters.award_notice)}; the standstill period (s.51) ends at "
+            f"midnight at the end of {dates.long_date(end)}."
+        )
+    elif regime == "local_rules" and letters.sent:
+        s.para(
+            f"Every bidder will receive a debrief letter with its scores on "
+            f"{dates.long_date(letters.sent)}."
+        )
+    return s
+
+
+def _implications(narrative: Narrative) -> tuple[list[Block], list[str]]:
+    items = narrative.items.get("implications")
+    if not items:
+        return [placeholder("implications")], ["implications"]
+    rows = []
+    for item in items:
+        body = "\n\n".join(
+            b.text if b.text else "\n\n".join(f"• {x}" for x in b.bullets) for b in item.blocks
+        )
+        rows.append((item.title, body, item.sign_off or "[NARRATIVE MISSING: sign-off]"))
+    return [Table(("Issue", "Implications", "Sign-off"), tuple(rows), (0.22, 0.53, 0.25))], []
+
+
+def _simple(number: str, narrative: Narrative, key: str) -> _Numbered:
+    s = _Numbered(number)
+    s.narrative(narrative, key)
+    return s
+
+
+def report_content(ev: Evaluation, narrative: Narrative) -> Document:
+    """The award recommendation report, in the shape of a council committee report."""
+    tender = ev.tender
+    parts = [
+        ("PURPOSE OF REPORT AND EXECUTIVE SUMMARY", _purpose(ev, narrative)),
+        ("INTRODUCTION AND BACKGROUND", _background(ev, narrative)),
+        ("AVAILABLE OPTIONS", _simple("3", narrative, "options")),
+        ("PREFERRED OPTION AND REASONS FOR RECOMMENDATIONS", _preferred(ev, narrative)),
+        (
+            "CONSULTATION RESULTS AND PREVIOUS COMMITTEE FEEDBACK",
+            _simple("5", narrative, "consultation"),
+        ),
+        (
+            "NEXT STEPS: COMMUNICATION AND IMPLEMENTATION OF THE DECISION",
+            _next_steps(ev, narrative),
+        ),
+    ]
+    sections = [_front(ev, narrative)]
+    missing: list[str] = []
+    for title, numbered in parts:
+        sections.append(numbered.section(title, new_page=numbered.number == "1"))
+        missing += numbered.missing
+    blocks, lacking = _implications(narrative)
+    missing += lacking
+    sections.append(Section("CROSS-CUTTING ISSUES AND IMPLICATIONS", tuple(blocks), "7"))
+    sections.append(
+        Section(
+            "REPORT APPENDICES",
+            (
+                Paragraph(
+                    "The following appendices are published with this report and form part of it:"
+                ),
+                Bullets(tuple(f"Appendix {letter}: {title}" for letter, title in APPENDICES)),
+            ),
+            "8",
+        )
+    )
+    sections += appendices(ev)
+    classification = tender.report.classification
+    return Document(
+        title=tender.tender.title,
+        sections=tuple(sections),
+        metadata=Metadata(
+            title=f"{tender.tender.title}: award recommendation",
+            subject=f"{tender.tender.reference}: award recommendation report",
+            author=tender.tender.authority,
+            keywords=f"{tender.tender.reference}, award recommendation",
+        ),
+        footer=f"{tender.tender.reference} · {tender.tender.title} · {classification}",
+        missing=tuple(missing),
+    )
+
+
+def appendices(ev: Evaluation) -> list[Section]:
+    """Appendices A-E: method, marks, moderation record, sensitivity, inputs."""
+    return [
+        Section("Evaluation method", tuple(_method(ev)), "Appendix A", new_page=True),
+        Section(APPENDICES[1][1], tuple(_marks(ev)), "Appendix B", new_page=True),
+        Section(APPENDICES[2][1], tuple(_moderation(ev)), "Appendix C"),
+        Section(APPENDICES[3][1], tuple(_sensitivity(ev)), "Appendix D", new_page=True),
+        Section(APPENDICES[4][1], tuple(_inputs(ev)), "Appendix E"),
+    ]
+
+
+def _criterion_rows(
+    criteria: list[Criterion], depth: int, scale_max: float
+) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for c in criteria:
+        indent = "    " * depth
+        how = (
+            "the sum of its sub-criteria"
+            if c.sub_criteria
+            else f"weight × mark ÷ {scale_max:g}"
+            + (f"; a mark below {c.minimum_mark:g} excludes the bid" if c.minimum_mark else "")
+        )
+        guidance = f"\n\n{c.guidance}" if c.guidance else ""
+        rows.append((f"{indent}{c.id}", f"{c.title}{guidance}", f"{c.weight:g}", how))
+        rows += _criterion_rows(c.sub_criteria, depth + 1, scale_max)
+    return rows
+
+
+def _method(ev: Evaluation) -> list[Block]:
+    tender = ev.tender
+    formula = FORMULAS[tender.price.formula.name]
+    scale = tender.quality.scale
+    params = tender.price.formula.model_dump(mode="json", exclude={"name"})
+    equation = formula.equation + (
+        " (" + ", ".join(f"{k} = {v}" for k, v in params.items()) + ")" if params else ""
+    )
+    rows: list[tuple[str, ...]] = [
+        ("Price", tender.price.criterion, f"{tender.weights.price:g}", equation)
+    ]
+    rows += _criterion_rows(tender.quality.criteria, 0, scale.maximum)
+    blocks: list[Block] = [
+        Paragraph(f"Legal regime: {REGIME_NAMES[tender.tender.regime]}."),
+        *[Paragraph(text) for text in method_sentences(tender)],
+        Table(
+            ("Criterion", "What was assessed", "Weight", "How it is scored"),
+            tuple(rows),
+            (0.12, 0.46, 0.1, 0.32),
+            "Table A1: Award criteria and weights.",
+            numeric=(2,),
+        ),
+        Paragraph(f"Price formula: {formula.summary}"),
+    ]
+    if scale.descriptors:
+        blocks.append(
+            Table(
+                ("Mark", "Descriptor"),
+                tuple((f"{m:g}", d) for m, d in sorted(scale.descriptors.items())),
+                (0.12, 0.88),
+                "Table A2: Marking scale.",
+                numeric=(0,),
+            )
+        )
+    blocks.append(Paragraph(f"Marks allowed: {scale.describe()}."))
+    thresholds = []
+    if tender.quality.minimum_score is not None:
+        thresholds.append(
+            f"a bid scoring below {tender.quality.minimum_score:g} on quality is not ranked"
+        )
+    thresholds += [
+        f"a mark below {c.minimum_mark:g} on {c.id} excludes the bid"
+        for c in tender.quality.leaves()
+        if c.minimum_mark is not None
+    ]
+    blocks.append(
+        Paragraph(
+            "Quality thresholds: " + ("; ".join(thresholds) + "." if thresholds else "none set.")
+        )
+    )
+    for requirement in tender.requirements:
+        blocks.append(
+            Paragraph(
+                f"Pass/fail requirement {requirement.id}: {requirement.description} "
+                f"(a bid failing it is not ranked)."
+            )
+        )
+    rules = tender.ranking.tie_break
+    blocks.append(
+        Paragraph(
+            f"Near-ties: bids within {tender.near_tie.margin:g} points of the leader are "
+            "recommended for a clarification interview before award. Equal totals: "
+            + (
+                "ordered by " + ", then ".join(r.replace("_", " ") for r in rules) + "."
+                if rules
+                else "no tie-break rule was stated, so tied bids share a rank for the "
+                "decision-maker to resolve."
+            )
+        )
+    )
+    blocks.append(
+        Paragraph(
+            "Consensus: "
+            + (
+                f"PROVISIONAL, the {PROVISIONAL_RULE} (no moderated marks yet)."
+                if ev.provisional
+                else "the marks the panel agreed at moderation, each with its rationale."
+            )
+        )
+    )
+    return blocks
+
+
+def _marks(ev: Evaluation) -> list[Block]:
+    tender = ev.tender
+    leaves = tender.quality.leaves()
+    names = ev.public_names()
+    index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
+    rows = []
+    for r in _rows(ev):
+        i = index[r["bidder_id"]]
+        cells = [names[r["bidder_id"]]]
+        for j, leaf in enumerate(leaves):
+            mark = ev.consensus[i, j]
+            score = ev.criterion_scores[leaf.id][i]
+            cells.append("–" if np.isnan(mark) else f"{mark:g} ({display.score(score)})")
+        cells.append(r["display"]["quality_score"])
+        rows.append(tuple(cells))
+    count = len(leaves)
+    name_width = 0.3 if count <= 6 else 0.2
+    rest = (1 - name_width) / (count + 1)
+    header = ("Organisation", *[f"{c.id} ({c.weight:g})" for c in leaves], "Quality weighted score")
+    agreed = "provisional" if ev.provisional else "moderated"
+    return [
+        Paragraph(
+            f"Each cell shows the {agreed} mark out of {tender.quality.scale.maximum:g} and, in "
+            "brackets, the weighted score it gives (criterion weight in the column heading). "
+            + "; ".join(f"{c.id}: {c.title}" for c in leaves)
+            + "."
+        ),
+        Table(
+            header,
+            tuple(rows),
+            (name_width, *([rest] * (count + 1))),
+            "Table B1: Marks and weighted scores by criterion.",
+            numeric=tuple(range(1, count + 2)),
+            small=count > 6,
+        ),
+    ]
+
+
+def _moderation(ev: Evaluation) -> list[Block]:
+    tender = ev.tender
+    if ev.provisional:
+        return [
+            Paragraph(
+                f"No moderated marks exist yet: quality is PROVISIONAL, the {PROVISIONAL_RULE}."
+            )
+        ]
+    if ev.individual is None or not ev.individual.size:
+        return [
+            Paragraph(
+                "Evaluators' individual marks were not supplied, so the agreed marks cannot be "
+                "compared with them here."
+            )
+        ]
+    scale = tender.quality.scale
+    flag = tender.quality.moderation.spread_flag or default_spread_flag(
+        scale.minimum, scale.maximum
+    )
+    median = median_marks(ev.individual)
+    spread = spreads(ev.individual)
+    with np.errstate(invalid="ignore"):
+        differs = ~np.isclose(ev.consensus, median) | (spread >= flag)
+    differs &= ~np.isnan(ev.consensus)
+    leaves = tender.quality.leaves()
+    names = ev.public_names()
+    rationale = _rationale_lookup(ev)
+    rows = []
+    panel = tender.panel_ids()
+    for i, j in zip(*np.nonzero(differs), strict=True):
+        bidder = str(ev.table["bidder_id"].iat[i])
+        marks = ", ".join(
+            f"{e} {ev.individual[i, j, k]:g}"
+            for k, e in enumerate(panel)
+            if not np.isnan(ev.individual[i, j, k])
+        )
+        rows.append(
+            (
+                names[bidder],
+                leaves[j].id,
+                marks,
+                f"{median[i, j]:g}",
+                f"{ev.consensus[i, j]:g}",
+                rationale.get((bidder, leaves[j].id), "") or "[NO RATIONALE RECORDED]",
+            )
+        )
+    intro = Paragraph(
+        "Marks where the agreed mark differs from the median of the evaluators' marks, or "
+        f"where the evaluators' marks spread by {flag:g} or more, with the panel's rationale. "
+        "Evaluators' individual marks are kept unchanged."
+    )
+    if not rows:
+        return [intro, Paragraph("None: every agreed mark equals the evaluators' median.")]
+    return [
+        intro,
+        Table(
+            ("Organisation", "Criterion", "Evaluators' marks", "Median", "Agreed", "Rationale"),
+            tuple(rows),
+            (0.17, 0.1, 0.17, 0.09, 0.09, 0.38),
+            "Table C1: Moderation record.",
+            numeric=(3, 4),
+            small=True,
+        ),
+    ]
+
+
+def _rationale_lookup(ev: Evaluation) -> dict[tuple[str, str], str]:
+    if ev.rationales is None:
+        return {}
+    frame = ev.rationales
+    return {
+        (str(b), str(c)): str(t)
+        for b, c, t in zip(
+            frame["bidder_id"], frame["criterion_id"], frame["rationale"], strict=True
+        )
+    }
+
+
+def _sensitivity(ev: Evaluation) -> list[Block]:
+    data = weight_lines(ev)
+    blocks: list[Block] = [
+        Paragraph(
+            "Each line shows a bid's total score if the price weight were changed (the quality "
+            "weight being 100 minus the price weight), with every mark and price held as "
+            f"evaluated. The dashed line marks the weight used, {data.current:g}."
+        ),
+        Chart("Figure 2: Total score against the price weight.", data, _leader_ranges(data)),
+    ]
+    if not data.crossovers:
+        if data.labels:
+            blocks.append(
+                Paragraph(
+                    "The same bid leads at every price weight from 0 to 100: the result does "
+                    "not depend on the choice of weights."
+                )
+            )
+        return blocks
+    points = [
+        f"at a price weight of {display.score(w)} the lead passes from {before} to {after}"
+        for w, before, after in data.crossovers
+    ]
+    nearest = min(data.crossovers, key=lambda c: abs(c[0] - data.current))
+    blocks.append(Paragraph("Leader changes: " + "; ".join(points) + "."))
+    blocks.append(
+        Paragraph(
+            f"The nearest change of leader to the weight used is at {display.score(nearest[0])}, "
+            f"{display.score(abs(nearest[0] - data.current))} points "
+            f"{'below' if nearest[0] < data.current else 'above'} it."
+        )
+    )
+    return blocks
+
+
+def _leader_ranges(data: WeightLines) -> Table | None:
+    """The leader over each range of price weight: the figure's message as a table."""
+    if not data.labels:
+        return None
+    rows = []
+    start = 0.0
+    leader = data.crossovers[0][1] if data.crossovers else _leader_at_zero(data)
+    for w, _before, after in data.crossovers:
+        rows.append((f"{display.score(start)} to {display.score(w)}", leader))
+        start, leader = w, after
+    rows.append((f"{display.score(start)} to 100", leader))
+    return Table(("Price weight", "Leading bid"), tuple(rows), (0.3, 0.7))
+
+
+def _leader_at_zero(data: WeightLines) -> str:
+    best = max(range(len(data.labels)), key=lambda i: (data.intercept[i], data.slope[i]))
+    return data.labels[best]
+
+
+def _inputs(ev: Evaluation) -> list[Block]:
+    rows = tuple((path, digest) for path, digest in sorted(ev.fingerprints.items())) or (
+        ("none: the evaluation was made from data in memory, not from files", ""),
+    )
+    return [
+        Paragraph(
+            "The figures in this report were produced from exactly these files; anyone can "
+            "check a file against its SHA-256 fingerprint."
+        ),
+        Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E1: Inputs.", small=True),
+        Paragraph(f"Produced by tender {__version__}."),
+    ]

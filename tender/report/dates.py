@@ -1,0 +1,63 @@
+"""Dates in documents: long-form dates and standstill periods. Pure; no I/O.
+
+Working days exclude Saturdays, Sundays and the bank holidays of England and Wales (the
+`holidays` package, subdivision "ENG", which includes Christmas Day and Good Friday).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+PCR2015_STANDSTILL_DAYS = 10  # PCR 2015 reg 87(2)(a): notice sent by electronic means
+PA2023_STANDSTILL_WORKING_DAYS = 8  # Procurement Act 2023 s.51(2)
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def long_date(day: date) -> str:
+    """'13 December 2016'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def count_words(number: int) -> str:
+    """'three' for 3; numbers from 10 up stay as digits."""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
+
+
+@cache
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
+
+
+def is_working_day(day: date) -> bool:
+    """True unless `day` is a Saturday, Sunday or an England and Wales bank holiday."""
+    return day.weekday() < 5 and day not in _bank_holidays(day.year)
+
+
+def pcr2015_standstill_end(sent: date) -> date:
+    """Last day of the PCR 2015 standstill for a notice sent electronically on `sent`.
+
+    Reg 87: it ends at midnight at the end of the 10th day after the sending date; a
+    period that would end on a day that is not a working day runs to the end of the
+    next working day. The contract may be entered into from the day after.
+    """
+    end = sent + timedelta(days=PCR2015_STANDSTILL_DAYS)
+    while not is_working_day(end):
+        end += timedelta(days=1)
+    return end
+
+
+def pa2023_standstill_end(published: date) -> date:
+    """Last day of the Procurement Act 2023 standstill for a contract award notice.
+
+    s.51: eight working days beginning with the day the notice is published, so the
+    publication day counts when it is itself a working day.
+    """
+    day = published
+    counted = 1 if is_working_day(day) else 0
+    while counted < PA2023_STANDSTILL_WORKING_DAYS:
+        day += timedelta(days=1)
+        counted += is_working_day(day)
+    return day

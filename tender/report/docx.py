@@ -1,0 +1,190 @@
+"""Document → DOCX with python-docx, for officers who edit the final wording.
+
+Same content as the PDF. Figures appear as their data tables (`Chart.alt`): a Word
+document cannot hold reportlab drawings. Core properties are set explicitly (no login
+names) and the package is rewritten with fixed times, so output is byte-reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime
+
+from docx import Document as new_docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.table import Table as DocxTable
+
+from ..outputs import reproducible_zip
+from . import document
+
+FIXED_TIME = datetime(1980, 1, 1)
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+RED = RGBColor(0xB0, 0x00, 0x20)
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>tender</Application></Properties>'
+)
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+HANGING = Mm(11)
+
+
+def clean(value: str) -> str:
+    """Text Word can store: control characters (which XML forbids) become U+FFFD."""
+    return NOT_XML.sub("\ufffd", value)
+
+
+def _repeat_header(table: DocxTable) -> None:
+    row = table.rows[0]._tr
+    properties = row.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
+
+
+def _fill(cell: object, value: str, *, bold: bool = False, right: bool = False) -> None:
+    indent = len(value) - len(value.lstrip(" "))
+    parts = value.lstrip(" ").split("\n\n") or [""]
+    first = cell.paragraphs[0]  # type: ignore[attr-defined]
+    for n, part in enumerate(parts):
+        paragraph = first if n == 0 else cell.add_paragraph()  # type: ignore[attr-defined]
+        run = paragraph.add_run(clean(part))
+        run.bold = bold
+        run.font.size = Pt(9)
+        paragraph.paragraph_format.space_before = Pt(1.5)
+        paragraph.paragraph_format.space_after = Pt(1.5)
+        if indent:  # leading spaces mark a sub-criterion
+            paragraph.paragraph_format.left_indent = Pt(2.5 * indent)
+        if right:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.doc = new_docx()
+        normal = self.doc.styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(10.5)
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Mm(20))
+
+    def paragraph(self, block: document.Paragraph) -> None:
+        if block.style == "heading":
+            self.doc.add_heading(clean(block.text), level=2)
+            return
+        paragraph = self.doc.add_paragraph()
+        if block.number:
+            paragraph.paragraph_format.left_indent = HANGING
+            paragraph.paragraph_format.first_line_indent = -HANGING
+            paragraph.paragraph_format.tab_stops.add_tab_stop(HANGING)
+            paragraph.add_run(clean(block.number) + "\t")
+        run = paragraph.add_run(clean(block.text))
+        if block.style in ("placeholder", "banner"):
+            run.bold = True
+            run.font.color.rgb = RED
+        if block.style == "note":
+            run.font.size = Pt(9)
+
+    def table(self, block: document.Table) -> None:
+        if block.caption:
+            caption = self.doc.add_paragraph()
+            caption.add_run(clean(block.caption)).bold = True
+            caption.paragraph_format.keep_with_next = True
+        columns = len(block.header) if block.header else len(block.widths)
+        rows = len(block.rows) + (1 if block.header else 0)
+        table = self.doc.add_table(rows=rows, cols=columns)
+        table.style = "Table Grid"
+        total = sum(block.widths)
+        widths = [Mm(170 * w / total) for w in block.widths]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        values = [block.header, *block.rows] if block.header else list(block.rows)
+        # row by row: python-docx's table.cell(r, c) walks the whole table on every call
+        for r, (row, cells) in enumerate(zip(table.rows, values, strict=True)):
+            is_header = bool(block.header) and r == 0
+            for i, (cell, value) in enumerate(zip(row.cells, cells, strict=True)):
+                cell.width = widths[i]
+                _fill(
+                    cell,
+                    value,
+                    bold=is_header or (not block.header and i == 0),
+                    right=bool(block.header) and i in block.numeric,
+                )
+        if block.header:
+            _repeat_header(table)
+        self.doc.add_paragraph()
+
+    def chart(self, block: document.Chart) -> None:
+        if block.alt is not None:
+            self.table(block.alt)
+        note = self.doc.add_paragraph()
+        note.add_run(clean(block.caption)).italic = True
+        note.add_run(" (The PDF shows this as a chart; the table gives the same figures.)")
+
+    def section(self, section: document.Section, first: bool) -> None:
+        if section.new_page and not first:
+            self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        if section.number:
+            label = section.number + ("." if section.number.isdigit() else ":")
+            self.doc.add_heading(clean(f"{label} {section.title}"), level=1)
+        else:
+            self.doc.add_heading(clean(section.title), level=0)
+        for block in section.blocks:
+            if isinstance(block, document.Paragraph):
+                self.paragraph(block)
+            elif isinstance(block, document.Bullets):
+                for item in block.items:
+                    self.doc.add_paragraph(clean(item), style="List Bullet")
+            elif isinstance(block, document.Table):
+                self.table(block)
+            else:
+                self.chart(block)
+
+    def footer(self, value: str) -> None:
+        paragraph = self.doc.sections[0].footer.paragraphs[0]
+        run = paragraph.add_run(clean(value) + "    Page ")
+        run.font.size = Pt(8)
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), "PAGE")
+        paragraph._p.append(field)
+
+    def properties(self, meta: document.Metadata) -> None:
+        core = self.doc.core_properties
+        core.title = clean(meta.title)
+        core.subject = clean(meta.subject)
+        core.author = clean(meta.author)
+        core.keywords = clean(meta.keywords)
+        core.last_modified_by = "tender"
+        core.comments = "Generated by tender"
+        core.category = ""
+        core.revision = 1
+        core.created = FIXED_TIME
+        core.modified = FIXED_TIME
+        core.last_printed = FIXED_TIME
+        # python-docx's template carries another application's name and a thumbnail image
+        package = self.doc.part.package
+        for part in package.iter_parts():
+            if part.partname == "/docProps/app.xml":
+                part._blob = APP_XML
+        for rel_id, rel in list(package.rels.items()):
+            if rel.reltype == THUMBNAIL:
+                del package.rels[rel_id]
+
+
+def render_docx(doc: document.Document) -> bytes:
+    """The document as DOCX bytes; the same document always gives the same bytes."""
+    writer = _Writer()
+    for position, section in enumerate(doc.sections):
+        writer.section(section, position == 0)
+    if doc.footer:
+        writer.footer(doc.footer)
+    writer.properties(doc.metadata)
+    buffer = io.BytesIO()
+    writer.doc.save(buffer)
+    return reproducible_zip(buffer.getvalue())

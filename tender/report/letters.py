@@ -1,0 +1,547 @@
+"""Bidder letters per legal regime, and the completeness check that gates them.
+
+- Procurement Act 2023: an assessment summary for every assessed tender (s.50), with the
+  content of the Procurement Regulations 2024 reg 31; standstill of eight working days from
+  the contract award notice (s.51).
+- Public Contracts Regulations 2015: the reg 86 notice; standstill end per reg 87.
+- Local rules (below threshold, concessions): a plain debrief letter.
+
+A letter shows its own bidder's figures and the winner's, never another bidder's. Each is
+a `Document`, so the PDF and DOCX renderers lay it out exactly as they do the report.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from .. import display
+from ..errors import Problem
+from ..inputs import display_path, project_root
+from ..model import REGIME_NAMES, Criterion, Tender
+from ..price import FORMULAS
+from ..scoring import Evaluation
+from . import dates
+from .document import Block, Document, Metadata, Paragraph, Section, Table
+
+STOP_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "a an and are as at be but by for from has have in is it its of on or not no only so "
+        "that the their there this to very was were which with",
+    )
+)
+GENERIC_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "mark marks marked score scored scoring response responses bid bids tender tenderer "
+        "submission criterion criteria requirement requirements question answer overall "
+        "good poor weak fair average adequate acceptable satisfactory strong excellent",
+    )
+)
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+)
+MAX_SLUG = 60
+
+TITLES = {
+    "pa2023": "Assessment summary",
+    "pcr2015": "Notice of the decision to award the contract",
+    "local_rules": "Outcome of your tender",
+}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """What the completeness check found: `problems` refuse issue; `warnings` do not."""
+
+    problems: list[Problem]
+    warnings: list[str]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w not in STOP_WORDS}
+
+
+def restates_descriptor(rationale: str, tender: Tender, criterion: Criterion) -> bool:
+    """True when an explanation uses only the scale's descriptor words and the criterion's
+    title: it says what the mark means, not why this tender earned it (Woods Building
+    Services v Milton Keynes Council [2015] EWHC 2011 (TCC))."""
+    vocabulary = set(GENERIC_WORDS) | _words(criterion.title)
+    for descriptor in tender.quality.scale.descriptors.values():
+        vocabulary |= _words(descriptor)
+    return _words(rationale) <= vocabulary
+
+
+def _rationales(ev: Evaluation) -> dict[tuple[str, str], str]:
+    if ev.rationales is None:
+        return {}
+    frame = ev.rationales
+    return {
+        (str(b), str(c)): str(t).strip()
+        for b, c, t in zip(
+            frame["bidder_id"], frame["criterion_id"], frame["rationale"], strict=True
+        )
+    }
+
+
+def check_completeness(ev: Evaluation) -> Completeness:
+    """Refuse letters while any mark lacks an explanation or a date the letter needs.
+
+    Warn where an explanation only restates the scale descriptor.
+    """
+    tender = ev.tender
+    root = project_root(tender)
+    definition = display_path(tender.source, root) if tender.source else tender.tender.reference
+    moderated = (
+        display_path(tender.resolve(tender.data.moderated), root)
+        if tender.data.moderated
+        else "moderated marks"
+    )
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    if tender.letters.sent is None:
+        problems.append(
+            Problem(definition, "letters.sent", "nothing", "the date the letters are sent")
+        )
+    if ev.provisional:
+        problems.append(
+            Problem(
+                moderated,
+                "",
+                "no moderated marks (quality is PROVISIONAL)",
+                "the panel's agreed marks, each with a rationale that the letters can quote",
+            )
+        )
+        return Completeness(problems, warnings)
+    first = ev.table.loc[ev.table["rank"] == 1, "bidder_id"]
+    if len(first) != 1:
+        problems.append(
+            Problem(
+                definition,
+                "ranking",
+                f"{len(first)} bids ranked first" if len(first) else "no bid that can be ranked",
+                "a single first-ranked bid (letters state the outcome; resolve the tie first)",
+            )
+        )
+    rationale = _rationales(ev)
+    leaves = tender.quality.leaves()
+    for i, bidder in enumerate(ev.table["bidder_id"]):
+        for j, leaf in enumerate(leaves):
+            if np.isnan(ev.consensus[i, j]):
+                continue
+            text = rationale.get((str(bidder), leaf.id), "")
+            where = f"bidder {bidder}, criterion {leaf.id}"
+            if not text:
+                problems.append(
+                    Problem(
+                        moderated,
+                        where,
+                        f"a moderated mark of {ev.consensus[i, j]:g} with no rationale",
+                        "an explanation of the mark by reference to the bidder's tender",
+                    )
+                )
+            elif restates_descriptor(text, tender, leaf):
+                warnings.append(
+                    f"{moderated}: {where}: the rationale {text!r} only restates the scale "
+                    "descriptor; say what in the tender earned the mark"
+                )
+    return Completeness(problems, warnings)
+
+
+def letter_slug(bidder_id: str, bidder: str) -> str:
+    """A safe file stem from a bidder's id and name: ASCII letters, digits and hyphens."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", f"{bidder_id} {bidder}").encode("ascii", "ignore").decode()
+    )
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:MAX_SLUG].strip("-")
+    if not stem:
+        stem = "bidder"
+    if stem in WINDOWS_RESERVED:
+        stem = f"bidder-{stem}"
+    return stem
+
+
+def letter_slugs(ev: Evaluation) -> dict[str, str]:
+    """File stems for every bid, unique even where two slugify alike."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for bidder_id, bidder in zip(ev.table["bidder_id"], ev.table["bidder"], strict=True):
+        stem = letter_slug(str(bidder_id), str(bidder))
+        candidate, n = stem, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{stem}-{n}"
+        used.add(candidate)
+        out[str(bidder_id)] = candidate
+    return out
+
+
+class _Letter:
+    """Builds one bidder's letter from the Evaluation's records."""
+
+    def __init__(self, ev: Evaluation, record: dict[str, Any], winner: dict[str, Any] | None):
+        self.ev = ev
+        self.tender = ev.tender
+        self.record = record
+        self.winner = winner
+        self.rationale = _rationales(ev)
+        self.index = {str(b): i for i, b in enumerate(ev.table["bidder_id"])}
+        self.regime = self.tender.tender.regime
+
+    @property
+    def is_winner(self) -> bool:
+        return self.winner is not None and self.winner["bidder_id"] == self.record["bidder_id"]
+
+    def criteria_table(self) -> Table:
+        tender = self.tender
+        formula = FORMULAS[tender.price.formula.name]
+        scale = tender.quality.scale
+        rows = [
+            (
+                tender.price.criterion,
+                f"{tender.weights.price:g}%",
+                f"{formula.equation} (W = {tender.weights.price:g})",
+                f"0 to {tender.weights.price:g}",
+            )
+        ]
+
+        def walk(criteria: list[Criterion], depth: int) -> None:
+            for c in criteria:
+                how = (
+                    "sum of its sub-criteria"
+                    if c.sub_criteria
+                    else f"mark {scale.minimum:g}-{scale.maximum:g} × weight ÷ {scale.maximum:g}"
+                )
+                rows.append(
+                    (
+                        f"{'    ' * depth}{c.id} {c.title}",
+                        f"{c.weight:g}%",
+                        how,
+                        f"0 to {c.weight:g}",
+                    )
+                )
+                walk(c.sub_criteria, depth + 1)
+
+        walk(tender.quality.criteria, 0)
+        return Table(
+            ("Criterion", "Relative importance", "How it was assessed", "Scores available"),
+            tuple(rows),
+            (0.36, 0.14, 0.32, 0.18),
+        )
+
+    def scores_table(self, record: dict[str, Any], caption: str, explain: bool = True) -> Table:
+        """One bid's marks, scores and explanations, criterion by criterion."""
+        i = self.index[record["bidder_id"]]
+        leaves = {c.id: j for j, c in enumerate(self.tender.quality.leaves())}
+        rows = [
+            (
+                self.tender.price.criterion,
+                "",
+                record["display"]["price_score"],
+                self._price_reason(record) if explain else "",
+            )
+        ]
+
+        def walk(criteria: list[Criterion], depth: int) -> None:
+            for c in criteria:
+                name = f"{'    ' * depth}{c.id} {c.title}"
+                score = display.score(self.ev.criterion_scores[c.id][i])
+                if c.sub_criteria:
+                    rows.append((name, "", score, "sub-total of the sub-criteria below"))
+                    walk(c.sub_criteria, depth + 1)
+                    continue
+                mark = self.ev.consensus[i, leaves[c.id]]
+                why = self.rationale.get((record["bidder_id"], c.id), "") if explain else ""
+                rows.append((name, "–" if np.isnan(mark) else f"{mark:g}", score, why))
+
+        walk(self.tender.quality.criteria, 0)
+        rows.append(("Quality weighted score", "", record["display"]["quality_score"], ""))
+        rows.append(("Total score", "", record["display"]["total_score"], ""))
+        if not explain:
+            return Table(
+                ("Criterion", "Mark", "Score"),
+                tuple(row[:3] for row in rows),
+                (0.6, 0.15, 0.25),
+                caption,
+                numeric=(1, 2),
+            )
+        header = ("Criterion", "Mark", "Score", "Explanation")
+        return Table(header, tuple(rows), (0.3, 0.08, 0.1, 0.52), caption, numeric=(1, 2))
+
+    def _price_reason(self, record: dict[str, Any]) -> str:
+        if "unscored-price" in record["flags"]:
+            return f"Scored 0: {self.tender.price.unscored_reason}."
+        if "excluded" in record["flags"]:
+            return "Not scored: the tender was not ranked."
+        return "Scored by the price formula in the award criteria."
+
+    def outcome(self) -> list[Block]:
+        winner = self.winner
+        authority = self.tender.tender.authority
+        if winner is None:
+            return [
+                Paragraph(
+                    "[DECISION NEEDED: no single tender ranks first; letters cannot state an "
+                    "outcome until the decision-maker has resolved the tie]",
+                    style="placeholder",
+                )
+            ]
+        if self.is_winner:
+            return [
+                Paragraph(
+                    f"{authority} intends to award the contract to you: your tender was the most "
+                    "advantageous tender, with the highest total score."
+                )
+            ]
+        text = (
+            f"We are sorry to tell you that your tender was not successful. {authority} "
+            f"intends to award the contract to {winner['bidder']}."
+        )
+        return [Paragraph(text)]
+
+    def why_not(self) -> list[Block]:
+        record, winner = self.record, self.winner
+        if "excluded" in record["flags"]:
+            reason = self.ev.table.loc[
+                self.ev.table["bidder_id"] == record["bidder_id"], "exclusion_reason"
+            ].iat[0]
+            return [Paragraph(f"Your tender was not ranked because: {reason}.")]
+        if winner is None or self.is_winner:
+            return []
+        mine = Decimal(record["display"]["total_score"])
+        theirs = Decimal(winner["display"]["total_score"])
+        blocks: list[Block] = [
+            Paragraph(
+                f"Your tender's total score was {record['display']['total_score']} out of 100; "
+                f"the most advantageous tender scored {winner['display']['total_score']}, "
+                f"{display.plain(theirs - mine)} points more."
+            )
+        ]
+        ahead = self._criteria_won_by_winner()
+        if ahead:
+            blocks.append(
+                Paragraph(
+                    "The successful tender scored more than yours on: " + "; ".join(ahead) + "."
+                )
+            )
+        if "near-tie" in record["flags"]:
+            blocks.append(
+                Paragraph(
+                    "Because your tender was within the near-tie margin of "
+                    f"{self.tender.near_tie.margin:g} points, you were invited to a clarification "
+                    "interview before the decision was made."
+                )
+            )
+        return blocks
+
+    def _criteria_won_by_winner(self) -> list[str]:
+        assert self.winner is not None
+        i, w = self.index[self.record["bidder_id"]], self.index[self.winner["bidder_id"]]
+        out = []
+        price = (self.record["price_score"] or 0.0, self.winner["price_score"] or 0.0)
+        if price[1] > price[0]:
+            out.append(
+                f"{self.tender.price.criterion} ({self.winner['display']['price_score']} "
+                f"against your {self.record['display']['price_score']})"
+            )
+        for c in self.tender.quality.leaves():
+            scores = self.ev.criterion_scores[c.id]
+            if scores[w] > scores[i]:
+                out.append(
+                    f"{c.id} {c.title} ({display.score(scores[w])} against your "
+                    f"{display.score(scores[i])})"
+                )
+        return out
+
+    def advantages(self) -> list[Block]:
+        """PCR 2015 reg 86(2)(b): characteristics and relative advantages of the winner."""
+        assert self.winner is not None
+        i, w = self.index[self.record["bidder_id"]], self.index[self.winner["bidder_id"]]
+        items = []
+        for c in self.tender.quality.leaves():
+            scores = self.ev.criterion_scores[c.id]
+            if scores[w] > scores[i]:
+                why = self.rationale.get((self.winner["bidder_id"], c.id), "")
+                items.append(f"{c.id} {c.title}: {why}")
+        if not items:
+            return [
+                Paragraph(
+                    "The successful tender did not score more than yours on any "
+                    "quality criterion; its advantage was on price."
+                )
+            ]
+        return [
+            Paragraph(
+                "Characteristics and relative advantages of the successful tender, "
+                "where it scored more than yours:"
+            ),
+            *[Paragraph(t) for t in items],
+        ]
+
+    def standstill(self) -> list[Block]:
+        letters = self.tender.letters
+        if self.regime == "pcr2015" and letters.sent:
+            end = dates.pcr2015_standstill_end(letters.sent)
+            return [
+                Paragraph(
+                    f"Standstill: this notice is sent electronically on "
+                    f"{dates.long_date(letters.sent)}. Under regulation 87 of the Public Contracts "
+                    f"Regulations 2015 the standstill period ends at midnight at the end of "
+                    f"{dates.long_date(end)}; the contract will not be entered into before then."
+                )
+            ]
+        if self.regime == "pa2023":
+            if letters.award_notice:
+                end = dates.pa2023_standstill_end(letters.award_notice)
+                return [
+                    Paragraph(
+                        "Standstill: the contract award notice is to be published on "
+                        f"{dates.long_date(letters.award_notice)}. The standstill period of eight "
+                        "working days (Procurement Act 2023 s.51) ends at midnight at the end of "
+                        f"{dates.long_date(end)}; the contract will not be entered into "
+                        "before then."
+                    )
+                ]
+            return [
+                Paragraph(
+                    "Standstill: a standstill period of eight working days (Procurement Act 2023 "
+                    "s.51) will begin on the day the contract award notice is published."
+                )
+            ]
+        return []
+
+    def sections(self) -> list[Section]:
+        tender = self.tender
+        record = self.record
+        letters = tender.letters
+        sent = dates.long_date(letters.sent) if letters.sent else "[NOT SET: letters.sent]"
+        header = Table(
+            (),
+            (
+                ("To", record["bidder"]),
+                ("Supplier identifier", record["bidder_id"]),
+                ("Tender", f"{tender.tender.reference}: {tender.tender.title}"),
+                ("From", tender.tender.authority),
+                ("Date", sent),
+                ("Legal basis", self._basis()),
+            ),
+            (0.25, 0.75),
+        )
+        front: list[Block] = [
+            header,
+            Paragraph(f"Dear {record['bidder']},"),
+            Paragraph(self._opening()),
+            *self.outcome(),
+        ]
+        out = [Section(TITLES[self.regime], tuple(front))]
+        out.append(Section("The award criteria", (self.criteria_table(),), "1"))
+        out.append(
+            Section(
+                "Your tender",
+                (self.scores_table(record, "Your marks, scores and the reasons for them"),),
+                "2",
+            )
+        )
+        number = 3
+        if self.winner is not None and not self.is_winner:
+            winner_blocks: list[Block]
+            if self.regime == "pa2023":
+                winner_blocks = [
+                    self.scores_table(
+                        self.winner, f"The most advantageous tender ({self.winner['bidder']})"
+                    )
+                ]
+            elif self.regime == "pcr2015":
+                winner_blocks = [
+                    self.scores_table(
+                        self.winner,
+                        f"The successful tender ({self.winner['bidder']})",
+                        explain=False,
+                    ),
+                    *self.advantages(),
+                ]
+            else:
+                winner_blocks = [
+                    self.scores_table(
+                        self.winner,
+                        f"The successful tender ({self.winner['bidder']})",
+                        explain=False,
+                    )
+                ]
+            out.append(Section("The successful tender", tuple(winner_blocks), str(number)))
+            number += 1
+        reasons = self.why_not()
+        if reasons:
+            out.append(Section("Why your tender was not successful", tuple(reasons), str(number)))
+            number += 1
+        closing: list[Block] = [*self.standstill()]
+        if letters.contact:
+            closing.append(
+                Paragraph(
+                    "If you have any questions about this letter, please contact "
+                    f"{letters.contact}."
+                )
+            )
+        closing += [
+            Paragraph("Yours faithfully,"),
+            Paragraph(
+                letters.signatory or "[NOT SET: letters.signatory]",
+                style="body" if letters.signatory else "placeholder",
+            ),
+        ]
+        if letters.signatory_role:
+            closing.append(Paragraph(letters.signatory_role))
+        out.append(Section("Next steps", tuple(closing), str(number)))
+        return out
+
+    def _basis(self) -> str:
+        return {
+            "pa2023": "Procurement Act 2023 s.50; Procurement Regulations 2024 reg 31",
+            "pcr2015": "Public Contracts Regulations 2015 regs 86 and 87",
+            "local_rules": f"{REGIME_NAMES['local_rules'].capitalize()}",
+        }[self.regime]
+
+    def _opening(self) -> str:
+        title = self.tender.tender.title
+        if self.regime == "pa2023":
+            return (
+                f"Thank you for your tender for {title}. This assessment summary sets out the "
+                "award criteria, how your tender was assessed against them, with the reasons "
+                "for each score, and the same for the most advantageous tender."
+            )
+        if self.regime == "pcr2015":
+            return (
+                f"Thank you for your tender for {title}. This notice tells you of our decision "
+                "to award the contract, the award criteria, your scores and those of the "
+                "successful tender, and when the standstill period ends."
+            )
+        return (
+            f"Thank you for your tender for {title}. This letter gives you the outcome, your "
+            "scores and the reasons for them."
+        )
+
+
+def letter_content(ev: Evaluation, bidder_id: str) -> Document:
+    """The letter (or assessment summary) for one bidder."""
+    records = ev.records()
+    record = next(r for r in records if r["bidder_id"] == bidder_id)
+    first = [r for r in records if r["rank"] == 1]
+    winner = first[0] if len(first) == 1 else None
+    letter = _Letter(ev, record, winner)
+    tender = ev.tender
+    return Document(
+        title=TITLES[tender.tender.regime],
+        sections=tuple(letter.sections()),
+        metadata=Metadata(
+            title=f"{tender.tender.title}: {TITLES[tender.tender.regime].lower()}",
+            subject=f"{tender.tender.reference}: letter to bidder {bidder_id}",
+            author=tender.tender.authority,
+        ),
+        footer=f"{tender.tender.reference} · Confidential: {record['bidder']}",
+    )

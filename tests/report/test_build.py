@@ -1,0 +1,50 @@
+"""Rendering every report file in memory before anything is written."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from tender.errors import TenderInputError
+from tender.report.build import render_report
+from tender.report.narrative import Narrative
+
+
+def test_reference_files(reference_ev, reference_narrative):
+    folder = Path("/out")
+    rendered = render_report(reference_ev, reference_narrative, folder)
+    names = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
+    assert names[:2] == ["award-report.docx", "award-report.pdf"]
+    assert names[2:] == sorted(
+        f"letters/{stem}.{suffix}"
+        for stem in (
+            "a-goodwin-pest-management",
+            "b-company-b",
+            "c-company-c",
+            "d-company-d",
+            "e-company-e",
+            "f-company-f",
+        )
+        for suffix in ("pdf", "docx")
+    )
+    assert rendered.warnings == []
+
+
+def test_missing_narrative_sections_are_warned(reference_ev):
+    rendered = render_report(reference_ev, Narrative(), Path("/out"), letters=False)
+    assert (
+        "no narrative file: section 'background' is missing; the report shows a "
+        "placeholder" in rendered.warnings
+    )
+    assert len(rendered.files) == 2
+
+
+def test_letters_are_refused_while_a_mark_lacks_a_rationale(reference_ev, reference_narrative):
+    rationales = reference_ev.rationales.copy()
+    rationales.loc[5, "rationale"] = ""
+    ev = dataclasses.replace(reference_ev, rationales=rationales)
+    with pytest.raises(TenderInputError, match="bidder B, criterion Q2"):
+        render_report(ev, reference_narrative, Path("/out"))
+    assert len(render_report(ev, reference_narrative, Path("/out"), letters=False).files) == 2

@@ -1,0 +1,232 @@
+"""Report content from the Evaluation and the narrative (pest-control committee report)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pandas as pd
+
+from tender.model import Tender
+from tender.report.content import near_tie_paragraphs, recommendation, report_content, table_1
+from tender.report.document import Chart, Paragraph, Table
+from tender.report.narrative import Narrative, parse_narrative
+from tender.scoring import evaluate
+
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+
+def expected_table_1() -> list[tuple[str, ...]]:
+    with (REFERENCE / "expected-table-1.csv").open(encoding="utf-8") as handle:
+        return [
+            (r["organisation"], r["price_score"], r["quality_weighted_score"], r["total_score"])
+            for r in csv.DictReader(handle)
+        ]
+
+
+def test_table_1_matches_the_published_table(reference_ev):
+    table = table_1(reference_ev)
+    assert table.header == ("Organisation", "Price Score", "Quality Weighted Score", "Total Score")
+    assert list(table.rows) == expected_table_1()
+    assert table.caption == "Table 1: Scores from assessment panel."
+
+
+def test_recommendation_names_the_winner_and_the_contract_terms(reference_ev):
+    assert recommendation(reference_ev) == Paragraph(
+        "To approve the appointment of Goodwin Pest Management as Pest Control Service "
+        "provider from 1 January 2017 for an initial period of three years (with an option "
+        "to extend for up to a further two years).",
+        "1.",
+    )
+
+
+def test_near_tie_paragraph_states_who_how_close_and_the_interviews(reference_ev):
+    sentences, needs_outcome = near_tie_paragraphs(reference_ev, Narrative())
+    assert needs_outcome
+    assert sentences == [
+        "Company A (Goodwin Pest Management) and Company B were very close on total score "
+        "(80.3 and 79.1; a difference of 1.2 points), within the near-tie margin of 2 points "
+        "set for this tender. Under the tender's near-tie rule both should be interviewed by the "
+        "evaluation panel to clarify points in their submissions before a recommendation is "
+        "made."
+    ]
+
+
+def test_clarification_outcome_comes_from_the_narrative(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    near = text.index("were very close on total score")
+    outcome = text.index("the evaluation panel interviewed both companies")
+    assert near < outcome
+    assert "[NARRATIVE MISSING" not in text
+
+
+def test_missing_narrative_shows_placeholders_never_invented_text(reference_ev):
+    doc = report_content(reference_ev, Narrative())
+    text = doc.text()
+    for key in (
+        "purpose",
+        "background",
+        "clarification",
+        "options",
+        "preferred-option",
+        "financial",
+        "consultation",
+        "next-steps",
+        "implications",
+    ):
+        assert f"[NARRATIVE MISSING: {key}]" in text
+    assert set(doc.missing) == {
+        "purpose",
+        "background",
+        "clarification",
+        "options",
+        "preferred-option",
+        "financial",
+        "consultation",
+        "next-steps",
+        "implications",
+    }
+    assert "Goodwin Pest Management is a Kent business" not in text
+
+
+def test_a_partial_narrative_fills_only_its_own_sections(reference_ev):
+    narrative = parse_narrative("## Background\n\nThe council tendered the service.\n")
+    doc = report_content(reference_ev, narrative)
+    assert "2.1 The council tendered the service." in doc.text()
+    assert "background" not in doc.missing
+    assert "purpose" in doc.missing
+
+
+def test_report_uses_public_names_only(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    assert "Company A (Goodwin Pest Management)" in text
+    # the reference data names no other bidder, so check the labels are all there is
+    for label in ("Company B", "Company C", "Company D", "Company E", "Company F"):
+        assert label in text
+
+
+def test_panel_method_and_header_come_from_the_definition(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    assert (
+        "The quality of the tenders was evaluated by Alister Andrews, Environment Response "
+        "Manager, Swale Borough Council; Martyn Jeynes, Environment Enforcement Manager, "
+        "Maidstone Borough Council; and Kevin Metland, Technical Officer, Maidstone Borough "
+        "Council." in text
+    )
+    assert (
+        "Quality measured performance measurement (12%), auditable and easily accessible "
+        "systems (11%), environmental and social value (9%) and potential to grow the "
+        "business (8%)." in text
+    )
+    assert "Committee | Communities, Housing and Environment Committee" in text
+    assert "Date | 13 December 2016" in text
+    assert "W × offer ÷ highest offer" in text
+
+
+def test_moderation_record_lists_changed_and_spread_marks(reference_ev, reference_narrative):
+    doc = report_content(reference_ev, reference_narrative)
+    appendix = next(s for s in doc.sections if s.number == "Appendix C")
+    table = next(b for b in appendix.blocks if isinstance(b, Table))
+    rows = {(r[0], r[1]): r for r in table.rows}
+    # E, Q3: evaluators 6, 7, 7 (median 7); the panel agreed 6, with its reason
+    assert rows[("Company E", "Q3")][2:5] == ("E1 6, E2 7, E3 7", "7", "6")
+    assert "not quantified" in rows[("Company E", "Q3")][5]
+    # B, Q2: 9, 7, 4 spread 5 ≥ the flag of 3, agreed at the median 7
+    assert rows[("Company B", "Q2")][2:5] == ("E1 9, E2 7, E3 4", "7", "7")
+
+
+def test_sensitivity_appendix_reports_the_leader_changes(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    assert (
+        "Leader changes: at a price weight of 18.7 the lead passes from Company D to Company "
+        "B; at a price weight of 47.4 the lead passes from Company B to Company A (Goodwin "
+        "Pest Management)." in text
+    )
+    assert (
+        "The nearest change of leader to the weight used is at 47.4, 12.6 points below it." in text
+    )
+
+
+def test_inputs_appendix_lists_every_fingerprint(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    for path, digest in reference_ev.fingerprints.items():
+        assert f"{path} | {digest}" in text
+    assert "Produced by tender 0.1.0." in text
+
+
+def test_charts_read_the_evaluation(reference_ev, reference_narrative):
+    doc = report_content(reference_ev, reference_narrative)
+    charts = [b for s in doc.sections for b in s.blocks if isinstance(b, Chart)]
+    bars = charts[0].data
+    assert bars.labels[0] == "Company A (Goodwin Pest Management)"
+    assert bars.price[:2] == (60.0, 57.0)
+    assert charts[0].alt is not None
+    assert charts[0].alt.rows[-1] == (
+        "Company F",
+        "0 (unable to score due to limited information)",
+        "19.2",
+    )
+    assert charts[1].alt is not None
+    assert charts[1].alt.rows == (
+        ("0 to 18.7", "Company D"),
+        ("18.7 to 47.4", "Company B"),
+        ("47.4 to 100", "Company A (Goodwin Pest Management)"),
+    )
+
+
+def _tiny(totals_tie: bool) -> Tender:
+    return Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {"reference": "T", "title": "Tiny", "authority": "Council"},
+            "weights": {"price": 50.0, "quality": 50.0},
+            "price": {"formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 10.0},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}],
+            },
+            "data": {"bids": "b.csv"},
+        }
+    )
+
+
+def test_exact_tie_for_first_asks_for_a_decision_and_names_nobody():
+    tender = _tiny(True)
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 100.0]}
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "moderated_mark": ["6", "6"],
+            "rationale": ["x", "y"],
+        }
+    )
+    ev = evaluate(tender, bids, None, moderated)
+    paragraph = recommendation(ev)
+    assert paragraph.style == "placeholder"
+    assert paragraph.text.startswith("[DECISION NEEDED: Alpha and Beta tie for first place")
+
+
+def test_provisional_evaluation_is_marked_in_the_report():
+    tender = _tiny(False)
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 120.0]}
+    )
+    marks = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "evaluator_id": ["E1", "E1"],
+            "mark": ["6", "5"],
+        }
+    )
+    tender = Tender.model_validate(
+        {**tender.model_dump(mode="python"), "panel": [{"id": "E1", "role": "Officer"}]}
+    )
+    ev = evaluate(tender, bids, marks, None)
+    doc = report_content(ev, Narrative())
+    text = doc.text()
+    assert "PROVISIONAL: quality scores are the median of the evaluators' marks" in text
+    assert recommendation(ev).text.startswith("PROVISIONAL (quality from the median")

@@ -1,0 +1,303 @@
+"""Bidder letters per regime, the completeness check, and safe file names."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tender.model import Tender
+from tender.report.letters import (
+    check_completeness,
+    letter_content,
+    letter_slug,
+    letter_slugs,
+    restates_descriptor,
+)
+from tender.scoring import evaluate
+
+
+def _with(ev, **changes):
+    tender = Tender.model_validate({**ev.tender.model_dump(mode="python"), **changes})
+    return dataclasses.replace(ev, tender=tender.with_source(ev.tender.source))
+
+
+def _winner(ev):
+    return ev.ranked.iloc[0]
+
+
+def _second(ev):
+    return ev.ranked.iloc[1]
+
+
+def _rationale(ev, bidder, criterion):
+    frame = ev.rationales
+    row = frame[(frame["bidder_id"] == bidder) & (frame["criterion_id"] == criterion)]
+    return row["rationale"].iat[0]
+
+
+def _others_are_absent(ev, text, bidder_ids):
+    for other in ev.table["bidder_id"]:
+        if other in bidder_ids:
+            continue
+        name = ev.table.loc[ev.table["bidder_id"] == other, "bidder"].iat[0]
+        assert f"{name}\n" not in text + "\n", other
+        assert f"{name} " not in text, other
+        for leaf in ev.tender.quality.leaves():
+            assert _rationale(ev, other, leaf.id) not in text
+
+
+def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
+    text = letter_content(reference_ev, "B").text()
+    assert text.startswith("Outcome of your tender")
+    assert "Dear Company B," in text
+    assert "intends to award the contract to Goodwin Pest Management." in text
+    assert "Q2 Auditable and easily accessible systems | 7 | 7.7 | Online portal gives" in text
+    assert "Total score |  | 79.1 | " in text
+    assert (
+        "Your tender's total score was 79.1 out of 100; the most advantageous tender "
+        "scored 80.3, 1.2 points more." in text
+    )
+    assert "you were invited to a clarification interview" in text
+    assert "Standstill" not in text  # no statutory standstill under local rules
+    # no other loser's figures or reasons
+    for other in ("C", "D", "E", "F"):
+        for criterion in ("Q1", "Q2", "Q3", "Q4"):
+            assert _rationale(reference_ev, other, criterion) not in text
+
+
+def test_reference_letter_for_the_unpriced_bid_gives_the_reason(reference_ev):
+    text = letter_content(reference_ev, "F").text()
+    assert (
+        "0 (unable to score due to limited information) | Scored 0: unable to score due "
+        "to limited information." in text
+    )
+
+
+def test_reference_winner_letter(reference_ev):
+    text = letter_content(reference_ev, "A").text()
+    assert "intends to award the contract to you" in text
+    assert "The successful tender" not in text
+    assert "Why your tender was not successful" not in text
+
+
+def test_pa2023_assessment_summary_has_reg_31_content(make_evaluation):
+    ev = make_evaluation(8, "pa2023", long_names=False)
+    winner, loser = _winner(ev), _second(ev)
+    doc = letter_content(ev, loser["bidder_id"])
+    text = doc.text()
+    assert text.startswith("Assessment summary")
+    assert f"Supplier identifier | {loser['bidder_id']}" in text
+    assert "Procurement Act 2023 s.50; Procurement Regulations 2024 reg 31" in text
+    # criteria: title, relative importance, how assessed, scores available; sub-criteria too
+    assert "Q1 Method statement | 20% | sum of its sub-criteria | 0 to 20" in text
+    assert "    Q1a Staffing | 12% | mark 0-5 × weight ÷ 5 | 0 to 12" in text
+    # own explanation per marked criterion, and the winner's, by reference to the tenders
+    for leaf in ("Q1a", "Q1b", "Q2", "Q3"):
+        assert _rationale(ev, loser["bidder_id"], leaf) in text
+        assert _rationale(ev, winner["bidder_id"], leaf) in text
+    assert f"The most advantageous tender ({winner['bidder']})" in text
+    assert "Why your tender was not successful" in text
+    # standstill: 8 working days from Thursday 17 April 2025 (Easter in between)
+    assert "ends at midnight at the end of 30 April 2025" in text
+    _others_are_absent(ev, text, {winner["bidder_id"], loser["bidder_id"]})
+
+
+def test_pcr2015_notice_has_reg_86_content(make_evaluation):
+    ev = make_evaluation(8, "pcr2015", long_names=False)
+    winner, loser = _winner(ev), _second(ev)
+    text = letter_content(ev, loser["bidder_id"]).text()
+    assert text.startswith("Notice of the decision to award the contract")
+    assert f"intends to award the contract to {winner['bidder']}" in text
+    assert "Characteristics and relative advantages of the successful tender" in text
+    records = {r["bidder_id"]: r for r in ev.records()}
+    assert f"Total score |  | {records[winner['bidder_id']]['display']['total_score']}" in text
+    assert f"Total score |  | {records[loser['bidder_id']]['display']['total_score']} | " in text
+    # sent Thursday 17 April 2025: day 10 is Sunday 27 April, so it ends Monday 28 April
+    assert "the standstill period ends at midnight at the end of 28 April 2025" in text
+    _others_are_absent(ev, text, {winner["bidder_id"], loser["bidder_id"]})
+
+
+def test_pcr2015_advantages_quote_the_winners_rationale_where_it_scored_more(make_evaluation):
+    ev = make_evaluation(8, "pcr2015", long_names=False)
+    winner, loser = _winner(ev)["bidder_id"], _second(ev)["bidder_id"]
+    text = letter_content(ev, loser).text()
+    index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
+    for leaf in ev.tender.quality.leaves():
+        scores = ev.criterion_scores[leaf.id]
+        quoted = f"{leaf.id} {leaf.title}: {_rationale(ev, winner, leaf.id)}" in text
+        assert quoted == (scores[index[winner]] > scores[index[loser]])
+
+
+def test_completeness_refuses_a_mark_without_rationale(reference_ev):
+    rationales = reference_ev.rationales.copy()
+    rationales.loc[1, "rationale"] = ""
+    ev = dataclasses.replace(reference_ev, rationales=rationales)
+    check = check_completeness(ev)
+    assert [str(p) for p in check.problems] == [
+        "bids/pest-control-2016/moderated.csv: bidder A, criterion Q2: found a moderated mark "
+        "of 4 with no rationale; expected an explanation of the mark by reference to the "
+        "bidder's tender"
+    ]
+
+
+def test_completeness_warns_when_a_rationale_restates_the_descriptor(reference_ev):
+    rationales = reference_ev.rationales.copy()
+    rationales.loc[2, "rationale"] = "Very good - meets the requirement with clear added value."
+    ev = dataclasses.replace(reference_ev, rationales=rationales)
+    check = check_completeness(ev)
+    assert check.problems == []
+    assert check.warnings == [
+        "bids/pest-control-2016/moderated.csv: bidder A, criterion Q3: the rationale "
+        "'Very good - meets the requirement with clear added value.' only restates the scale "
+        "descriptor; say what in the tender earned the mark"
+    ]
+
+
+def test_reference_rationales_pass_the_check(reference_ev):
+    assert check_completeness(reference_ev) == check_completeness(reference_ev)
+    check = check_completeness(reference_ev)
+    assert check.problems == []
+    assert check.warnings == []
+
+
+def test_restates_descriptor(reference_ev):
+    tender = reference_ev.tender
+    q1 = tender.quality.criteria[0]
+    assert restates_descriptor("Good.", tender, q1)
+    assert restates_descriptor("Performance measurement: satisfactory response", tender, q1)
+    assert not restates_descriptor("Quarterly KPI report; no customer survey.", tender, q1)
+
+
+def test_completeness_needs_a_letter_date(reference_ev):
+    ev = _with(reference_ev, letters={})
+    problems = [str(p) for p in check_completeness(ev).problems]
+    assert problems == [
+        "criteria/pest-control-2016.yaml: letters.sent: found nothing; expected the date the "
+        "letters are sent"
+    ]
+
+
+def test_completeness_refuses_provisional_marks():
+    tender = Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {"reference": "T", "title": "Tiny", "authority": "Council"},
+            "weights": {"price": 50.0, "quality": 50.0},
+            "price": {"formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 10.0},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}],
+            },
+            "panel": [{"id": "E1", "role": "Officer"}],
+            "data": {"bids": "b.csv", "moderated": "moderated.csv"},
+        }
+    )
+    bids = pd.DataFrame({"bidder_id": ["A"], "bidder": ["Alpha"], "price": [1.0]})
+    marks = pd.DataFrame(
+        {"bidder_id": ["A"], "criterion_id": ["Q1"], "evaluator_id": ["E1"], "mark": ["5"]}
+    )
+    ev = evaluate(tender, bids, marks, None)
+    found = [p.found for p in check_completeness(ev).problems]
+    assert "no moderated marks (quality is PROVISIONAL)" in found
+
+
+def test_letter_slugs():
+    assert letter_slug("A", "Goodwin Pest Management") == "a-goodwin-pest-management"
+    assert letter_slug("7", "Acme/../../x") == "7-acme-x"
+    assert letter_slug("CON", "") == "bidder-con"
+    assert letter_slug("X", "Łódź Śmieci Sp. z o.o.") == "x-odz-smieci-sp-z-o-o"
+
+
+def test_letter_slugs_are_unique(make_evaluation):
+    ev = make_evaluation(3, long_names=False)
+    table = ev.table.copy()
+    table["bidder_id"] = ["A.1", "A-1", "A_1"]
+    table["bidder"] = ["Same", "Same", "Same"]
+    slugs = letter_slugs(dataclasses.replace(ev, table=table))
+    assert sorted(slugs.values()) == ["a-1-same", "a-1-same-2", "a-1-same-3"]
+
+
+@given(st.text(max_size=200), st.text(max_size=20))
+def test_letter_paths_stay_inside_the_folder(name, bidder_id):
+    folder = Path("/out/letters")
+    stem = letter_slug(bidder_id, name)
+    path = (folder / f"{stem}.pdf").resolve()
+    assert path.parent == folder
+    assert 0 < len(stem) <= 60
+    assert stem.lower() not in {"con", "prn", "aux", "nul"}
+
+
+def _tiny(requirement: bool = False) -> Tender:
+    return Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {
+                "reference": "T",
+                "title": "Tiny",
+                "authority": "Council",
+                "regime": "pcr2015",
+            },
+            "weights": {"price": 50.0, "quality": 50.0},
+            "price": {"formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 10.0},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 50.0}],
+            },
+            "requirements": [{"id": "INS", "description": "Insurance of £5m", "column": "insured"}]
+            if requirement
+            else [],
+            "data": {"bids": "b.csv"},
+            "letters": {"sent": date(2025, 3, 3)},
+        }
+    )
+
+
+def test_excluded_bidder_is_told_why():
+    bids = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "bidder": ["Alpha", "Beta"],
+            "price": [100.0, 90.0],
+            "insured": ["yes", "no"],
+        }
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A"],
+            "criterion_id": ["Q1"],
+            "moderated_mark": ["6"],
+            "rationale": ["Clear staffing plan."],
+        }
+    )
+    ev = evaluate(_tiny(requirement=True), bids, None, moderated)
+    text = letter_content(ev, "B").text()
+    assert "intends to award the contract to Alpha." in text
+    assert (
+        "Your tender was not ranked because: failed requirement INS (Insurance of £5m): "
+        "answered 'no'." in text
+    )
+    assert "the standstill period ends at midnight at the end of 13 March 2025" in text
+    assert check_completeness(ev).problems == []
+
+
+def test_letters_are_refused_while_first_place_is_tied():
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 100.0]}
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "moderated_mark": ["6", "6"],
+            "rationale": ["Clear staffing plan.", "Named supervisors."],
+        }
+    )
+    ev = evaluate(_tiny(), bids, None, moderated)
+    assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
+        ("ranking", "2 bids ranked first")
+    ]

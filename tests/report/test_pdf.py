@@ -1,0 +1,127 @@
+"""The award report and letters as PDF, read back with pypdf."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from tender.report.content import report_content
+from tender.report.docx import render_docx
+from tender.report.letters import letter_content
+from tender.report.narrative import Narrative
+from tender.report.pdf import render_pdf
+
+REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
+
+
+def pages(data: bytes) -> list[str]:
+    """The text of each page with runs of whitespace collapsed to one space."""
+    reader = PdfReader(io.BytesIO(data))
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+
+
+def test_reference_report_table_1_winner_and_near_tie(reference_ev, reference_narrative):
+    data = render_pdf(report_content(reference_ev, reference_narrative))
+    text = " ".join(pages(data))
+    with (REFERENCE / "expected-table-1.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (
+        "Table 1: Scores from assessment panel. Organisation Price Score Quality Weighted "
+        "Score Total Score" in text
+    )
+    for row in rows:
+        line = " ".join(
+            [
+                row["organisation"],
+                row["price_score"],
+                row["quality_weighted_score"],
+                row["total_score"],
+            ]
+        )
+        assert line in text, line
+    assert (
+        "To approve the appointment of Goodwin Pest Management as Pest Control Service "
+        "provider from 1 January 2017 for an initial period of three years (with an option to "
+        "extend for up to a further two years)." in text
+    )
+    assert (
+        "Company A (Goodwin Pest Management) and Company B were very close on total score "
+        "(80.3 and 79.1; a difference of 1.2 points)" in text
+    )
+    assert "both should be interviewed by the evaluation panel to clarify points" in text
+    assert "the evaluation panel interviewed both companies" in text
+
+
+def test_pdf_metadata_is_set_explicitly(reference_ev, reference_narrative):
+    data = render_pdf(report_content(reference_ev, reference_narrative))
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta is not None
+    assert meta["/Author"] == "Maidstone Borough Council, for Maidstone and Swale Borough Councils"
+    assert meta["/Creator"] == "tender"
+    assert meta["/Title"] == "Pest Control Arrangements: award recommendation"
+    assert meta["/CreationDate"] == "D:20000101000000+00'00'"
+
+
+def test_pdf_bytes_are_reproducible(reference_ev, reference_narrative):
+    first = render_pdf(report_content(reference_ev, reference_narrative))
+    second = render_pdf(report_content(reference_ev, reference_narrative))
+    assert first == second
+
+
+def test_missing_narrative_placeholder_is_visible_in_the_pdf(reference_ev):
+    text = " ".join(pages(render_pdf(report_content(reference_ev, Narrative()))))
+    assert "[NARRATIVE MISSING: background]" in text
+
+
+def test_forty_bidders_with_long_names_split_tables_with_repeated_headers(make_evaluation):
+    ev = make_evaluation(40, long_names=True)
+    text_by_page = pages(render_pdf(report_content(ev, Narrative())))
+    header = "Organisation Price Score Quality Weighted Score Total Score"
+    with_header = [i for i, t in enumerate(text_by_page) if header in t]
+    assert len(with_header) >= 3  # Table 1 runs over several pages, header on each
+    assert with_header == list(range(with_header[0], with_header[0] + len(with_header)))
+    # every bid is in the table, with its whole (wrapped) name
+    whole = " ".join(text_by_page[i] for i in with_header)
+    for n in range(1, 41):
+        assert f"Services Partnership Limited S{n:02d}" in whole
+    # Appendix B splits too, its header repeated
+    marks_header = "Organisation Q1a (12) Q1b (8) Q2 (12) Q3 (8) Quality weighted score"
+    assert sum(marks_header in t for t in text_by_page) >= 2
+
+
+def test_hostile_names_are_text_not_markup(make_evaluation):
+    ev = make_evaluation(3, "pa2023", long_names=False)
+    table = ev.table.copy()
+    table.loc[0, "bidder"] = "<b>Evil</b> & Sons <font size=40>"
+    ev = dataclasses.replace(ev, table=table)
+    bidder = table.loc[0, "bidder_id"]
+    text = " ".join(pages(render_pdf(letter_content(ev, bidder))))
+    assert "Dear <b>Evil</b> & Sons <font size=40>," in text
+
+
+def test_letter_pdf_names_the_winner(reference_ev):
+    text = " ".join(pages(render_pdf(letter_content(reference_ev, "C"))))
+    assert "intends to award the contract to Goodwin Pest Management." in text
+    assert "Dear Company C," in text
+
+
+# the fixture returns a stateless builder, so sharing it between examples is safe
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=st.text(min_size=1, max_size=120))
+def test_any_bidder_name_renders(make_evaluation, name):
+    ev = make_evaluation(3, "pa2023", long_names=False)
+    table = ev.table.copy()
+    table.loc[0, "bidder"] = name
+    ev = dataclasses.replace(ev, table=table)
+    doc = letter_content(ev, table.loc[0, "bidder_id"])
+    assert render_pdf(doc).startswith(b"%PDF")
+    assert render_docx(doc)[:2] == b"PK"
