@@ -98,11 +98,11 @@ def numeric_marks(
     """The mark column as floats, reporting blanks, text and marks off the scale."""
     raw = frame[column]
     if pd.api.types.is_numeric_dtype(raw.dtype):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
         text = None
     else:
         text = raw.astype(str).str.strip()
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, copy=True)
     bad = ~np.isfinite(values)
     for pos in np.flatnonzero(bad):
         found = "no mark" if text is None or text.iat[pos] == "" else shorten(text.iat[pos])
