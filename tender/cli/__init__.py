@@ -59,6 +59,6 @@ def main() -> None:
     cli(prog_name="tender")
 
 
-from . import check, score  # noqa: E402  (commands register themselves on `cli`)
+from . import check, clarify, score, sensitivity  # noqa: E402  (commands register themselves on `cli`)
 
-__all__ = ["check", "cli", "main", "score"]
+__all__ = ["check", "clarify", "cli", "main", "score", "sensitivity"]
