@@ -75,7 +75,7 @@ def leader_at(lines: Lines, price_weight: float) -> int:
 
 
 def crossovers(lines: Lines, low: float = 0.0, high: float = TOTAL_WEIGHT) -> list[Crossover]:
-    """Every price weight in [low, high] where the leader changes, in increasing order.
+    """Every price weight in [low, high) where the leader changes, in increasing order.
 
     Walks the upper envelope: from the current leader, the next leader is the line with
     a steeper slope that overtakes it soonest.
@@ -95,7 +95,7 @@ def crossovers(lines: Lines, low: float = 0.0, high: float = TOTAL_WEIGHT) -> li
             )
         meet = np.where(steeper & (meet >= at - 1e-12), meet, np.inf)
         when = float(meet.min())
-        if when > high:
+        if comparable(np.float64(when)) >= comparable(np.float64(high)):  # nothing beyond it
             break
         candidates = np.flatnonzero(comparable(meet) == comparable(np.float64(when)))
         successor = int(candidates[np.argmax(lines.slope[candidates])])
@@ -567,3 +567,23 @@ def _pair_reasons(
             f"({leader}) and {rules.low[j]:.1f}–{rules.high[j]:.1f} ({other}), which overlap."
         )
     return reasons, fragile
+
+
+def reweighted(tender: Tender, price_weight: float) -> Tender:
+    """The same tender with the price weight set to `price_weight` (quality = 100 − it).
+
+    Every quality criterion keeps its share of the quality weight, so the whole tree is
+    scaled; used to confirm a crossover by re-scoring on either side of it.
+    """
+    data = tender.model_dump()
+    factor = (TOTAL_WEIGHT - price_weight) / tender.weights.quality
+
+    def scale(criteria: list[dict[str, object]]) -> None:
+        for criterion in criteria:
+            criterion["weight"] = float(criterion["weight"]) * factor  # type: ignore[arg-type]
+            scale(criterion["sub_criteria"])  # type: ignore[arg-type]
+
+    scale(data["quality"]["criteria"])
+    data["weights"] = {"price": price_weight, "quality": TOTAL_WEIGHT - price_weight}
+    copy = Tender.model_validate(data)
+    return copy.with_source(tender.source) if tender.source is not None else copy
