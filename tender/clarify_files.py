@@ -70,7 +70,7 @@ def outcomes_path(loaded: Loaded, given: str | None) -> Path:
         raise TenderInputError(
             [
                 Problem(
-                    loaded.names.get("definition", tender.tender.reference),
+                    display_path(tender.source) if tender.source else tender.tender.reference,
                     "data.clarifications",
                     "no outcomes file given and none in the definition",
                     "an OUTCOMES argument, or data.clarifications naming the file",

@@ -298,7 +298,8 @@ def test_pest_control_near_tie_flagged_by_points_and_ranges(pest):
     assert flagged == ["A", "B"]
     assert rules.ranges is not None
     assert list(ev.table.loc[rules.ranges, "bidder_id"]) == ["A", "B"]
-    assert rules.low is not None and rules.high is not None
+    assert rules.low is not None
+    assert rules.high is not None
     assert rules.low[:2] == pytest.approx([76.6, 74.9])
     assert rules.high[:2] == pytest.approx([83.5, 83.3])
     assert rules.corridor is None
