@@ -35,16 +35,25 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     from datetime import datetime
 
     from ..clarify_files import clarify as run
-    from ..clarify_files import log, log_path, outcomes_path, render_files
+    from ..clarify_files import (
+        log,
+        log_path,
+        outcomes_path,
+        refuse_replacing_inputs,
+        render_files,
+    )
     from ..inputs import project_root
     from ..outputs import write_all
     from ..robustness import load_case
 
     loaded = load_case(definition)
-    result = run(loaded, outcomes_path(loaded, outcomes))
+    source = outcomes_path(loaded, outcomes)
+    result = run(loaded, source)
     tender = loaded.case.tender
     folder = out or project_root(tender) / "reports" / tender.slug / "clarifications"
-    written = write_all(render_files(result, folder))
+    files = render_files(result, folder)
+    refuse_replacing_inputs(files, loaded, source)
+    written = write_all(files)
     logged = log(
         result,
         log_path(loaded),

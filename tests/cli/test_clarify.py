@@ -93,20 +93,36 @@ def test_bad_outcomes_write_nothing(runner, reference, project):
     assert not (project / BIDS / "evaluation-log.jsonl").exists()
 
 
-def test_outcomes_default_to_the_definition(runner, reference, project):
-    result = runner.invoke(cli, ["clarify", str(reference)])
-    assert result.exit_code == 1
-    assert "data.clarifications: found no outcomes file given and none in the definition" in (
-        result.stderr
-    )
-    text = reference.read_text(encoding="utf-8").replace(
-        "  moderated: ../bids/pest-control-2016/moderated.csv\n",
-        "  moderated: ../bids/pest-control-2016/moderated.csv\n"
-        "  clarifications: ../bids/pest-control-2016/clarifications.csv\n",
-    )
-    reference.write_text(text, encoding="utf-8")
+def test_outcomes_default_to_the_definition(runner, reference):
     result = runner.invoke(cli, ["clarify", str(reference)])
     assert result.exit_code == 0, result.stderr
+    assert "No moderated mark was revised" in result.stdout
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(
+        "\n".join(line for line in text.splitlines() if "clarifications:" not in line) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli, ["clarify", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "error: criteria/pest-control-2016.yaml: data.clarifications: found no outcomes file "
+        "given and none in the definition; expected an OUTCOMES argument, or "
+        "data.clarifications naming the file"
+    )
+
+
+def test_output_folder_may_not_replace_an_input(runner, reference, project):
+    outcomes = project / BIDS / "before-after.csv"
+    outcomes.write_text(
+        (project / BIDS / "clarifications.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    original = _sha(outcomes)
+    result = runner.invoke(
+        cli, ["clarify", str(reference), str(outcomes), "--out", str(project / BIDS)]
+    )
+    assert result.exit_code == 1
+    assert "would replace an input" in result.stderr
+    assert _sha(outcomes) == original
 
 
 def test_text_that_excel_would_run_is_neutralised(runner, reference, project):
