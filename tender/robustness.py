@@ -9,9 +9,12 @@ reuse.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from . import abnormal, agreement, sensitivity
 from .audit import sha256_file
@@ -125,6 +128,7 @@ def document(r: Robustness) -> dict[str, Any]:
         "tender": {"reference": tender.tender.reference, "title": tender.tender.title},
         "consensus": PROVISIONAL_RULE if ev.provisional else "moderated marks",
         "leaders": leader,
+        "standing": _standing(ev),
         "price_weight": {
             "set_at": tender.weights.price,
             "crossovers": [
@@ -221,6 +225,24 @@ def document(r: Robustness) -> dict[str, Any]:
     }
 
 
+def _standing(ev: Evaluation) -> str:
+    """'80.30 points, 1.20 ahead of B (79.10).' for the leader."""
+    ranked = ev.ranked
+    if ranked.empty:
+        return "No bid is ranked."
+    top = ranked.iloc[0]
+    if len(ranked) == 1:
+        return f"{top['total_score']:.2f} points; the only ranked bid."
+    second = ranked.iloc[1]
+    gap = top["total_score"] - second["total_score"]
+    if sensitivity.comparable(np.float64(gap)) == 0:
+        return f"{top['total_score']:.2f} points, level with {second['bidder_id']}."
+    return (
+        f"{top['total_score']:.2f} points, {gap:.2f} ahead of {second['bidder_id']} "
+        f"({second['total_score']:.2f})."
+    )
+
+
 def _change(c: sensitivity.MarkChange) -> dict[str, Any]:
     return {
         "bidder_id": c.bidder_id,
@@ -255,7 +277,7 @@ def text_lines(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
         f"Quality from {doc['consensus']}.",
         "Leader: "
         + (" and ".join(f"{b} ({names.get(b, b)})" for b in doc["leaders"]) or "none")
-        + ".",
+        + f". {doc['standing']}",
     ]
     for section in (
         _weight_lines,
@@ -268,13 +290,26 @@ def text_lines(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
     ):
         out.append("")
         out += section(doc)
-    return out
+    return [wrapped for line in out for wrapped in _wrap(line)]
+
+
+WIDTH = 100
+
+
+def _wrap(line: str) -> list[str]:
+    if len(line) <= WIDTH:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 4)
+    return textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def _weight_lines(doc: dict[str, Any]) -> list[str]:
     weight = doc["price_weight"]
     points = weight["crossovers"]
-    out = [f"Price weight (set at {weight['set_at']:g}; quality weight = 100 - price weight)"]
+    out = [
+        f"Price weight (set at {weight['set_at']:g}; quality weight = 100 - price weight), "
+        "as it rises from 0 to 100"
+    ]
     if not points:
         return [*out, "  The leader is the same at every price weight from 0 to 100."]
     out += [
@@ -293,7 +328,8 @@ def _weight_lines(doc: dict[str, Any]) -> list[str]:
 
 
 def _change_lines(doc: dict[str, Any]) -> list[str]:
-    out = ["Smallest change to one consensus mark"]
+    marks = "moderated mark" if doc["consensus"] == "moderated marks" else "consensus mark"
+    out = [f"Smallest change to a single {marks} that ties or changes the leader"]
     changes = doc["mark_changes"]
     for key, label in (
         ("smallest_tie", "ties first place"),
@@ -323,7 +359,7 @@ def _leave_one_out_lines(doc: dict[str, Any]) -> list[str]:
         return ["Evaluator leave-one-out: not available (no individual marks)."]
     out = ["Evaluator leave-one-out (median of the remaining evaluators' marks)"]
     for w in doc["leave_one_out"]:
-        who = "whole panel" if w["without"] is None else f"without {w['without']}"
+        who = "all evaluators" if w["without"] is None else f"without {w['without']}"
         ranking = ", ".join(f"{b} {w['totals'][b]:.2f}" for b in w["order"][:SHOWN])
         more = " ..." if len(w["order"]) > SHOWN else ""
         change = "LEADER CHANGES" if w["leader_changed"] else "same leader"
@@ -395,8 +431,10 @@ def _panel_lines(doc: dict[str, Any]) -> list[str]:
 def _abnormal_lines(doc: dict[str, Any]) -> list[str]:
     low = doc["abnormally_low"]
     out = [
-        f"Abnormal prices (more than {low['percent']:g}% from the {low['basis']} of the other "
-        f"compliant bids{'; Scottish test' if low['scottish'] else ''})"
+        f"Abnormal prices: more than {low['percent']:g}% from the {low['basis']} of the other "
+        f"compliant bids{'; Scottish test' if low['scottish'] else ''}. A flagged bid needs "
+        "the bidder's explanation before it is accepted or rejected (PCR 2015 reg 69; "
+        "Procurement Act 2023 s.34)."
     ]
     if not low["flagged"]:
         out.append("  none flagged")
