@@ -288,6 +288,11 @@ def leader_sentence(before: Evaluation, after: Evaluation, revised: int) -> str:
         )
     if first_before == first_after:
         return f"{marks}; {' and '.join(first_after)} still ranked first."
+    if len(first_after) > 1:
+        return (
+            f"{marks}; {' and '.join(first_after)} now share first place on equal totals, "
+            "and no stated tie-break separates them: the panel must decide."
+        )
     return (
         f"{marks}; first place moves from {' and '.join(first_before)} "
         f"to {' and '.join(first_after)}."

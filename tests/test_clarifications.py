@@ -171,3 +171,22 @@ def test_revision_of_an_unmoderated_mark_is_refused(pest):
     partial = inputs.moderated[inputs.moderated["bidder_id"] != "B"]
     with pytest.raises(TenderInputError, match="which has no moderated mark"):
         revised_moderated(partial, outcomes, "o.csv")
+
+
+def test_a_revision_that_ties_first_place_says_a_decision_is_needed(pest):
+    # B Q1 5 → 6 gains 1.2 points: 80.3 each, and the reference states no tie-break.
+    tender, inputs = pest
+    outcomes = check_outcomes(
+        _frame([["B", "2016-11-22", "E1;E2;E3", "Survey", "Q1", "6", "Survey described"]]),
+        "o.csv",
+        tender,
+        IDS,
+    )
+    before = evaluate(tender, inputs.bids, inputs.marks, inputs.moderated)
+    after = evaluate(
+        tender, inputs.bids, inputs.marks, revised_moderated(inputs.moderated, outcomes, "o.csv")
+    )
+    assert leader_sentence(before, after, 1) == (
+        "1 moderated mark revised; A and B now share first place on equal totals, and no "
+        "stated tie-break separates them: the panel must decide."
+    )
