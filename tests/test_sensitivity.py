@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tender import sensitivity as s
@@ -331,3 +331,44 @@ def test_verdict_robust_when_nothing_small_decides(tiny):
     assert verdict.robust
     assert "Changing 3 marks on one criterion ties them" in verdict.line()
     assert math.isclose(ev.table["total_score"][0] - ev.table["total_score"][1], 12)
+
+
+def _brute_force(case, ev):
+    """Every single-mark change on the scale, re-scored: fewest marks moved per outcome."""
+    leader = s.leaders(ev)
+    best: dict[str, float] = {}
+    leaves = [leaf.id for leaf in case.tender.quality.leaves()]
+    for row, bidder in enumerate(ev.table["bidder_id"]):
+        for k, _ in enumerate(leaves):
+            current = ev.consensus[row, k]
+            for mark in range(11):
+                if mark == current:
+                    continue
+                matrix = ev.consensus.copy()
+                matrix[row, k] = mark
+                after = s.leaders(s._with_marks(case, ev, matrix))
+                if after == leader:
+                    continue
+                outcome = "tie" if set(leader) <= set(after) else "lead"
+                moved = abs(mark - current)
+                best[outcome] = min(best.get(outcome, moved), moved)
+    return best
+
+
+@settings(max_examples=40)  # each example re-scores every mark on the scale
+@given(bids=st.lists(bid_strategy, min_size=2, max_size=4))
+def test_smallest_mark_change_matches_a_brute_force_search(tiny, bids):
+    tender = tiny.tender({"Q1": 25, "Q2": 15})
+    ids = [chr(ord("A") + i) for i in range(len(bids))]
+    prices = {b: p for b, (p, _, _) in zip(ids, bids, strict=True)}
+    moderated = {b: {"Q1": q1, "Q2": q2} for b, (_, q1, q2) in zip(ids, bids, strict=True)}
+    frames = tiny.tables(prices, moderated)
+    case = s.Case(tender, frames[0], None, frames[2])
+    ev = case.evaluate()
+    if len(s.leaders(ev)) > 1:
+        return  # first place already shared: nothing to find
+    changes = s.mark_changes(case, ev)
+    expected = _brute_force(case, ev)
+    for outcome in ("tie", "lead"):
+        found = s.smallest(changes, outcome)
+        assert (found[0].marks_moved if found else None) == expected.get(outcome)
