@@ -337,9 +337,9 @@ def _brute_force(case, ev):
     """Every single-mark change on the scale, re-scored: fewest marks moved per outcome."""
     leader = s.leaders(ev)
     best: dict[str, float] = {}
-    leaves = [leaf.id for leaf in case.tender.quality.leaves()]
-    for row, bidder in enumerate(ev.table["bidder_id"]):
-        for k, _ in enumerate(leaves):
+    rows, leaves = ev.consensus.shape
+    for row in range(rows):
+        for k in range(leaves):
             current = ev.consensus[row, k]
             for mark in range(11):
                 if mark == current:
