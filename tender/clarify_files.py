@@ -171,9 +171,11 @@ def render_files(c: Clarified, folder: Path) -> dict[Path, bytes]:
     }
     if c.revised is not None:
         columns = [str(col) for col in c.revised.columns]
-        files[folder / "moderated-after-clarification.csv"] = _csv(
-            columns, c.revised.astype(str).to_numpy().tolist()
-        )
+        rows = c.revised.astype(str).to_numpy().tolist()
+        mark = columns.index("moderated_mark")
+        for row in rows:  # marks stay numbers (a negative mark is not a formula)
+            row[mark] = _number(row[mark])
+        files[folder / "moderated-after-clarification.csv"] = _csv(columns, rows)
     return files
 
 
@@ -203,6 +205,12 @@ def refuse_replacing_inputs(files: dict[Path, bytes], loaded: Loaded, outcomes: 
                 for out in clashes
             ]
         )
+
+
+def _number(text: str) -> int | float:
+    """A mark already checked by scoring, as a number: 7 not 7.0."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
