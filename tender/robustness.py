@@ -236,7 +236,7 @@ def _standing(ev: Evaluation) -> str:
     second = ranked.iloc[1]
     gap = top["total_score"] - second["total_score"]
     if sensitivity.comparable(np.float64(gap)) == 0:
-        return f"{top['total_score']:.2f} points, level with {second['bidder_id']}."
+        return f"Level on {top['total_score']:.2f} points."
     return (
         f"{top['total_score']:.2f} points, {gap:.2f} ahead of {second['bidder_id']} "
         f"({second['total_score']:.2f})."
@@ -274,9 +274,11 @@ def text_lines(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
     """The document as lines for a terminal; renders `document` output, never recomputes."""
     out = [
         f"{doc['tender']['reference']}: {doc['tender']['title']}: decision robustness",
-        f"Quality from {doc['consensus']}.",
+        f"Quality from {doc['consensus']}."
+        if doc["consensus"] == "moderated marks"
+        else f"PROVISIONAL: quality from the {doc['consensus']} (no moderated marks yet).",
         "Leader: "
-        + (" and ".join(f"{b} ({names.get(b, b)})" for b in doc["leaders"]) or "none")
+        + (" and ".join(_named(b, names) for b in doc["leaders"]) or "none")
         + f". {doc['standing']}",
     ]
     for section in (
@@ -294,6 +296,11 @@ def text_lines(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
 
 
 WIDTH = 100
+
+
+def _named(bidder: str, names: dict[str, str]) -> str:
+    name = names.get(bidder, bidder)
+    return bidder if name == bidder else f"{bidder} ({name})"
 
 
 def _wrap(line: str) -> list[str]:
@@ -330,6 +337,8 @@ def _weight_lines(doc: dict[str, Any]) -> list[str]:
 def _change_lines(doc: dict[str, Any]) -> list[str]:
     marks = "moderated mark" if doc["consensus"] == "moderated marks" else "consensus mark"
     out = [f"Smallest change to a single {marks} that ties or changes the leader"]
+    if len(doc["leaders"]) > 1:
+        return [*out, f"  first place is already shared by {' and '.join(doc['leaders'])}"]
     changes = doc["mark_changes"]
     for key, label in (
         ("smallest_tie", "ties first place"),
