@@ -308,7 +308,7 @@ class DataPaths(Strict):
     marks: Text | None = None
     moderated: Text | None = None
     clarifications: Text | None = None
-    abnormally_low: Text | None = None
+    abnormally_low_decisions: Text | None = None
 
 
 class Tender(Strict):

@@ -52,8 +52,8 @@ def load_case(definition: str | Path | Tender) -> Loaded:
     names = dict(inputs.names)
     fingerprints = dict(inputs.fingerprints)
     decisions: dict[str, abnormal.Decision] = {}
-    if tender.data.abnormally_low is not None:
-        path = tender.resolve(tender.data.abnormally_low)
+    if tender.data.abnormally_low_decisions is not None:
+        path = tender.resolve(tender.data.abnormally_low_decisions)
         name = display_path(path, project_root(tender))
         names["abnormally_low"] = name
         bidder_ids = list(inputs.bids["bidder_id"].astype(str).str.strip())

@@ -69,7 +69,7 @@ def test_recorded_decision_appears(runner, reference, project):
     text = reference.read_text(encoding="utf-8").replace(
         "  moderated: ../bids/pest-control-2016/moderated.csv\n",
         "  moderated: ../bids/pest-control-2016/moderated.csv\n"
-        "  abnormally_low: ../bids/pest-control-2016/abnormal-decisions.csv\n",
+        "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv\n",
     )
     reference.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["sensitivity", str(reference)])
@@ -88,7 +88,7 @@ def test_bad_decisions_file_is_an_input_error(runner, reference, project):
     text = reference.read_text(encoding="utf-8").replace(
         "  moderated: ../bids/pest-control-2016/moderated.csv\n",
         "  moderated: ../bids/pest-control-2016/moderated.csv\n"
-        "  abnormally_low: ../bids/pest-control-2016/abnormal-decisions.csv\n",
+        "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv\n",
     )
     reference.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["sensitivity", str(reference)])
@@ -109,3 +109,22 @@ def test_unknown_definition_field_is_refused(runner, reference):
     assert result.exit_code == 1
     assert "near_tie.corrdor" in result.stderr
     assert "found unknown field 'corrdor'" in result.stderr
+
+
+def test_new_definition_fields_are_validated_with_their_lines(runner, reference):
+    text = reference.read_text(encoding="utf-8").replace(
+        "  margin: 2.0\n",
+        "  margin: 2.0\n  corridor:\n    percent: 5\n    decide_by: lowest_price\n",
+    )
+    text += "abnormally_low:\n  basis: average\n  percent: 120\n"
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 1
+    lines = [line.split(": ", 2)[2] for line in result.stderr.splitlines()[:3]]
+    assert lines[0].startswith("near_tie.corridor.decide_by (line ")
+    assert lines[0].endswith(
+        "found 'lowest_price' (str); expected 'higher_quality' or 'better_price'"
+    )
+    assert lines[1].endswith("found 'average' (str); expected 'mean' or 'median'")
+    assert lines[2].startswith("abnormally_low.percent (line ")
+    assert lines[2].endswith("found '120' (int); expected less than 100")
