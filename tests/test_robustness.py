@@ -45,3 +45,17 @@ def test_shared_first_place_and_provisional_marks_are_said_plainly(tiny):
     assert lines[2] == "Leader: A and B. Level on 80.00 points."
     assert "  first place is already shared by A and B" in lines
     assert "  A v B: FRAGILE. Their totals are equal." in " ".join(lines)
+
+
+def test_analyses_never_change_their_inputs(tiny):
+    tender = tiny.tender({"Q1": 30, "Q2": 10})
+    bids, marks, moderated = tiny.tables(
+        {"A": 100, "B": 125},
+        {"A": {"Q1": 5, "Q2": 5}, "B": {"Q1": 8, "Q2": 6}},
+        {"A": {"Q1": [5] * 3, "Q2": [5] * 3}, "B": {"Q1": [8, 8, 10], "Q2": [6] * 3}},
+    )
+    copies = [frame.copy(deep=True) for frame in (bids, marks, moderated)]
+    case = Case(tender, bids, marks, moderated)
+    analyse(case, case.evaluate())
+    for frame, copy in zip((bids, marks, moderated), copies, strict=True):
+        assert frame.equals(copy)
