@@ -1,4 +1,8 @@
-"""Sensitivity of the result to the weights: closed form, no sampling. Pure; no I/O.
+"""How sensitive the result is to the weights, to single marks, to evaluators and to bids.
+
+Pure; no I/O. The price-weight analysis is closed form (no sampling); the others re-run
+`scoring.evaluate` on inputs with one thing changed (a mark, an evaluator set aside, a
+bid removed), so every rule of the evaluation (thresholds, tie-breaks) is honoured.
 
 With compliance held fixed, each bid's total is a straight line in the price weight w
 (quality weight 100 − w): total(w) = 100·q + w·(p − q), where p is the bid's price score
@@ -215,8 +219,9 @@ def pair_mark_changes(ev: Evaluation, ahead: str, behind: str) -> list[MarkChang
     unit = np.array([leaf.weight for leaf in spec.leaves()]) / spec.scale.maximum
     row = {bid: int(np.flatnonzero(ev.table["bidder_id"] == bid)[0]) for bid in (ahead, behind)}
     gap = float(table.at[ahead, "total_score"] - table.at[behind, "total_score"])
-    if comparable(np.float64(gap)) <= 0:
+    if comparable(np.float64(gap)) < 0:
         return []
+    gap = max(gap, 0.0)  # level totals ordered by a stated tie-break: any step decides
     out = []
     for k, leaf in enumerate(spec.leaves()):
         need = gap / unit[k]

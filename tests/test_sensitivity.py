@@ -356,9 +356,12 @@ def _brute_force(case, ev):
 
 
 @settings(max_examples=40)  # each example re-scores every mark on the scale
-@given(bids=st.lists(bid_strategy, min_size=2, max_size=4))
-def test_smallest_mark_change_matches_a_brute_force_search(tiny, bids):
-    tender = tiny.tender({"Q1": 25, "Q2": 15})
+@given(
+    bids=st.lists(bid_strategy, min_size=2, max_size=4),
+    tie_break=st.sampled_from([[], ["higher_quality"], ["better_price"]]),
+)
+def test_smallest_mark_change_matches_a_brute_force_search(tiny, bids, tie_break):
+    tender = tiny.tender({"Q1": 25, "Q2": 15}, ranking={"tie_break": tie_break})
     ids = [chr(ord("A") + i) for i in range(len(bids))]
     prices = {b: p for b, (p, _, _) in zip(ids, bids, strict=True)}
     moderated = {b: {"Q1": q1, "Q2": q2} for b, (_, q1, q2) in zip(ids, bids, strict=True)}
@@ -372,3 +375,16 @@ def test_smallest_mark_change_matches_a_brute_force_search(tiny, bids):
     for outcome in ("tie", "lead"):
         found = s.smallest(changes, outcome)
         assert (found[0].marks_moved if found else None) == expected.get(outcome)
+
+
+def test_level_totals_ordered_by_a_tie_break_turn_on_one_mark_step(tiny):
+    # A £100 mark 5: 60 + 20 = 80; B £150 mark 10: 40 + 40 = 80. Higher quality puts B
+    # first. One step either way decides it: A 5→6 (84) or B 10→9 (76).
+    tender = tiny.tender({"Q1": 40}, ranking={"tie_break": ["higher_quality"]})
+    bids, _, moderated = tiny.tables({"A": 100, "B": 150}, {"A": {"Q1": 5}, "B": {"Q1": 10}})
+    case = s.Case(tender, bids, None, moderated)
+    ev = case.evaluate()
+    assert s.leaders(ev) == ["B"]
+    leads = s.smallest(s.mark_changes(case, ev), "lead")
+    assert {(c.bidder_id, c.from_mark, c.to_mark) for c in leads} == {("A", 5, 6), ("B", 10, 9)}
+    assert all(c.leaders_after == ["A"] for c in leads)
