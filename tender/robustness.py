@@ -21,6 +21,7 @@ from .audit import sha256_file
 from .inputs import display_path, load_inputs, load_tender, project_root, read_csv_text
 from .model import Tender
 from .moderation import PROVISIONAL_RULE
+from .price import FORMULAS
 from .scoring import Evaluation, Sources, evaluate
 from .sensitivity import Case
 
@@ -124,6 +125,7 @@ def document(r: Robustness) -> dict[str, Any]:
     ids = list(ev.table["bidder_id"])
     rules = r.near_ties
     leader = sensitivity.leaders(ev)
+    formula = FORMULAS[tender.price.formula.name]
     return {
         "tender": {"reference": tender.tender.reference, "title": tender.tender.title},
         "consensus": PROVISIONAL_RULE if ev.provisional else "moderated marks",
@@ -152,10 +154,14 @@ def document(r: Robustness) -> dict[str, Any]:
             }
             for w in r.without
         ],
-        "rank_reversal": [
-            {"removed": m.removed, "order": m.order, "swaps": [list(s) for s in m.swaps]}
-            for m in r.removals
-        ],
+        "rank_reversal": {
+            "price_formula": formula.name,
+            "independent_of_worse_bid": formula.independent_of_worse_bid,
+            "removals": [
+                {"removed": m.removed, "order": m.order, "swaps": [list(s) for s in m.swaps]}
+                for m in r.removals
+            ],
+        },
         "near_ties": {
             "points_margin": {
                 "margin": tender.near_tie.margin,
@@ -378,8 +384,19 @@ def _leave_one_out_lines(doc: dict[str, Any]) -> list[str]:
 
 def _reversal_lines(doc: dict[str, Any]) -> list[str]:
     out = ["Rank reversal (each non-winning bid removed in turn, the rest re-scored)"]
-    removals = doc["rank_reversal"]
+    reversal = doc["rank_reversal"]
+    removals = reversal["removals"]
     swaps = [m for m in removals if m["swaps"]]
+    if reversal["independent_of_worse_bid"]:
+        out.append(
+            f"  price formula {reversal['price_formula']}: a bid worse than all others "
+            "cannot reorder the rest"
+        )
+    else:
+        out.append(
+            f"  price formula {reversal['price_formula']}: a bid worse than all others "
+            "CAN reorder the rest (rank reversal)"
+        )
     if not removals:
         out.append("  nothing to remove")
     elif not swaps:

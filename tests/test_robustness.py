@@ -30,6 +30,9 @@ def test_document_is_plain_json_and_names_the_standing(tiny):
     assert "  changes the leader (1 mark):" in lines
     assert "  ties first place (2 marks):" in lines
     assert all(len(line) <= 100 for line in lines)
+    assert (
+        "  price formula lowest_price: a bid worse than all others cannot reorder the rest" in lines
+    )
 
 
 def test_shared_first_place_and_provisional_marks_are_said_plainly(tiny):
@@ -59,3 +62,17 @@ def test_analyses_never_change_their_inputs(tiny):
     analyse(case, case.evaluate())
     for frame, copy in zip((bids, marks, moderated), copies, strict=True):
         assert frame.equals(copy)
+
+
+def test_rank_reversal_risk_is_named_for_interpolation(tiny):
+    tender = tiny.tender({"Q1": 50}, price_weight=50, formula="interpolation")
+    bids, _, moderated = tiny.tables(
+        {"A": 100, "B": 110, "C": 300}, {"A": {"Q1": 2}, "B": {"Q1": 3}, "C": {"Q1": 10}}
+    )
+    case = Case(tender, bids, None, moderated)
+    lines = text_lines(document(analyse(case, case.evaluate())), {})
+    assert (
+        "  price formula interpolation: a bid worse than all others CAN reorder the rest "
+        "(rank reversal)" in lines
+    )
+    assert "  without C: B falls level with or below A" in lines
