@@ -18,6 +18,7 @@ import numpy as np
 
 from . import abnormal, agreement, sensitivity
 from .audit import sha256_file
+from .errors import TenderInputError, raise_if
 from .inputs import display_path, load_inputs, load_tender, project_root, read_csv_text
 from .model import Tender
 from .moderation import PROVISIONAL_RULE
@@ -70,6 +71,41 @@ def load_case(definition: str | Path | Tender) -> Loaded:
     )
     case = Case(tender, inputs.bids, inputs.marks, inputs.moderated)
     return Loaded(case, ev, list(inputs.warnings), names, decisions)
+
+
+def check_named_files(ev: Evaluation) -> dict[str, str]:
+    """Validate the clarification outcomes and abnormal-price decisions the definition names.
+
+    Returns their fingerprints ({path: sha256}); files not named are skipped.
+
+    Raises:
+        TenderInputError: every problem in either file.
+    """
+    from .clarifications import check_outcomes
+
+    tender = ev.tender
+    bidder_ids = list(ev.table["bidder_id"])
+    problems = []
+    out = {}
+    for relative, check in (
+        (tender.data.clarifications, lambda f, n: check_outcomes(f, n, tender, bidder_ids)),
+        (
+            tender.data.abnormally_low_decisions,
+            lambda f, n: abnormal.check_decisions(f, n, bidder_ids),
+        ),
+    ):
+        if relative is None:
+            continue
+        path = tender.resolve(relative)
+        name = display_path(path, project_root(tender))
+        try:
+            check(read_csv_text(path, name), name)
+        except TenderInputError as exc:
+            problems += exc.problems
+            continue
+        out[name] = sha256_file(path)
+    raise_if(problems)
+    return out
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,18 @@ def test_text_that_excel_would_run_is_neutralised(runner, reference, project):
     with (folder / "before-after.csv").open(encoding="utf-8") as handle:
         rows = {r["bidder_id"]: r for r in csv.DictReader(handle)}
     assert rows["B"]["bidder"] == '\'=HYPERLINK("x")'
+
+
+def test_check_validates_the_outcomes_the_definition_names(runner, reference, project):
+    result = runner.invoke(cli, ["check", str(reference)])
+    assert result.exit_code == 0, result.stderr
+    assert "bids/pest-control-2016/clarifications.csv" in result.stdout
+    (project / BIDS / "clarifications.csv").write_text(
+        HEADER + "A,2016-13-01,E1,Asked,,,\n", encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["check", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "error: bids/pest-control-2016/clarifications.csv: line 2 (bidder A), column "
+        "interview_date: found '2016-13-01'; expected a date such as 2016-11-22"
+    )
