@@ -177,7 +177,7 @@ def document(r: Robustness) -> dict[str, Any]:
         "mark_changes": {
             "smallest_tie": [_change(c) for c in sensitivity.smallest(r.changes, "tie")],
             "smallest_lead_change": [_change(c) for c in sensitivity.smallest(r.changes, "lead")],
-            "all": [_change(c) for c in r.changes],
+            "by_criterion": [_change(c) for c in r.changes],
         },
         "leave_one_out": [
             {

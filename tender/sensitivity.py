@@ -244,7 +244,8 @@ def _change_order(change: MarkChange) -> tuple[float, float, str, str]:
 
 
 def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
-    """Single-mark changes that tie or change the leader, each verified by re-scoring.
+    """For each bid, criterion and outcome, the smallest single-mark change that ties or
+    changes the leader, each verified by re-scoring.
 
     Candidates come from `pair_mark_changes` between the leader and every other ranked
     bid, plus lowering a leader's mark below a criterion's minimum mark. Each is re-run
