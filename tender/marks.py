@@ -101,7 +101,7 @@ def numeric_marks(
     """The mark column as floats, reporting blanks, text and marks off the scale."""
     raw = frame[column]
     if pd.api.types.is_numeric_dtype(raw.dtype):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
         text = None
     else:
         text = raw.astype(str).str.strip()

@@ -268,6 +268,8 @@ class NearTieRule(Strict):
     """Bids within `margin` points of the leader are recommended for clarification."""
 
     margin: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 2.0
+    evaluator_range: bool = True
+    corridor: Corridor | None = None
 
 
 TieBreak = Literal["higher_quality", "better_price"]
@@ -305,6 +307,8 @@ class DataPaths(Strict):
     bids: Text
     marks: Text | None = None
     moderated: Text | None = None
+    clarifications: Text | None = None
+    abnormally_low_decisions: Text | None = None
 
 
 class Tender(Strict):
@@ -324,6 +328,7 @@ class Tender(Strict):
     data: DataPaths
     report: ReportDetails = Field(default_factory=lambda: ReportDetails())
     letters: LetterDetails = Field(default_factory=lambda: LetterDetails())
+    abnormally_low: AbnormallyLow = Field(default_factory=lambda: AbnormallyLow())
 
     _source: Path | None = PrivateAttr(default=None)
 
@@ -421,3 +426,33 @@ class LetterDetails(Strict):
     signatory: Text | None = None
     signatory_role: Text | None = None
     contact: Text | None = None
+
+
+class Corridor(Strict):
+    """The corridor of the extended reference-value method in the German UfAB.
+
+    Every ranked bid within `percent` % of the leader's total is a candidate, and the
+    pre-announced criterion `decide_by` picks among them (UfAB allows up to 10 %).
+    """
+
+    percent: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
+    decide_by: TieBreak
+
+
+class AbnormallyLow(Strict):
+    """Screens for abnormally low tenders (PCR 2015 reg 69; Procurement Act 2023 s.34).
+
+    A compliant bid more than `percent` % below the mean (or median) of the other
+    compliant bids needs the bidder's explanation before it can be accepted. For income
+    contracts (highest offer best) the mirror applies: more than `percent` % above.
+    `scottish` adds the published Scottish test: more than 15 % below the average
+    excluding the highest, and more than 1 % below the next lowest.
+    """
+
+    basis: Literal["mean", "median"] = "mean"
+    percent: Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)] = 20.0
+    scottish: bool = False
+
+
+NearTieRule.model_rebuild()
+Tender.model_rebuild()

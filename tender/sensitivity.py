@@ -1,4 +1,8 @@
-"""Sensitivity of the result to the weights: closed form, no sampling. Pure; no I/O.
+"""How sensitive the result is to the weights, to single marks, to evaluators and to bids.
+
+Pure; no I/O. The price-weight analysis is closed form (no sampling); the others re-run
+`scoring.evaluate` on inputs with one thing changed (a mark, an evaluator set aside, a
+bid removed), so every rule of the evaluation (thresholds, tie-breaks) is honoured.
 
 With compliance held fixed, each bid's total is a straight line in the price weight w
 (quality weight 100 − w): total(w) = 100·q + w·(p − q), where p is the bid's price score
@@ -8,16 +12,22 @@ weight. The leader over w is the upper envelope of these lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-from .price import score_prices
+from . import near_ties
+from .model import Scale, Tender
+from .price import FORMULAS, score_prices
+from .quality import leaf_weights
 from .ranking import comparable
-from .scoring import Evaluation
+from .scoring import Evaluation, evaluate
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 TOTAL_WEIGHT = 100.0
 
 
@@ -69,7 +79,7 @@ def leader_at(lines: Lines, price_weight: float) -> int:
 
 
 def crossovers(lines: Lines, low: float = 0.0, high: float = TOTAL_WEIGHT) -> list[Crossover]:
-    """Every price weight in [low, high] where the leader changes, in increasing order.
+    """Every price weight in [low, high) where the leader changes, in increasing order.
 
     Walks the upper envelope: from the current leader, the next leader is the line with
     a steeper slope that overtakes it soonest.
@@ -89,10 +99,497 @@ def crossovers(lines: Lines, low: float = 0.0, high: float = TOTAL_WEIGHT) -> li
             )
         meet = np.where(steeper & (meet >= at - 1e-12), meet, np.inf)
         when = float(meet.min())
-        if when > high:
+        if comparable(np.float64(when)) >= comparable(np.float64(high)):  # nothing beyond it
             break
         candidates = np.flatnonzero(comparable(meet) == comparable(np.float64(when)))
         successor = int(candidates[np.argmax(lines.slope[candidates])])
         out.append(Crossover(when, lines.bidder_ids[current], lines.bidder_ids[successor]))
         current, at = successor, when
     return out
+
+
+# --- Re-running the evaluation with one thing changed ------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    """The inputs an evaluation was made from, kept so it can be re-run with one change."""
+
+    tender: Tender
+    bids: pd.DataFrame
+    marks: pd.DataFrame | None = None
+    moderated: pd.DataFrame | None = None
+
+    def evaluate(self) -> Evaluation:
+        """The evaluation of these inputs, as `scoring.evaluate` gives it."""
+        return evaluate(self.tender, self.bids, self.marks, self.moderated)
+
+
+def leaders(ev: Evaluation) -> list[str]:
+    """Bidder ids ranked first (more than one when first place is shared)."""
+    table = ev.table
+    return sorted(table.loc[table["rank"] == 1, "bidder_id"])
+
+
+def order(ev: Evaluation) -> list[str]:
+    """Ranked bidder ids, best first."""
+    return list(ev.ranked["bidder_id"])
+
+
+def _with_marks(case: Case, ev: Evaluation, matrix: FloatArray) -> Evaluation:
+    """Re-evaluate with `matrix` (bids × marked criteria) as the moderated marks."""
+    ids = ev.table["bidder_id"].to_numpy()
+    leaf_ids = np.array([leaf.id for leaf in case.tender.quality.leaves()])
+    bid_at, leaf_at = np.nonzero(~np.isnan(matrix))
+    frame = pd.DataFrame(
+        {
+            "bidder_id": ids[bid_at],
+            "criterion_id": leaf_ids[leaf_at],
+            # as text, the way moderated marks are read from a file
+            "moderated_mark": [repr(float(v)) for v in matrix[bid_at, leaf_at]],
+            "rationale": "re-scored for sensitivity analysis",
+        }
+    )
+    return evaluate(case.tender, case.bids, None, frame)
+
+
+# --- Smallest change to a single mark -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkChange:
+    """One consensus mark changed, and what it does to the lead.
+
+    `outcome` is "tie" (first place shared) or "lead" (another bid ranked first alone or
+    by the stated tie-break); `points` is the change in that bid's total.
+    """
+
+    bidder_id: str
+    criterion_id: str
+    from_mark: float
+    to_mark: float
+    points: float
+    outcome: str
+    leaders_after: list[str]
+
+    @property
+    def marks_moved(self) -> float:
+        """How many marks the change moves, ignoring direction."""
+        return abs(self.to_mark - self.from_mark)
+
+    def describe(self) -> str:
+        """'B Q1 5→6 (+1.2 points)'."""
+        return (
+            f"{self.bidder_id} {self.criterion_id} {self.from_mark:g}→{self.to_mark:g} "
+            f"({self.points:+.2f} points)"
+        )
+
+
+def _snap(scale: Scale, value: float, upward: bool, strictly: bool) -> float | None:
+    """The nearest allowed mark at or beyond `value` in one direction (None: off the scale).
+
+    With `strictly`, a mark exactly at `value` does not count (it would tie, not lead).
+    On a continuous scale (no step) only the exact value itself can be returned.
+    """
+    if scale.step is None:
+        mark = None if strictly else value
+    else:
+        units = (value - scale.minimum) / scale.step
+        whole = round(units)
+        on_step = math.isclose(units, whole, abs_tol=1e-9)
+        if on_step:
+            units = whole + (1 if upward else -1) * strictly
+        else:
+            units = math.ceil(units) if upward else math.floor(units)
+        mark = scale.minimum + units * scale.step
+    if mark is None or not (scale.minimum - 1e-9 <= mark <= scale.maximum + 1e-9):
+        return None
+    return mark
+
+
+def pair_mark_changes(ev: Evaluation, ahead: str, behind: str) -> list[MarkChange]:
+    """Closed form: each single-mark change that levels or reverses two bids' totals.
+
+    For every marked criterion: raise `behind`'s mark, or lower `ahead`'s, by just enough
+    (weight ÷ scale maximum points per mark) to tie, and by the next allowed mark to pass.
+    `outcome` and `leaders_after` describe the pair only ([`behind`] on a pass).
+    """
+    table = ev.table.set_index("bidder_id")
+    spec = ev.tender.quality
+    unit = np.array([leaf.weight for leaf in spec.leaves()]) / spec.scale.maximum
+    row = {bid: int(np.flatnonzero(ev.table["bidder_id"] == bid)[0]) for bid in (ahead, behind)}
+    gap = float(table.at[ahead, "total_score"] - table.at[behind, "total_score"])
+    if comparable(np.float64(gap)) < 0:
+        return []
+    gap = max(gap, 0.0)  # level totals ordered by a stated tie-break: any step decides
+    out = []
+    for k, leaf in enumerate(spec.leaves()):
+        need = gap / unit[k]
+        for bidder, sign in ((behind, 1), (ahead, -1)):
+            current = float(ev.consensus[row[bidder], k])
+            if math.isnan(current):
+                continue
+            for outcome, strictly in (("tie", False), ("lead", True)):
+                mark = _snap(spec.scale, current + sign * need, sign > 0, strictly)
+                if mark is None or math.isclose(mark, current):
+                    continue
+                result = [ahead, behind] if outcome == "tie" else [behind]
+                points = float((mark - current) * unit[k])
+                out.append(MarkChange(bidder, leaf.id, current, mark, points, outcome, result))
+    return sorted(out, key=_change_order)
+
+
+def _change_order(change: MarkChange) -> tuple[float, float, str, str]:
+    return (change.marks_moved, abs(change.points), change.bidder_id, change.criterion_id)
+
+
+def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
+    """For each bid, criterion and outcome, the smallest single-mark change that ties or
+    changes the leader, each verified by re-scoring.
+
+    Candidates come from `pair_mark_changes` between the leader and every other ranked
+    bid, plus lowering a leader's mark below a criterion's minimum mark. Each is re-run
+    through `scoring.evaluate` and kept only if first place really changes or is shared;
+    the outcome is what that evaluation says. Smallest changes first.
+    """
+    first = leaders(ev)
+    if len(first) != 1:
+        return []
+    leader = first[0]
+    candidates = [c for bid in order(ev)[1:] for c in pair_mark_changes(ev, leader, bid)]
+    candidates += _threshold_candidates(ev, leader)
+    seen: set[tuple[str, str, float]] = set()
+    out = []
+    row_of = {bid: i for i, bid in enumerate(ev.table["bidder_id"])}
+    leaf_of = {leaf.id: k for k, leaf in enumerate(case.tender.quality.leaves())}
+    for change in sorted(candidates, key=_change_order):
+        key = (change.bidder_id, change.criterion_id, change.to_mark)
+        if key in seen:
+            continue
+        seen.add(key)
+        matrix = ev.consensus.copy()
+        matrix[row_of[change.bidder_id], leaf_of[change.criterion_id]] = change.to_mark
+        after = leaders(_with_marks(case, ev, matrix))
+        if after == [leader]:
+            continue
+        outcome = "tie" if leader in after else "lead"
+        out.append(replace(change, outcome=outcome, leaders_after=after))
+    return sorted(out, key=_change_order)
+
+
+def _threshold_candidates(ev: Evaluation, leader: str) -> list[MarkChange]:
+    spec = ev.tender.quality
+    row = int(np.flatnonzero(ev.table["bidder_id"] == leader)[0])
+    out = []
+    for k, leaf in enumerate(spec.leaves()):
+        if leaf.minimum_mark is None:
+            continue
+        mark = _snap(spec.scale, leaf.minimum_mark, upward=False, strictly=True)
+        current = float(ev.consensus[row, k])
+        if mark is None or math.isnan(current) or mark >= current:
+            continue
+        points = float((mark - current) * leaf.weight / spec.scale.maximum)
+        out.append(MarkChange(leader, leaf.id, current, mark, points, "lead", []))
+    return out
+
+
+def smallest(changes: list[MarkChange], outcome: str) -> list[MarkChange]:
+    """The changes with `outcome` that move the fewest marks (all of them if several)."""
+    chosen = [c for c in changes if c.outcome == outcome]
+    if not chosen:
+        return []
+    least = min(c.marks_moved for c in chosen)
+    return [c for c in chosen if math.isclose(c.marks_moved, least)]
+
+
+# --- Leave one evaluator out --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WithoutEvaluator:
+    """The ranking from the provisional rule with one evaluator's marks set aside.
+
+    `evaluator_id` None is the whole panel under the same rule, for comparison.
+    """
+
+    evaluator_id: str | None
+    order: list[str]
+    totals: dict[str, float]
+    leaders: list[str]
+    leader_changed: bool
+
+
+def leave_one_out(case: Case, ev: Evaluation) -> list[WithoutEvaluator]:
+    """Re-score from the evaluators' marks (median), whole panel and without each evaluator.
+
+    `leader_changed` compares with `ev`, the evaluation as it stands (moderated marks if
+    there are any). Needs individual marks and at least two evaluators.
+    """
+    if case.marks is None or len(case.tender.panel) < 2:
+        return []
+    base = leaders(ev)
+    runs: list[tuple[str | None, Evaluation]] = [
+        (None, evaluate(case.tender, case.bids, case.marks, None))
+    ]
+    evaluator_col = case.marks["evaluator_id"].astype(str)
+    for person in case.tender.panel:
+        tender = case.tender.model_copy(
+            update={"panel": [p for p in case.tender.panel if p.id != person.id]}
+        )
+        kept = case.marks[evaluator_col != person.id]
+        runs.append((person.id, evaluate(tender, case.bids, kept, None)))
+    out = []
+    for evaluator, run in runs:
+        ranked = run.ranked
+        first = leaders(run)
+        out.append(
+            WithoutEvaluator(
+                evaluator,
+                list(ranked["bidder_id"]),
+                dict(zip(ranked["bidder_id"], ranked["total_score"].astype(float), strict=True)),
+                first,
+                first != base,
+            )
+        )
+    return out
+
+
+# --- Rank reversal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The ranking with one non-winning bid removed; `swaps` are (was ahead, now not ahead)."""
+
+    removed: str
+    order: list[str]
+    swaps: list[tuple[str, str]]
+
+
+def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
+    """Remove each ranked, non-winning bid in turn and re-score; report any swap of the rest.
+
+    A swap is a pair of remaining bids where the one ranked ahead before is behind or
+    level after. Excluded bids are not tried: they never move compliant bids' scores.
+    """
+    first = set(leaders(ev))
+    before = dict(zip(ev.table["bidder_id"], ev.table["rank"], strict=True))
+    out = []
+    for removed in order(ev):
+        if removed in first:
+            continue
+        run = evaluate(
+            case.tender,
+            _without(case.bids, removed),
+            None if case.marks is None else _without(case.marks, removed),
+            None if case.moderated is None else _without(case.moderated, removed),
+        )
+        after = dict(zip(run.table["bidder_id"], run.table["rank"], strict=True))
+        rest = [b for b in order(ev) if b != removed and after.get(b, 0) > 0]
+        swaps = [
+            (a, b)
+            for i, a in enumerate(rest)
+            for b in rest[i + 1 :]
+            if before[a] < before[b] and after[a] >= after[b]
+        ]
+        out.append(Removal(removed, order(run), swaps))
+    return out
+
+
+def _without(frame: pd.DataFrame, bidder: str) -> pd.DataFrame:
+    return frame[frame["bidder_id"].astype(str).str.strip() != bidder].reset_index(drop=True)
+
+
+# --- Near-tie rules and verdicts ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NearTies:
+    """Which ranked bids each near-tie rule flags, with the figures behind them.
+
+    `low`/`high` are the totals' ranges over the evaluators' own marks (None without
+    individual marks or when the rule is off); corridor arrays are None when no corridor
+    is configured.
+    """
+
+    points: BoolArray
+    ranges: BoolArray | None
+    low: FloatArray | None
+    high: FloatArray | None
+    corridor: BoolArray | None
+    corridor_choice: BoolArray | None
+
+
+def near_tie_rules(ev: Evaluation) -> NearTies:
+    """Apply the points margin, evaluator-range and corridor rules the tender configures."""
+    table = ev.table
+    rule = ev.tender.near_tie
+    ranked = (table["rank"] > 0).to_numpy()
+    total = table["total_score"].to_numpy(dtype=np.float64)
+    points = table["is_near_tie"].to_numpy(dtype=bool)
+    ranges = low = high = None
+    if rule.evaluator_range and ev.individual is not None and ranked.any():
+        low, high = near_ties.total_ranges(
+            table["price_score"].to_numpy(dtype=np.float64),
+            ev.individual,
+            leaf_weights(ev.tender.quality),
+            ev.tender.quality.scale.maximum,
+        )
+        leader = int(np.flatnonzero(ranked)[np.argmax(total[ranked])])
+        ranges = near_ties.ranges_overlap(low, high, ranked, leader)
+    candidates = chosen = None
+    if rule.corridor is not None:
+        if rule.corridor.decide_by == "higher_quality":
+            deciding = table["quality_score"].to_numpy(dtype=np.float64)
+        else:
+            price = table["price"].to_numpy(dtype=np.float64)
+            better = FORMULAS[ev.tender.price.formula.name].better
+            deciding = -price if better == "lower" else price
+        candidates, chosen = near_ties.corridor(total, ranked, rule.corridor.percent, deciding)
+    return NearTies(points, ranges, low, high, candidates, chosen)
+
+
+def pair_crossover(lines: Lines, a: str, b: str) -> float | None:
+    """The price weight in [0, 100] at which bids a and b have equal totals, if any."""
+    i, j = lines.bidder_ids.index(a), lines.bidder_ids.index(b)
+    slope = lines.slope[i] - lines.slope[j]
+    if comparable(np.float64(slope)) == 0:
+        return None
+    weight = float((lines.intercept[j] - lines.intercept[i]) / slope)
+    return weight if 0 <= weight <= TOTAL_WEIGHT else None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Robust or fragile, for the leader against one near-tied bid, with the reasons."""
+
+    leader: str
+    other: str
+    robust: bool
+    reasons: list[str]
+
+    def line(self) -> str:
+        """The verdict as one plain-English line."""
+        word = "ROBUST" if self.robust else "FRAGILE"
+        return f"{self.leader} v {self.other}: {word}. " + " ".join(self.reasons)
+
+
+SHOWN_CHANGES = 2
+FRAGILE_RULE = (
+    "fragile when a change of one mark step on a single criterion, or setting aside one "
+    "evaluator's marks, ties or reverses the pair; robust otherwise"
+)
+
+
+def verdicts(
+    ev: Evaluation,
+    rules: NearTies,
+    without: list[WithoutEvaluator],
+    lines: Lines | None = None,
+) -> list[Verdict]:
+    """A verdict for the leader against each bid any near-tie rule flags (see FRAGILE_RULE)."""
+    first = leaders(ev)
+    if not first:
+        return []
+    leader = first[0]
+    table = ev.table
+    ids = list(table["bidder_id"])
+    flagged = rules.points.copy()
+    for extra in (rules.ranges, rules.corridor):
+        if extra is not None:
+            flagged |= extra
+    lines = lines or price_weight_lines(ev)
+    step = ev.tender.quality.scale.step
+    out = []
+    for other in order(ev):
+        i = ids.index(other)
+        if other == leader or not flagged[i]:
+            continue
+        reasons, fragile = _pair_reasons(ev, rules, leader, other, step, without, lines)
+        out.append(Verdict(leader, other, not fragile, reasons))
+    return out
+
+
+def _pair_reasons(
+    ev: Evaluation,
+    rules: NearTies,
+    leader: str,
+    other: str,
+    step: float | None,
+    without: list[WithoutEvaluator],
+    lines: Lines,
+) -> tuple[list[str], bool]:
+    ids = list(ev.table["bidder_id"])
+    i, j = ids.index(leader), ids.index(other)
+    total = ev.table["total_score"].to_numpy(dtype=np.float64)
+    gap = total[i] - total[j]
+    reasons = []
+    fragile = False
+    if comparable(np.float64(gap)) == 0:
+        reasons.append("Their totals are equal.")
+        fragile = True
+    else:
+        reasons.append(f"{leader} leads by {gap:.2f} points.")
+    changes = pair_mark_changes(ev, leader, other)
+    for outcome, verb in (("tie", "ties them"), ("lead", f"puts {other} ahead")):
+        least = smallest(changes, outcome)
+        if not least:
+            continue
+        moved = least[0].marks_moved
+        amount = f"{moved:g} mark{'s' if moved != 1 else ''}"
+        shown = " or ".join(c.describe() for c in least[:SHOWN_CHANGES])
+        if len(least) > SHOWN_CHANGES:
+            shown += f" ({len(least)} ways in all)"
+        reasons.append(f"Changing {amount} on one criterion {verb}: {shown}.")
+        if step is not None and moved <= step + 1e-9:
+            fragile = True
+    flips = [
+        w.evaluator_id
+        for w in without
+        if w.evaluator_id is not None
+        and w.totals.get(other, -math.inf) >= w.totals.get(leader, math.inf)
+    ]
+    if flips:
+        reasons.append(
+            f"Setting aside {', '.join(flips)}'s marks puts {other} level or ahead "
+            "(median of the rest)."
+        )
+        fragile = True
+    elif without:
+        reasons.append("No single evaluator's marks decide between them.")
+    weight = pair_crossover(lines, leader, other)
+    set_at = ev.tender.weights.price
+    if weight is not None:
+        side = "below" if weight < set_at else "above"
+        reasons.append(f"They swap if the price weight is {side} {weight:.2f} (set at {set_at:g}).")
+    if (
+        rules.low is not None
+        and rules.high is not None
+        and rules.ranges is not None
+        and rules.ranges[j]
+    ):
+        reasons.append(
+            f"Evaluators' own marks give totals of {rules.low[i]:.1f}–{rules.high[i]:.1f} "
+            f"({leader}) and {rules.low[j]:.1f}–{rules.high[j]:.1f} ({other}), which overlap."
+        )
+    return reasons, fragile
+
+
+def reweighted(tender: Tender, price_weight: float) -> Tender:
+    """The same tender with the price weight set to `price_weight` (quality = 100 − it).
+
+    Every quality criterion keeps its share of the quality weight, so the whole tree is
+    scaled; used to confirm a crossover by re-scoring on either side of it.
+    """
+    data = tender.model_dump()
+    factor = (TOTAL_WEIGHT - price_weight) / tender.weights.quality
+
+    def scale(criteria: list[dict[str, object]]) -> None:
+        for criterion in criteria:
+            criterion["weight"] = float(criterion["weight"]) * factor  # type: ignore[arg-type]
+            scale(criterion["sub_criteria"])  # type: ignore[arg-type]
+
+    scale(data["quality"]["criteria"])
+    data["weights"] = {"price": price_weight, "quality": TOTAL_WEIGHT - price_weight}
+    copy = Tender.model_validate(data)
+    return copy.with_source(tender.source) if tender.source is not None else copy

@@ -40,3 +40,74 @@ def reference(project: Path) -> Path:
 def runner() -> CliRunner:
     """A click runner (stdout and stderr are kept apart, click ≥ 8.2)."""
     return CliRunner()
+
+
+def build_tender(
+    criteria: dict[str, float],
+    *,
+    price_weight: float = 60,
+    formula: str = "lowest_price",
+    panel: int = 3,
+    **extra: object,
+) -> object:
+    """A small tender definition in memory: criteria {id: weight}, scale 0-10 whole marks."""
+    from tender.model import Tender
+
+    data = {
+        "schema_version": 1,
+        "tender": {"reference": "TINY-1", "title": "Tiny", "authority": "Test Council"},
+        "weights": {"price": price_weight, "quality": 100 - price_weight},
+        "price": {"formula": {"name": formula}},
+        "quality": {
+            "scale": {"maximum": 10},
+            "criteria": [{"id": c, "title": c, "weight": w} for c, w in criteria.items()],
+        },
+        "panel": [{"id": f"E{i + 1}", "role": "Officer"} for i in range(panel)],
+        "data": {"bids": "bids.csv"},
+        **extra,
+    }
+    return Tender.model_validate(data)
+
+
+def build_tables(
+    prices: dict[str, float | None],
+    moderated: dict[str, dict[str, float]] | None = None,
+    marks: dict[str, dict[str, list[float]]] | None = None,
+) -> tuple[object, object, object]:
+    """(bids, marks, moderated) DataFrames as the readers produce them: text marks."""
+    import pandas as pd
+
+    bids = pd.DataFrame(
+        {
+            "bidder_id": list(prices),
+            "bidder": [f"Bidder {b}" for b in prices],
+            "price": pd.Series(
+                [float("nan") if p is None else float(p) for p in prices.values()],
+                dtype="float64",
+            ),
+        }
+    )
+    mark_rows = [
+        {"bidder_id": b, "criterion_id": c, "evaluator_id": f"E{i + 1}", "mark": f"{m:g}"}
+        for b, per in (marks or {}).items()
+        for c, values in per.items()
+        for i, m in enumerate(values)
+    ]
+    moderated_rows = [
+        {"bidder_id": b, "criterion_id": c, "moderated_mark": f"{m:g}", "rationale": "agreed"}
+        for b, per in (moderated or {}).items()
+        for c, m in per.items()
+    ]
+    return (
+        bids,
+        pd.DataFrame(mark_rows) if marks is not None else None,
+        pd.DataFrame(moderated_rows) if moderated is not None else None,
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny() -> object:
+    """The small-tender builders (stateless), for tests that need hand-computed cases."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(tender=build_tender, tables=build_tables)

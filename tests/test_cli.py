@@ -42,7 +42,7 @@ def test_every_command_names_a_broken_definition(runner, command, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\ntender: [unclosed\n", encoding="utf-8")
     args = [command, str(broken)]
-    if command in {"collect", "moderate", "clarify"}:
+    if command in {"collect", "moderate"}:
         args.append(str(tmp_path))
     result = runner.invoke(cli, args)
     assert result.exit_code == 1

@@ -59,6 +59,6 @@ def main() -> None:
     cli(prog_name="tender")
 
 
-from . import check, report, score  # noqa: E402  (commands register themselves on `cli`)
+from . import check, clarify, report, score, sensitivity  # noqa: E402  (commands register on `cli`)
 
-__all__ = ["check", "cli", "main", "report", "score"]
+__all__ = ["check", "clarify", "cli", "main", "report", "score", "sensitivity"]

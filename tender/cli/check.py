@@ -12,9 +12,11 @@ from . import cli, tender_file
 def check(definition: str) -> None:
     """Check TENDER and every file it names; report all problems at once."""
     from ..pipeline import evaluate_file
+    from ..robustness import check_named_files
 
     run = evaluate_file(definition)
     ev = run.evaluation
+    more = check_named_files(ev)
     for warning in run.warnings:
         click.echo(f"warning: {warning}", err=True)
     table = ev.table
@@ -23,5 +25,5 @@ def check(definition: str) -> None:
         f"{len(ev.tender.quality.leaves())} marked criteria, {len(ev.tender.panel)} evaluators"
         + (", PROVISIONAL (no moderated marks)" if ev.provisional else ", moderated marks")
     )
-    for path, digest in sorted(ev.fingerprints.items()):
+    for path, digest in sorted({**ev.fingerprints, **more}.items()):
         click.echo(f"  {digest[:12]}  {path}")

@@ -1,0 +1,130 @@
+"""`tender sensitivity`: the robustness report as a procurement officer reads it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from tender.cli import cli
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_text_report_for_the_reference(runner, reference, project):
+    before = _hashes(project)
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Leader: A (Goodwin Pest Management)." in out
+    assert "  at 47.37 the lead passes from B to A" in out
+    assert "  at the set weight A leads, for every price weight from 47.37 to 100.00" in out
+    assert "  ties first place (1 mark):" in out
+    assert "    A Q1 4 → 3 (-1.20 points): first place A and B" in out
+    assert "    B Q1 5 → 6 (+1.20 points): first place A and B" in out
+    assert "  changes the leader (2 marks):" in out
+    assert "  points margin (2): A, B" in out
+    assert "  evaluator ranges overlap: A 76.6-83.5, B 74.9-83.3" in out
+    assert "  A v B: FRAGILE. A leads by 1.20 points." in out
+    assert "  no swap among the remaining bids, whichever bid is removed" in out
+    assert "Q2 0.44 LOW: discuss first" in out
+    assert "  A: abnormally high: EXPLANATION REQUIRED" in out
+    assert result.stderr == ""
+    assert _hashes(project) == before  # reads only; writes nothing
+
+
+def test_json_report(runner, reference):
+    result = runner.invoke(cli, ["sensitivity", str(reference), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["leaders"] == ["A"]
+    crossing = doc["price_weight"]["crossovers"][-1]
+    assert (crossing["before"], crossing["after"]) == ("B", "A")
+    assert abs(crossing["price_weight"] - 47.368421) < 1e-6
+    ties = doc["mark_changes"]["smallest_tie"]
+    assert [(c["bidder_id"], c["criterion_id"], c["from"], c["to"]) for c in ties] == [
+        ("A", "Q1", 4, 3),
+        ("B", "Q1", 5, 6),
+    ]
+    assert doc["near_ties"]["points_margin"]["flagged"] == ["A", "B"]
+    assert doc["near_ties"]["evaluator_range"]["flagged"] == ["A", "B"]
+    assert doc["verdicts"][0]["robust"] is False
+    assert [w["without"] for w in doc["leave_one_out"]] == [None, "E1", "E2", "E3"]
+    assert not any(w["leader_changed"] for w in doc["leave_one_out"])
+
+
+def test_recorded_decision_appears(runner, reference, project):
+    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
+    decisions.write_text(
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,Guaranteed income confirmed at interview,accepted,,2016-11-22\n",
+        encoding="utf-8",
+    )
+    text = reference.read_text(encoding="utf-8").replace(
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n",
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n"
+        "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv\n",
+    )
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 0, result.stderr
+    assert "  A: abnormally high: ACCEPTED" in result.stdout
+    assert "    explanation: Guaranteed income confirmed at interview" in result.stdout
+    assert "  B: abnormally high: EXPLANATION REQUIRED" in result.stdout
+
+
+def test_bad_decisions_file_is_an_input_error(runner, reference, project):
+    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
+    decisions.write_text(
+        "bidder_id,explanation,decision,reason,decided_on\nA,Checked,perhaps,,\n",
+        encoding="utf-8",
+    )
+    text = reference.read_text(encoding="utf-8").replace(
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n",
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n"
+        "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv\n",
+    )
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0].endswith(
+        "abnormal-decisions.csv: line 2 (bidder A), column decision: found 'perhaps'; "
+        "expected accepted or rejected"
+    )
+
+
+def test_unknown_definition_field_is_refused(runner, reference):
+    text = reference.read_text(encoding="utf-8").replace(
+        "  margin: 2.0\n", "  margin: 2.0\n  corrdor: 5\n"
+    )
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 1
+    assert "near_tie.corrdor" in result.stderr
+    assert "found unknown field 'corrdor'" in result.stderr
+
+
+def test_new_definition_fields_are_validated_with_their_lines(runner, reference):
+    text = reference.read_text(encoding="utf-8").replace(
+        "  margin: 2.0\n",
+        "  margin: 2.0\n  corridor:\n    percent: 5\n    decide_by: lowest_price\n",
+    )
+    text += "abnormally_low:\n  basis: average\n  percent: 120\n"
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 1
+    lines = [line.split(": ", 2)[2] for line in result.stderr.splitlines()[:3]]
+    assert lines[0].startswith("near_tie.corridor.decide_by (line ")
+    assert lines[0].endswith(
+        "found 'lowest_price' (str); expected 'higher_quality' or 'better_price'"
+    )
+    assert lines[1].endswith("found 'average' (str); expected 'mean' or 'median'")
+    assert lines[2].startswith("abnormally_low.percent (line ")
+    assert lines[2].endswith("found '120' (int); expected less than 100")

@@ -1,0 +1,153 @@
+"""Abnormally low (and, for income contracts, abnormally high) prices."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tender import abnormal
+from tender.errors import TenderInputError
+from tender.model import AbnormallyLow
+from tender.pipeline import evaluate_file
+from tender.sensitivity import Case
+
+
+def test_others_mean_and_median_leave_the_bid_itself_out():
+    prices = np.array([100.0, 200, 300, 1000])
+    assert abnormal.others(prices, "mean") == pytest.approx([500, 1400 / 3, 1300 / 3, 200])
+    assert abnormal.others(prices, "median") == pytest.approx([300, 300, 200, 200])
+    assert np.isnan(abnormal.others(np.array([5.0]), "mean")).all()
+
+
+def test_percent_screen_cost_by_hand():
+    # Others' means: 79 → (100 + 104 + 96)/3 = 100, so 79 is 21% below: flagged at 20%;
+    # 81 → 100 is 19% below: not flagged.
+    flags, reference = abnormal.percent_screen(np.array([79.0, 100, 104, 96]), "mean", 20, "lower")
+    assert list(flags) == [True, False, False, False]
+    assert reference[0] == pytest.approx(100)
+    flags, _ = abnormal.percent_screen(np.array([81.0, 100, 104, 96]), "mean", 20, "lower")
+    assert not flags.any()
+
+
+def test_percent_screen_income_mirror_by_hand():
+    # An income offer of 121 against others averaging 100 is 21% above: flagged.
+    flags, _ = abnormal.percent_screen(np.array([121.0, 100, 104, 96]), "mean", 20, "higher")
+    assert list(flags) == [True, False, False, False]
+    flags, _ = abnormal.percent_screen(np.array([79.0, 100, 104, 96]), "mean", 20, "higher")
+    assert not flags.any()  # a low offer is no risk on an income contract
+
+
+def test_scottish_test_by_hand():
+    # Prices 80, 100, 100, 200: the average excluding the highest is (80+100+100)/3 = 93.33;
+    # 85% of it is 79.33. 80 is not below that: not flagged.
+    flags, average, _ = abnormal.scottish_screen(np.array([80.0, 100, 100, 200]), "lower")
+    assert average == pytest.approx(280 / 3)
+    assert not flags.any()
+    # 70, 100, 100, 200: average (270/3 = 90) × 0.85 = 76.5 > 70, and 70 < 0.99 × 100.
+    flags, _, nxt = abnormal.scottish_screen(np.array([70.0, 100, 100, 200]), "lower")
+    assert list(flags) == [True, False, False, False]
+    assert nxt[0] == 100
+    # Both limbs are needed: 70 and 70.5 are far below the average but within 1% of each other.
+    flags, _, _ = abnormal.scottish_screen(np.array([70.0, 70.5, 100, 200]), "lower")
+    assert not flags[0]
+
+
+def test_scottish_test_income_mirror_by_hand():
+    # Offers 10, 100, 100, 130: average excluding the lowest 110; 115% of it is 126.5;
+    # 130 > 126.5 and 130 > 1.01 × 100: flagged.
+    flags, average, nxt = abnormal.scottish_screen(np.array([10.0, 100, 100, 130]), "higher")
+    assert average == pytest.approx(110)
+    assert list(flags) == [False, False, False, True]
+    assert nxt[3] == 100
+
+
+def test_screen_ignores_excluded_and_unpriced_bids(tiny):
+    tender = tiny.tender(
+        {"Q1": 40},
+        requirements=[{"id": "R1", "description": "Insurance", "column": "insured"}],
+    )
+    bids, _, moderated = tiny.tables(
+        {"A": 50, "B": 100, "C": 100, "D": 10, "E": None},
+        {b: {"Q1": 5} for b in "ABCDE"},
+    )
+    bids["insured"] = ["yes", "yes", "yes", "no", "yes"]  # D fails, so its £10 is ignored
+    ev = Case(tender, bids, None, moderated).evaluate()
+    found = abnormal.screen(ev, AbnormallyLow())
+    # A: others compliant and priced are B and C (mean 100): 50% below.
+    assert [f.bidder_id for f in found] == ["A"]
+    assert found[0].direction == "low"
+    assert found[0].status == "explanation required"
+    assert (
+        "£50 is 50.0% below the mean of the other compliant bids (£100; threshold 20%)"
+        in (found[0].reasons[0])
+    )
+
+
+def test_pest_control_income_offers_flagged_high(reference: Path):
+    # Offers 12,000, 11,400, 7,140, 5,540, 460 (F gave none). For A the others' mean is
+    # 24,540 / 4 = 6,135: 95.6% above. Scottish mirror: average excluding the lowest
+    # 36,080 / 4 = 9,020; A is 33% above it and 5.3% above B: flagged.
+    ev = evaluate_file(reference).evaluation
+    found = abnormal.screen(ev, AbnormallyLow(scottish=True))
+    assert [f.bidder_id for f in found] == ["A", "B"]
+    assert found[0].direction == "high"
+    assert "95.6% above the mean of the other compliant bids (£6,135" in found[0].reasons[0]
+    assert found[0].reasons[1].startswith("Scottish test: 33.0% above the average excluding")
+
+
+def _decisions(rows):
+    return pd.DataFrame(rows, columns=abnormal.DECISION_COLUMNS, dtype=str)
+
+
+def test_decisions_recorded_and_shown(reference: Path):
+    ev = evaluate_file(reference).evaluation
+    decisions = abnormal.check_decisions(
+        _decisions([["A", "Offer guaranteed by a parent company", "accepted", "", "2016-11-30"]]),
+        "alt.csv",
+        list(ev.table["bidder_id"]),
+    )
+    found = abnormal.screen(ev, AbnormallyLow(), decisions)
+    assert found[0].status == "accepted"
+    assert found[0].decision is not None
+    assert found[0].decision.decided_on == date(2016, 11, 30)
+    assert "Decision on 2016-11-30: accepted." in found[0].sentence()
+    assert found[1].status == "explanation required"
+
+
+def test_decisions_file_problems_are_all_reported():
+    frame = _decisions(
+        [
+            ["Z", "x", "accepted", "", ""],
+            ["A", "", "maybe", "", "30/11/2016"],
+            ["B", "Costs not credible", "rejected", "", ""],
+            ["B", "again", "accepted", "", ""],
+        ]
+    )
+    with pytest.raises(TenderInputError) as error:
+        abnormal.check_decisions(frame, "alt.csv", ["A", "B"])
+    assert [str(p) for p in error.value.problems] == [
+        "alt.csv: line 2 (bidder Z), column bidder_id: found unknown bidder 'Z'; "
+        "expected one of A, B",
+        "alt.csv: line 3 (bidder A), column explanation: found nothing; "
+        "expected a summary of the bidder's explanation",
+        "alt.csv: line 3 (bidder A), column decision: found 'maybe'; expected accepted or rejected",
+        "alt.csv: line 3 (bidder A), column decided_on: found '30/11/2016'; "
+        "expected a date such as 2016-11-30, or blank",
+        "alt.csv: line 4 (bidder B), column reason: found nothing; "
+        "expected the reason for rejecting the bid",
+        "alt.csv: line 5 (bidder B), column bidder_id: found a second decision for B; "
+        "expected one decision per bidder",
+    ]
+
+
+def test_decisions_file_missing_columns():
+    with pytest.raises(TenderInputError, match=r"missing: reason, decided_on"):
+        abnormal.check_decisions(
+            pd.DataFrame({"bidder_id": ["A"], "explanation": ["x"], "decision": ["accepted"]}),
+            "alt.csv",
+            ["A"],
+        )
