@@ -273,6 +273,7 @@ class Inputs:
     names: dict[str, str]
     fingerprints: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    decisions: dict[str, Any] = field(default_factory=dict)
 
 
 def load_inputs(tender: Tender) -> Inputs:
@@ -315,7 +316,37 @@ def load_inputs(tender: Tender) -> Inputs:
         if key in names and tender.resolve(getattr(tender.data, key)).exists():
             fingerprints[names[key]] = sha256_file(tender.resolve(getattr(tender.data, key)))
     assert bids is not None
-    return Inputs(bids, tables["marks"], tables["moderated"], names, fingerprints, warnings)
+    decisions = _abnormal_price_decisions(tender, bids, names, fingerprints)
+    return Inputs(
+        bids, tables["marks"], tables["moderated"], names, fingerprints, warnings, decisions
+    )
+
+
+def _abnormal_price_decisions(
+    tender: Tender, bids: pd.DataFrame, names: dict[str, str], fingerprints: dict[str, str]
+) -> dict[str, Any]:
+    """Recorded decisions on abnormal prices; a rejection excludes the bid from ranking.
+
+    The reason is put in the bids table's `excluded_by_decision` column, so every later
+    re-scoring (sensitivity, clarifications) carries the exclusion with it.
+    """
+    from .abnormal import check_decisions
+    from .scoring import DECISION_COLUMN
+
+    if tender.data.abnormally_low_decisions is None:
+        return {}
+    path = tender.resolve(tender.data.abnormally_low_decisions)
+    name = display_path(path, project_root(tender))
+    names["abnormally_low"] = name
+    decisions = check_decisions(read_csv_text(path, name), name, list(bids["bidder_id"]))
+    fingerprints[name] = sha256_file(path)
+    rejected = {
+        bidder: f"rejected after review of its abnormal price: {d.reason}"
+        for bidder, d in decisions.items()
+        if d.decision == "rejected"
+    }
+    bids[DECISION_COLUMN] = [rejected.get(bidder, "") for bidder in bids["bidder_id"]]
+    return decisions
 
 
 def _collect(read: Any, problems: list[Problem]) -> Any:

@@ -53,14 +53,7 @@ def load_case(definition: str | Path | Tender) -> Loaded:
     )
     names = dict(inputs.names)
     fingerprints = dict(inputs.fingerprints)
-    decisions: dict[str, abnormal.Decision] = {}
-    if tender.data.abnormally_low_decisions is not None:
-        path = tender.resolve(tender.data.abnormally_low_decisions)
-        name = display_path(path, project_root(tender))
-        names["abnormally_low"] = name
-        bidder_ids = list(inputs.bids["bidder_id"].astype(str).str.strip())
-        decisions = abnormal.check_decisions(read_csv_text(path, name), name, bidder_ids)
-        fingerprints[name] = sha256_file(path)
+    decisions: dict[str, abnormal.Decision] = dict(inputs.decisions)
     ev = evaluate(
         tender,
         inputs.bids,

@@ -24,6 +24,9 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 BID_COLUMNS = ["bidder_id", "bidder", "price"]
+# Optional bids column: a recorded decision excluding the bid (e.g. rejected as abnormally
+# low after the bidder's explanation). Non-empty text excludes the bid with that reason.
+DECISION_COLUMN = "excluded_by_decision"
 MARK_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark"]
 MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark"]
 
@@ -118,6 +121,9 @@ def evaluate(
     leaf_axis = Axis("criterion_id", "criterion", pd.Index([c.id for c in leaves]))
     evaluator_axis = Axis("evaluator_id", "evaluator", pd.Index(tender.panel_ids()))
     failures = compliance.requirement_failures(bids, tender.requirements)
+    if DECISION_COLUMN in bids:
+        decided = bids[DECISION_COLUMN].fillna("").astype(str).reset_index(drop=True)
+        failures = compliance.join_reasons(failures, decided)
     passes = (failures == "").to_numpy()
 
     cube = None

@@ -128,3 +128,33 @@ def test_new_definition_fields_are_validated_with_their_lines(runner, reference)
     assert lines[1].endswith("found 'average' (str); expected 'mean' or 'median'")
     assert lines[2].startswith("abnormally_low.percent (line ")
     assert lines[2].endswith("found '120' (int); expected less than 100")
+
+
+def test_a_rejected_bid_is_excluded_everywhere(runner, reference, project):
+    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
+    decisions.write_text(
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,No evidence the income can be sustained,rejected,Offer not sustainable,2016-11-22\n",
+        encoding="utf-8",
+    )
+    text = reference.read_text(encoding="utf-8").replace(
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n",
+        "  moderated: ../bids/pest-control-2016/moderated.csv\n"
+        "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv\n",
+    )
+    reference.write_text(text, encoding="utf-8")
+    result = runner.invoke(cli, ["score", str(reference), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    bids = {b["bidder_id"]: b for b in json.loads(result.stdout)["bids"]}
+    assert bids["A"]["rank"] is None
+    assert bids["A"]["notes"][0] == (
+        "Excluded from ranking: rejected after review of its abnormal price: Offer not sustainable."
+    )
+    # B now holds the highest compliant offer, so it takes the full 60.
+    assert bids["B"]["rank"] == 1
+    assert bids["B"]["price_score"] == 60.0
+    inputs = [i["path"] for i in json.loads(result.stdout)["inputs"]]
+    assert "bids/pest-control-2016/abnormal-decisions.csv" in inputs
+    robustness = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert robustness.exit_code == 0, robustness.stderr
+    assert "Leader: B" in robustness.stdout
