@@ -96,3 +96,118 @@ def seal(key: bytes, fields: dict[str, str]) -> str:
 def is_sealed(key: bytes, fields: dict[str, str], mac: str) -> bool:
     """True when `mac` is the seal of `fields` under `key` (constant-time comparison)."""
     return hmac.compare_digest(seal(key, fields), mac)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One template written: for whom, where, and what identifies it."""
+
+    evaluator_id: str
+    path: Path
+    issue: int
+    template_id: str
+    sha256: str
+
+
+def bidder_list(tender: Tender) -> list[tuple[str, str]]:
+    """(bidder_id, bidder) pairs in bids-file order: the only bid data templates may see.
+
+    Raises:
+        TenderInputError: for a missing bids file, missing columns or a repeated bidder id.
+    """
+    from .errors import Problem, TenderInputError
+    from .inputs import display_path, read_csv_text
+
+    path = tender.resolve(tender.data.bids)
+    name = display_path(path, project_root(tender))
+    frame = read_csv_text(path, name)
+    missing = [c for c in ("bidder_id", "bidder") if c not in frame.columns]
+    if missing:
+        raise TenderInputError(
+            [Problem(name, "header", f"no column {', '.join(missing)}", "bidder_id and bidder")]
+        )
+    ids = frame["bidder_id"].str.strip()
+    repeated = ids[ids.duplicated()].tolist()
+    if repeated:
+        raise TenderInputError(
+            [
+                Problem(name, "bidder_id", f"bidder {b!r} listed twice", "each bidder once")
+                for b in repeated
+            ]
+        )
+    return list(zip(ids.tolist(), frame["bidder"].str.strip().tolist(), strict=True))
+
+
+def issue_templates(
+    tender: Tender,
+    out: Path | None = None,
+    evaluators: list[str] | None = None,
+    *,
+    now: str | None = None,
+) -> list[Issued]:
+    """Write one sealed marking template per panel member and log each issue.
+
+    A template issued again for the same evaluator gets the next issue number; returns of
+    any issue are accepted, the latest issue (then the latest save) superseding earlier ones.
+
+    Raises:
+        TenderError: no panel, or an evaluator id not on the panel.
+    """
+    from .audit import append_log, read_log, sha256_bytes
+    from .excel import layout
+    from .excel.templates import identity_fields, write_template
+    from .outputs import write_all
+
+    files = panel_files(tender)
+    panel = {e.id: e for e in tender.panel}
+    if not panel:
+        raise TenderError(f"{tender.source}: panel: found no evaluators; expected the panel list")
+    chosen = evaluators or list(panel)
+    unknown = [e for e in chosen if e not in panel]
+    if unknown:
+        raise TenderError(
+            f"evaluator {', '.join(unknown)} is not on the panel ({', '.join(panel)})"
+        )
+    rows = layout.marking_rows(tender, bidder_list(tender))
+    structure = layout.structure_fingerprint(tender, rows)
+    key = load_key(files, create=True)
+    issues: dict[str, int] = {}
+    for entry in read_log(files.log):
+        if entry.get("event") == "template_issued":
+            issues[entry["evaluator_id"]] = max(
+                issues.get(entry["evaluator_id"], 0), entry["issue"]
+            )
+    folder = out or files.templates
+    rendered: dict[Path, bytes] = {}
+    issued: list[Issued] = []
+    for evaluator_id in chosen:
+        issue = issues.get(evaluator_id, 0) + 1
+        template_id = seal(
+            key, {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)}
+        )[:16]
+        identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
+        data = write_template(tender, panel[evaluator_id], rows, identity, seal(key, identity))
+        path = folder / f"{tender.slug}-{evaluator_id}.xlsx"
+        rendered[path] = data
+        issued.append(Issued(evaluator_id, path, issue, template_id, sha256_bytes(data)))
+    write_all(rendered)
+    for item in issued:
+        append_log(
+            files.log,
+            "template_issued",
+            at=now or _now(),
+            evaluator_id=item.evaluator_id,
+            issue=item.issue,
+            template_id=item.template_id,
+            file=item.path.name,
+            sha256=item.sha256,
+            structure=structure,
+            rows=len(rows),
+        )
+    return issued
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
