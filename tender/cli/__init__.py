@@ -59,6 +59,6 @@ def main() -> None:
     cli(prog_name="tender")
 
 
-from . import check, score  # noqa: E402  (commands register themselves on `cli`)
+from . import check, collect, log, moderate, score, templates  # noqa: E402  (commands register themselves on `cli`)
 
-__all__ = ["check", "cli", "main", "score"]
+__all__ = ["check", "cli", "collect", "log", "main", "moderate", "score", "templates"]
