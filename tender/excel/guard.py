@@ -45,9 +45,10 @@ NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
+_DECLARATIONS = re.compile(rb"<!|<\?(?!xml[\s?])")  # DTD, entity, comment, CDATA, PI
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
-_OTHER_MARKUP = re.compile(rb"<!--|<!\[CDATA\[|<\?(?!xml[\s?])")
 _CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_CELL_FAST = re.compile(rb"<c r=\"([A-Z]{1,3})([0-9]{1,7})\"")  # r first, as Excel writes it
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
 _ANY_ROW = re.compile(rb"<row[\s>/]")
@@ -232,11 +233,13 @@ def _read_parts(
 
 
 def _check_xml(content: bytes, name: str, part: str, limits: Limits) -> None:
-    if _DTD.search(content):
+    if _DECLARATIONS.search(content) is None:
+        pass  # the usual case: one scan for all of the below
+    elif _DTD.search(content):
         raise refuse(
             name, part, "a DTD or entity declaration", "plain XML as Excel writes it (no DTD)"
         )
-    if _OTHER_MARKUP.search(content):
+    else:
         raise refuse(
             name,
             part,
@@ -311,10 +314,24 @@ def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
             "a row far outside the template",
             f"at most {limits.max_rows:,} rows",
         )
-    cells = _CELL.findall(xml)
-    if len(cells) != len(_ANY_CELL.findall(xml)):
-        raise refuse(name, sheet, "cells without a cell reference", "a workbook saved by Excel")
-    for letters in {c for c, _ in cells}:
+    count = len(_ANY_CELL.findall(xml))
+    cells = _CELL_FAST.findall(xml)
+    if len(cells) != count:
+        cells = _CELL.findall(xml)
+        if len(cells) != count:
+            raise refuse(name, sheet, "cells without a cell reference", "a workbook saved by Excel")
+    # A cell's own reference decides where parsers put it: every one must sit in a checked row.
+    stray = {r for _, r in cells} - set(rows)
+    if stray:
+        far = max(int(r) for r in stray)
+        raise refuse(
+            name,
+            f"{sheet}!row {far}",
+            "a cell outside the rows of the sheet",
+            f"cells inside their rows, at most {limits.max_rows:,}",
+        )
+    letters_found = {c for c, _ in cells}
+    for letters in letters_found:
         if len(letters) > len(max_col) or (len(letters) == len(max_col) and letters > max_col):
             raise refuse(
                 name,

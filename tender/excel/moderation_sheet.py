@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from ..errors import Problem, shorten
 from ..model import Tender
 from ..outputs import reproducible_zip
-from ..safety import clean_text, set_text
+from ..safety import TRIGGERS, clean_text, set_text
 from . import guard, layout
 from .guard import Refused
 from .layout import Row
@@ -115,10 +115,10 @@ def write_moderation(
         present = [v for v in values if not math.isnan(v)]
         spread = max(present) - min(present) if present else None
         median = _median(present)
-        line: list[Any] = [_cell(ws, v) for v in row.locked()[:4]]
+        line: list[Any] = [_safe(ws, v) for v in row.locked()[:4]]
         for e in range(n):
             line.append(None if math.isnan(values[e]) else values[e])
-            line.append(_cell(ws, justifications[e][r]) if justifications[e][r] else None)
+            line.append(_safe(ws, justifications[e][r]) if justifications[e][r] else None)
         line.append(spread)
         flagged = spread is not None and spread >= threshold - 1e-9
         line.append(_cell(ws, FLAG, fill=FLAG_FILL, font=bold) if flagged else None)
@@ -159,6 +159,13 @@ def _cell(ws: Any, value: str, **style: Any) -> Any:
     for key, item in style.items():
         setattr(cell, key, item)
     return cell
+
+
+def _safe(ws: Any, value: str) -> Any:
+    """Plain text as a plain value (fast: openpyxl reuses one cell); text that could be read
+    as a formula as a cell forced to text."""
+    value = clean_text(value)
+    return _cell(ws, value) if value.startswith(TRIGGERS) else value
 
 
 def _input(ws: Any, value: Any) -> Any:

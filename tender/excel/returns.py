@@ -186,11 +186,26 @@ def _identity(rows: list[list[Any]], name: str, expected: Expected) -> dict[str,
     return identity
 
 
+def _as_issued(rows: list[list[Any]], expected: Sequence[Row]) -> bool:
+    """True when the header and every locked cell are exactly as issued, with nothing below."""
+    first = layout.FIRST_ROW - 1
+    body = rows[first : first + len(expected)]
+    return (
+        bool(rows)
+        and tuple(rows[0][: len(layout.MARKING_HEADER)]) == layout.MARKING_HEADER
+        and len(body) == len(expected)
+        and [r[: layout.LOCKED_COLUMNS] for r in body] == [list(row.locked()) for row in expected]
+        and not any(_text(v).strip() for r in rows[first + len(expected) :] for v in r)
+    )
+
+
 def _check_structure(rows: list[list[Any]], name: str, expected: Sequence[Row]) -> None:
     """Compare the locked cells with what was issued; refuse with the cells that differ."""
+    if _as_issued(rows, expected):
+        return  # the usual case, checked in one comparison; the loop below names the cells
+    width = layout.LOCKED_COLUMNS
     problems: list[Problem] = []
     sheet = layout.MARKING
-    width = layout.LOCKED_COLUMNS
 
     def locked(index: int) -> tuple[str, ...]:
         if index >= len(rows):
@@ -210,20 +225,9 @@ def _check_structure(rows: list[list[Any]], name: str, expected: Sequence[Row]) 
         )
     for position, row in enumerate(expected):
         index = position + layout.FIRST_ROW - 1
-        got = locked(index)
-        if got == row.locked():
-            continue
-        for column, (found, want) in enumerate(zip(got, row.locked(), strict=True)):
-            if found != want:
-                problems.append(
-                    Problem(
-                        name,
-                        f"{sheet}!{layout.column_letter(column)}{index + 1}",
-                        shorten(found) if found else "an empty cell",
-                        f"{want!r} as issued (rows must not be inserted, deleted, moved or edited)",
-                    )
-                )
-                break
+        problem = _first_difference(name, index, locked(index), row.locked())
+        if problem is not None:
+            problems.append(problem)
         if len(problems) >= MAX_STRUCTURE_PROBLEMS:
             break
     last = len(expected) + layout.FIRST_ROW - 1
@@ -242,6 +246,20 @@ def _check_structure(rows: list[list[Any]], name: str, expected: Sequence[Row]) 
         raise Refused(problems)
 
 
+def _first_difference(
+    name: str, index: int, got: tuple[str, ...], want: tuple[str, ...]
+) -> Problem | None:
+    for column, (found, issued) in enumerate(zip(got, want, strict=True)):
+        if found != issued:
+            return Problem(
+                name,
+                f"{layout.MARKING}!{layout.column_letter(column)}{index + 1}",
+                shorten(found) if found else "an empty cell",
+                f"{issued!r} as issued (rows must not be inserted, deleted, moved or edited)",
+            )
+    return None
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{str(value).upper()} (a true/false value)"
@@ -253,6 +271,44 @@ def _describe(value: Any) -> str:
 
 
 def _marks(
+    rows: list[list[Any]], expected: Expected, problems: ProblemList
+) -> tuple[list[float], list[str]]:
+    fast = _marks_fast(rows, expected)
+    if fast is not None:
+        return fast
+    return _marks_checked(rows, expected, problems)
+
+
+def _marks_fast(rows: list[list[Any]], expected: Expected) -> tuple[list[float], list[str]] | None:
+    """Marks and justifications when every row is complete and on the scale, checked column-wise;
+    None otherwise (then `_marks_checked` names each problem cell)."""
+    import numpy as np
+
+    first = layout.FIRST_ROW - 1
+    body = rows[first : first + len(expected.rows)]
+    if any(len(r) <= layout.JUSTIFICATION_INDEX for r in body):
+        return None
+    values = [r[layout.MARK_INDEX] for r in body]
+    if not all(type(v) is float for v in values):
+        return None
+    marks = np.array(values, dtype=float)
+    scale = expected.tender.quality.scale
+    ok = np.isfinite(marks) & (marks >= scale.minimum) & (marks <= scale.maximum)
+    if scale.step is not None:
+        units = (marks - scale.minimum) / scale.step
+        ok &= np.abs(units - np.round(units)) <= 1e-9
+    notes = [
+        v.strip() if isinstance(v, str) else _text(v).strip()
+        for v in (r[layout.JUSTIFICATION_INDEX] for r in body)
+    ]
+    if not ok.all() or (
+        expected.tender.quality.moderation.require_justification and not all(notes)
+    ):
+        return None
+    return values, notes
+
+
+def _marks_checked(
     rows: list[list[Any]], expected: Expected, problems: ProblemList
 ) -> tuple[list[float], list[str]]:
     scale = expected.tender.quality.scale
