@@ -48,7 +48,8 @@ NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DECLARATIONS = re.compile(rb"<!|<\?(?!xml[\s?])")  # DTD, entity, comment, CDATA, PI
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_CELL_FAST = re.compile(rb"<c r=\"([A-Z]{1,3})([0-9]{1,7})\"")  # r first, as Excel writes it
+_ROW_FAST = re.compile(rb"<row r=\"([0-9]{1,7})\"")  # r first, as Excel writes it
+_R_NOT_FIRST = re.compile(rb"<(?:c|row)(?:\s(?!r=\")|>|/)")
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
 _ANY_ROW = re.compile(rb"<row[\s>/]")
@@ -303,42 +304,10 @@ def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
     if dimension:
         for ref in dimension.group(1).decode("ascii", "replace").split(":"):
             _check_ref(ref, name, sheet, limits, max_col, "the sheet's used range")
-    rows = _ROW.findall(xml)
-    if len(rows) != len(_ANY_ROW.findall(xml)):
-        raise refuse(name, sheet, "rows without a row number", "a workbook saved by Excel")
-    if rows and max(int(r) for r in rows) > limits.max_rows:
-        far = max(int(r) for r in rows)
-        raise refuse(
-            name,
-            f"{sheet}!row {far}",
-            "a row far outside the template",
-            f"at most {limits.max_rows:,} rows",
-        )
-    count = len(_ANY_CELL.findall(xml))
-    cells = _CELL_FAST.findall(xml)
-    if len(cells) != count:
-        cells = _CELL.findall(xml)
-        if len(cells) != count:
-            raise refuse(name, sheet, "cells without a cell reference", "a workbook saved by Excel")
-    # A cell's own reference decides where parsers put it: every one must sit in a checked row.
-    stray = {r for _, r in cells} - set(rows)
-    if stray:
-        far = max(int(r) for r in stray)
-        raise refuse(
-            name,
-            f"{sheet}!row {far}",
-            "a cell outside the rows of the sheet",
-            f"cells inside their rows, at most {limits.max_rows:,}",
-        )
-    letters_found = {c for c, _ in cells}
-    for letters in letters_found:
-        if len(letters) > len(max_col) or (len(letters) == len(max_col) and letters > max_col):
-            raise refuse(
-                name,
-                f"{sheet}!{letters}",
-                "a cell far outside the template",
-                f"columns A to {max_col}",
-            )
+    if _R_NOT_FIRST.search(xml) is None:
+        _check_refs_fast(xml, name, sheet, limits, max_col)
+    else:
+        _check_refs_each(xml, name, sheet, limits, max_col)
     if not limits.allow_formulas:
         found = formula_cells(xml)
         if found:
@@ -353,6 +322,60 @@ def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
                     for ref in found[:20]
                 ]
             )
+
+
+def _check_refs_fast(xml: bytes, name: str, sheet: str, limits: Limits, max_col: str) -> None:
+    """Every row and cell reference, as Excel writes them (r first), in two scans.
+
+    Rows are bounded exactly; cells by the number of digits of the row limit (at most ten
+    times it) and by column, which bounds what any parser allocates.
+    """
+    rows = _ROW_FAST.findall(xml)
+    if rows and max(map(int, rows)) > limits.max_rows:
+        far = max(map(int, rows))
+        raise refuse(
+            name, f"{sheet}!row {far}", "a row far outside the template",
+            f"at most {limits.max_rows:,} rows",
+        )  # fmt: skip
+    digits = len(str(limits.max_rows)) + 1
+    pattern = rb'<c r="(?:[A-Z]{1,3}[0-9]{%d}|%s[0-9])' % (digits, _beyond(max_col))
+    far_cell = re.search(pattern, xml)
+    if far_cell:
+        ref = _CELL_START.match(xml, far_cell.start())
+        shown = ref.group(1).decode() if ref else "?"
+        raise refuse(
+            name, f"{sheet}!{shown}", "a cell far outside the template",
+            f"columns A to {max_col}, rows up to {limits.max_rows:,}",
+        )  # fmt: skip
+
+
+def _beyond(max_col: str) -> bytes:
+    """A regex for column letters after `max_col` ('AN' → 3 letters, [B-Z]x, A[O-Z])."""
+    options = [b"[A-Z]{%d}" % (len(max_col) + 1)] if len(max_col) < 3 else []
+    for position, letter in enumerate(max_col):
+        if letter < "Z":
+            rest = b"[A-Z]" * (len(max_col) - position - 1)
+            head = max_col[:position].encode()
+            options.append(head + b"[" + chr(ord(letter) + 1).encode() + b"-Z]" + rest)
+    return b"(?:" + b"|".join(options) + b")" if options else b"(?!)"
+
+
+def _check_refs_each(xml: bytes, name: str, sheet: str, limits: Limits, max_col: str) -> None:
+    """The general case: attributes in any order; every reference extracted and checked."""
+    rows = _ROW.findall(xml)
+    if len(rows) != len(_ANY_ROW.findall(xml)):
+        raise refuse(name, sheet, "rows without a row number", "a workbook saved by Excel")
+    if rows and max(int(r) for r in rows) > limits.max_rows:
+        far = max(int(r) for r in rows)
+        raise refuse(
+            name, f"{sheet}!row {far}", "a row far outside the template",
+            f"at most {limits.max_rows:,} rows",
+        )  # fmt: skip
+    cells = _CELL.findall(xml)
+    if len(cells) != len(_ANY_CELL.findall(xml)):
+        raise refuse(name, sheet, "cells without a cell reference", "a workbook saved by Excel")
+    for letters, digits in cells:
+        _check_ref((letters + digits).decode(), name, sheet, limits, max_col, "a cell")
 
 
 def _check_ref(ref: str, name: str, sheet: str, limits: Limits, max_col: str, what: str) -> None:

@@ -240,3 +240,42 @@ def test_damaged_templates_give_a_package_or_a_refusal(
         position = data.draw(st.integers(0, len(damaged) - 1))
         damaged[position] = data.draw(st.integers(0, 255))
     assert outcome(bytes(damaged)) in ("package", "refused")
+
+
+def with_cell(template: bytes, cell: bytes) -> bytes:
+    sheet = part(template, "xl/worksheets/sheet2.xml")
+    row_end = sheet.find(b"</row>", sheet.find(b'<row r="2"'))
+    return rezip(
+        template, replace={"xl/worksheets/sheet2.xml": sheet[:row_end] + cell + sheet[row_end:]}
+    )
+
+
+def test_a_cell_far_to_the_right_in_an_ordinary_row_is_refused(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c r="XFD2" t="inlineStr"><is><t>x</t></is></c>'))
+    assert message == (
+        "E1.xlsx: Marking!XFD2: found a cell far outside the template; "
+        "expected columns A to AN, rows up to 20,000"
+    )
+
+
+def test_a_cell_far_below_its_row_is_refused(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c r="F1048576" t="inlineStr"><is><t>x</t></is></c>'))
+    assert message.startswith("E1.xlsx: Marking!F1048576: found a cell far outside the template")
+
+
+def test_attributes_in_another_order_are_checked_one_by_one(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c t="inlineStr" r="AAA2"><is><t>x</t></is></c>'))
+    assert message == (
+        "E1.xlsx: Marking!AAA2: found a cell reaching AAA2; "
+        "expected at most column AN and row 20,000"
+    )
+    fine = with_cell(template, b'<c t="inlineStr" r="H2"><is><t>x</t></is></c>')
+    assert guard.vet(fine, "E1.xlsx").sheets["Marking"]
+
+
+def test_the_column_limit_pattern() -> None:
+    import re
+
+    pattern = re.compile(b"^" + guard._beyond("AN") + b"$")
+    columns = ("AN", "AO", "AZ", "B", "BA", "ZZ", "AAA", "Z")
+    assert [c for c in columns if pattern.match(c.encode())] == ["AO", "AZ", "BA", "ZZ", "AAA"]

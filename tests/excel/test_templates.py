@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -119,7 +120,7 @@ def test_no_price_reaches_a_quality_evaluator(panel: Any) -> None:
         for content in parts(template).values():
             for price in PRICES:
                 assert price.encode() not in content
-        assert "460" not in texts
+        assert re.search(r"\b460\b", texts) is None  # E's offer; hex seals may hold the digits
         assert "£" not in texts
         assert "income" not in texts.lower()
 
@@ -185,6 +186,7 @@ def test_no_rendering_of_any_price_in_a_template(tmp_path_factory: Any, prices: 
     (bids / "bids.csv").write_text("\n".join(lines) + "\n")
     issued = issue_templates(load_tender(project / "criteria" / "pest-control-2016.yaml"))
     blob = b"".join(c for item in issued for c in parts(item.path).values())
+    blob = re.sub(rb"[0-9a-f]{16,}", b"<hex>", blob)  # seals and fingerprints: random digits
     for price in prices:
         for shown in (f"{price}", f"{price:,}", f"{price:.2f}", f"{price:,.2f}", f"{int(price)}"):
             if len(shown.replace(",", "")) >= 5:  # shorter digit runs occur in any XML
