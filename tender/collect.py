@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,13 +188,11 @@ class _Run:
     ) -> dict[str, list[_Candidate]]:
         """Read every candidate; log acceptance or rejection of newly received files."""
         by_evaluator: dict[str, list[_Candidate]] = {}
-        for done, candidate in enumerate(unique, start=1):
-            if progress:
-                progress(done, len(unique), candidate.file)
+        results = _read_all(unique, self.expected, progress)
+        for candidate, ret in zip(unique, results, strict=True):
             is_new = bool(self.known.get(candidate.sha256, {}).get("new"))
-            try:
-                ret = read_return(candidate.data, candidate.file, self.expected)
-            except Refused as exc:
+            if isinstance(ret, Refused):
+                exc = ret
                 self.outcomes.append(
                     Outcome(candidate.file, candidate.sha256, "rejected", problems=exc.problems)
                 )
@@ -302,6 +302,49 @@ class _Run:
         return Collection(
             self.outcomes, accepted, missing, flagged, marks_path, self.files.moderation
         )
+
+
+PARALLEL_FROM = 8  # returns; below this, starting worker processes costs more than it saves
+_worker_expected: Expected | None = None
+
+
+def _read_all(
+    candidates: list[_Candidate], expected: Expected, progress: Progress | None
+) -> list[Return | Refused]:
+    """Read every candidate, on every CPU when there are many (each file is independent)."""
+    workers = min(os.cpu_count() or 1, 8)
+    jobs = [(c.data, c.file) for c in candidates]
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        results = []
+        for done, job in enumerate(jobs, start=1):
+            results.append(_read_one(job, expected))
+            if progress:
+                progress(done, len(jobs), job[1])
+        return results
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(expected,)) as pool:
+        results = []
+        for done, result in enumerate(pool.map(_read_in_worker, jobs, chunksize=2), start=1):
+            results.append(result)
+            if progress:
+                progress(done, len(jobs), jobs[done - 1][1])
+        return results
+
+
+def _start_worker(expected: Expected) -> None:
+    global _worker_expected
+    _worker_expected = expected
+
+
+def _read_in_worker(job: tuple[bytes, str]) -> Return | Refused:
+    assert _worker_expected is not None
+    return _read_one(job, _worker_expected)
+
+
+def _read_one(job: tuple[bytes, str], expected: Expected) -> Return | Refused:
+    try:
+        return read_return(job[0], job[1], expected)
+    except Refused as exc:
+        return exc
 
 
 def _recency(candidate: _Candidate) -> tuple[int, str, int]:

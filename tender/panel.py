@@ -17,6 +17,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import TenderError
 from .inputs import project_root
@@ -180,16 +181,22 @@ def issue_templates(
     folder = out or files.templates
     rendered: dict[Path, bytes] = {}
     issued: list[Issued] = []
+    jobs = []
     for evaluator_id in chosen:
         issue = issues.get(evaluator_id, 0) + 1
         template_id = seal(
             key, {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)}
         )[:16]
         identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
-        data = write_template(tender, panel[evaluator_id], rows, identity, seal(key, identity))
+        jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
+    for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
+        evaluator_id, identity = job[1].id, job[3]
         path = folder / f"{tender.slug}-{evaluator_id}.xlsx"
         rendered[path] = data
-        issued.append(Issued(evaluator_id, path, issue, template_id, sha256_bytes(data)))
+        issued.append(
+            Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
+                   sha256_bytes(data))
+        )  # fmt: skip
     write_all(rendered)
     for item in issued:
         append_log(
@@ -205,6 +212,20 @@ def issue_templates(
             rows=len(rows),
         )
     return issued
+
+
+PARALLEL_FROM = 4  # workbooks; fewer are quicker written in this process
+
+
+def _render_all(render: Any, jobs: list[tuple[Any, ...]]) -> list[bytes]:
+    """Render independent workbooks, on every CPU when there are several."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        return [render(*job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(render, *zip(*jobs, strict=True)))
 
 
 def _now() -> str:

@@ -234,3 +234,16 @@ def test_the_log_records_fingerprints_of_what_was_written(panel: Any) -> None:
     assert entry["moderation_sha256"] == sha(result.moderation_path)
     assert entry["missing"] == ["E2", "E3"]
     assert json.dumps(entry)  # plain JSON all the way down
+
+
+def test_reading_on_several_processes_gives_the_same_outcome(panel: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr("tender.collect.PARALLEL_FROM", 1)
+    panel.fill("E1")
+    panel.fill("E2", edit=lambda wb: wb["Marking"].__setitem__("F14", 7.5))
+    seen: list[tuple[int, int]] = []
+    result = collect(panel.tender, panel.returned, progress=lambda d, t, n: seen.append((d, t)))
+    assert [str(p) for p in result.problems] == [
+        "E2.xlsx: Marking!F14: found 7.5; expected a mark from 0 to 10 (whole marks)"
+    ]
+    assert sorted(result.accepted) == ["E1"]
+    assert seen == [(1, 2), (2, 2)]

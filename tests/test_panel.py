@@ -62,3 +62,21 @@ def test_a_bidder_listed_twice_is_an_error(project: Path, reference: Path) -> No
         "bids/pest-control-2016/bids.csv: bidder_id: found bidder 'C' listed twice; "
         "expected each bidder once"
     ]
+
+
+def test_templates_rendered_on_several_processes_are_the_same_bytes(
+    reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tender.excel.layout import marking_rows
+    from tender.excel.templates import identity_fields, write_template
+    from tender.panel import _render_all
+
+    tender = load_tender(reference)
+    rows = marking_rows(tender, bidder_list(tender))
+    jobs = [
+        (tender, e, rows, identity_fields(tender, e, 1, "t", "s"), "seal") for e in tender.panel
+    ]
+    serial = _render_all(write_template, jobs)
+    monkeypatch.setattr("tender.panel.PARALLEL_FROM", 1)
+    assert _render_all(write_template, jobs) == serial
+    assert len(set(serial)) == 3

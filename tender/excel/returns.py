@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 
 from ..errors import Problem, shorten
@@ -49,6 +50,11 @@ class Expected:
     rows: Sequence[Row]
     structure: str
     key: bytes
+
+    @cached_property
+    def locked(self) -> list[list[str]]:
+        """The locked cells of every row, as issued (computed once per collection)."""
+        return [list(row.locked()) for row in self.rows]
 
     @property
     def limits(self) -> guard.Limits:
@@ -90,7 +96,7 @@ def read_return(data: bytes, name: str, expected: Expected) -> Return:
     identity = _identity(sheets[layout.IDENTITY], name, expected)
     evaluator = next(e for e in expected.tender.panel if e.id == identity["evaluator_id"])
     marking = sheets[layout.MARKING]
-    _check_structure(marking, name, expected.rows)
+    _check_structure(marking, name, expected)
     problems = ProblemList(name)
     declaration = _declaration(sheets[layout.COVER], evaluator, problems)
     marks, justifications = _marks(marking, expected, problems)
@@ -186,20 +192,21 @@ def _identity(rows: list[list[Any]], name: str, expected: Expected) -> dict[str,
     return identity
 
 
-def _as_issued(rows: list[list[Any]], expected: Sequence[Row]) -> bool:
+def _as_issued(rows: list[list[Any]], expected: Expected) -> bool:
     """True when the header and every locked cell are exactly as issued, with nothing below."""
     first = layout.FIRST_ROW - 1
-    body = rows[first : first + len(expected)]
+    count = len(expected.rows)
+    body = rows[first : first + count]
     return (
         bool(rows)
         and tuple(rows[0][: len(layout.MARKING_HEADER)]) == layout.MARKING_HEADER
-        and len(body) == len(expected)
-        and [r[: layout.LOCKED_COLUMNS] for r in body] == [list(row.locked()) for row in expected]
-        and not any(_text(v).strip() for r in rows[first + len(expected) :] for v in r)
+        and len(body) == count
+        and [r[: layout.LOCKED_COLUMNS] for r in body] == expected.locked
+        and not any(_text(v).strip() for r in rows[first + count :] for v in r)
     )
 
 
-def _check_structure(rows: list[list[Any]], name: str, expected: Sequence[Row]) -> None:
+def _check_structure(rows: list[list[Any]], name: str, expected: Expected) -> None:
     """Compare the locked cells with what was issued; refuse with the cells that differ."""
     if _as_issued(rows, expected):
         return  # the usual case, checked in one comparison; the loop below names the cells
@@ -223,14 +230,14 @@ def _check_structure(rows: list[list[Any]], name: str, expected: Sequence[Row]) 
                 "headers " + " | ".join(layout.MARKING_HEADER),
             )
         )
-    for position, row in enumerate(expected):
+    for position, row in enumerate(expected.rows):
         index = position + layout.FIRST_ROW - 1
         problem = _first_difference(name, index, locked(index), row.locked())
         if problem is not None:
             problems.append(problem)
         if len(problems) >= MAX_STRUCTURE_PROBLEMS:
             break
-    last = len(expected) + layout.FIRST_ROW - 1
+    last = len(expected.rows) + layout.FIRST_ROW - 1
     for index in range(last, len(rows)):
         if any(_text(v).strip() for v in rows[index]) and len(problems) < MAX_STRUCTURE_PROBLEMS:
             problems.append(

@@ -99,6 +99,29 @@ def baseline(paths: list[Path]) -> tuple[float, int]:
     return time.perf_counter() - started, count
 
 
+def phases(tender: object, paths: list[Path]) -> tuple[float, float]:
+    """Seconds to read and check every return, and to render the moderation workbook."""
+    from tender.collect import _Candidate, _read_all, expected_returns, spread_threshold
+    from tender.excel.moderation_sheet import write_moderation
+    from tender.panel import panel_files
+
+    expected = expected_returns(tender, panel_files(tender))  # type: ignore[arg-type]
+    candidates = [_Candidate(p.name, p.read_bytes(), "", n) for n, p in enumerate(paths)]
+    started = time.perf_counter()
+    returns = _read_all(candidates, expected, None)
+    read_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    write_moderation(
+        tender,  # type: ignore[arg-type]
+        expected.rows,
+        [r.evaluator_id for r in returns],  # type: ignore[union-attr]
+        [r.marks for r in returns],  # type: ignore[union-attr]
+        [r.justifications for r in returns],  # type: ignore[union-attr]
+        spread_threshold(tender),  # type: ignore[arg-type]
+    )
+    return read_seconds, time.perf_counter() - started
+
+
 def main() -> None:
     from tender.collect import collect
     from tender.inputs import load_tender
@@ -130,6 +153,7 @@ def main() -> None:
 
         base_seconds, base_count = baseline(paths)
         assert base_count == marks
+        read_seconds, render_seconds = phases(tender, paths)
 
         with zipfile.ZipFile(paths[0]) as archive:
             sheet = next(i for i in archive.infolist() if i.filename.endswith("sheet2.xml"))
@@ -147,6 +171,10 @@ def main() -> None:
     print(f"baseline (calamine read of the mark column into numpy, no checks): "
           f"{base_seconds:.2f} s, {marks / base_seconds:,.0f} marks/s")  # fmt: skip
     print(f"ratio collect / baseline: {collect_seconds / base_seconds:.1f}x")
+    print(f"  of which: read and check the returns (guard, seal, structure, marks) "
+          f"{read_seconds:.2f} s ({read_seconds / base_seconds:.1f}x the baseline); "
+          f"moderation workbook ({len(paths)} x 2 + 9 columns x {BIDDERS * CRITERIA:,} rows) "
+          f"{render_seconds:.2f} s")  # fmt: skip
 
 
 if __name__ == "__main__":
