@@ -279,3 +279,11 @@ def test_the_column_limit_pattern() -> None:
     pattern = re.compile(b"^" + guard._beyond("AN") + b"$")
     columns = ("AN", "AO", "AZ", "B", "BA", "ZZ", "AAA", "Z")
     assert [c for c in columns if pattern.match(c.encode())] == ["AO", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_defusedxml_is_the_second_layer_for_the_parts_the_guard_parses() -> None:
+    with pytest.raises(Refused) as caught:
+        guard._parse(BILLION_LAUGHS, "E1.xlsx", "xl/workbook.xml")
+    (problem,) = caught.value.problems
+    assert problem.where == "xl/workbook.xml"
+    assert problem.found.startswith("damaged XML (EntitiesForbidden")
