@@ -200,6 +200,7 @@ class _Run:
                     append_log(
                         self.files.log,
                         "return_rejected",
+                        at=self.received_at.isoformat(timespec="seconds"),
                         file=candidate.file,
                         sha256=candidate.sha256,
                         problems=[str(p) for p in exc.problems],
@@ -211,6 +212,7 @@ class _Run:
                 append_log(
                     self.files.log,
                     "return_accepted",
+                    at=self.received_at.isoformat(timespec="seconds"),
                     file=candidate.file,
                     sha256=candidate.sha256,
                     evaluator_id=ret.evaluator_id,
@@ -252,6 +254,7 @@ class _Run:
                     append_log(
                         self.files.log,
                         "return_superseded",
+                        at=self.received_at.isoformat(timespec="seconds"),
                         evaluator_id=evaluator_id,
                         sha256=older.sha256,
                         by=latest.sha256,

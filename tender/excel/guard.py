@@ -148,8 +148,8 @@ def _check_container(data: bytes, name: str, limits: Limits) -> None:
             "an encrypted (password-protected) workbook or a legacy .xls file",
             f"an unencrypted {SAVE_AS}",
         )
-    if suffix in OTHER_FORMATS and suffix != ".xlsm":
-        raise refuse(name, "", OTHER_FORMATS[suffix], SAVE_AS)
+    if suffix and suffix != ".xlsx":
+        raise refuse(name, "", OTHER_FORMATS.get(suffix, f"a {suffix} file"), SAVE_AS)
     if not data.startswith(ZIP_MAGIC):
         raise refuse(name, "", "a file that is not an Excel workbook", SAVE_AS)
 

@@ -287,3 +287,10 @@ def test_defusedxml_is_the_second_layer_for_the_parts_the_guard_parses() -> None
     (problem,) = caught.value.problems
     assert problem.where == "xl/workbook.xml"
     assert problem.found.startswith("damaged XML (EntitiesForbidden")
+
+
+def test_a_file_with_another_extension_is_refused_by_name(template: bytes) -> None:
+    assert refusal(template, "notes.docx") == (
+        "notes.docx: found a .docx file; expected an Excel Workbook (.xlsx): "
+        "open it and use File > Save As > Excel Workbook"
+    )
