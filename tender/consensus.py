@@ -13,6 +13,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -47,7 +48,11 @@ def medians(tender: Tender) -> dict[tuple[str, str], float]:
     frame = read_csv_text(path, display_path(path, project_root(tender)))
     marks = pd.to_numeric(frame["mark"], errors="coerce")
     grouped = marks.groupby([frame["bidder_id"], frame["criterion_id"]]).median()
-    return {key: float(value) for key, value in grouped.items() if not math.isnan(value)}
+    return {
+        cast(tuple[str, str], key): float(value)
+        for key, value in grouped.items()
+        if not math.isnan(value)
+    }
 
 
 def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -> Ingested:

@@ -247,3 +247,17 @@ def test_reading_on_several_processes_gives_the_same_outcome(panel: Any, monkeyp
     ]
     assert sorted(result.accepted) == ["E1"]
     assert seen == [(1, 2), (2, 2)]
+
+
+def test_file_names_and_order_do_not_change_the_outputs(panel: Any, tmp_path: Path) -> None:
+    outputs = []
+    for names in (("E1.xlsx", "E2.xlsx", "E3.xlsx"), ("z-first.xlsx", "m.xlsx", "a-last.xlsx")):
+        for path in panel.returned.iterdir():
+            path.unlink()
+        for evaluator, name in zip(("E1", "E2", "E3"), names, strict=True):
+            panel.fill(evaluator, name)
+        for stale in (panel.project / "bids" / "pest-control-2016").glob("moderation.xlsx"):
+            stale.unlink()
+        result = collect(panel.tender, panel.returned)
+        outputs.append((result.marks_path.read_bytes(), result.moderation_path.read_bytes()))
+    assert outputs[0] == outputs[1]

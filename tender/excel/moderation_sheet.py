@@ -130,13 +130,13 @@ def write_moderation(
     ident = wb.create_sheet(layout.IDENTITY)
     ident.sheet_state = "veryHidden"
     ident.protection.sheet = True
-    values = (
+    fields = (
         layout.MODERATION_FORMAT,
         layout.LAYOUT_VERSION,
         tender.tender.reference,
         moderation_structure(rows, evaluators),
     )
-    for key, value in zip(layout.MODERATION_IDENTITY_KEYS, values, strict=True):
+    for key, value in zip(layout.MODERATION_IDENTITY_KEYS, fields, strict=True):
         ident.append([key, value])
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -37,3 +37,16 @@ def test_an_unknown_evaluator_is_an_error(runner: CliRunner, reference: Path) ->
     assert result.exit_code == 1
     assert result.stderr == "error: evaluator E9 is not on the panel (E1, E2, E3)\n"
     assert result.stdout == ""
+
+
+def test_help_for_the_panel_commands_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tender.cli import cli; "
+        "heavy = {'pandas', 'numpy', 'openpyxl', 'python_calamine', 'rich'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

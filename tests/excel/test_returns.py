@@ -257,3 +257,17 @@ def test_any_damage_to_a_return_is_a_refusal_never_a_crash(
     except Refused as exc:
         reasons = list(exc.problems)
     assert reasons
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=15)
+@given(st.lists(st.integers(0, 10), min_size=24, max_size=24))
+def test_any_marks_on_the_scale_read_back_exactly(
+    panel: Any, expected: Expected, marks: list[int]
+) -> None:
+    def enter(wb: Any) -> None:
+        for row, mark in enumerate(marks, start=2):
+            wb["Marking"].cell(row, 6).value = mark
+
+    path = panel.fill("E2", "E2-random.xlsx", edit=enter)
+    ret = read_return(path.read_bytes(), path.name, expected)
+    assert ret.marks == [float(m) for m in marks]
