@@ -49,7 +49,12 @@ _DECLARATIONS = re.compile(rb"<!|<\?(?!xml[\s?])")  # DTD, entity, comment, CDAT
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _ROW_FAST = re.compile(rb"<row r=\"([0-9]{1,7})\"")  # r first, as Excel writes it
-_R_NOT_FIRST = re.compile(rb"<(?:c|row)(?:\s(?!r=\")|>|/)")
+# Anything but `<c r="A1"` / `<row r="1"` exactly (another first attribute, other spacing, a
+# lower-case or malformed reference) sends the sheet to the one-by-one check.
+_R_NOT_FIRST = re.compile(
+    rb"<(?:c|row)(?=[\s>/])(?! r=\"[A-Z]{0,3}[0-9]{1,7}\")|<c r=\"[0-9]|<row r=\"[A-Z]"
+)
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|dimension|sheetData|f)[\s>/]")
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
 _ANY_ROW = re.compile(rb"<row[\s>/]")
@@ -304,6 +309,10 @@ def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
     if dimension:
         for ref in dimension.group(1).decode("ascii", "replace").split(":"):
             _check_ref(ref, name, sheet, limits, max_col, "the sheet's used range")
+    if _PREFIXED.search(xml):
+        raise refuse(
+            name, sheet, "cells written with a namespace prefix", "a workbook saved by Excel"
+        )
     if _R_NOT_FIRST.search(xml) is None:
         _check_refs_fast(xml, name, sheet, limits, max_col)
     else:

@@ -294,3 +294,28 @@ def test_a_file_with_another_extension_is_refused_by_name(template: bytes) -> No
         "notes.docx: found a .docx file; expected an Excel Workbook (.xlsx): "
         "open it and use File > Save As > Excel Workbook"
     )
+
+
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        (
+            b'<c r="xfd2" t="inlineStr"><is><t>x</t></is></c>',
+            "found cells without a cell reference",
+        ),
+        (b'<c\tr="XFD2" t="inlineStr"><is><t>x</t></is></c>', "XFD2: found a cell reaching XFD2"),
+        (b'<c  r="F1048576"><v>1</v></c>', "F1048576: found a cell reaching F1048576"),
+    ],
+)
+def test_unusual_spelling_of_references_gets_the_full_check(
+    template: bytes, cell: bytes, found: str
+) -> None:
+    assert found in refusal(with_cell(template, cell))
+
+
+def test_cells_with_a_namespace_prefix_are_refused(template: bytes) -> None:
+    cell = b'<x:c xmlns:x="urn:x" r="XFD1048576"><x:v>1</x:v></x:c>'
+    assert refusal(with_cell(template, cell)) == (
+        "E1.xlsx: Marking: found cells written with a namespace prefix; "
+        "expected a workbook saved by Excel"
+    )
