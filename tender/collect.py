@@ -30,7 +30,7 @@ from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
 from .inputs import display_path, project_root
 from .model import Tender
-from .moderation import default_spread_flag
+from .moderation import default_spread_flag, spreads
 from .outputs import write_all, write_atomic
 from .panel import PanelFiles, bidder_list, load_key, panel_files
 from .safety import csv_cell
@@ -453,13 +453,7 @@ def count_flagged(marks: list[list[float]], threshold: float) -> int:
     """Rows whose spread (highest − lowest mark) reaches the threshold."""
     import numpy as np
 
-    cube = np.array(marks, dtype=float)
-    if cube.size == 0:
+    if not marks:
         return 0
-    with np.errstate(invalid="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            spread = np.nanmax(cube, axis=0) - np.nanmin(cube, axis=0)
+    spread = spreads(np.array(marks, dtype=float).T)  # rows × evaluators
     return int(np.sum(spread >= threshold - 1e-9))

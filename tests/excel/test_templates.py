@@ -118,8 +118,9 @@ def test_no_price_reaches_a_quality_evaluator(panel: Any) -> None:
             if v is not None
         )
         for content in parts(template).values():
+            visible = re.sub(rb"[0-9a-f]{16,}", b"<hex>", content)  # seals: random hex digits
             for price in PRICES:
-                assert price.encode() not in content
+                assert price.encode() not in visible
         assert re.search(r"\b460\b", texts) is None  # E's offer; hex seals may hold the digits
         assert "£" not in texts
         assert "income" not in texts.lower()
