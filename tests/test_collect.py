@@ -261,3 +261,14 @@ def test_file_names_and_order_do_not_change_the_outputs(panel: Any, tmp_path: Pa
         result = collect(panel.tender, panel.returned)
         outputs.append((result.marks_path.read_bytes(), result.moderation_path.read_bytes()))
     assert outputs[0] == outputs[1]
+
+
+def test_an_oversized_file_is_refused_unread_and_not_archived(panel: Any) -> None:
+    huge = panel.returned / "E1.xlsx"
+    with huge.open("wb") as handle:
+        handle.truncate(30 << 20)  # sparse: 30 MB on paper, nothing on disk
+    result = collect(panel.tender, panel.returned)
+    assert [str(p) for p in result.problems] == [
+        "E1.xlsx: found a file of 31,457,280 bytes; expected at most 26,214,400 bytes"
+    ]
+    assert not (panel.project / "bids" / "pest-control-2016" / "archive").exists()
