@@ -51,6 +51,7 @@ class Outcome:
     evaluator_id: str | None = None
     note: str = ""
     problems: list[Problem] = field(default_factory=list)
+    size: int | None = None  # set for files refused unread
 
 
 @dataclass
@@ -140,6 +141,7 @@ class _Run:
     def gather(self, returned: Path) -> list[_Candidate]:
         """Files in the folder plus earlier accepted returns; new files archived and logged."""
         candidates = _read_folder(returned, self.expected.limits, self.outcomes)
+        self._log_unread()
         candidates += self._earlier({c.sha256 for c in candidates})
         unique: dict[str, _Candidate] = {}
         for candidate in candidates:
@@ -168,6 +170,25 @@ class _Run:
                 )
                 self.known[candidate.sha256] = entry | {"new": True}
         return list(unique.values())
+
+    def _log_unread(self) -> None:
+        """Log files refused unread (too large), once per file name and size."""
+        logged = {
+            (e.get("file"), e.get("bytes"))
+            for e in self.history
+            if e.get("event") == "return_rejected" and not e.get("sha256")
+        }
+        for outcome in self.outcomes:
+            size = outcome.size
+            if outcome.status == "rejected" and (outcome.file, size) not in logged:
+                append_log(
+                    self.files.log,
+                    "return_rejected",
+                    at=self.received_at.isoformat(timespec="seconds"),
+                    file=outcome.file,
+                    bytes=size,
+                    problems=[str(p) for p in outcome.problems],
+                )
 
     def _earlier(self, present: set[str]) -> list[_Candidate]:
         """Returns accepted in earlier runs stay in play when their file has left the folder."""
@@ -378,6 +399,7 @@ def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[
                             f"at most {limits.max_file_bytes:,} bytes",
                         )
                     ],
+                    size=size,
                 )
             )
             continue

@@ -272,3 +272,5 @@ def test_an_oversized_file_is_refused_unread_and_not_archived(panel: Any) -> Non
         "E1.xlsx: found a file of 31,457,280 bytes; expected at most 26,214,400 bytes"
     ]
     assert not (panel.project / "bids" / "pest-control-2016" / "archive").exists()
+    collect(panel.tender, panel.returned)
+    assert events(panel).count("return_rejected") == 1  # logged once, not on every run
