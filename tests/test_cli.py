@@ -42,8 +42,10 @@ def test_every_command_names_a_broken_definition(runner, command, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text("schema_version: 1\ntender: [unclosed\n", encoding="utf-8")
     args = [command, str(broken)]
-    if command in {"collect", "moderate"}:
+    if command == "collect":
         args.append(str(tmp_path))
+    if command == "moderate":
+        args.append(str(broken))
     result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: broken.yaml: line ") or "broken.yaml" in result.stderr

@@ -59,6 +59,28 @@ def main() -> None:
     cli(prog_name="tender")
 
 
-from . import check, clarify, report, score, sensitivity  # noqa: E402  (commands register on `cli`)
+from . import (  # noqa: E402  (commands register themselves on `cli`)
+    check,
+    clarify,
+    collect,
+    log,
+    moderate,
+    report,
+    score,
+    sensitivity,
+    templates,
+)
 
-__all__ = ["check", "clarify", "cli", "main", "report", "score", "sensitivity"]
+__all__ = [
+    "check",
+    "clarify",
+    "cli",
+    "collect",
+    "log",
+    "main",
+    "moderate",
+    "report",
+    "score",
+    "sensitivity",
+    "templates",
+]

@@ -1,0 +1,69 @@
+"""`tender log`: print the tender's evaluation log and check its hash chain."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import INPUT_ERROR, cli, tender_file
+
+
+@cli.command(name="log")
+@tender_file()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="One line per event for people, or the JSON lines as stored.",
+)
+def log_command(definition: str, output_format: str) -> None:
+    """Print the evaluation log of TENDER: templates, returns, moderation."""
+    from ..audit import read_log, verify_log
+    from ..inputs import load_tender
+    from ..panel import panel_files
+
+    tender = load_tender(definition)
+    path = panel_files(tender).log
+    for entry in read_log(path):
+        if output_format == "json":
+            click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
+        else:
+            click.echo(describe(entry))
+    broken = verify_log(path)
+    for problem in broken:
+        click.echo(f"error: {problem}", err=True)
+    if broken:
+        click.get_current_context().exit(INPUT_ERROR)
+
+
+def describe(entry: dict[str, object]) -> str:
+    """One readable line for a log entry."""
+    event = str(entry.get("event", "?"))
+    when = entry.get("at") or entry.get("received_at") or ""
+    sha = str(entry.get("sha256", ""))[:12]
+    details = {
+        "template_issued": "{evaluator_id} issue {issue} ({file}, sha256 {sha})",
+        "return_received": "{file} (sha256 {sha}, {bytes} bytes) archived as {archive}",
+        "return_accepted": "{file} from {evaluator_id} issue {issue} (sha256 {sha})",
+        "return_rejected": "{file} (sha256 {sha}): {problems}",
+        "return_superseded": "{file} of {evaluator_id} superseded by {by_file}",
+        "marks_collected": "{marks} from {returns}; missing {missing}; flagged {flagged}",
+        "moderation_ingested": "{moderated} from {workbook}: {rows} marks, {changes} changed",
+    }.get(event, "")
+    values = dict(entry)
+    values["sha"] = sha
+    if event == "return_rejected":
+        values["problems"] = "; ".join(entry.get("problems", []))  # type: ignore[arg-type]
+    if event == "moderation_ingested":
+        values["changes"] = len(entry.get("changes", []))  # type: ignore[arg-type]
+    if event == "marks_collected":
+        values["returns"] = ", ".join(entry.get("returns", {}))  # type: ignore[arg-type]
+        values["missing"] = ", ".join(entry.get("missing", [])) or "none"  # type: ignore[arg-type]
+    try:
+        text = details.format(**values)
+    except (KeyError, IndexError):
+        text = ""
+    return f"{when}\t{event}\t{text}".rstrip()

@@ -1,0 +1,35 @@
+"""`tender moderate`: read the panel's consensus marks into the moderated marks file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli, tender_file
+
+
+@cli.command()
+@tender_file()
+@click.argument(
+    "workbook",
+    metavar="MODERATION.xlsx",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Moderated marks file to write [default: data.moderated of the tender].",
+)
+def moderate(definition: str, workbook: Path, out: Path | None) -> None:
+    """Write TENDER's moderated marks from the consensus in MODERATION.xlsx."""
+    from ..consensus import ingest_moderation
+    from ..inputs import load_tender
+
+    tender = load_tender(definition)
+    result = ingest_moderation(tender, workbook, out)
+    click.echo(
+        f"wrote {result.path}: {result.rows} consensus marks, {result.differing} differing "
+        f"from the median, {result.changed} changed since the last moderation"
+    )

@@ -1,0 +1,40 @@
+"""`tender templates`: write one sealed marking workbook per evaluator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli, tender_file
+
+
+@cli.command()
+@tender_file()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the templates [default: bids/<tender>/templates/].",
+)
+@click.option(
+    "--evaluator",
+    "evaluators",
+    multiple=True,
+    metavar="ID",
+    help="Issue only for this panel member (repeatable) [default: the whole panel].",
+)
+def templates(definition: str, out: Path | None, evaluators: tuple[str, ...]) -> None:
+    """Write a marking template for each evaluator of TENDER (no prices in them)."""
+    from ..inputs import load_tender
+    from ..panel import issue_templates, panel_files
+
+    tender = load_tender(definition)
+    issued = issue_templates(tender, out, list(evaluators) or None)
+    for item in issued:
+        click.echo(f"{item.evaluator_id}\tissue {item.issue}\t{item.path}")
+    click.echo(
+        f"Wrote {len(issued)} template{'s' if len(issued) != 1 else ''}; "
+        f"logged in {panel_files(tender).log}",
+        err=True,
+    )

@@ -1,0 +1,481 @@
+"""Collect returned marking workbooks: archive, check, choose the latest per evaluator,
+write the marks table and the moderation workbook, and log every step.
+
+Each returned file is read once into memory, archived unchanged (with its SHA-256 and the
+time received) and only then checked, from the same bytes. One bad file never loses the
+others: its problems are reported and the good returns are still collected. Outputs are
+rendered in memory and written atomically at the end; returned files are never opened for
+writing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import re
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .audit import append_log, read_log, sha256_bytes
+from .errors import Problem, TenderError
+from .excel import layout
+from .excel.guard import Limits, Refused
+from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
+from .excel.returns import Expected, Return, read_return
+from .inputs import display_path, project_root
+from .model import Tender
+from .moderation import default_spread_flag, spreads
+from .outputs import write_all, write_atomic
+from .panel import PanelFiles, bidder_list, load_key, panel_files
+from .safety import csv_cell
+
+MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
+SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Outcome:
+    """What happened to one returned file."""
+
+    file: str
+    sha256: str
+    status: str  # accepted | superseded | rejected | duplicate
+    evaluator_id: str | None = None
+    note: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    size: int | None = None  # set for files refused unread
+
+
+@dataclass
+class Collection:
+    """The result of one collection run."""
+
+    outcomes: list[Outcome]
+    accepted: dict[str, Return]
+    missing: list[str]
+    flagged: int
+    marks_path: Path | None
+    moderation_path: Path | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for o in self.outcomes for p in o.problems]
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "rejected"]
+
+
+@dataclass
+class _Candidate:
+    file: str
+    data: bytes
+    sha256: str
+    order: int
+    ret: Return | None = None
+
+
+def spread_threshold(tender: Tender) -> float:
+    """The spread that flags a row for discussion: the tender's, or 3 on 0-10, 2 on 0-5."""
+    spec = tender.quality
+    if spec.moderation.spread_flag is not None:
+        return spec.moderation.spread_flag
+    return default_spread_flag(spec.scale.minimum, spec.scale.maximum)
+
+
+def expected_returns(tender: Tender, files: PanelFiles) -> Expected:
+    """The shape every return must have, from the current bid list and criteria."""
+    rows = layout.marking_rows(tender, bidder_list(tender))
+    return Expected(tender, rows, layout.structure_fingerprint(tender, rows), load_key(files))
+
+
+def collect(
+    tender: Tender,
+    returned: Path,
+    *,
+    progress: Progress | None = None,
+    now: datetime | None = None,
+) -> Collection:
+    """Collect every workbook in `returned` (and earlier accepted returns) for a tender.
+
+    Raises:
+        TenderError: when the tender has no marks path or no templates were issued.
+    """
+    if tender.data.marks is None:
+        raise TenderError(
+            f"{tender.source}: data.marks: found nothing; expected the marks file path"
+        )
+    if not returned.is_dir():
+        raise TenderError(f"{returned}: not a folder of returned workbooks")
+    files = panel_files(tender)
+    expected = expected_returns(tender, files)
+    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC))
+    unique = run.gather(returned)
+    by_evaluator = run.check(unique, progress)
+    accepted, accepted_sha = run.choose(by_evaluator)
+    return run.write(accepted, accepted_sha)
+
+
+@dataclass
+class _Run:
+    tender: Tender
+    files: PanelFiles
+    expected: Expected
+    received_at: datetime
+    outcomes: list[Outcome] = field(default_factory=list)
+    known: dict[str, dict[str, Any]] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.history = list(read_log(self.files.log))
+        self.known = {e["sha256"]: e for e in self.history if e.get("event") == "return_received"}
+
+    def gather(self, returned: Path) -> list[_Candidate]:
+        """Files in the folder plus earlier accepted returns; new files archived and logged."""
+        candidates = _read_folder(returned, self.expected.limits, self.outcomes)
+        self._log_unread()
+        candidates += self._earlier({c.sha256 for c in candidates})
+        unique: dict[str, _Candidate] = {}
+        for candidate in candidates:
+            first = unique.get(candidate.sha256)
+            if first is not None:
+                self.outcomes.append(
+                    Outcome(
+                        candidate.file,
+                        candidate.sha256,
+                        "duplicate",
+                        note=f"the same file as {first.file}; counted once",
+                    )
+                )
+                continue
+            unique[candidate.sha256] = candidate
+            if candidate.sha256 not in self.known and candidate.order >= 0:
+                archived = _archive(self.files, candidate, self.received_at)
+                entry = append_log(
+                    self.files.log,
+                    "return_received",
+                    file=candidate.file,
+                    sha256=candidate.sha256,
+                    bytes=len(candidate.data),
+                    received_at=self.received_at.isoformat(timespec="seconds"),
+                    archive=archived.name,
+                )
+                self.known[candidate.sha256] = entry | {"new": True}
+        return list(unique.values())
+
+    def _log_unread(self) -> None:
+        """Log files refused unread (too large), once per file name and size."""
+        logged = {
+            (e.get("file"), e.get("bytes"))
+            for e in self.history
+            if e.get("event") == "return_rejected" and not e.get("sha256")
+        }
+        for outcome in self.outcomes:
+            size = outcome.size
+            if outcome.status == "rejected" and (outcome.file, size) not in logged:
+                append_log(
+                    self.files.log,
+                    "return_rejected",
+                    at=self.received_at.isoformat(timespec="seconds"),
+                    file=outcome.file,
+                    bytes=size,
+                    problems=[str(p) for p in outcome.problems],
+                )
+
+    def _earlier(self, present: set[str]) -> list[_Candidate]:
+        """Returns accepted in earlier runs stay in play when their file has left the folder."""
+        out = []
+        for entry in self.history:
+            if entry.get("event") != "return_accepted" or entry["sha256"] in present:
+                continue
+            path = self.files.archive / entry["archive"]
+            if path.is_file():
+                data = path.read_bytes()
+                if sha256_bytes(data) == entry["sha256"]:
+                    present.add(entry["sha256"])
+                    out.append(_Candidate(f"archive/{entry['archive']}", data, entry["sha256"], -1))
+        return out
+
+    def check(
+        self, unique: list[_Candidate], progress: Progress | None
+    ) -> dict[str, list[_Candidate]]:
+        """Read every candidate; log acceptance or rejection of newly received files."""
+        by_evaluator: dict[str, list[_Candidate]] = {}
+        results = _read_all(unique, self.expected, progress)
+        for candidate, ret in zip(unique, results, strict=True):
+            is_new = bool(self.known.get(candidate.sha256, {}).get("new"))
+            if isinstance(ret, Refused):
+                exc = ret
+                self.outcomes.append(
+                    Outcome(candidate.file, candidate.sha256, "rejected", problems=exc.problems)
+                )
+                if is_new:
+                    append_log(
+                        self.files.log,
+                        "return_rejected",
+                        at=self.received_at.isoformat(timespec="seconds"),
+                        file=candidate.file,
+                        sha256=candidate.sha256,
+                        problems=[str(p) for p in exc.problems],
+                    )
+                continue
+            candidate.ret = ret
+            by_evaluator.setdefault(ret.evaluator_id, []).append(candidate)
+            if is_new:
+                append_log(
+                    self.files.log,
+                    "return_accepted",
+                    at=self.received_at.isoformat(timespec="seconds"),
+                    file=candidate.file,
+                    sha256=candidate.sha256,
+                    evaluator_id=ret.evaluator_id,
+                    issue=ret.issue,
+                    template_id=ret.template_id,
+                    saved_at=ret.saved_at,
+                    archive=self.known[candidate.sha256]["archive"],
+                    declaration={k: v for k, v in ret.declaration.items() if k != "details"},
+                )
+        return by_evaluator
+
+    def choose(
+        self, by_evaluator: dict[str, list[_Candidate]]
+    ) -> tuple[dict[str, Return], dict[str, str]]:
+        """The latest return per evaluator; earlier ones are superseded (and logged once)."""
+        logged = {
+            (e["sha256"], e["by"]) for e in self.history if e.get("event") == "return_superseded"
+        }
+        accepted: dict[str, Return] = {}
+        accepted_sha: dict[str, str] = {}
+        for evaluator_id, group in by_evaluator.items():
+            group.sort(key=_recency)
+            latest = group[-1]
+            assert latest.ret is not None
+            accepted[evaluator_id] = latest.ret
+            accepted_sha[evaluator_id] = latest.sha256
+            self.outcomes.append(Outcome(latest.file, latest.sha256, "accepted", evaluator_id))
+            for older in group[:-1]:
+                self.outcomes.append(
+                    Outcome(
+                        older.file,
+                        older.sha256,
+                        "superseded",
+                        evaluator_id,
+                        note=f"an earlier return of {evaluator_id}; superseded by {latest.file}",
+                    )
+                )
+                if (older.sha256, latest.sha256) not in logged:
+                    append_log(
+                        self.files.log,
+                        "return_superseded",
+                        at=self.received_at.isoformat(timespec="seconds"),
+                        evaluator_id=evaluator_id,
+                        sha256=older.sha256,
+                        by=latest.sha256,
+                        file=older.file,
+                        by_file=latest.file,
+                    )
+        return accepted, accepted_sha
+
+    def write(self, accepted: dict[str, Return], accepted_sha: dict[str, str]) -> Collection:
+        """Write the marks table and the moderation workbook (atomically), and log them."""
+        tender, expected = self.tender, self.expected
+        panel = tender.panel_ids()
+        present = [e for e in panel if e in accepted]
+        missing = [e for e in panel if e not in accepted]
+        if not present:
+            return Collection(self.outcomes, accepted, missing, 0, None, None)
+        assert tender.data.marks is not None
+        marks_path = tender.resolve(tender.data.marks)
+        marks_bytes = marks_table(expected, present, accepted)
+        carried = _carried(self.files, tender, expected)
+        threshold = spread_threshold(tender)
+        cube = [accepted[e].marks for e in present]
+        workbook = write_moderation(
+            tender,
+            expected.rows,
+            present,
+            cube,
+            [accepted[e].justifications for e in present],
+            threshold,
+            carried,
+        )
+        flagged = count_flagged(cube, threshold)
+        write_all({marks_path: marks_bytes, self.files.moderation: workbook})
+        root = project_root(tender)
+        append_log(
+            self.files.log,
+            "marks_collected",
+            at=self.received_at.isoformat(timespec="seconds"),
+            marks=display_path(marks_path, root),
+            marks_sha256=sha256_bytes(marks_bytes),
+            moderation=display_path(self.files.moderation, root),
+            moderation_sha256=sha256_bytes(workbook),
+            returns={e: accepted_sha[e] for e in present},
+            missing=missing,
+            flagged=flagged,
+            carried_consensus=sum(1 for c in carried.values() if c.value not in ("", None)),
+        )
+        return Collection(
+            self.outcomes, accepted, missing, flagged, marks_path, self.files.moderation
+        )
+
+
+PARALLEL_FROM = 8  # returns; below this, starting worker processes costs more than it saves
+_worker_expected: Expected | None = None
+
+
+def _read_all(
+    candidates: list[_Candidate], expected: Expected, progress: Progress | None
+) -> list[Return | Refused]:
+    """Read every candidate, on every CPU when there are many (each file is independent)."""
+    workers = min(os.cpu_count() or 1, 8)
+    jobs = [(c.data, c.file) for c in candidates]
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        results = []
+        for done, job in enumerate(jobs, start=1):
+            results.append(_read_one(job, expected))
+            if progress:
+                progress(done, len(jobs), job[1])
+        return results
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(expected,)) as pool:
+        results = []
+        for done, result in enumerate(pool.map(_read_in_worker, jobs, chunksize=2), start=1):
+            results.append(result)
+            if progress:
+                progress(done, len(jobs), jobs[done - 1][1])
+        return results
+
+
+def _start_worker(expected: Expected) -> None:
+    global _worker_expected
+    _worker_expected = expected
+
+
+def _read_in_worker(job: tuple[bytes, str]) -> Return | Refused:
+    assert _worker_expected is not None
+    return _read_one(job, _worker_expected)
+
+
+def _read_one(job: tuple[bytes, str], expected: Expected) -> Return | Refused:
+    try:
+        return read_return(job[0], job[1], expected)
+    except Refused as exc:
+        return exc
+
+
+def _recency(candidate: _Candidate) -> tuple[int, str, int]:
+    ret = candidate.ret
+    assert ret is not None
+    return (ret.issue, ret.saved_at or "", candidate.order)
+
+
+def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[_Candidate]:
+    """Every regular file in the folder, read once; oversize files refused unread."""
+    candidates = []
+    paths = sorted(p for p in folder.iterdir() if p.is_file() and not SKIPPED_NAMES.match(p.name))
+    # Received order: modification time, then name (a claim, like the workbook's own date).
+    paths.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for order, path in enumerate(paths):
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            outcomes.append(
+                Outcome(
+                    path.name,
+                    "",
+                    "rejected",
+                    problems=[
+                        Problem(
+                            path.name,
+                            "",
+                            f"a file of {size:,} bytes",
+                            f"at most {limits.max_file_bytes:,} bytes",
+                        )
+                    ],
+                    size=size,
+                )
+            )
+            continue
+        data = path.read_bytes()
+        candidates.append(_Candidate(path.name, data, sha256_bytes(data), order))
+    return candidates
+
+
+def _archive(files: PanelFiles, candidate: _Candidate, received_at: datetime) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", candidate.file)[-80:]
+    stamp = received_at.strftime("%Y%m%dT%H%M%SZ")
+    path = files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
+    write_atomic(path, candidate.data)
+    path.chmod(0o440)
+    return path
+
+
+def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any, Consensus]:
+    """Consensus already typed into the current moderation workbook, to keep it on rewrite.
+
+    Raises:
+        Refused: if the existing workbook cannot be read (it is not overwritten then).
+    """
+    path = files.moderation
+    if not path.exists():
+        return {}
+    try:
+        return read_consensus(path.read_bytes(), path.name, tender, len(expected.rows) + 1000)
+    except Refused as exc:
+        raise Refused(
+            [
+                *exc.problems,
+                Problem(
+                    path.name,
+                    "",
+                    "an existing moderation workbook that cannot be read",
+                    "a readable workbook, or move it away so a new one can be written",
+                ),
+            ]
+        ) from None
+
+
+def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, Return]) -> bytes:
+    """The marks CSV scoring reads: bidder_id, criterion_id, evaluator_id, mark, justification.
+
+    Justifications are neutralised (`safety.csv_cell`) so no typed text becomes a formula.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MARKS_COLUMNS)
+    for evaluator in evaluators:
+        ret = accepted[evaluator]
+        for row, mark, note in zip(expected.rows, ret.marks, ret.justifications, strict=True):
+            writer.writerow(
+                [
+                    csv_cell(row.bidder_id),
+                    csv_cell(row.criterion_id),
+                    evaluator,
+                    _number(mark),
+                    csv_cell(note),
+                ]
+            )
+    return out.getvalue().encode("utf-8")
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return ""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def count_flagged(marks: list[list[float]], threshold: float) -> int:
+    """Rows whose spread (highest − lowest mark) reaches the threshold."""
+    import numpy as np
+
+    if not marks:
+        return 0
+    spread = spreads(np.array(marks, dtype=float).T)  # rows × evaluators
+    return int(np.sum(spread >= threshold - 1e-9))

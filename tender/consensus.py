@@ -1,0 +1,202 @@
+"""Ingest the panel's consensus from the moderation workbook into the moderated marks file.
+
+Each consensus mark must be on the scale, and must carry a rationale where it differs from
+the median of the evaluators' marks (the starting point the workbook showed). Individual
+marks are never touched: the consensus is a separate record (`data.moderated`), and the
+log keeps what changed from the previous consensus, with the panel's reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import pandas as pd
+
+from .audit import append_log, sha256_bytes
+from .errors import Problem, TenderError, TenderInputError, raise_if, shorten
+from .excel import layout
+from .excel.moderation_sheet import read_consensus
+from .inputs import display_path, project_root, read_csv_text
+from .model import Tender
+from .outputs import write_atomic
+from .panel import bidder_list, panel_files
+from .safety import csv_cell
+
+MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale"]
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """The moderated marks written from a moderation workbook."""
+
+    path: Path
+    rows: int
+    differing: int  # consensus marks that differ from the median
+    changed: int  # consensus marks that differ from the previous moderated file
+
+
+def medians(tender: Tender) -> dict[tuple[str, str], float]:
+    """Median of the evaluators' marks per (bidder_id, criterion_id), from the marks file."""
+    if tender.data.marks is None:
+        return {}
+    path = tender.resolve(tender.data.marks)
+    frame = read_csv_text(path, display_path(path, project_root(tender)))
+    marks = pd.to_numeric(frame["mark"], errors="coerce")
+    grouped = marks.groupby([frame["bidder_id"], frame["criterion_id"]]).median()
+    return {
+        cast(tuple[str, str], key): float(value)
+        for key, value in grouped.items()
+        if not math.isnan(value)
+    }
+
+
+def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -> Ingested:
+    """Read consensus marks and rationales into the moderated marks CSV (written atomically).
+
+    Raises:
+        TenderInputError: every problem at once, each naming the sheet and cell; nothing is
+            written then.
+    """
+    if out is None and tender.data.moderated is None:
+        raise TenderError(
+            f"{tender.source}: data.moderated: found nothing; expected the path of the "
+            "moderated marks file"
+        )
+    target = out or tender.resolve(tender.data.moderated or "")
+    name = workbook.name
+    rows = layout.marking_rows(tender, bidder_list(tender))
+    data = workbook.read_bytes()
+    cells = read_consensus(data, name, tender, len(rows) + 1000)
+    median = medians(tender)
+    scale = tender.quality.scale
+    problems: list[Problem] = []
+    output: list[tuple[str, str, float, str]] = []
+    differing = 0
+    for row in rows:
+        key = (row.bidder_id, row.criterion_id)
+        found = cells.pop(key, None)
+        if found is None:
+            problems.append(
+                Problem(
+                    name,
+                    layout.MODERATION,
+                    f"no row for bidder {key[0]}, criterion {key[1]}",
+                    "a row for every bidder and criterion, as written by `tender collect`",
+                )
+            )
+            continue
+        value = found.value
+        if isinstance(value, str) and not value.strip():
+            problems.append(Problem(name, found.cell, "no consensus mark", scale.describe()))
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(
+                Problem(name, found.cell, f"{shorten(value)} (not a number)", scale.describe())
+            )
+            continue
+        mark = float(value)
+        if not math.isfinite(mark) or not scale.allows(mark):
+            problems.append(Problem(name, found.cell, f"{mark:g}", scale.describe()))
+            continue
+        start = median.get(key)
+        if start is None or not math.isclose(mark, start):
+            differing += 1
+            if not found.rationale:
+                reason = (
+                    f"consensus {mark:g} differing from the median {start:g}"
+                    if start is not None
+                    else f"consensus {mark:g} with no marks to compare"
+                )
+                problems.append(
+                    Problem(
+                        name,
+                        found.rationale_cell,
+                        f"{reason} and no rationale",
+                        "a rationale saying why the panel agreed a different mark",
+                    )
+                )
+                continue
+        output.append((row.bidder_id, row.criterion_id, mark, found.rationale))
+    for key, extra in cells.items():
+        problems.append(
+            Problem(
+                name,
+                extra.cell,
+                f"a row for bidder {key[0]}, criterion {key[1]}",
+                "only the bidders and criteria of this tender",
+            )
+        )
+    raise_if(problems)
+    rendered = _render(output)
+    changes = _changes(target, output)
+    write_atomic(target, rendered)
+    root = project_root(tender)
+    append_log(
+        panel_files(tender).log,
+        "moderation_ingested",
+        at=_now(),
+        workbook=display_path(workbook, root),
+        workbook_sha256=sha256_bytes(data),
+        moderated=display_path(target, root),
+        moderated_sha256=sha256_bytes(rendered),
+        rows=len(output),
+        differing_from_median=differing,
+        changes=changes,
+    )
+    return Ingested(target, len(output), differing, len(changes))
+
+
+def _render(rows: list[tuple[str, str, float, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(MODERATED_COLUMNS)
+    for bidder, criterion, mark, rationale in rows:
+        shown = str(int(mark)) if mark.is_integer() else repr(mark)
+        writer.writerow([csv_cell(bidder), csv_cell(criterion), shown, csv_cell(rationale)])
+    return out.getvalue().encode("utf-8")
+
+
+def _changes(target: Path, rows: list[tuple[str, str, float, str]]) -> list[dict[str, object]]:
+    """Consensus marks that differ from the previous moderated file: old → new, and why."""
+    if not target.exists():
+        return []
+    try:
+        previous = read_csv_text(target, target.name)
+    except TenderInputError:
+        return []
+    if not set(MODERATED_COLUMNS[:3]) <= set(previous.columns):
+        return []
+    before = {
+        (b, c): pd.to_numeric(m, errors="coerce")
+        for b, c, m in zip(
+            previous["bidder_id"],
+            previous["criterion_id"],
+            previous["moderated_mark"],
+            strict=True,
+        )
+    }
+    out: list[dict[str, object]] = []
+    for bidder, criterion, mark, rationale in rows:
+        old = before.get((bidder, criterion))
+        if old is None or math.isnan(old) or not math.isclose(old, mark):
+            out.append(
+                {
+                    "bidder_id": bidder,
+                    "criterion_id": criterion,
+                    "from": None if old is None or math.isnan(old) else float(old),
+                    "to": mark,
+                    "rationale": rationale,
+                }
+            )
+    return out
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")

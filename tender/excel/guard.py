@@ -1,0 +1,426 @@
+"""Pre-parse guard for workbooks that come from outside (returned templates).
+
+Every check here runs on the zip directory and the raw XML bytes, before any spreadsheet
+parser sees the file: zip bombs, overlapping entries, macros and external links, encrypted
+or legacy files, DTDs and entities (billion laughs, XXE), giant tokens, cells far outside
+the expected shape and formulas. A file that passes yields a `Package` of its parts; one
+that does not raises `Refused` naming the file, the part (or cell) and what was expected.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from posixpath import join, normpath
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ..errors import Problem, TenderInputError
+
+OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+ZIP_MAGIC = b"PK\x03\x04"
+OTHER_FORMATS = {
+    ".xls": "a legacy .xls workbook",
+    ".xlsm": "a macro-enabled workbook (.xlsm)",
+    ".xlsb": "a binary workbook (.xlsb)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".csv": "a CSV file",
+    ".numbers": "a Numbers file",
+}
+SAVE_AS = "an Excel Workbook (.xlsx): open it and use File > Save As > Excel Workbook"
+FORBIDDEN_PARTS = (
+    ("vbaproject", "macros (a VBA project)"),
+    ("externallink", "links to other workbooks"),
+    ("connections.xml", "external data connections"),
+    ("embeddings/", "embedded files"),
+    ("activex", "ActiveX controls"),
+    ("macrosheets/", "Excel 4 macro sheets"),
+    ("customui", "custom ribbon code"),
+)
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+_DECLARATIONS = re.compile(rb"<!|<\?(?!xml[\s?])")  # DTD, entity, comment, CDATA, PI
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_ROW_FAST = re.compile(rb"<row r=\"([0-9]{1,7})\"")  # r first, as Excel writes it
+# Anything but `<c r="A1"` / `<row r="1"` exactly (another first attribute, other spacing, a
+# lower-case or malformed reference) sends the sheet to the one-by-one check.
+_R_NOT_FIRST = re.compile(
+    rb"<(?:c|row)(?=[\s>/])(?! r=\"[A-Z]{0,3}[0-9]{1,7}\")|<c r=\"[0-9]|<row r=\"[A-Z]"
+)
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|dimension|sheetData|f)[\s>/]")
+_ANY_CELL = re.compile(rb"<c[\s>/]")
+_ROW = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
+_ANY_ROW = re.compile(rb"<row[\s>/]")
+_DIMENSION = re.compile(rb"<dimension\b[^>]*?\bref=\"([^\"]{0,40})\"")
+_FORMULA = re.compile(rb"<f[\s>/]")
+_CELL_START = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]{1,3}[0-9]{1,7})\"")
+_MERGE = re.compile(rb"<mergeCell\b[^>]*?\bref=\"([^\"]{0,40})\"")
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]{1,40})</dcterms:modified>")
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a vetted file may contain. Defaults fit a 200 × 25 template with long texts."""
+
+    max_file_bytes: int = 25 << 20
+    max_part_bytes: int = 48 << 20
+    max_total_bytes: int = 96 << 20
+    max_parts: int = 200
+    max_ratio: float = 100.0
+    ratio_applies_above: int = 1 << 20
+    max_tag_bytes: int = 64 << 10
+    max_text_bytes: int = 200 << 10
+    max_rows: int = 20_000
+    max_columns: int = 40
+    allow_formulas: bool = False
+
+
+class Refused(TenderInputError):
+    """A file refused before parsing; `problems` says why."""
+
+
+@dataclass
+class Package:
+    """The parts of a vetted workbook, with its sheets by name (in workbook order)."""
+
+    name: str
+    data: bytes
+    parts: dict[str, bytes]
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet name → part path
+    states: dict[str, str] = field(default_factory=dict)  # sheet name → visible/hidden/...
+    modified: str | None = None  # docProps/core.xml dcterms:modified, as claimed by the file
+
+    def sheet_xml(self, sheet: str) -> bytes:
+        """The raw XML of a worksheet by its name."""
+        return self.parts[self.sheets[sheet]]
+
+
+def refuse(name: str, where: str, found: str, expected: str) -> Refused:
+    """A `Refused` with one problem."""
+    return Refused([Problem(name, where, found, expected)])
+
+
+def vet(data: bytes, name: str, limits: Limits | None = None) -> Package:
+    """Check a workbook's bytes before parsing; return its parts.
+
+    Raises:
+        Refused: for anything a workbook written by this tool (and re-saved by Excel or
+            LibreOffice) never contains, or that could exhaust memory or time.
+    """
+    limits = limits or Limits()
+    _check_container(data, name, limits)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise refuse(
+            name, "", "a damaged or truncated zip archive", "a complete .xlsx file"
+        ) from None
+    _check_directory(infos, name, limits)
+    parts = _read_parts(archive, infos, name)
+    for part, content in parts.items():
+        if part.endswith((".xml", ".rels", ".vml")):
+            _check_xml(content, name, part, limits)
+    package = Package(name, data, parts)
+    _map_sheets(package)
+    for sheet, part in package.sheets.items():
+        _check_sheet(parts[part], name, sheet, limits)
+    core = parts.get("docProps/core.xml")
+    if core is not None:
+        match = _MODIFIED.search(core)
+        package.modified = match.group(1).decode("ascii", "replace") if match else None
+    return package
+
+
+def _check_container(data: bytes, name: str, limits: Limits) -> None:
+    if len(data) > limits.max_file_bytes:
+        raise refuse(
+            name, "", f"a file of {len(data):,} bytes", f"at most {limits.max_file_bytes:,} bytes"
+        )
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    if data.startswith(OLE2_MAGIC):
+        raise refuse(
+            name,
+            "",
+            "an encrypted (password-protected) workbook or a legacy .xls file",
+            f"an unencrypted {SAVE_AS}",
+        )
+    if suffix and suffix != ".xlsx":
+        raise refuse(name, "", OTHER_FORMATS.get(suffix, f"a {suffix} file"), SAVE_AS)
+    if not data.startswith(ZIP_MAGIC):
+        raise refuse(name, "", "a file that is not an Excel workbook", SAVE_AS)
+
+
+def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) -> None:
+    if len(infos) > limits.max_parts:
+        raise refuse(name, "", f"{len(infos)} parts", f"at most {limits.max_parts}")
+    names: set[str] = set()
+    offsets: set[int] = set()
+    total = 0
+    for info in infos:
+        part = info.filename
+        if part in names or info.header_offset in offsets:
+            raise refuse(
+                name, part, "two zip entries sharing a name or data", "each part stored once"
+            )
+        names.add(part)
+        offsets.add(info.header_offset)
+        if info.flag_bits & 0x1:
+            raise refuse(name, part, "an encrypted part", f"an unencrypted {SAVE_AS}")
+        lowered = part.lower()
+        for marker, what in FORBIDDEN_PARTS:
+            if marker in lowered:
+                raise refuse(name, part, what, "a workbook without macros or external content")
+        if info.file_size > limits.max_part_bytes:
+            raise refuse(
+                name,
+                part,
+                f"a part expanding to {info.file_size:,} bytes",
+                f"at most {limits.max_part_bytes:,} bytes",
+            )
+        if info.file_size > limits.ratio_applies_above and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise refuse(
+                name,
+                part,
+                f"a part compressed {info.file_size / max(info.compress_size, 1):,.0f} to 1",
+                f"at most {limits.max_ratio:g} to 1 (a zip bomb?)",
+            )
+        total += info.file_size
+    if total > limits.max_total_bytes:
+        raise refuse(
+            name,
+            "",
+            f"parts expanding to {total:,} bytes",
+            f"at most {limits.max_total_bytes:,} bytes in all",
+        )
+    if "xl/workbook.xml" not in names:
+        raise refuse(name, "", "a zip archive without xl/workbook.xml", SAVE_AS)
+
+
+def _read_parts(
+    archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str
+) -> dict[str, bytes]:
+    parts: dict[str, bytes] = {}
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            # zipfile never yields more than the declared (already capped) size.
+            parts[info.filename] = archive.read(info)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ):
+            raise refuse(
+                name,
+                info.filename,
+                "a damaged part (bad checksum or data)",
+                "a complete .xlsx file",
+            ) from None
+    content_types = parts.get("[Content_Types].xml", b"")
+    if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+        raise refuse(name, "[Content_Types].xml", "a macro-enabled workbook", SAVE_AS)
+    return parts
+
+
+def _check_xml(content: bytes, name: str, part: str, limits: Limits) -> None:
+    if _DECLARATIONS.search(content) is None:
+        pass  # the usual case: one scan for all of the below
+    elif _DTD.search(content):
+        raise refuse(
+            name, part, "a DTD or entity declaration", "plain XML as Excel writes it (no DTD)"
+        )
+    else:
+        raise refuse(
+            name,
+            part,
+            "XML comments, CDATA or processing instructions",
+            "plain XML as Excel writes it",
+        )
+    if re.search(rb"<[^>]{%d}" % limits.max_tag_bytes, content):
+        raise refuse(
+            name,
+            part,
+            "an XML tag longer than the limit",
+            f"tags under {limits.max_tag_bytes:,} bytes",
+        )
+    if re.search(rb">[^<]{%d}" % limits.max_text_bytes, content):
+        raise refuse(
+            name,
+            part,
+            "a text run longer than the limit",
+            f"texts under {limits.max_text_bytes:,} bytes (Excel allows 32,767 characters a cell)",
+        )
+
+
+def _parse(content: bytes, name: str, part: str):  # type: ignore[no-untyped-def]
+    try:
+        return SafeET.fromstring(content)
+    except (DefusedXmlException, SafeET.ParseError, ValueError) as exc:
+        raise refuse(name, part, f"damaged XML ({exc})", "a workbook saved by Excel") from None
+
+
+def _map_sheets(package: Package) -> None:
+    """Sheet names to their part paths, through workbook.xml and its relationships."""
+    name = package.name
+    workbook = _parse(package.parts["xl/workbook.xml"], name, "xl/workbook.xml")
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if rels_part not in package.parts:
+        raise refuse(name, rels_part, "no such part", "a workbook saved by Excel")
+    rels = _parse(package.parts[rels_part], name, rels_part)
+    targets = {}
+    for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
+        if rel.get("TargetMode") == "External":
+            raise refuse(name, rels_part, "a link to an external resource", "no external links")
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
+        targets[rel.get("Id")] = path
+    sheets = workbook.find(f"{NS_MAIN}sheets")
+    for sheet in sheets if sheets is not None else []:
+        title = sheet.get("name", "")
+        path = targets.get(sheet.get(f"{NS_REL}id"))
+        if path is None or path not in package.parts:
+            raise refuse(name, "xl/workbook.xml", f"sheet {title!r} without its part", SAVE_AS)
+        if title in package.sheets:
+            raise refuse(name, "xl/workbook.xml", f"two sheets named {title!r}", SAVE_AS)
+        package.sheets[title] = path
+        package.states[title] = sheet.get("state", "visible")
+
+
+def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
+    """Far cells, huge dimensions and formulas, found without parsing the sheet."""
+    max_col = layout_columns(limits.max_columns)
+    dimension = _DIMENSION.search(xml)
+    if dimension:
+        for ref in dimension.group(1).decode("ascii", "replace").split(":"):
+            _check_ref(ref, name, sheet, limits, max_col, "the sheet's used range")
+    if _PREFIXED.search(xml):
+        raise refuse(
+            name, sheet, "cells written with a namespace prefix", "a workbook saved by Excel"
+        )
+    if _R_NOT_FIRST.search(xml) is None:
+        _check_refs_fast(xml, name, sheet, limits, max_col)
+    else:
+        _check_refs_each(xml, name, sheet, limits, max_col)
+    if not limits.allow_formulas:
+        found = formula_cells(xml)
+        if found:
+            raise Refused(
+                [
+                    Problem(
+                        name,
+                        f"{sheet}!{ref}",
+                        "a formula",
+                        "a value typed in (formulas are not read)",
+                    )
+                    for ref in found[:20]
+                ]
+            )
+
+
+def _check_refs_fast(xml: bytes, name: str, sheet: str, limits: Limits, max_col: str) -> None:
+    """Every row and cell reference, as Excel writes them (r first), in two scans.
+
+    Rows are bounded exactly; cells by the number of digits of the row limit (at most ten
+    times it) and by column, which bounds what any parser allocates.
+    """
+    rows = _ROW_FAST.findall(xml)
+    if rows and max(map(int, rows)) > limits.max_rows:
+        far = max(map(int, rows))
+        raise refuse(
+            name, f"{sheet}!row {far}", "a row far outside the template",
+            f"at most {limits.max_rows:,} rows",
+        )  # fmt: skip
+    digits = len(str(limits.max_rows)) + 1
+    pattern = rb'<c r="(?:[A-Z]{1,3}[0-9]{%d}|%s[0-9])' % (digits, _beyond(max_col))
+    far_cell = re.search(pattern, xml)
+    if far_cell:
+        ref = _CELL_START.match(xml, far_cell.start())
+        shown = ref.group(1).decode() if ref else "?"
+        raise refuse(
+            name, f"{sheet}!{shown}", "a cell far outside the template",
+            f"columns A to {max_col}, rows up to {limits.max_rows:,}",
+        )  # fmt: skip
+
+
+def _beyond(max_col: str) -> bytes:
+    """A regex for column letters after `max_col` ('AN' → 3 letters, [B-Z]x, A[O-Z])."""
+    options = [b"[A-Z]{%d}" % (len(max_col) + 1)] if len(max_col) < 3 else []
+    for position, letter in enumerate(max_col):
+        if letter < "Z":
+            rest = b"[A-Z]" * (len(max_col) - position - 1)
+            head = max_col[:position].encode()
+            options.append(head + b"[" + chr(ord(letter) + 1).encode() + b"-Z]" + rest)
+    return b"(?:" + b"|".join(options) + b")" if options else b"(?!)"
+
+
+def _check_refs_each(xml: bytes, name: str, sheet: str, limits: Limits, max_col: str) -> None:
+    """The general case: attributes in any order; every reference extracted and checked."""
+    rows = _ROW.findall(xml)
+    if len(rows) != len(_ANY_ROW.findall(xml)):
+        raise refuse(name, sheet, "rows without a row number", "a workbook saved by Excel")
+    if rows and max(int(r) for r in rows) > limits.max_rows:
+        far = max(int(r) for r in rows)
+        raise refuse(
+            name, f"{sheet}!row {far}", "a row far outside the template",
+            f"at most {limits.max_rows:,} rows",
+        )  # fmt: skip
+    cells = _CELL.findall(xml)
+    if len(cells) != len(_ANY_CELL.findall(xml)):
+        raise refuse(name, sheet, "cells without a cell reference", "a workbook saved by Excel")
+    for letters, digits in cells:
+        _check_ref((letters + digits).decode(), name, sheet, limits, max_col, "a cell")
+
+
+def _check_ref(ref: str, name: str, sheet: str, limits: Limits, max_col: str, what: str) -> None:
+    match = _REF.match(ref)
+    if match is None:
+        raise refuse(name, sheet, f"{what} {ref!r}", "a cell reference such as G5001")
+    letters, digits = match.groups()
+    too_wide = len(letters) > len(max_col) or (len(letters) == len(max_col) and letters > max_col)
+    if too_wide or int(digits) > limits.max_rows:
+        raise refuse(
+            name,
+            f"{sheet}!{ref}",
+            f"{what} reaching {ref}",
+            f"at most column {max_col} and row {limits.max_rows:,}",
+        )
+
+
+def formula_cells(xml: bytes) -> list[str]:
+    """References of cells holding a formula, in sheet order."""
+    found = []
+    for match in _FORMULA.finditer(xml):
+        start = xml.rfind(b"<c ", 0, match.start())
+        cell = _CELL_START.match(xml, start) if start >= 0 else None
+        found.append(cell.group(1).decode() if cell else "?")
+    return found
+
+
+def merged_ranges(xml: bytes) -> list[str]:
+    """Merged ranges declared in a sheet."""
+    return [m.decode("ascii", "replace") for m in _MERGE.findall(xml)]
+
+
+def layout_columns(count: int) -> str:
+    """Letters of the last allowed column."""
+    letters = ""
+    while count:
+        count, rest = divmod(count - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

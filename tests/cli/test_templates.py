@@ -1,0 +1,52 @@
+"""`tender templates` on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tender.cli import cli
+
+
+def test_templates_writes_one_per_evaluator_and_says_where(
+    runner: CliRunner, project: Path, reference: Path
+) -> None:
+    result = runner.invoke(cli, ["templates", str(reference)], catch_exceptions=False)
+    assert result.exit_code == 0
+    folder = project / "bids" / "pest-control-2016" / "templates"
+    assert result.stdout.splitlines() == [
+        f"{e}\tissue 1\t{folder / f'pest-control-2016-{e}.xlsx'}" for e in ("E1", "E2", "E3")
+    ]
+    assert result.stderr.startswith("Wrote 3 templates; logged in ")
+
+
+def test_templates_for_one_evaluator_into_another_folder(
+    runner: CliRunner, reference: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        cli, ["templates", str(reference), "--evaluator", "E2", "--out", str(out)]
+    )
+    assert result.exit_code == 0
+    assert [p.name for p in out.iterdir()] == ["pest-control-2016-E2.xlsx"]
+
+
+def test_an_unknown_evaluator_is_an_error(runner: CliRunner, reference: Path) -> None:
+    result = runner.invoke(cli, ["templates", str(reference), "--evaluator", "E9"])
+    assert result.exit_code == 1
+    assert result.stderr == "error: evaluator E9 is not on the panel (E1, E2, E3)\n"
+    assert result.stdout == ""
+
+
+def test_help_for_the_panel_commands_loads_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tender.cli import cli; "
+        "heavy = {'pandas', 'numpy', 'openpyxl', 'python_calamine', 'rich'} & set(sys.modules); "
+        "print(sorted(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,0 +1,321 @@
+"""The pre-parse guard: every hostile container and XML trick is refused before parsing."""
+
+from __future__ import annotations
+
+import io
+import time
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tender.excel import guard
+from tender.excel.guard import Limits, Refused
+
+
+def rezip(
+    data: bytes, replace: dict[str, bytes] | None = None, add: dict[str, bytes] | None = None
+) -> bytes:
+    """A copy of an xlsx with some parts replaced or added."""
+    replace = replace or {}
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, replace.get(info.filename, source.read(info)))
+        for name, content in (add or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def part(data: bytes, name: str) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+def refusal(data: bytes, name: str = "E1.xlsx", limits: Limits | None = None) -> str:
+    with pytest.raises(Refused) as caught:
+        guard.vet(data, name, limits)
+    return str(caught.value)
+
+
+@pytest.fixture
+def template(panel) -> bytes:  # type: ignore[no-untyped-def]
+    return Path(panel.issued["E1"]).read_bytes()
+
+
+def test_an_issued_template_passes_with_its_sheets_mapped(template: bytes) -> None:
+    package = guard.vet(template, "E1.xlsx")
+    assert list(package.sheets) == ["Cover", "Marking", "Identity"]
+    assert package.states["Identity"] == "veryHidden"
+    assert package.modified == "1980-01-01T00:00:00Z"
+
+
+def test_a_filled_return_saved_by_openpyxl_passes(panel) -> None:  # type: ignore[no-untyped-def]
+    package = guard.vet(panel.fill("E2").read_bytes(), "E2.xlsx")
+    assert package.sheets["Marking"].startswith("xl/worksheets/")
+
+
+def test_text_is_not_a_workbook() -> None:
+    message = refusal(b"<html><body>Please find my marks attached</body></html>" * 4)
+    assert message == (
+        "E1.xlsx: found a file that is not an Excel workbook; expected an Excel Workbook "
+        "(.xlsx): open it and use File > Save As > Excel Workbook"
+    )
+
+
+def test_an_ole2_file_is_encrypted_or_legacy() -> None:
+    message = refusal(guard.OLE2_MAGIC + bytes(504))
+    assert "found an encrypted (password-protected) workbook or a legacy .xls file" in message
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xls", ".csv", ".numbers"])
+def test_other_formats_are_refused_with_the_fix(template: bytes, suffix: str) -> None:
+    message = refusal(template, f"E1{suffix}")
+    assert message.endswith(
+        "expected an Excel Workbook (.xlsx): open it and use File > Save As > Excel Workbook"
+    )
+
+
+def test_a_truncated_file_is_damaged(template: bytes) -> None:
+    message = refusal(template[: len(template) // 2])
+    assert "found a damaged or truncated zip archive" in message
+
+
+def test_a_file_over_the_size_cap_is_refused(template: bytes) -> None:
+    message = refusal(template, limits=Limits(max_file_bytes=1000))
+    assert f"found a file of {len(template):,} bytes; expected at most 1,000 bytes" in message
+
+
+def test_a_part_declaring_more_than_the_cap_is_refused_unread(template: bytes) -> None:
+    message = refusal(template, limits=Limits(max_part_bytes=2000))
+    assert "found a part expanding to" in message
+    assert "expected at most 2,000 bytes" in message
+
+
+def test_a_high_ratio_part_is_a_zip_bomb(template: bytes) -> None:
+    bomb = rezip(template, add={"xl/media/filler.xml": b"<a>" + b"0" * (3 << 20) + b"</a>"})
+    started = time.perf_counter()
+    message = refusal(bomb)
+    assert time.perf_counter() - started < 1
+    assert "to 1; expected at most 100 to 1 (a zip bomb?)" in message
+
+
+def test_parts_adding_up_past_the_total_cap_are_refused(template: bytes) -> None:
+    message = refusal(template, limits=Limits(max_total_bytes=5000))
+    assert "expected at most 5,000 bytes in all" in message
+
+
+def test_duplicate_entries_are_refused(template: bytes) -> None:
+    out = io.BytesIO(template)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns on a duplicate name
+        with zipfile.ZipFile(out, "a") as archive:
+            archive.writestr("xl/worksheets/sheet2.xml", b"<worksheet/>")
+    message = refusal(out.getvalue())
+    assert "found two zip entries sharing a name or data; expected each part stored once" in message
+
+
+def test_two_directory_entries_at_one_offset_are_refused(template: bytes) -> None:
+    source = zipfile.ZipFile(io.BytesIO(template))
+    infos = source.infolist()
+    # Point the second central-directory entry at the first entry's local header.
+    raw = bytearray(template)
+    cd_start = raw.rfind(b"PK\x01\x02", 0, len(raw))
+    first_cd = raw.find(b"PK\x01\x02")
+    second_cd = raw.find(b"PK\x01\x02", first_cd + 4)
+    assert cd_start >= second_cd > first_cd
+    raw[second_cd + 42 : second_cd + 46] = infos[0].header_offset.to_bytes(4, "little")
+    message = refusal(bytes(raw))
+    assert "sharing a name or data" in message or "damaged" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("xl/vbaProject.bin", "macros (a VBA project)"),
+        ("xl/externalLinks/externalLink1.xml", "links to other workbooks"),
+        ("xl/connections.xml", "external data connections"),
+        ("xl/embeddings/oleObject1.bin", "embedded files"),
+        ("xl/activeX/activeX1.xml", "ActiveX controls"),
+    ],
+)
+def test_macros_and_external_content_are_refused(template: bytes, name: str, what: str) -> None:
+    message = refusal(rezip(template, add={name: b"<x/>"}))
+    assert f"E1.xlsx: {name}: found {what}; expected a workbook without macros" in message
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>"""
+
+XXE_CORE = b"""<?xml version="1.0"?>
+<!DOCTYPE cp [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>&xxe;</dc:creator></cp:coreProperties>"""
+
+
+def test_billion_laughs_in_shared_strings_is_refused(template: bytes) -> None:
+    message = refusal(rezip(template, add={"xl/sharedStrings.xml": BILLION_LAUGHS}))
+    assert message == (
+        "E1.xlsx: xl/sharedStrings.xml: found a DTD or entity declaration; "
+        "expected plain XML as Excel writes it (no DTD)"
+    )
+
+
+def test_xxe_in_core_properties_is_refused(template: bytes) -> None:
+    # openpyxl parses docProps with lxml when installed, which drops the entity silently.
+    message = refusal(rezip(template, replace={"docProps/core.xml": XXE_CORE}))
+    assert "docProps/core.xml: found a DTD or entity declaration" in message
+
+
+def test_comments_and_processing_instructions_are_refused(template: bytes) -> None:
+    sheet = part(template, "xl/worksheets/sheet2.xml").replace(
+        b"<sheetData>", b"<!-- x --><sheetData>", 1
+    )
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": sheet}))
+    assert "found XML comments, CDATA or processing instructions" in message
+
+
+def test_a_giant_attribute_is_refused(template: bytes) -> None:
+    sheet = part(template, "xl/worksheets/sheet2.xml").replace(
+        b"<sheetData>", b'<sheetData x="' + b"a" * 70_000 + b'">', 1
+    )
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": sheet}))
+    assert "found an XML tag longer than the limit" in message
+
+
+def test_a_far_cell_is_refused_before_any_parser(template: bytes) -> None:
+    sheet = part(template, "xl/worksheets/sheet2.xml").replace(
+        b"</sheetData>",
+        b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+    )
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": sheet}))
+    assert "Marking!row 1048576: found a row far outside the template" in message
+
+
+def test_a_lying_dimension_is_refused(template: bytes) -> None:
+    sheet = part(template, "xl/worksheets/sheet2.xml").replace(
+        b"<sheetViews>", b'<dimension ref="A1:XFD1048576"/><sheetViews>', 1
+    )
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": sheet}))
+    assert "Marking!XFD1048576: found the sheet's used range reaching XFD1048576" in message
+
+
+def test_a_formula_with_a_forged_cached_value_is_refused(template: bytes) -> None:
+    sheet = part(template, "xl/worksheets/sheet2.xml")
+    # after E2 in row 2: a formula whose cached value (9) a naive reader would take
+    row_end = sheet.find(b"</row>", sheet.find(b'<row r="2"'))
+    sheet = sheet[:row_end] + b'<c r="F2"><f>1+1</f><v>9</v></c>' + sheet[row_end:]
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": sheet}))
+    assert message == (
+        "E1.xlsx: Marking!F2: found a formula; expected a value typed in (formulas are not read)"
+    )
+
+
+def outcome(data: bytes) -> str:
+    """'package' or 'refused' (with a reason); any other exception fails the test."""
+    try:
+        guard.vet(data, "any.xlsx")
+    except Refused as exc:
+        return "refused" if exc.problems else "refused without a reason"
+    return "package"
+
+
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_package_or_a_refusal(data: bytes) -> None:
+    assert outcome(data) in ("package", "refused")
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # bytes, never mutated
+@given(st.data())
+def test_damaged_templates_give_a_package_or_a_refusal(
+    template: bytes, data: st.DataObject
+) -> None:
+    damaged = bytearray(template)
+    for _ in range(data.draw(st.integers(1, 8))):
+        position = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[position] = data.draw(st.integers(0, 255))
+    assert outcome(bytes(damaged)) in ("package", "refused")
+
+
+def with_cell(template: bytes, cell: bytes) -> bytes:
+    sheet = part(template, "xl/worksheets/sheet2.xml")
+    row_end = sheet.find(b"</row>", sheet.find(b'<row r="2"'))
+    return rezip(
+        template, replace={"xl/worksheets/sheet2.xml": sheet[:row_end] + cell + sheet[row_end:]}
+    )
+
+
+def test_a_cell_far_to_the_right_in_an_ordinary_row_is_refused(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c r="XFD2" t="inlineStr"><is><t>x</t></is></c>'))
+    assert message == (
+        "E1.xlsx: Marking!XFD2: found a cell far outside the template; "
+        "expected columns A to AN, rows up to 20,000"
+    )
+
+
+def test_a_cell_far_below_its_row_is_refused(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c r="F1048576" t="inlineStr"><is><t>x</t></is></c>'))
+    assert message.startswith("E1.xlsx: Marking!F1048576: found a cell far outside the template")
+
+
+def test_attributes_in_another_order_are_checked_one_by_one(template: bytes) -> None:
+    message = refusal(with_cell(template, b'<c t="inlineStr" r="AAA2"><is><t>x</t></is></c>'))
+    assert message == (
+        "E1.xlsx: Marking!AAA2: found a cell reaching AAA2; "
+        "expected at most column AN and row 20,000"
+    )
+    fine = with_cell(template, b'<c t="inlineStr" r="H2"><is><t>x</t></is></c>')
+    assert guard.vet(fine, "E1.xlsx").sheets["Marking"]
+
+
+def test_the_column_limit_pattern() -> None:
+    import re
+
+    pattern = re.compile(b"^" + guard._beyond("AN") + b"$")
+    columns = ("AN", "AO", "AZ", "B", "BA", "ZZ", "AAA", "Z")
+    assert [c for c in columns if pattern.match(c.encode())] == ["AO", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_defusedxml_is_the_second_layer_for_the_parts_the_guard_parses() -> None:
+    with pytest.raises(Refused) as caught:
+        guard._parse(BILLION_LAUGHS, "E1.xlsx", "xl/workbook.xml")
+    (problem,) = caught.value.problems
+    assert problem.where == "xl/workbook.xml"
+    assert problem.found.startswith("damaged XML (EntitiesForbidden")
+
+
+def test_a_file_with_another_extension_is_refused_by_name(template: bytes) -> None:
+    assert refusal(template, "notes.docx") == (
+        "notes.docx: found a .docx file; expected an Excel Workbook (.xlsx): "
+        "open it and use File > Save As > Excel Workbook"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "found"),
+    [
+        (
+            b'<c r="xfd2" t="inlineStr"><is><t>x</t></is></c>',
+            "found cells without a cell reference",
+        ),
+        (b'<c\tr="XFD2" t="inlineStr"><is><t>x</t></is></c>', "XFD2: found a cell reaching XFD2"),
+        (b'<c  r="F1048576"><v>1</v></c>', "F1048576: found a cell reaching F1048576"),
+    ],
+)
+def test_unusual_spelling_of_references_gets_the_full_check(
+    template: bytes, cell: bytes, found: str
+) -> None:
+    assert found in refusal(with_cell(template, cell))
+
+
+def test_cells_with_a_namespace_prefix_are_refused(template: bytes) -> None:
+    cell = b'<x:c xmlns:x="urn:x" r="XFD1048576"><x:v>1</x:v></x:c>'
+    assert refusal(with_cell(template, cell)) == (
+        "E1.xlsx: Marking: found cells written with a namespace prefix; "
+        "expected a workbook saved by Excel"
+    )
