@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,9 @@ from .display import money
 from .errors import Problem, raise_if, shorten
 from .model import AbnormallyLow
 from .price import FORMULAS
-from .scoring import Evaluation
+
+if TYPE_CHECKING:
+    from .scoring import Evaluation
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -37,15 +40,28 @@ DECISIONS = ("accepted", "rejected")
 
 
 def others(prices: FloatArray, basis: str) -> FloatArray:
-    """Mean or median of every *other* price, per bid (NaN when there is no other)."""
+    """Mean or median of every *other* price, per bid (NaN when there is no other).
+
+    O(n log n): with the prices sorted, leaving out the bid at sorted position k shifts
+    every later position down by one, so the median of the rest is read off directly.
+    """
     n = prices.size
     if n < 2:
         return np.full(n, np.nan)
     if basis == "mean":
         return (prices.sum() - prices) / (n - 1)
-    matrix = np.tile(prices, (n, 1))
-    np.fill_diagonal(matrix, np.nan)
-    return np.asarray(np.nanmedian(matrix, axis=1), dtype=np.float64)
+    order = np.argsort(prices, kind="stable")
+    ordered = prices[order]
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    rest = n - 1
+
+    def kth_of_rest(j: int) -> FloatArray:
+        return ordered[np.where(j < position, j, j + 1)]
+
+    if rest % 2:
+        return kth_of_rest(rest // 2)
+    return (kth_of_rest(rest // 2 - 1) + kth_of_rest(rest // 2)) / 2
 
 
 def percent_screen(
@@ -75,23 +91,53 @@ def scottish_screen(prices: FloatArray, better: str) -> tuple[BoolArray, float, 
     ordered = np.sort(prices)
     kept = ordered[:-1] if better == "lower" else ordered[1:]
     average = float(kept.mean())
+    distinct = np.unique(ordered)
     if better == "lower":
-        above = np.where(prices[None, :] > prices[:, None], prices[None, :], np.inf)
-        nxt = above.min(axis=1)
-        nxt[np.isinf(nxt)] = np.nan
+        at = np.searchsorted(distinct, prices, side="right")
+        has = at < distinct.size
+        nxt[has] = distinct[at[has]]
         with np.errstate(invalid="ignore"):
             flags = (prices < average * (1 - SCOTTISH_AVERAGE / 100)) & (
                 prices < nxt * (1 - SCOTTISH_NEXT / 100)
             )
     else:
-        below = np.where(prices[None, :] < prices[:, None], prices[None, :], -np.inf)
-        nxt = below.max(axis=1)
-        nxt[np.isinf(nxt)] = np.nan
+        at = np.searchsorted(distinct, prices, side="left") - 1
+        has = at >= 0
+        nxt[has] = distinct[at[has]]
         with np.errstate(invalid="ignore"):
             flags = (prices > average * (1 + SCOTTISH_AVERAGE / 100)) & (
                 prices > nxt * (1 + SCOTTISH_NEXT / 100)
             )
     return np.asarray(flags & ~np.isnan(nxt)), average, nxt
+
+
+def screen_prices(
+    prices: FloatArray, better: str, currency: str, config: AbnormallyLow
+) -> dict[int, list[str]]:
+    """Reasons per flagged position of `prices` (the compliant, priced bids)."""
+    word = "below" if better == "lower" else "above"
+    reasons: dict[int, list[str]] = {}
+    flags, reference = percent_screen(prices, config.basis, config.percent, better)
+    for i in np.flatnonzero(flags):
+        off = abs(prices[i] / reference[i] - 1) * 100
+        reasons.setdefault(int(i), []).append(
+            f"{money(prices[i], currency)} is {off:.1f}% {word} the {config.basis} of the "
+            f"other compliant bids ({money(_pence(reference[i]), currency)}; "
+            f"threshold {config.percent:g}%)"
+        )
+    if config.scottish:
+        flags, average, nxt = scottish_screen(prices, better)
+        excluding = "highest" if better == "lower" else "lowest"
+        neighbour = "next lowest" if better == "lower" else "next highest"
+        for i in np.flatnonzero(flags):
+            off = abs(prices[i] / average - 1) * 100
+            gap = abs(prices[i] / nxt[i] - 1) * 100
+            reasons.setdefault(int(i), []).append(
+                f"Scottish test: {off:.1f}% {word} the average excluding the {excluding} "
+                f"({money(_pence(average), currency)}; more than 15%) and {gap:.1f}% {word} "
+                f"the {neighbour} bid ({money(nxt[i], currency)}; more than 1%)"
+            )
+    return reasons
 
 
 @dataclass(frozen=True)
@@ -133,33 +179,13 @@ def screen(
     """Every compliant, priced bid flagged by a configured screen, in bids-file order."""
     table = ev.table
     better = FORMULAS[ev.tender.price.formula.name].better
-    currency = ev.tender.tender.currency
     compliant = (~table["is_excluded"] & table["price"].notna()).to_numpy()
     ids = table["bidder_id"].to_numpy()[compliant]
     prices = table["price"].to_numpy(dtype=np.float64)[compliant]
-    word = "below" if better == "lower" else "above"
+    flagged = screen_prices(prices, better, ev.tender.tender.currency, config)
     reasons: dict[str, list[str]] = {str(i): [] for i in ids}
-
-    flags, reference = percent_screen(prices, config.basis, config.percent, better)
-    for i in np.flatnonzero(flags):
-        off = abs(prices[i] / reference[i] - 1) * 100
-        reasons[str(ids[i])].append(
-            f"{money(prices[i], currency)} is {off:.1f}% {word} the {config.basis} of the "
-            f"other compliant bids ({money(_pence(reference[i]), currency)}; "
-            f"threshold {config.percent:g}%)"
-        )
-    if config.scottish:
-        flags, average, nxt = scottish_screen(prices, better)
-        excluding = "highest" if better == "lower" else "lowest"
-        neighbour = "next lowest" if better == "lower" else "next highest"
-        for i in np.flatnonzero(flags):
-            off = abs(prices[i] / average - 1) * 100
-            gap = abs(prices[i] / nxt[i] - 1) * 100
-            reasons[str(ids[i])].append(
-                f"Scottish test: {off:.1f}% {word} the average excluding the {excluding} "
-                f"({money(_pence(average), currency)}; more than 15%) and {gap:.1f}% {word} "
-                f"the {neighbour} bid ({money(nxt[i], currency)}; more than 1%)"
-            )
+    for position, texts in flagged.items():
+        reasons[str(ids[position])] = texts
     found = []
     decisions = decisions or {}
     for bidder, price in zip(ids, prices, strict=True):

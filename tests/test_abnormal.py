@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tender import abnormal
 from tender.errors import TenderInputError
@@ -151,3 +153,20 @@ def test_decisions_file_missing_columns():
             "alt.csv",
             ["A"],
         )
+
+
+@given(st.lists(st.integers(1, 50), min_size=2, max_size=12))
+def test_median_of_others_matches_leaving_each_out(values):
+    prices = np.array(values, dtype=float)
+    expected = [np.median(np.delete(prices, i)) for i in range(prices.size)]
+    assert abnormal.others(prices, "median").tolist() == expected
+
+
+@given(st.lists(st.integers(1, 50), min_size=3, max_size=12), st.sampled_from(["lower", "higher"]))
+def test_scottish_next_price_matches_brute_force(values, better):
+    prices = np.array(values, dtype=float)
+    _, _, nxt = abnormal.scottish_screen(prices, better)
+    for i, p in enumerate(prices):
+        pool = prices[prices > p] if better == "lower" else prices[prices < p]
+        want = (pool.min() if better == "lower" else pool.max()) if pool.size else np.nan
+        assert nxt[i] == want or (np.isnan(want) and np.isnan(nxt[i]))
