@@ -111,6 +111,14 @@ def scottish_screen(prices: FloatArray, better: str) -> tuple[BoolArray, float, 
     return np.asarray(flags & ~np.isnan(nxt)), average, nxt
 
 
+def flags(prices: FloatArray, better: str, config: AbnormallyLow) -> BoolArray:
+    """True for each of `prices` (the compliant, priced bids) that a screen flags."""
+    flagged, _ = percent_screen(prices, config.basis, config.percent, better)
+    if config.scottish:
+        flagged = flagged | scottish_screen(prices, better)[0]
+    return flagged
+
+
 def screen_prices(
     prices: FloatArray, better: str, currency: str, config: AbnormallyLow
 ) -> dict[int, list[str]]:

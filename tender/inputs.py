@@ -40,6 +40,18 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        """Refuse a key given twice: YAML would silently keep only the last one."""
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} a second time", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 
 def project_root(tender: Tender) -> Path:
     """The folder holding `criteria/`, `bids/` and `reports/` for this tender."""
@@ -92,6 +104,8 @@ def load_tender(path: str | Path) -> Tender:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         found = getattr(exc, "problem", None) or str(exc)
         expected = "valid YAML"
+        if str(found).endswith("a second time"):
+            expected = "each key once in its section"
         if str(found) == "an alias (*name)":
             expected = "YAML without anchors and aliases (&name, *name)"
         raise TenderInputError([Problem(name, where, str(found), expected)]) from None
@@ -331,7 +345,7 @@ def _abnormal_price_decisions(
     re-scoring (sensitivity, clarifications) carries the exclusion with it.
     """
     from .abnormal import check_decisions
-    from .scoring import DECISION_COLUMN
+    from .scoring import ACCEPTED_COLUMN, DECISION_COLUMN
 
     if tender.data.abnormally_low_decisions is None:
         return {}
@@ -345,7 +359,15 @@ def _abnormal_price_decisions(
         for bidder, d in decisions.items()
         if d.decision == "rejected"
     }
+    accepted = {
+        bidder: "explanation accepted"
+        + (f" on {d.decided_on.isoformat()}" if d.decided_on else "")
+        + f": {d.explanation}"
+        for bidder, d in decisions.items()
+        if d.decision == "accepted"
+    }
     bids[DECISION_COLUMN] = [rejected.get(bidder, "") for bidder in bids["bidder_id"]]
+    bids[ACCEPTED_COLUMN] = [accepted.get(bidder, "") for bidder in bids["bidder_id"]]
     return decisions
 
 

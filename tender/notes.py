@@ -15,7 +15,15 @@ from .moderation import PROVISIONAL_RULE
 if TYPE_CHECKING:
     from .scoring import Evaluation
 
-FLAGS = ("excluded", "unscored-price", "above-budget", "near-tie", "exact-tie", "provisional")
+FLAGS = (
+    "excluded",
+    "unscored-price",
+    "above-budget",
+    "abnormal-price",
+    "near-tie",
+    "exact-tie",
+    "provisional",
+)
 
 
 def _number(value: Any) -> float | None:
@@ -31,6 +39,7 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
     ranked = table[table["rank"] > 0]
     leader_total = ranked["total_score"].max() if not ranked.empty else math.nan
     leaf_ids = [leaf.id for leaf in tender.quality.leaves()]
+    abnormal_reasons = _abnormal_reasons(ev)
     out = []
     for position, row in enumerate(table.itertuples(index=False)):
         flags: list[str] = []
@@ -44,6 +53,9 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
         if row.is_above_budget:
             flags.append("above-budget")
             notes.append("Price above the budget: price score 0.")
+        if row.is_abnormal_price:
+            flags.append("abnormal-price")
+            notes.append(_abnormal_note(ev, row, abnormal_reasons.get(row.bidder_id, [])))
         if row.is_near_tie:
             flags.append("near-tie")
             notes.append(_near_tie_note(ev, row, leader_total))
@@ -71,6 +83,38 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _abnormal_reasons(ev: Evaluation) -> dict[str, list[str]]:
+    """The screens' reasons for each flagged bid, worked out once per evaluation."""
+    from .abnormal import screen_prices
+    from .price import FORMULAS
+
+    table = ev.table
+    if not table["is_abnormal_price"].any():
+        return {}
+    screened = (~table["is_excluded"] & table["price"].notna()).to_numpy()
+    ids = table["bidder_id"].to_numpy()[screened]
+    found = screen_prices(
+        table["price"].to_numpy(dtype=float)[screened],
+        FORMULAS[ev.tender.price.formula.name].better,
+        ev.tender.tender.currency,
+        ev.tender.abnormally_low,
+    )
+    return {str(ids[position]): reasons for position, reasons in found.items()}
+
+
+def _abnormal_note(ev: Evaluation, row: Any, reasons: list[str]) -> str:
+    from .price import FORMULAS
+
+    low = FORMULAS[ev.tender.price.formula.name].better == "lower"
+    text = f"Abnormally {'low' if low else 'high'} price: " + "; ".join(reasons) + "."
+    if row.price_decision:
+        return f"{text} The authority's decision: {row.price_decision.rstrip('.')}."
+    return (
+        f"{text} The bidder's explanation is required before the bid can be accepted "
+        "(PCR 2015 reg 69; Procurement Act 2023 s.34)."
+    )
 
 
 def _criteria(ev: Evaluation, position: int, leaf_ids: list[str]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import compliance, marks, moderation, near_ties, quality, ranking
+from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
 from .model import BudgetRelative, Tender
@@ -27,6 +27,8 @@ BID_COLUMNS = ["bidder_id", "bidder", "price"]
 # Optional bids column: a recorded decision excluding the bid (e.g. rejected as abnormally
 # low after the bidder's explanation). Non-empty text excludes the bid with that reason.
 DECISION_COLUMN = "excluded_by_decision"
+# Optional bids column: the recorded acceptance of an abnormal price's explanation.
+ACCEPTED_COLUMN = "price_decision"
 MARK_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark"]
 MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark"]
 
@@ -192,6 +194,10 @@ def _score(
         above_budget = scoreable & (price > float(tender.price.formula.budget))
 
     ranked = ~excluded
+    abnormal_price = np.zeros(price.size, dtype=bool)
+    abnormal_price[scoreable] = abnormal.flags(
+        price[scoreable], formula.better, tender.abnormally_low
+    )
     total = np.where(ranked, price_score + quality_score, np.nan)
     ranks, tied_total, tied_after = ranking.rank(
         total,
@@ -217,13 +223,22 @@ def _score(
             "is_above_budget": above_budget,
             "is_near_tie": near_ties.within_margin(total, ranked, tender.near_tie.margin),
             "is_exact_tie": tied_total,
+            "is_abnormal_price": abnormal_price,
+            "price_decision": _text_column(bids, ACCEPTED_COLUMN),
             "shares_rank": tied_after,
-            "note": bids["note"].astype(str).to_numpy() if "note" in bids else "",
+            "note": _text_column(bids, "note"),
         }
     )
     if "price_amount" in bids:
         table["price_amount"] = bids["price_amount"].to_numpy()
     return table
+
+
+def _text_column(bids: pd.DataFrame, column: str) -> Any:
+    """An optional text column of the bids table, '' where absent or blank."""
+    if column not in bids:
+        return ""
+    return bids[column].fillna("").astype(str).to_numpy()
 
 
 def _checked_bids(

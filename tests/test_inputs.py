@@ -147,3 +147,11 @@ def test_missing_bids_file_is_named(tmp_path):
     with pytest.raises(TenderInputError) as caught:
         load_inputs(load_tender(path))
     assert "nowhere.csv: found no such file; expected a CSV file" in str(caught.value)
+
+
+def test_a_key_given_twice_is_refused(tmp_path):
+    path = tiny_with(tmp_path, "near_tie:\n  margin: 6", "near_tie:\n  margin: 6\n  margin: 1")
+    assert problems_of(path) == [
+        "t.yaml: line 31, column 3: found the key 'margin' a second time; "
+        "expected each key once in its section"
+    ]
