@@ -190,6 +190,21 @@ def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str]
     ], True
 
 
+def abnormal_price_paragraphs(ev: Evaluation) -> list[str]:
+    """One sentence per bid the abnormal-price screens flagged, with the decision on it.
+
+    PCR 2015 reg 84 asks the report to record rejected abnormally low tenders; an accepted
+    explanation is recorded too, so the committee sees the screen was applied.
+    """
+    names = ev.public_names()
+    out = []
+    for r in _rows(ev):
+        if "abnormal-price" in r["flags"]:
+            note = next(n for n in r["notes"] if n.startswith("Abnormally"))
+            out.append(f"{names[r['bidder_id']]}: {note[0].lower()}{note[1:]}")
+    return out
+
+
 def _panel_sentence(tender: Tender) -> str:
     people = []
     for e in tender.panel:
@@ -328,6 +343,8 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
         s.para(sentence)
     if needs_outcome:
         s.narrative(narrative, "clarification")
+    for sentence in abnormal_price_paragraphs(ev):
+        s.para(sentence)
     s.narrative(narrative, "recommended-bidder", required=False)
     s.add(
         Chart(

@@ -230,3 +230,15 @@ def test_provisional_evaluation_is_marked_in_the_report():
     text = doc.text()
     assert "PROVISIONAL: quality scores are the median of the evaluators' marks" in text
     assert recommendation(ev).text.startswith("PROVISIONAL (quality from the median")
+
+
+def test_abnormal_prices_and_their_decisions_are_recorded(reference):
+    from tender.pipeline import evaluate_file
+    from tender.report.content import abnormal_price_paragraphs
+
+    paragraphs = abnormal_price_paragraphs(evaluate_file(reference).evaluation)
+    assert [p.split(":")[0] for p in paragraphs] == [
+        "Company A (Goodwin Pest Management)",
+        "Company B",
+    ]
+    assert "explanation accepted on 2016-11-22" in paragraphs[1]
