@@ -49,7 +49,7 @@ def others(prices: FloatArray, basis: str) -> FloatArray:
     if n < 2:
         return np.full(n, np.nan)
     if basis == "mean":
-        return (prices.sum() - prices) / (n - 1)
+        return np.asarray((prices.sum() - prices) / (n - 1), dtype=np.float64)
     order = np.argsort(prices, kind="stable")
     ordered = prices[order]
     position = np.empty(n, dtype=np.int64)

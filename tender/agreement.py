@@ -44,7 +44,7 @@ def panel_offsets(cube: FloatArray) -> FloatArray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
         mean = np.nanmean(cube, axis=-1, keepdims=True)
-    return cube - mean
+    return np.asarray(cube - mean, dtype=np.float64)
 
 
 def leniency(cube: FloatArray, evaluator_ids: list[str]) -> list[Leniency]:

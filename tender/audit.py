@@ -55,8 +55,8 @@ def append_log(path: Path, event: str, **details: Any) -> dict[str, Any]:
     with one `write` call and flushed to disk before returning.
     """
     previous = GENESIS
-    for entry in read_log(path):
-        previous = entry.get("hash", previous)
+    for earlier in read_log(path):
+        previous = earlier.get("hash", previous)
     entry: dict[str, Any] = {"event": event, **details, "previous": previous}
     entry["hash"] = _entry_hash(entry)
     path.parent.mkdir(parents=True, exist_ok=True)

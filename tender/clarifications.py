@@ -259,7 +259,7 @@ def before_after(before: Evaluation, after: Evaluation) -> list[dict[str, Any]]:
     for bidder in before.table["bidder_id"]:
         row: dict[str, Any] = {"bidder_id": bidder, "bidder": old.at[bidder, "bidder"]}
         for label, table in (("before", old), ("after", new)):
-            rank = int(table.at[bidder, "rank"])
+            rank = int(table.at[bidder, "rank"])  # type: ignore[arg-type]
             row[f"rank_{label}"] = rank if rank > 0 else None
             row[f"quality_{label}"] = _number(table.at[bidder, "quality_score"])
             row[f"total_{label}"] = _number(table.at[bidder, "total_score"])

@@ -31,7 +31,7 @@ class _SafeNoAliasLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None,
                 None,
@@ -252,7 +252,7 @@ def read_bids(tender: Tender) -> pd.DataFrame:
             amounts.append(Decimal(value))
         else:
             amounts.append(None)
-            bidder = frame["bidder_id"].iat[position] if "bidder_id" in frame else "?"
+            bidder = str(frame["bidder_id"].iat[position]) if "bidder_id" in frame else "?"
             problems.append(
                 Problem(
                     name,

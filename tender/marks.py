@@ -39,11 +39,11 @@ class Axis:
             categories = values.cat.categories
             raw = values.cat.codes.to_numpy()
             if categories.equals(self.ids):
-                return raw  # small integer codes; widened only where they are combined
+                return raw  # type: ignore[return-value]  # small codes; widened when combined
             mapping = self.ids.get_indexer(categories.astype(str))
             # a trailing -1 makes the categorical's own -1 (missing) map to unknown
             return np.append(mapping, -1)[raw]
-        return self.ids.get_indexer(values.astype(str))
+        return self.ids.get_indexer(pd.Index(values.astype(str)))
 
 
 class ProblemList:
@@ -111,11 +111,11 @@ def numeric_marks(
         return values
     for pos in np.flatnonzero(rejected):
         label = row_label(frame, int(pos), axes, first_line)
-        if np.isfinite(values[pos]):
+        if np.isfinite(values[pos]) or text is None:
             problems.add(label, f"mark {values[pos]:g}", scale.describe())
         else:
-            blank = text is None or text.iat[pos] == ""
-            problems.add(label, "no mark" if blank else shorten(text.iat[pos]), scale.describe())
+            typed = str(text.iat[int(pos)])
+            problems.add(label, "no mark" if typed == "" else shorten(typed), scale.describe())
     return np.where(rejected, np.nan, values)
 
 
@@ -130,7 +130,7 @@ def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:
             units /= scale.step
         if _is_dyadic(scale.step) and _is_dyadic(scale.minimum):
             # steps such as 1, 0.5 or 0.25 are exact in binary: compare exactly
-            return inside & (units == np.rint(units))
+            return np.asarray(inside & (units == np.rint(units)), dtype=bool)
         return inside & (np.abs(units - np.rint(units)) <= 1e-9)
 
 
@@ -148,9 +148,9 @@ def id_codes(
     for axis in axes:
         codes = axis.codes(frame[axis.column])
         for pos in np.flatnonzero(codes < 0):
-            value = frame[axis.column].iat[pos]
+            value = frame[axis.column].iat[int(pos)]
             problems.add(
-                row_label(frame, pos, axes, first_line),
+                row_label(frame, int(pos), axes, first_line),
                 f"unknown {axis.label} {shorten(value)}",
                 f"one of {_preview(axis.ids)}",
             )

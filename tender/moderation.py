@@ -32,7 +32,7 @@ def spreads(cube: FloatArray) -> FloatArray:
     """Highest minus lowest evaluator mark per bid and criterion (NaN if unmarked)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmax(cube, axis=-1) - np.nanmin(cube, axis=-1)
+        return np.asarray(np.nanmax(cube, axis=-1) - np.nanmin(cube, axis=-1), dtype=np.float64)
 
 
 def default_spread_flag(scale_minimum: float, scale_maximum: float) -> float:

@@ -41,7 +41,8 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
     leaf_ids = [leaf.id for leaf in tender.quality.leaves()]
     abnormal_reasons = _abnormal_reasons(ev)
     out = []
-    for position, row in enumerate(table.itertuples(index=False)):
+    rows: list[Any] = list(table.itertuples(index=False))
+    for position, row in enumerate(rows):
         flags: list[str] = []
         notes: list[str] = []
         if row.is_excluded:

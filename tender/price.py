@@ -66,13 +66,18 @@ def _as_array(prices: npt.ArrayLike) -> FloatArray:
     return np.asarray(prices, dtype=np.float64)
 
 
+def _floats(values: npt.ArrayLike) -> FloatArray:
+    """The result as a float64 array (numpy's arithmetic is typed loosely)."""
+    return np.asarray(values, dtype=np.float64)
+
+
 @formula("lowest_price", better="lower", equation="W × lowest ÷ price")
 def lowest_price(prices: npt.ArrayLike, weight: float) -> FloatArray:
     """W × lowest / price: the lowest price scores W; twice the lowest scores W/2."""
     p = _as_array(prices)
     if p.size == 0:
         return p
-    return weight * p.min() / p
+    return _floats(weight * p.min() / p)
 
 
 @formula(
@@ -86,7 +91,7 @@ def linear_deduction(prices: npt.ArrayLike, weight: float, k: float = 1.0) -> Fl
     if p.size == 0:
         return p
     low = p.min()
-    return weight * np.maximum(0.0, 1.0 - k * (p - low) / low)
+    return _floats(weight * np.maximum(0.0, 1.0 - k * (p - low) / low))
 
 
 @formula(
@@ -103,7 +108,7 @@ def interpolation(prices: npt.ArrayLike, weight: float) -> FloatArray:
     low, high = p.min(), p.max()
     if high == low:
         return np.full_like(p, weight)
-    return weight * (high - p) / (high - low)
+    return _floats(weight * (high - p) / (high - low))
 
 
 @formula(
@@ -122,7 +127,7 @@ def budget_relative(prices: npt.ArrayLike, weight: float, budget: float) -> Floa
     low = p.min()
     if budget <= low:
         return np.where(p == low, weight if budget == low else 0.0, 0.0)
-    return weight * np.clip((budget - p) / (budget - low), 0.0, 1.0)
+    return _floats(weight * np.clip((budget - p) / (budget - low), 0.0, 1.0))
 
 
 @formula(
@@ -139,7 +144,7 @@ def highest_offer(prices: npt.ArrayLike, weight: float) -> FloatArray:
     high = o.max()
     if high == 0:
         return np.full_like(o, weight)
-    return weight * o / high
+    return _floats(weight * o / high)
 
 
 @formula(
@@ -156,7 +161,8 @@ def log(prices: npt.ArrayLike, weight: float, zero_at_multiple: float = 2.0) -> 
     p = _as_array(prices)
     if p.size == 0:
         return p
-    return weight * np.maximum(0.0, 1.0 - np.log(p / p.min()) / np.log(zero_at_multiple))
+    deduction = np.log(p / p.min()) / np.log(zero_at_multiple)
+    return _floats(weight * np.maximum(0.0, 1.0 - deduction))
 
 
 def parameters(spec: Any) -> dict[str, float]:

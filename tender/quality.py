@@ -25,7 +25,7 @@ def weighted_scores(marks: FloatArray, spec: QualitySpec) -> FloatArray:
 
 def quality_scores(marks: FloatArray, spec: QualitySpec) -> FloatArray:
     """Quality score per bid: Σ weight × mark / scale maximum over the marked criteria."""
-    return weighted_scores(marks, spec).sum(axis=1)
+    return np.asarray(weighted_scores(marks, spec).sum(axis=1), dtype=np.float64)
 
 
 def rolled_up(marks: FloatArray, spec: QualitySpec) -> dict[str, FloatArray]:

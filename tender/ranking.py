@@ -17,9 +17,11 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def comparable(values: FloatArray) -> FloatArray:
+def comparable(values: npt.ArrayLike) -> FloatArray:
     """Values rounded for equality tests (see module docstring)."""
-    return np.round(values, TIE_DECIMALS)
+    return np.asarray(
+        np.round(np.asarray(values, dtype=np.float64), TIE_DECIMALS), dtype=np.float64
+    )
 
 
 def rank(

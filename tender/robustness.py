@@ -23,6 +23,7 @@ from .inputs import display_path, load_inputs, load_tender, project_root, read_c
 from .model import Tender
 from .moderation import PROVISIONAL_RULE
 from .price import FORMULAS
+from .ranking import comparable
 from .scoring import Evaluation, Sources, evaluate
 from .sensitivity import Case
 
@@ -270,7 +271,7 @@ def _standing(ev: Evaluation) -> str:
         return f"{top['total_score']:.2f} points; the only ranked bid."
     second = ranked.iloc[1]
     gap = top["total_score"] - second["total_score"]
-    if sensitivity.comparable(np.float64(gap)) == 0:
+    if comparable(np.float64(gap)) == 0:
         return f"Level on {top['total_score']:.2f} points."
     return (
         f"{top['total_score']:.2f} points, {gap:.2f} ahead of {second['bidder_id']} "

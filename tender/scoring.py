@@ -179,7 +179,7 @@ def _score(
     thresholds = compliance.threshold_failures(tender, consensus, quality_score)
     reasons = compliance.join_reasons(failures.reset_index(drop=True), thresholds)
     excluded = (reasons != "").to_numpy() | ~has_marks
-    reasons = reasons.where(has_marks, reasons.where(reasons != "", "no quality marks"))
+    reasons = reasons.where(pd.Series(has_marks), reasons.where(reasons != "", "no quality marks"))
 
     price = bids["price"].to_numpy(dtype=np.float64)
     formula = FORMULAS[tender.price.formula.name]
@@ -250,9 +250,9 @@ def _checked_bids(
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
-    for pos in np.flatnonzero(ids == ""):
+    for empty in np.flatnonzero(ids == ""):
         problems.add(
-            f"line {pos + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
+            f"line {empty + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
         )
     for pos, first in _repeats(ids):
         problems.add(
@@ -262,9 +262,9 @@ def _checked_bids(
         )
     names = bids["bidder"].astype(str).to_numpy(dtype=object)
     folded = np.array([name.strip().casefold() for name in names], dtype=object)
-    for pos in np.flatnonzero(folded == ""):
+    for blank in np.flatnonzero(folded == ""):
         problems.add(
-            marks.row_label(bids, int(pos), axes, src.first_line),
+            marks.row_label(bids, int(blank), axes, src.first_line),
             "an empty bidder name",
             "the organisation's name",
         )
@@ -283,11 +283,11 @@ def _checked_bids(
     word = "offer" if formula.better == "higher" else "price"
     with np.errstate(invalid="ignore"):
         bad = np.isinf(price) | (price < 0) | ((price == 0) & (not formula.allows_zero))
-    for pos in np.flatnonzero(bad):
-        label = marks.row_label(bids, int(pos), axes, src.first_line)
+    for wrong in np.flatnonzero(bad):
+        label = marks.row_label(bids, int(wrong), axes, src.first_line)
         problems.add(
             f"{label}, column {tender.price.column}",
-            f"{word} {price[pos]:g}",
+            f"{word} {price[wrong]:g}",
             f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
         )
     return bids

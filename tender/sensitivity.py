@@ -218,7 +218,8 @@ def pair_mark_changes(ev: Evaluation, ahead: str, behind: str) -> list[MarkChang
     spec = ev.tender.quality
     unit = np.array([leaf.weight for leaf in spec.leaves()]) / spec.scale.maximum
     row = {bid: int(np.flatnonzero(ev.table["bidder_id"] == bid)[0]) for bid in (ahead, behind)}
-    gap = float(table.at[ahead, "total_score"] - table.at[behind, "total_score"])
+    totals = table["total_score"]
+    gap = float(totals[ahead]) - float(totals[behind])
     if comparable(np.float64(gap)) < 0:
         return []
     gap = max(gap, 0.0)  # level totals ordered by a stated tie-break: any step decides

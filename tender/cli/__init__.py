@@ -7,7 +7,8 @@ codes in one place, `TenderGroup.invoke`: 1 for unusable input, 2 for usage erro
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -47,7 +48,10 @@ def cli() -> None:
     """
 
 
-def tender_file() -> Any:
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def tender_file() -> Callable[[Command], Command]:
     """The TENDER argument every command takes."""
     return click.argument(
         "definition", metavar="TENDER", type=click.Path(exists=True, dir_okay=False)
