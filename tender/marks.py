@@ -14,7 +14,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .errors import Problem, shorten
-from .model import Scale
+from .model import Scale, _is_dyadic
 
 MAX_PROBLEMS_PER_FILE = 200
 IntArray = npt.NDArray[np.int64]
@@ -121,23 +121,26 @@ def numeric_marks(
 
 def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:
     """Vectorised `Scale.allows`."""
-    with np.errstate(invalid="ignore"):
-        inside = (values >= scale.minimum) & (values <= scale.maximum)
+    with np.errstate(invalid="ignore", over="ignore"):
         if scale.step is None:
-            return inside
-        units = values - scale.minimum
-        if scale.step != 1:
-            units /= scale.step
-        if _is_dyadic(scale.step) and _is_dyadic(scale.minimum):
-            # steps such as 1, 0.5 or 0.25 are exact in binary: compare exactly
-            return np.asarray(inside & (units == np.rint(units)), dtype=bool)
-        return inside & (np.abs(units - np.rint(units)) <= 1e-9)
-
-
-def _is_dyadic(value: float) -> bool:
-    """True for numbers binary floating point holds exactly with few bits (1, 0.5, 2.25)."""
-    denominator = float(value).as_integer_ratio()[1]
-    return denominator <= 1024
+            return np.asarray((values >= scale.minimum) & (values <= scale.maximum), dtype=bool)
+        steps = round((scale.maximum - scale.minimum) / scale.step)
+        if _is_dyadic(scale.step) and _is_dyadic(scale.minimum) and steps < 2**15:
+            # Steps such as 1, 0.5 or 0.25 are exact in binary, so a mark is allowed exactly
+            # when its step count is a whole number in range. Casting to int16 and comparing
+            # back tests both in a few cheap passes; NaN, infinities and values that wrap
+            # around int16 never compare equal to their cast.
+            units = values if scale.minimum == 0 else values - scale.minimum
+            if scale.step != 1:
+                units = units * (1 / scale.step)
+            whole = units.astype(np.int16)
+            allowed = whole == units
+            allowed &= whole >= 0
+            allowed &= whole <= steps
+            return allowed
+        units = (values - scale.minimum) / scale.step
+        inside = (values >= scale.minimum) & (values <= scale.maximum)
+        return np.asarray(inside & (np.abs(units - np.rint(units)) <= 1e-9), dtype=bool)
 
 
 def id_codes(

@@ -219,8 +219,20 @@ class Scale(Strict):
 
 
 def _on_step(value: float, origin: float, step: float) -> bool:
+    """Whether `value` is a whole number of steps from `origin`.
+
+    Steps exact in binary (1, 0.5, 0.25) are compared exactly, as `marks.on_scale` does;
+    others (0.1) within a tolerance of a billionth of a step.
+    """
     units = (value - origin) / step
+    if _is_dyadic(step) and _is_dyadic(origin):
+        return units == round(units)
     return math.isclose(units, round(units), abs_tol=1e-9)
+
+
+def _is_dyadic(value: float) -> bool:
+    """True for numbers binary floating point holds exactly with few bits (1, 0.5, 2.25)."""
+    return float(value).as_integer_ratio()[1] <= 1024
 
 
 class Moderation(Strict):

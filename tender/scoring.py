@@ -344,9 +344,12 @@ def _scatter_moderated(
         known = (codes[0] >= 0) & (codes[1] >= 0)
         at = np.full(len(table), np.nan)
         at[known] = median[codes[0][known], codes[1][known]]
-        differs = np.flatnonzero(known & ~np.isclose(values, at) & ~np.isnan(at))
-        text = table["rationale"].iloc[differs].astype(str).str.strip()
-        for pos in differs[(text == "").to_numpy()]:
+        differs = np.flatnonzero(known & (np.abs(values - at) > 1e-9))
+        given = table["rationale"].iloc[differs].to_numpy(dtype=object)
+        blank = np.fromiter(
+            (not (isinstance(text, str) and text.strip()) for text in given), bool, len(given)
+        )
+        for pos in differs[blank]:
             problems.add(
                 marks.row_label(table, int(pos), axes, src.first_line),
                 f"moderated mark {values[pos]:g} differing from the evaluators' median "

@@ -47,3 +47,33 @@ def test_problem_list_is_capped():
     done = problems.done()
     assert len(done) == 201
     assert str(done[-1]) == "f: found 50 more problems; expected a corrected file"
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.integers(-70000, 70000).map(float),
+            st.sampled_from([0.5, 2.5, 7.25, 65541.0, -65531.0, 10.0000001]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from(
+        [
+            Scale(maximum=10),
+            Scale(minimum=1, maximum=5),
+            Scale(maximum=5, step=0.5),
+            Scale(minimum=-2, maximum=2, step=0.25),
+            Scale(maximum=1, step=0.1),
+            Scale(maximum=4, step=None),
+        ]
+    ),
+)
+def test_vectorised_scale_check_agrees_with_the_model(values, scale):
+    array = np.array(values, dtype=float)
+    expected = [not np.isnan(v) and scale.allows(v) for v in values]
+    assert on_scale(array, scale).tolist() == expected
