@@ -137,7 +137,7 @@ def on_scale(values: FloatArray, scale: Scale) -> npt.NDArray[np.bool_]:
             allowed = whole == units
             allowed &= whole >= 0
             allowed &= whole <= steps
-            return allowed
+            return np.asarray(allowed, dtype=bool)
         units = (values - scale.minimum) / scale.step
         inside = (values >= scale.minimum) & (values <= scale.maximum)
         return np.asarray(inside & (np.abs(units - np.rint(units)) <= 1e-9), dtype=bool)
