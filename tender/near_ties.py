@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 import numpy.typing as npt
 
+from .model import NearTieRule
 from .ranking import comparable
 
 FloatArray = npt.NDArray[np.float64]
@@ -37,6 +38,50 @@ def gap_to_leader(total: FloatArray, ranked: BoolArray) -> FloatArray:
     if not ranked.any():
         return np.full(total.size, np.nan)
     return np.where(ranked, total[ranked].max() - total, np.nan)
+
+
+def apply_rules(
+    rule: NearTieRule,
+    *,
+    total: FloatArray,
+    ranked: BoolArray,
+    price_score: FloatArray,
+    quality_score: FloatArray,
+    price: FloatArray,
+    price_better: str,
+    individual: FloatArray | None,
+    leaf_weights: FloatArray,
+    scale_maximum: float,
+) -> dict[str, FloatArray | BoolArray]:
+    """The evaluator-range and corridor rules as table columns (all False/NaN when off).
+
+    `is_range_overlap`, `total_low`, `total_high`: the evaluator-range rule (needs the
+    evaluators' individual marks); `is_corridor_candidate`, `is_corridor_choice`: the
+    UfAB corridor, decided by the pre-announced criterion.
+    """
+    n = total.size
+    out: dict[str, FloatArray | BoolArray] = {
+        "is_range_overlap": np.zeros(n, dtype=bool),
+        "total_low": np.full(n, np.nan),
+        "total_high": np.full(n, np.nan),
+        "is_corridor_candidate": np.zeros(n, dtype=bool),
+        "is_corridor_choice": np.zeros(n, dtype=bool),
+    }
+    if rule.evaluator_range and individual is not None and ranked.any():
+        low, high = total_ranges(price_score, individual, leaf_weights, scale_maximum)
+        leader = int(np.flatnonzero(ranked)[np.argmax(total[ranked])])
+        out["total_low"] = np.where(ranked, low, np.nan)
+        out["total_high"] = np.where(ranked, high, np.nan)
+        out["is_range_overlap"] = ranges_overlap(low, high, ranked, leader)
+    if rule.corridor is not None:
+        if rule.corridor.decide_by == "higher_quality":
+            deciding = quality_score
+        else:
+            deciding = -price if price_better == "lower" else price
+        candidates, chosen = corridor(total, ranked, rule.corridor.percent, deciding)
+        out["is_corridor_candidate"] = candidates
+        out["is_corridor_choice"] = chosen
+    return out
 
 
 def total_ranges(

@@ -21,6 +21,8 @@ FLAGS = (
     "above-budget",
     "abnormal-price",
     "near-tie",
+    "range-overlap",
+    "corridor",
     "exact-tie",
     "provisional",
 )
@@ -60,6 +62,12 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
         if row.is_near_tie:
             flags.append("near-tie")
             notes.append(_near_tie_note(ev, row, leader_total))
+        if row.is_range_overlap:
+            flags.append("range-overlap")
+            notes.append(_range_note(ev, row))
+        if row.is_corridor_candidate:
+            flags.append("corridor")
+            notes.append(_corridor_note(ev, row))
         if row.is_exact_tie:
             flags.append("exact-tie")
             notes.append(_exact_tie_note(ev, row))
@@ -166,6 +174,32 @@ def _near_tie_note(ev: Evaluation, row: Any, leader_total: float) -> str:
     return (
         f"Near-tie: {lead} (margin {margin:g}); "
         "a clarification interview is recommended before award."
+    )
+
+
+def _range_note(ev: Evaluation, row: Any) -> str:
+    leader = ev.table.loc[ev.table["rank"] > 0].sort_values("rank").iloc[0]
+    own = f"{display.score(row.total_low, 2)}–{display.score(row.total_high, 2)}"
+    if leader["bidder_id"] == row.bidder_id:
+        return (
+            "Evaluator-range near-tie: with each criterion ranging over its evaluators' own "
+            f"marks this bid's total spans {own}, overlapping another bid's range."
+        )
+    theirs = f"{display.score(leader['total_low'], 2)}–{display.score(leader['total_high'], 2)}"
+    return (
+        "Evaluator-range near-tie: with each criterion ranging over its evaluators' own marks "
+        f"this bid's total spans {own}, overlapping the leader's {theirs}."
+    )
+
+
+def _corridor_note(ev: Evaluation, row: Any) -> str:
+    corridor = ev.tender.near_tie.corridor
+    assert corridor is not None
+    rule = corridor.decide_by.replace("_", " ")
+    chosen = ", ".join(ev.table.loc[ev.table["is_corridor_choice"], "bidder_id"])
+    return (
+        f"Within the {corridor.percent:g}% corridor below the leading total; the "
+        f"pre-announced criterion ({rule}) picks {chosen}."
     )
 
 

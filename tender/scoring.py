@@ -157,7 +157,7 @@ def evaluate(
         assert cube is not None
         consensus = moderation.median_marks(cube)
 
-    table = _score(tender, bids, consensus, failures)
+    table = _score(tender, bids, consensus, failures, cube)
     return Evaluation(
         tender=tender,
         table=table,
@@ -171,7 +171,11 @@ def evaluate(
 
 
 def _score(
-    tender: Tender, bids: pd.DataFrame, consensus: FloatArray, failures: pd.Series
+    tender: Tender,
+    bids: pd.DataFrame,
+    consensus: FloatArray,
+    failures: pd.Series,
+    individual: FloatArray | None,
 ) -> pd.DataFrame:
     spec = tender.quality
     quality_score = quality.quality_scores(consensus, spec)
@@ -229,6 +233,20 @@ def _score(
             "note": _text_column(bids, "note"),
         }
     )
+    rules = near_ties.apply_rules(
+        tender.near_tie,
+        total=total,
+        ranked=ranked,
+        price_score=price_score,
+        quality_score=quality_score,
+        price=price,
+        price_better=formula.better,
+        individual=individual,
+        leaf_weights=quality.leaf_weights(spec),
+        scale_maximum=spec.scale.maximum,
+    )
+    for column, values in rules.items():
+        table[column] = values
     if "price_amount" in bids:
         table["price_amount"] = bids["price_amount"].to_numpy()
     return table

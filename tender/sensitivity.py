@@ -19,10 +19,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import near_ties
 from .model import Scale, Tender
-from .price import FORMULAS, score_prices
-from .quality import leaf_weights
+from .price import score_prices
 from .ranking import comparable
 from .scoring import Evaluation, evaluate
 
@@ -426,27 +424,16 @@ def near_tie_rules(ev: Evaluation) -> NearTies:
     table = ev.table
     rule = ev.tender.near_tie
     ranked = (table["rank"] > 0).to_numpy()
-    total = table["total_score"].to_numpy(dtype=np.float64)
     points = table["is_near_tie"].to_numpy(dtype=bool)
     ranges = low = high = None
     if rule.evaluator_range and ev.individual is not None and ranked.any():
-        low, high = near_ties.total_ranges(
-            table["price_score"].to_numpy(dtype=np.float64),
-            ev.individual,
-            leaf_weights(ev.tender.quality),
-            ev.tender.quality.scale.maximum,
-        )
-        leader = int(np.flatnonzero(ranked)[np.argmax(total[ranked])])
-        ranges = near_ties.ranges_overlap(low, high, ranked, leader)
+        low = table["total_low"].to_numpy(dtype=np.float64)
+        high = table["total_high"].to_numpy(dtype=np.float64)
+        ranges = table["is_range_overlap"].to_numpy(dtype=bool)
     candidates = chosen = None
     if rule.corridor is not None:
-        if rule.corridor.decide_by == "higher_quality":
-            deciding = table["quality_score"].to_numpy(dtype=np.float64)
-        else:
-            price = table["price"].to_numpy(dtype=np.float64)
-            better = FORMULAS[ev.tender.price.formula.name].better
-            deciding = -price if better == "lower" else price
-        candidates, chosen = near_ties.corridor(total, ranked, rule.corridor.percent, deciding)
+        candidates = table["is_corridor_candidate"].to_numpy(dtype=bool)
+        chosen = table["is_corridor_choice"].to_numpy(dtype=bool)
     return NearTies(points, ranges, low, high, candidates, chosen)
 
 

@@ -23,7 +23,7 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     table.add_column(f"Price\n(/{tender.weights.price:g})", justify="right", no_wrap=True)
     table.add_column(f"Quality\n(/{tender.weights.quality:g})", justify="right", no_wrap=True)
     table.add_column("Total", justify="right", no_wrap=True)
-    table.add_column("Flags", no_wrap=True)
+    table.add_column("Flags", ratio=1, min_width=14)
     records = ev.records()
     order = sorted(records, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["bidder_id"]))
     for record in order:

@@ -139,3 +139,27 @@ def test_unranked_bids_are_never_near_ties():
     ranked = np.array([True, False, True])
     assert within_margin(total, ranked, 2).tolist() == [True, False, True]
     assert np.isnan(gap_to_leader(total, ranked)[1])
+
+
+def test_corridor_flags_and_picks_by_the_announced_criterion(tmp_path):
+    from pathlib import Path
+
+    from tender.pipeline import evaluate_file
+
+    tiny = Path(__file__).parent / "data" / "tiny"
+    text = (tiny / "criteria" / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace(
+        "near_tie:\n  margin: 6",
+        "near_tie:\n  margin: 1\n  evaluator_range: false\n"
+        "  corridor: {percent: 10, decide_by: better_price}",
+    ).replace("../bids/tiny/", str(tiny / "bids" / "tiny") + "/")
+    definition = tmp_path / "tiny.yaml"
+    definition.write_text(text, encoding="utf-8")
+    records = {r["bidder_id"]: r for r in evaluate_file(definition).evaluation.records()}
+    # Y leads on 86; 10% below is 77.4, so X (80) is a candidate; X's price 100 beats Y's 125.
+    assert records["Y"]["flags"] == ["corridor"]
+    assert records["X"]["flags"] == ["corridor"]
+    assert records["X"]["notes"] == [
+        "Within the 10% corridor below the leading total; the pre-announced criterion "
+        "(better price) picks X."
+    ]

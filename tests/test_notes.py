@@ -10,10 +10,13 @@ TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 
 def test_records_carry_flags_notes_and_display():
     records = {r["bidder_id"]: r for r in evaluate_file(TINY).evaluation.records()}
-    assert records["Y"]["flags"] == ["near-tie"]
-    assert records["Y"]["notes"] == [
-        "Near-tie: leads X by 6 points (margin 6); a clarification interview is recommended "
-        "before award."
+    assert records["Y"]["flags"] == ["near-tie", "range-overlap"]
+    # X: 40 + T1a 16-20 + T1b 4-6 + T2 18-24 = 78-90; Y: 32 + 16-20 + 8-10 + 12-24 = 68-86.
+    assert records["X"]["notes"] == [
+        "Near-tie: 6 points behind the leader (margin 6); a clarification interview is "
+        "recommended before award.",
+        "Evaluator-range near-tie: with each criterion ranging over its evaluators' own marks "
+        "this bid's total spans 78–90, overlapping the leader's 68–86.",
     ]
     assert records["W"]["display"] == {
         "price_score": "0 (unable to score due to limited information)",
