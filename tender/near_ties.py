@@ -5,8 +5,6 @@ Pure and vectorised; no I/O.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import numpy.typing as npt
 
@@ -93,11 +91,13 @@ def total_ranges(
     criterion nobody marked gets NaN.
     """
     unit = leaf_weights / scale_maximum
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN cells stay NaN
-        low = np.nanmin(individual, axis=-1)
-        high = np.nanmax(individual, axis=-1)
-    return price_score + (low * unit).sum(axis=1), price_score + (high * unit).sum(axis=1)
+    low = individual[..., 0].copy()
+    high = low.copy()
+    for evaluator in range(1, individual.shape[-1]):
+        # fmin/fmax skip a missing mark (NaN) unless every evaluator's is missing
+        np.fmin(low, individual[..., evaluator], out=low)
+        np.fmax(high, individual[..., evaluator], out=high)
+    return price_score + low @ unit, price_score + high @ unit
 
 
 def ranges_overlap(low: FloatArray, high: FloatArray, ranked: BoolArray, leader: int) -> BoolArray:
