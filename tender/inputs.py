@@ -257,7 +257,9 @@ def read_bids(tender: Tender) -> pd.DataFrame:
                 Problem(
                     name,
                     f"line {position + 2} (bidder {bidder}), column {column}",
-                    "a value that is not a plain number",
+                    "a negative value"
+                    if PLAIN_NUMBER.match(value.removeprefix("-"))
+                    else "a value that is not a plain number",
                     "digits with an optional decimal point, such as 1234.50 (no currency sign, "
                     "no thousands separator), or blank when no price was given",
                 )

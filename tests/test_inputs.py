@@ -155,3 +155,21 @@ def test_a_key_given_twice_is_refused(tmp_path):
         "t.yaml: line 31, column 3: found the key 'margin' a second time; "
         "expected each key once in its section"
     ]
+
+
+def test_negative_price_is_named_as_such(tmp_path):
+    import shutil
+
+    shutil.copytree(TINY.parents[1], tmp_path / "tiny")
+    bids = tmp_path / "tiny" / "bids" / "tiny" / "bids.csv"
+    bids.write_text(
+        bids.read_text(encoding="utf-8").replace(
+            "X,Xylo Grounds Ltd,100", "X,Xylo Grounds Ltd,-100"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(TenderInputError) as caught:
+        read_bids(load_tender(tmp_path / "tiny" / "criteria" / "tiny.yaml"))
+    assert str(caught.value).startswith(
+        "bids/tiny/bids.csv: line 2 (bidder X), column price_gbp: found a negative value; "
+    )
