@@ -7,6 +7,7 @@ say what was found and expected. No file I/O.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,11 +62,18 @@ class ProblemList:
             self.dropped += 1
 
     def done(self) -> list[Problem]:
+        """The problems in file order (by line), then those that name no line."""
+        self.items.sort(key=_line_order)
         if self.dropped:
             self.items.append(
                 Problem(self.file, "", f"{self.dropped} more problems", "a corrected file")
             )
         return self.items
+
+
+def _line_order(problem: Problem) -> tuple[int, int]:
+    found = re.match(r"line (\d+)", problem.where)
+    return (0, int(found.group(1))) if found else (1, 0)
 
 
 def row_label(frame: pd.DataFrame, position: int, axes: list[Axis], first_line: int) -> str:

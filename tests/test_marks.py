@@ -77,3 +77,11 @@ def test_vectorised_scale_check_agrees_with_the_model(values, scale):
     array = np.array(values, dtype=float)
     expected = [not np.isnan(v) and scale.allows(v) for v in values]
     assert on_scale(array, scale).tolist() == expected
+
+
+def test_problems_come_in_file_order():
+    problems = ProblemList("m.csv")
+    problems.add("line 19 (bidder B)", "x", "y")
+    problems.add("", "no row for bidder C", "y")
+    problems.add("line 2 (bidder A)", "x", "y")
+    assert [p.where for p in problems.done()] == ["line 2 (bidder A)", "line 19 (bidder B)", ""]
