@@ -85,17 +85,7 @@ def load_tender(path: str | Path) -> Tender:
     name = display_path(path, folder.parent if folder.name == "criteria" else folder)
     if not path.is_file():
         raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
-    size = path.stat().st_size
-    if size > MAX_YAML_BYTES:
-        raise TenderInputError(
-            [Problem(name, "", f"{size:,} bytes", f"at most {MAX_YAML_BYTES:,} bytes")]
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TenderInputError(
-            [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
-        ) from None
+    text = read_text(path, name, MAX_YAML_BYTES)
     try:
         node = yaml.compose(text, Loader=_SafeNoAliasLoader)
         data = yaml.load(text, Loader=_SafeNoAliasLoader)
@@ -118,6 +108,23 @@ def load_tender(path: str | Path) -> Tender:
     except ValidationError as exc:
         raise TenderInputError(_problems_from_validation(name, exc, data, node)) from None
     return tender.with_source(path.resolve())
+
+
+def read_text(path: Path, name: str, limit: int) -> str:
+    """A small text file's content, refusing one over `limit` bytes or not UTF-8.
+
+    Raises:
+        TenderInputError: naming the file (as `name`) and what was wrong.
+    """
+    size = path.stat().st_size
+    if size > limit:
+        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {limit:,} bytes")])
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TenderInputError(
+            [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
+        ) from None
 
 
 def _problems_from_validation(

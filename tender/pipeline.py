@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .inputs import load_inputs, load_tender
+from .inputs import Inputs, load_inputs, load_tender
 from .model import Tender
 from .scoring import Evaluation, Sources, evaluate
 
@@ -16,6 +16,7 @@ class Run:
 
     evaluation: Evaluation
     warnings: list[str]
+    inputs: Inputs
 
 
 def evaluate_file(definition: str | Path | Tender) -> Run:
@@ -39,4 +40,4 @@ def evaluate_file(definition: str | Path | Tender) -> Run:
         sources=sources,
         fingerprints=inputs.fingerprints,
     )
-    return Run(evaluation, inputs.warnings)
+    return Run(evaluation, inputs.warnings, inputs)

@@ -19,12 +19,13 @@ import numpy as np
 from . import abnormal, agreement, sensitivity
 from .audit import sha256_file
 from .errors import TenderInputError, raise_if
-from .inputs import display_path, load_inputs, load_tender, project_root, read_csv_text
+from .inputs import display_path, project_root, read_csv_text
 from .model import Tender
 from .moderation import PROVISIONAL_RULE
+from .pipeline import evaluate_file
 from .price import FORMULAS
 from .ranking import comparable
-from .scoring import Evaluation, Sources, evaluate
+from .scoring import Evaluation
 from .sensitivity import Case
 
 
@@ -45,26 +46,10 @@ def load_case(definition: str | Path | Tender) -> Loaded:
     Raises:
         TenderInputError: every problem found in the definition or its inputs.
     """
-    tender = definition if isinstance(definition, Tender) else load_tender(definition)
-    inputs = load_inputs(tender)
-    sources = Sources(
-        bids=inputs.names.get("bids", "bids"),
-        marks=inputs.names.get("marks", "marks"),
-        moderated=inputs.names.get("moderated", "moderated"),
-    )
-    names = dict(inputs.names)
-    fingerprints = dict(inputs.fingerprints)
-    decisions: dict[str, abnormal.Decision] = dict(inputs.decisions)
-    ev = evaluate(
-        tender,
-        inputs.bids,
-        inputs.marks,
-        inputs.moderated,
-        sources=sources,
-        fingerprints=fingerprints,
-    )
-    case = Case(tender, inputs.bids, inputs.marks, inputs.moderated)
-    return Loaded(case, ev, list(inputs.warnings), names, decisions)
+    run = evaluate_file(definition)
+    inputs = run.inputs
+    case = Case(run.evaluation.tender, inputs.bids, inputs.marks, inputs.moderated)
+    return Loaded(case, run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions)
 
 
 def check_named_files(ev: Evaluation) -> dict[str, str]:

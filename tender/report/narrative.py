@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, TenderInputError
-from ..inputs import display_path, project_root
+from ..inputs import display_path, project_root, read_text
 from ..model import Tender
 
 MAX_NARRATIVE_BYTES = 1 << 20
@@ -83,18 +83,7 @@ def load_narrative(tender: Tender) -> Narrative:
         raise TenderInputError(
             [Problem(name, "", "no such file", "the narrative file named by report.narrative")]
         )
-    size = path.stat().st_size
-    if size > MAX_NARRATIVE_BYTES:
-        raise TenderInputError(
-            [Problem(name, "", f"{size:,} bytes", f"at most {MAX_NARRATIVE_BYTES:,} bytes")]
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise TenderInputError(
-            [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
-        ) from None
-    return parse_narrative(text, name)
+    return parse_narrative(read_text(path, name, MAX_NARRATIVE_BYTES), name)
 
 
 def parse_narrative(text: str, source: str = "") -> Narrative:
