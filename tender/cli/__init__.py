@@ -58,6 +58,18 @@ def tender_file() -> Callable[[Command], Command]:
     )
 
 
+def format_option(first: str, help_text: str) -> Callable[[Command], Command]:
+    """The --format option of commands that print: `first` for people, or json."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice([first, "json"]),
+        default=first,
+        show_default=True,
+        help=help_text,
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tender")

@@ -6,19 +6,12 @@ import json
 
 import click
 
-from . import INPUT_ERROR, cli, tender_file
+from . import INPUT_ERROR, cli, format_option, tender_file
 
 
 @cli.command(name="log")
 @tender_file()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="One line per event for people, or the JSON lines as stored.",
-)
+@format_option("text", "One line per event for people, or the JSON lines as stored.")
 def log_command(definition: str, output_format: str) -> None:
     """Print the evaluation log of TENDER: templates, returns, moderation."""
     from ..audit import read_log, verify_log

@@ -9,19 +9,12 @@ from pathlib import Path
 
 import click
 
-from . import cli, tender_file
+from . import cli, format_option, tender_file
 
 
 @cli.command()
 @tender_file()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="What to print: a table for people, or JSON for programs.",
-)
+@format_option("table", "What to print: a table for people, or JSON for programs.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

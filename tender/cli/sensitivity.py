@@ -6,19 +6,12 @@ import json
 
 import click
 
-from . import cli, tender_file
+from . import cli, format_option, tender_file
 
 
 @cli.command()
 @tender_file()
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="What to print: text for people, or JSON for programs.",
-)
+@format_option("text", "What to print: text for people, or JSON for programs.")
 def sensitivity(definition: str, output_format: str) -> None:
     """Test whether the ranking of TENDER survives small changes.
 
