@@ -20,8 +20,8 @@ from tender.excel.moderation_sheet import (
     write_moderation,
 )
 from tender.excel.returns import open_sheets
-from tender.safety import TRIGGERS
 from tender.inputs import load_tender
+from tender.safety import TRIGGERS
 
 NAN = math.nan
 
