@@ -3,7 +3,7 @@
 cells for the panel's consensus mark and rationale.
 
 Written by `collect` with XlsxWriter (a panel of 30 marking 200 bidders × 25 criteria is
-345,000 cells; XlsxWriter writes them in well under half openpyxl's time); read back by
+345,000 cells; XlsxWriter writes them in about 60% of openpyxl's time); read back by
 `moderate`, through the same guard as any returned workbook, since the chair edits it in Excel.
 """
 
@@ -22,6 +22,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 from ..errors import Problem, shorten
 from ..model import Scale, Tender
 from ..moderation import median_marks, spreads
+from ..outputs import FIXED_ZIP_TIME
 from ..safety import TRIGGERS, clean_text
 from . import guard, layout
 from .guard import Refused
@@ -45,7 +46,7 @@ OPTIONS = {
     "strings_to_urls": False,
     "strings_to_numbers": False,
 }
-FIXED_TIME = datetime(1980, 1, 1, tzinfo=UTC)  # as outputs.FIXED_ISO_TIME
+CREATED = datetime(*FIXED_ZIP_TIME, tzinfo=UTC)  # no clock in the file: same inputs, same bytes
 
 Key = tuple[str, str]
 
@@ -76,6 +77,7 @@ class _Styles:
 
     def __init__(self, wb: Any) -> None:
         self.bold = wb.add_format({"bold": True})
+        self.bold_quoted = wb.add_format({"bold": True, "quote_prefix": True})
         self.flag = wb.add_format({"bold": True, "pattern": 1, "bg_color": FLAG_FILL})
         self.plain = {k: wb.add_format(_properties(k)) if any(k) else None for k in self.KINDS}
         self.quoted = {
@@ -107,9 +109,8 @@ def write_moderation(
     `marks[e][r]` and `justifications[e][r]` are evaluator e's mark (NaN if none) and
     justification for row r. `carried` holds consensus already entered in an earlier
     version of the workbook; it is written back into the same bidder × criterion rows.
-    Every text is written as text, never as a formula; a text longer than an Excel cell
-    holds (32,767 characters) is cut to that length, as Excel would cut it (the marks
-    table keeps it whole).
+    Every text is written as text, never as a formula. A text longer than an Excel cell
+    holds (32,767 characters) is cut to that length here; the marks table keeps it whole.
     """
     carried = carried or {}
     titles = header(evaluators)
@@ -118,7 +119,7 @@ def write_moderation(
     consensus_col = spread_col + 3
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, OPTIONS)
-    wb.set_properties({"created": FIXED_TIME})
+    wb.set_properties({"created": CREATED})
     styles = _Styles(wb)
     ws = wb.add_worksheet(layout.MODERATION)
     kinds = [
@@ -133,10 +134,12 @@ def write_moderation(
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     last = len(rows)  # 0-based index of the last row
-    _check(ws.data_validation(1, consensus_col, last, consensus_col, _rule(tender.quality.scale)))
+    if rows:
+        rule = _rule(tender.quality.scale)
+        _check(ws.data_validation(1, consensus_col, last, consensus_col, rule))
     ws.autofilter(0, 0, last, len(titles) - 1)
     for index, title in enumerate(titles):
-        _text(ws, 0, index, title, styles.bold, styles.quoted[kinds[index]])
+        _text(ws, 0, index, title, styles.bold, styles.bold_quoted)
     _write_rows(ws, styles, rows, marks, justifications, threshold, carried, kinds)
     ident = wb.add_worksheet(layout.IDENTITY)
     ident.very_hidden()

@@ -241,3 +241,18 @@ def test_carried_consensus_keeps_what_the_chair_typed_even_when_it_is_not_a_mark
         True,
         False,
     )
+
+
+def test_a_justification_longer_than_a_cell_holds_is_cut_to_excels_limit(tender: Any) -> None:
+    long = "x" * 40_000
+    data = workbook(tender, justifications=[[long, "b"], ["c", "d"], ["e", "f"]])
+    package = guard.vet(data, "moderation.xlsx", guard.Limits(max_columns=200))
+    values = open_sheets(package, ["Moderation"])["Moderation"]
+    assert values[1][5] == "x" * 32_767
+    assert values[1][7] == "c"
+
+
+def test_a_workbook_for_no_rows_still_has_its_header_and_identity(tender: Any) -> None:
+    data = write_moderation(tender, [], ["E1"], [[]], [[]], 3)
+    assert read_consensus(data, "moderation.xlsx", tender, 100) == {}
+    assert sheet(data) == [tuple(header(["E1"]))]
