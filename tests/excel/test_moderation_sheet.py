@@ -21,6 +21,7 @@ from tender.excel.moderation_sheet import (
     write_moderation,
 )
 from tender.excel.returns import open_sheets
+from tender.excel.templates import scale_validation
 from tender.inputs import load_tender
 from tender.safety import TRIGGERS
 
@@ -256,3 +257,25 @@ def test_a_workbook_for_no_rows_still_has_its_header_and_identity(tender: Any) -
     data = write_moderation(tender, [], ["E1"], [[]], [[]], 3)
     assert read_consensus(data, "moderation.xlsx", tender, 100) == {}
     assert sheet(data) == [tuple(header(["E1"]))]
+
+
+@pytest.mark.parametrize(
+    ("step", "maximum", "kind"), [(1, 10, "whole"), (0.5, 5, "list"), (0.25, 100, "decimal")]
+)
+def test_the_consensus_is_held_to_the_same_rule_as_the_marking_template(
+    tender: Any, step: float, maximum: float, kind: str
+) -> None:
+    scale = tender.quality.scale.model_copy(update={"step": step, "maximum": maximum})
+    changed = tender.model_copy(
+        update={"quality": tender.quality.model_copy(update={"scale": scale})}
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(workbook(changed)))["Moderation"]
+    (rule,) = ws.data_validations.dataValidation
+    template = scale_validation(scale, "N2:N3")
+    assert (rule.type, rule.formula1, rule.formula2, rule.error) == (
+        template.type,
+        template.formula1,
+        template.formula2,
+        template.error,
+    )
+    assert rule.type == kind
