@@ -274,9 +274,9 @@ def _rule(scale: Scale) -> dict[str, Any]:
         "error_message": rule.error,
     }
     if rule.type == "list":
-        return options | {"validate": "list", "source": rule.formula1.strip('"').split(",")}
+        return options | {"validate": "list", "source": str(rule.formula1).strip('"').split(",")}
     return options | {
-        "validate": {"whole": "integer", "decimal": "decimal"}[rule.type],
+        "validate": {"whole": "integer", "decimal": "decimal"}[str(rule.type)],
         "criteria": rule.operator,
         "minimum": rule.formula1,
         "maximum": rule.formula2,
