@@ -8,6 +8,7 @@ codes in one place, `TenderGroup.invoke`: 1 for unusable input, 2 for usage erro
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -66,6 +67,16 @@ def format_option(first: str, help_text: str) -> Callable[[Command], Command]:
         type=click.Choice([first, "json"]),
         default=first,
         show_default=True,
+        help=help_text,
+    )
+
+
+def out_folder_option(help_text: str) -> Callable[[Command], Command]:
+    """The --out option of commands that write a folder of files."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
         help=help_text,
     )
 

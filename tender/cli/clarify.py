@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import cli, tender_file
+from . import cli, out_folder_option, tender_file
 
 if TYPE_CHECKING:
     from ..clarify_files import Clarified
@@ -19,12 +19,7 @@ if TYPE_CHECKING:
 @click.argument(
     "outcomes", required=False, type=click.Path(exists=True, dir_okay=False), metavar="OUTCOMES"
 )
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the results [default: reports/<tender>/clarifications/].",
-)
+@out_folder_option("Folder for the results [default: reports/<tender>/clarifications/].")
 def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     """Apply the clarification OUTCOMES of TENDER and show the ranking before and after.
 

@@ -7,16 +7,13 @@ from pathlib import Path
 
 import click
 
-from . import cli, tender_file
+from . import cli, out_folder_option, tender_file
 
 
 @cli.command()
 @tender_file()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the report and letters [default: reports/<tender>/ beside criteria/].",
+@out_folder_option(
+    "Folder for the report and letters [default: reports/<tender>/ beside criteria/]."
 )
 @click.option(
     "--letters/--no-letters",

@@ -9,18 +9,13 @@ from pathlib import Path
 
 import click
 
-from . import cli, format_option, tender_file
+from . import cli, format_option, out_folder_option, tender_file
 
 
 @cli.command()
 @tender_file()
 @format_option("table", "What to print: a table for people, or JSON for programs.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for results files [default: reports/<tender>/ beside criteria/].",
-)
+@out_folder_option("Folder for results files [default: reports/<tender>/ beside criteria/].")
 def score(definition: str, output_format: str, out: Path | None) -> None:
     """Score every bid in TENDER, rank them and flag near-ties."""
     from ..audit import append_log

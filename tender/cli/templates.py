@@ -6,17 +6,12 @@ from pathlib import Path
 
 import click
 
-from . import cli, tender_file
+from . import cli, out_folder_option, tender_file
 
 
 @cli.command()
 @tender_file()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder for the templates [default: bids/<tender>/templates/].",
-)
+@out_folder_option("Folder for the templates [default: bids/<tender>/templates/].")
 @click.option(
     "--evaluator",
     "evaluators",
