@@ -234,6 +234,20 @@ def read_bids(tender: Tender) -> pd.DataFrame:
     Raises:
         TenderInputError: for a missing file or a price that is not a plain number.
     """
+    frame, problems = parse_bids(tender)
+    raise_if(problems)
+    return frame
+
+
+def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
+    """The bids file, and the prices that are not plain numbers (read as no price).
+
+    Returning those problems instead of raising lets a check go on to the marks files, so
+    a user sees every problem at once.
+
+    Raises:
+        TenderInputError: for a missing or unreadable file or a missing price column.
+    """
     path = tender.resolve(tender.data.bids)
     name = display_path(path, project_root(tender))
     frame = read_csv_text(path, name)
@@ -271,14 +285,13 @@ def read_bids(tender: Tender) -> pd.DataFrame:
                     "no thousands separator), or blank when no price was given",
                 )
             )
-    raise_if(problems)
     frame = frame.drop(columns=[column]).assign(
         price=pd.Series(
             [float(a) if a is not None else float("nan") for a in amounts], dtype="float64"
         ),
         price_amount=pd.Series(amounts, dtype=object),
     )
-    return frame
+    return frame, problems
 
 
 def read_marks(path: Path, name: str) -> pd.DataFrame:
@@ -297,13 +310,16 @@ class Inputs:
     fingerprints: dict[str, str]
     warnings: list[str] = field(default_factory=list)
     decisions: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
 
-def load_inputs(tender: Tender) -> Inputs:
+def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs:
     """Read the bids, marks and moderated marks the definition names.
 
     A configured moderated-marks file that does not exist yet is not an error: scoring
-    falls back to the PROVISIONAL rule and says so.
+    falls back to the PROVISIONAL rule and says so. With `defer_price_problems`, prices
+    that are not plain numbers are returned in `Inputs.problems` (and read as no price)
+    so that the caller can check the other files before reporting them all.
 
     Raises:
         TenderInputError: every problem in every file found.
@@ -316,7 +332,12 @@ def load_inputs(tender: Tender) -> Inputs:
     warnings: list[str] = []
     problems: list[Problem] = []
 
-    bids = _collect(lambda: read_bids(tender), problems)
+    parsed = _collect(lambda: parse_bids(tender), problems)
+    bids = parsed[0] if parsed is not None else None
+    deferred = parsed[1] if parsed is not None else []
+    if not defer_price_problems:
+        problems += deferred
+        deferred = []
     bids_path = tender.resolve(tender.data.bids)
     names["bids"] = display_path(bids_path, root)
 
@@ -341,7 +362,14 @@ def load_inputs(tender: Tender) -> Inputs:
     assert bids is not None
     decisions = _abnormal_price_decisions(tender, bids, names, fingerprints)
     return Inputs(
-        bids, tables["marks"], tables["moderated"], names, fingerprints, warnings, decisions
+        bids,
+        tables["marks"],
+        tables["moderated"],
+        names,
+        fingerprints,
+        warnings,
+        decisions,
+        deferred,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import TenderInputError, raise_if
 from .inputs import Inputs, load_inputs, load_tender
 from .model import Tender
 from .scoring import Evaluation, Sources, evaluate
@@ -26,18 +27,22 @@ def evaluate_file(definition: str | Path | Tender) -> Run:
         TenderInputError: every problem in the definition or its inputs.
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
-    inputs = load_inputs(tender)
+    inputs = load_inputs(tender, defer_price_problems=True)
     sources = Sources(
         bids=inputs.names.get("bids", "bids"),
         marks=inputs.names.get("marks", "marks"),
         moderated=inputs.names.get("moderated", "moderated"),
     )
-    evaluation = evaluate(
-        tender,
-        inputs.bids,
-        inputs.marks,
-        inputs.moderated,
-        sources=sources,
-        fingerprints=inputs.fingerprints,
-    )
+    try:
+        evaluation = evaluate(
+            tender,
+            inputs.bids,
+            inputs.marks,
+            inputs.moderated,
+            sources=sources,
+            fingerprints=inputs.fingerprints,
+        )
+    except TenderInputError as exc:
+        raise TenderInputError([*inputs.problems, *exc.problems]) from None
+    raise_if(inputs.problems)
     return Run(evaluation, inputs.warnings, inputs)

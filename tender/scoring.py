@@ -115,9 +115,10 @@ def evaluate(
     problems: list[Problem] = []
 
     bid_problems = ProblemList(src.bids)
-    bids = _checked_bids(tender, bids, src, bid_problems)
+    bids, ids_usable = _checked_bids(tender, bids, src, bid_problems)
     problems += bid_problems.done()
-    raise_if(problems)
+    if not ids_usable:  # marks are checked against the bidder ids: they must be sound first
+        raise_if(problems)
 
     bid_axis = Axis("bidder_id", "bidder", pd.Index(bids["bidder_id"].astype(str)))
     leaf_axis = Axis("criterion_id", "criterion", pd.Index([c.id for c in leaves]))
@@ -261,13 +262,15 @@ def _text_column(bids: pd.DataFrame, column: str) -> Any:
 
 def _checked_bids(
     tender: Tender, bids: pd.DataFrame, src: Sources, problems: ProblemList
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, bool]:
+    """The bids table checked; also whether its ids are sound enough to check marks against."""
     needed = BID_COLUMNS + [r.column for r in tender.requirements]
     if not marks.require_columns(bids, needed, problems):
-        return bids
+        return bids, False
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
+    before = len(problems.items) + problems.dropped
     for empty in np.flatnonzero(ids == ""):
         problems.add(
             f"line {empty + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
@@ -278,6 +281,7 @@ def _checked_bids(
             f"bidder_id {ids[pos]!r} again (first at line {first + src.first_line})",
             "each bidder once",
         )
+    ids_usable = len(problems.items) + problems.dropped == before
     names = bids["bidder"].astype(str).to_numpy(dtype=object)
     folded = np.array([name.strip().casefold() for name in names], dtype=object)
     for blank in np.flatnonzero(folded == ""):
@@ -308,7 +312,7 @@ def _checked_bids(
             f"{word} {price[wrong]:g}",
             f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
         )
-    return bids
+    return bids, ids_usable
 
 
 def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:

@@ -165,3 +165,28 @@ def test_help_is_fast_and_loads_no_heavy_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert output.strip().splitlines()[-1] == "[]"
+
+
+def test_check_reports_problems_in_every_file_at_once(project, reference, runner):
+    folder = project / "bids" / "pest-control-2016"
+    bids = folder / "bids.csv"
+    bids.write_text(
+        bids.read_text(encoding="utf-8").replace("C,Company C,7140", "C,Company C,7k"),
+        encoding="utf-8",
+    )
+    marks = folder / "marks.csv"
+    marks.write_text(
+        marks.read_text(encoding="utf-8").replace("D,Q2,E1,8", "D,Q2,E1,12"), encoding="utf-8"
+    )
+    result = runner.invoke(cli, ["check", str(reference)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(
+        "error: bids/pest-control-2016/bids.csv: line 4 (bidder C), column "
+        "annual_income_offer_gbp: found a value that is not a plain number"
+    )
+    assert lines[1] == (
+        "error: bids/pest-control-2016/marks.csv: line 41 (bidder D, criterion Q2, evaluator E1): "
+        "found mark 12; expected a mark from 0 to 10 (whole marks)"
+    )
+    assert lines[2] == "2 problems found; nothing was written."
