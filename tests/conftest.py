@@ -176,3 +176,27 @@ class PanelKit:
 def panel(project: Path, reference: Path) -> PanelKit:
     """Templates issued for the reference panel, in a temporary copy of the project."""
     return PanelKit(project, reference)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite tests/golden/ from the current outputs (review the diff before committing).",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare bytes with tests/golden/<name>, or rewrite it under --update-golden."""
+    folder = ROOT / "tests" / "golden"
+
+    def check(name: str, data: bytes) -> None:
+        path = folder / name
+        if request.config.getoption("--update-golden"):
+            folder.mkdir(exist_ok=True)
+            path.write_bytes(data)
+        assert path.exists(), f"{path} missing: run pytest --update-golden"
+        assert data == path.read_bytes(), f"{name} differs from tests/golden (see --update-golden)"
+
+    return check

@@ -236,3 +236,40 @@ def test_same_bidder_under_two_ids_is_named():
         "bids: line 3 (bidder Y): found bidder name 'xylo grounds ltd ' again, under id 'Y' "
         "(first at line 2, id 'X'); expected one id per organisation"
     )
+
+
+@given(
+    bidder=st.sampled_from(["X", "Y", "W"]),
+    criterion=st.sampled_from(["T1a", "T1b", "T2"]),
+)
+def test_raising_a_moderated_mark_never_lowers_that_bid_or_raises_another(bidder, criterion):
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    base = evaluate(tender, inputs.bids, inputs.marks, inputs.moderated)
+    moderated = inputs.moderated.copy()
+    row = (moderated.bidder_id == bidder) & (moderated.criterion_id == criterion)
+    current = int(moderated.loc[row, "moderated_mark"].iat[0])
+    if current == 5:
+        return
+    moderated.loc[row, "moderated_mark"] = str(current + 1)
+    moderated.loc[row, "rationale"] = "Raised on review"
+    raised = evaluate(tender, inputs.bids, inputs.marks, moderated)
+    before = base.table.set_index("bidder_id")["total_score"]
+    after = raised.table.set_index("bidder_id")["total_score"]
+    assert after[bidder] >= before[bidder]
+    others = [b for b in ("X", "Y", "W") if b != bidder]
+    assert all(after[b] <= before[b] + 1e-9 for b in others)
+
+
+@given(order=st.permutations(["E1", "E2", "E3"]))
+def test_renaming_evaluators_changes_nothing(order):
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    base = evaluate(tender, inputs.bids, inputs.marks, None)
+    marks = inputs.marks.copy()
+    marks["evaluator_id"] = marks["evaluator_id"].map(
+        dict(zip(["E1", "E2", "E3"], order, strict=True))
+    )
+    renamed = evaluate(tender, inputs.bids, marks, None)
+    assert np.array_equal(base.consensus, renamed.consensus, equal_nan=True)
+    pd.testing.assert_frame_equal(base.table, renamed.table)
