@@ -333,9 +333,10 @@ class _Letter:
         if "near-tie" in record["flags"]:
             blocks.append(
                 Paragraph(
-                    "Because your tender was within the near-tie margin of "
-                    f"{self.tender.near_tie.margin:g} points, you were invited to a clarification "
-                    "interview before the decision was made."
+                    "Your tender's total was within this tender's near-tie margin of "
+                    f"{self.tender.near_tie.margin:g} points of the most advantageous tender, "
+                    "the closeness at which the evaluation rules call for clarification "
+                    "before a decision."
                 )
             )
         return blocks

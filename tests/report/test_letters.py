@@ -62,7 +62,9 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
         "Your tender's total score was 79.1 out of 100; the most advantageous tender "
         "scored 80.3, 1.2 points more." in text
     )
-    assert "you were invited to a clarification interview" in text
+    # the letter states the closeness, not an interview the evaluation cannot know took place
+    assert "within this tender's near-tie margin of 2 points" in text
+    assert "invited" not in text
     assert "Standstill" not in text  # no statutory standstill under local rules
     # no other loser's figures or reasons
     for other in ("C", "D", "E", "F"):
