@@ -27,6 +27,13 @@ MAX_BAR_CHART_HEIGHT = 640.0
 FONT_SIZE = 7.5
 
 
+def _tick_label(at: float, bottom: float, tick: float) -> String:
+    """The number under a vertical grid line of the x axis."""
+    return String(
+        at, bottom - 10, f"{tick:g}", fontName=REGULAR, fontSize=FONT_SIZE, textAnchor="middle"
+    )
+
+
 def _ticks(maximum: float) -> list[float]:
     step = 10.0 if maximum <= 50 else 20.0
     count = int(maximum // step)
@@ -49,16 +56,7 @@ def score_bars(data: ScoreBars, width: float) -> Drawing:
 
     for tick in _ticks(data.maximum):
         drawing.add(Line(x(tick), bottom, x(tick), height - top, strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(
-            String(
-                x(tick),
-                bottom - 10,
-                f"{tick:g}",
-                fontName=REGULAR,
-                fontSize=FONT_SIZE,
-                textAnchor="middle",
-            )
-        )
+        drawing.add(_tick_label(x(tick), bottom, tick))
     size = min(FONT_SIZE, pitch * 0.7)
     for i, label in enumerate(data.labels):
         y = height - top - (i + 1) * pitch + pitch * 0.15
@@ -121,16 +119,7 @@ def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Draw
     for tick in _ticks(100):
         drawing.add(Line(x(tick), bottom, x(tick), y(100), strokeColor=GRID, strokeWidth=0.5))
         drawing.add(Line(x(0), y(tick), x(100), y(tick), strokeColor=GRID, strokeWidth=0.5))
-        drawing.add(
-            String(
-                x(tick),
-                bottom - 10,
-                f"{tick:g}",
-                fontName=REGULAR,
-                fontSize=FONT_SIZE,
-                textAnchor="middle",
-            )
-        )
+        drawing.add(_tick_label(x(tick), bottom, tick))
         drawing.add(
             String(
                 left - 4,

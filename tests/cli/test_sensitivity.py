@@ -59,18 +59,22 @@ def test_json_report(runner, reference):
     assert not any(w["leader_changed"] for w in doc["leave_one_out"])
 
 
-def test_recorded_decision_appears(runner, reference, project):
+def use_decisions(project, reference, rows: str) -> None:
+    """Point the reference definition at a decisions file holding `rows` (with header)."""
     decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
-    decisions.write_text(
+    decisions.write_text(rows, encoding="utf-8")
+    text = reference.read_text(encoding="utf-8")
+    text = text.replace("abnormal-price-decisions.csv", "abnormal-decisions.csv")
+    reference.write_text(text, encoding="utf-8")
+
+
+def test_recorded_decision_appears(runner, reference, project):
+    use_decisions(
+        project,
+        reference,
         "bidder_id,explanation,decision,reason,decided_on\n"
         "A,Guaranteed income confirmed at interview,accepted,,2016-11-22\n",
-        encoding="utf-8",
     )
-    text = reference.read_text(encoding="utf-8").replace(
-        "abnormal-price-decisions.csv",
-        "abnormal-decisions.csv",
-    )
-    reference.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["sensitivity", str(reference)])
     assert result.exit_code == 0, result.stderr
     assert "  A: abnormally high: ACCEPTED" in result.stdout
@@ -79,16 +83,11 @@ def test_recorded_decision_appears(runner, reference, project):
 
 
 def test_bad_decisions_file_is_an_input_error(runner, reference, project):
-    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
-    decisions.write_text(
+    use_decisions(
+        project,
+        reference,
         "bidder_id,explanation,decision,reason,decided_on\nA,Checked,perhaps,,\n",
-        encoding="utf-8",
     )
-    text = reference.read_text(encoding="utf-8").replace(
-        "abnormal-price-decisions.csv",
-        "abnormal-decisions.csv",
-    )
-    reference.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["sensitivity", str(reference)])
     assert result.exit_code == 1
     assert result.stdout == ""
@@ -129,17 +128,12 @@ def test_new_definition_fields_are_validated_with_their_lines(runner, reference)
 
 
 def test_a_rejected_bid_is_excluded_everywhere(runner, reference, project):
-    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
-    decisions.write_text(
+    use_decisions(
+        project,
+        reference,
         "bidder_id,explanation,decision,reason,decided_on\n"
         "A,No evidence the income can be sustained,rejected,Offer not sustainable,2016-11-22\n",
-        encoding="utf-8",
     )
-    text = reference.read_text(encoding="utf-8").replace(
-        "abnormal-price-decisions.csv",
-        "abnormal-decisions.csv",
-    )
-    reference.write_text(text, encoding="utf-8")
     result = runner.invoke(cli, ["score", str(reference), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     bids = {b["bidder_id"]: b for b in json.loads(result.stdout)["bids"]}
