@@ -52,3 +52,9 @@ def shorten(value: object, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text)
+
+
+def exact(value: float) -> str:
+    """A number as stored, every digit kept (4, 4.5, 4.0000000001): messages never round."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text

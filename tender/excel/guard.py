@@ -14,12 +14,11 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from posixpath import join, normpath
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from ..errors import Problem, TenderInputError
+from ..errors import Problem, TenderInputError, shorten
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -97,6 +96,9 @@ class Package:
     sheets: dict[str, str] = field(default_factory=dict)  # sheet name → part path
     states: dict[str, str] = field(default_factory=dict)  # sheet name → visible/hidden/...
     modified: str | None = None  # docProps/core.xml dcterms:modified, as claimed by the file
+    shared_strings: str | None = None  # part path of the shared strings, if any
+    styles: str | None = None  # part path of the styles, if any
+    date1904: bool = False  # the workbook counts dates from 1904
 
     def sheet_xml(self, sheet: str) -> bytes:
         """The raw XML of a worksheet by its name."""
@@ -120,7 +122,15 @@ def vet(data: bytes, name: str, limits: Limits | None = None) -> Package:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,  # a damaged header can claim an unknown zip version
+        RuntimeError,
+    ):
         raise refuse(
             name, "", "a damaged or truncated zip archive", "a complete .xlsx file"
         ) from None
@@ -165,6 +175,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
     names: set[str] = set()
     offsets: set[int] = set()
     total = 0
+    _check_names(infos, name)
     for info in infos:
         part = info.filename
         if part in names or info.header_offset in offsets:
@@ -207,6 +218,29 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
         raise refuse(name, "", "a zip archive without xl/workbook.xml", SAVE_AS)
 
 
+def _check_names(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """Part names a reader cannot resolve differently: plain, and unique in any letter case."""
+    folded: dict[str, str] = {}
+    for info in infos:
+        part = info.filename
+        if not is_canonical(part.rstrip("/") if info.is_dir() else part):
+            raise refuse(
+                name,
+                shorten(part),
+                "a part name that is not plain (a '.' or '..' segment, a backslash, "
+                "percent-encoding or an unusual character)",
+                "part names as Excel writes them, such as xl/worksheets/sheet1.xml",
+            )
+        other = folded.setdefault(part.casefold(), part)
+        if other != part:
+            raise refuse(
+                name,
+                shorten(part),
+                f"two parts whose names differ only in letter case ({shorten(other)})",
+                "each part stored once",
+            )
+
+
 def _read_parts(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], name: str
 ) -> dict[str, bytes]:
@@ -238,7 +272,16 @@ def _read_parts(
     return parts
 
 
+_ENCODING = re.compile(
+    rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding=[\"']([^\"']{0,40})", re.IGNORECASE
+)
+
+
 def _check_xml(content: bytes, name: str, part: str, limits: Limits) -> None:
+    # The scans below read bytes: they are sound only for UTF-8, which Excel always writes.
+    declared = _ENCODING.match(content)
+    if b"\x00" in content or (declared and declared.group(1).lower() not in (b"utf-8", b"utf8")):
+        raise refuse(name, part, "XML in an encoding other than UTF-8", "a workbook saved by Excel")
     if _DECLARATIONS.search(content) is None:
         pass  # the usual case: one scan for all of the below
     elif _DTD.search(content):
@@ -268,6 +311,31 @@ def _check_xml(content: bytes, name: str, part: str, limits: Limits) -> None:
         )
 
 
+_PLAIN_SEGMENT = re.compile(r"\.?[A-Za-z0-9_\-\[\]]+(?:\.[A-Za-z0-9_\-\[\]]+)*")
+REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+# Relationship types that bring code or outside content into a workbook, whatever the
+# part they point at is called.
+FORBIDDEN_RELATIONSHIPS = (
+    ("vbaProject", "macros (a VBA project)"),
+    ("oleObject", "embedded objects"),
+    ("package", "embedded files"),
+    ("externalLink", "links to other workbooks"),
+    ("attachedTemplate", "a link to a template"),
+    ("connections", "external data connections"),
+    ("control", "ActiveX controls"),
+)
+
+
+def is_canonical(part: str) -> bool:
+    """True for a part name as Excel writes it: plain ASCII segments, no '.', '..' or '%'."""
+    return bool(part) and all(_PLAIN_SEGMENT.fullmatch(seg) for seg in part.split("/"))
+
+
+def parse_xml(package: Package, part: str):  # type: ignore[no-untyped-def]
+    """Parse one vetted part (no DTD can reach here; defusedxml is a second layer)."""
+    return _parse(package.parts[part], package.name, part)
+
+
 def _parse(content: bytes, name: str, part: str):  # type: ignore[no-untyped-def]
     try:
         return SafeET.fromstring(content)
@@ -275,29 +343,100 @@ def _parse(content: bytes, name: str, part: str):  # type: ignore[no-untyped-def
         raise refuse(name, part, f"damaged XML ({exc})", "a workbook saved by Excel") from None
 
 
+def _relationships(package: Package, rels_part: str, folder: str) -> dict[str, tuple[str, str]]:
+    """Id → (type, part path) of one relationships part, each target resolved and plain.
+
+    A target is resolved against `folder` without normalising: a target that would need
+    it ('..', '.', a backslash) is refused, so every reader of the package finds the part
+    the guard vetted.
+    """
+    name = package.name
+    rels = _parse(package.parts[rels_part], name, rels_part)
+    found: dict[str, tuple[str, str]] = {}
+    for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
+        kind = rel.get("Type", "")
+        for marker, what in FORBIDDEN_RELATIONSHIPS:
+            if kind.endswith("/" + marker):
+                raise refuse(name, rels_part, what, "a workbook without macros or external content")
+        if rel.get("TargetMode") == "External":
+            raise refuse(name, rels_part, "a link to an external resource", "no external links")
+        target = rel.get("Target", "")
+        path = target[1:] if target.startswith("/") else (folder + target if folder else target)
+        if not is_canonical(path):
+            raise refuse(
+                name,
+                rels_part,
+                f"a relationship to {shorten(target)}",
+                "a plain part name, such as worksheets/sheet1.xml",
+            )
+        ident = rel.get("Id", "")
+        if ident in found:
+            raise refuse(name, rels_part, f"two relationships with id {shorten(ident)}", SAVE_AS)
+        found[ident] = (kind, path)
+    return found
+
+
+def _check_all_relationships(package: Package) -> None:
+    """Every relationships part, not only the workbook's: no code, no outside links."""
+    for part in package.parts:
+        if part.endswith(".rels"):
+            folder = part[: part.rfind("_rels/")]
+            _relationships(package, part, folder)
+
+
 def _map_sheets(package: Package) -> None:
     """Sheet names to their part paths, through workbook.xml and its relationships."""
     name = package.name
+    _check_all_relationships(package)
+    root_rels = "_rels/.rels"
+    if root_rels not in package.parts:
+        raise refuse(name, root_rels, "no such part", "a workbook saved by Excel")
+    documents = [
+        path
+        for kind, path in _relationships(package, root_rels, "").values()
+        if kind == REL_TYPES + "officeDocument"
+    ]
+    if documents != ["xl/workbook.xml"]:
+        raise refuse(
+            name,
+            root_rels,
+            "a main document at " + (", ".join(shorten(d) for d in documents) or "no part"),
+            "the workbook at xl/workbook.xml",
+        )
     workbook = _parse(package.parts["xl/workbook.xml"], name, "xl/workbook.xml")
     rels_part = "xl/_rels/workbook.xml.rels"
     if rels_part not in package.parts:
         raise refuse(name, rels_part, "no such part", "a workbook saved by Excel")
-    rels = _parse(package.parts[rels_part], name, rels_part)
-    targets = {}
-    for rel in rels.iter(f"{NS_PKG_REL}Relationship"):
-        if rel.get("TargetMode") == "External":
-            raise refuse(name, rels_part, "a link to an external resource", "no external links")
-        target = rel.get("Target", "")
-        path = target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-        targets[rel.get("Id")] = path
+    targets = _relationships(package, rels_part, "xl/")
+    for kind, attribute in (("sharedStrings", "shared_strings"), ("styles", "styles")):
+        paths = [p for k, p in targets.values() if k == REL_TYPES + kind]
+        if len(paths) > 1 or any(p not in package.parts for p in paths):
+            raise refuse(name, rels_part, f"a damaged link to the {kind} part", SAVE_AS)
+        setattr(package, attribute, paths[0] if paths else None)
+    properties = workbook.find(f"{NS_MAIN}workbookPr")
+    package.date1904 = properties is not None and properties.get("date1904") in ("1", "true")
     sheets = workbook.find(f"{NS_MAIN}sheets")
+    used: set[str] = set()
     for sheet in sheets if sheets is not None else []:
         title = sheet.get("name", "")
-        path = targets.get(sheet.get(f"{NS_REL}id"))
-        if path is None or path not in package.parts:
-            raise refuse(name, "xl/workbook.xml", f"sheet {title!r} without its part", SAVE_AS)
-        if title in package.sheets:
-            raise refuse(name, "xl/workbook.xml", f"two sheets named {title!r}", SAVE_AS)
+        kind, path = targets.get(sheet.get(f"{NS_REL}id", ""), ("", ""))
+        if path not in package.parts:
+            raise refuse(
+                name, "xl/workbook.xml", f"sheet {shorten(title)} without its part", SAVE_AS
+            )
+        if kind != REL_TYPES + "worksheet" or not re.fullmatch(r"xl/worksheets/[^/]+\.xml", path):
+            raise refuse(
+                name,
+                "xl/workbook.xml",
+                f"sheet {shorten(title)} stored as {shorten(path)}",
+                "a worksheet under xl/worksheets/",
+            )
+        if title in package.sheets or path in used:
+            raise refuse(
+                name, "xl/workbook.xml", f"two sheets named {shorten(title)} or sharing a part",
+                SAVE_AS,
+            )  # fmt: skip
+        used.add(path)
         package.sheets[title] = path
         package.states[title] = sheet.get("state", "visible")
 

@@ -3,13 +3,12 @@
 Order matters: the guard vets the raw file first; then the sealed identity is checked
 (right tender, a panel member, unedited, issued for the current bid list and criteria);
 then the locked content is compared with what was issued; only then are the marks and
-the declaration read. Values are read with python-calamine, which never evaluates
-formulas; the guard has already refused any formula cell, so no cached value is trusted.
+the declaration read. Values are read from the parts the guard vetted, as displayed
+(`cells`): no formula, no cached value, no number its format disguises.
 """
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from ..errors import Problem, shorten
 from ..marks import ProblemList
 from ..model import Evaluator, Tender
 from ..panel import is_sealed
-from . import guard, layout
+from . import cells, guard, layout
 from .guard import Refused
 from .layout import Row
 
@@ -62,26 +61,13 @@ class Expected:
         return guard.Limits(max_rows=max(rows, 1000), max_columns=layout.MAX_COLUMNS)
 
 
-def open_sheets(package: guard.Package, names: Sequence[str]) -> dict[str, list[list[Any]]]:
-    """Values of the named sheets of a vetted package, row by row from A1.
+def open_sheets(package: guard.Package, names: Sequence[str]) -> dict[str, cells.Grid]:
+    """Values of the named sheets of a vetted package, read from the vetted parts.
 
     Raises:
-        Refused: when the parser fails on the file (damaged workbook).
+        Refused: naming each cell whose value a person would not see as stored.
     """
-    import python_calamine
-
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package.data))
-        return {
-            name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in names
-        }
-    except Exception as exc:  # a damaged file fails in many ways; each is a refusal
-        raise guard.refuse(
-            package.name,
-            "",
-            f"a damaged workbook ({type(exc).__name__})",
-            "a workbook saved by Excel",
-        ) from None
+    return cells.read_sheets(package, names)
 
 
 def read_return(data: bytes, name: str, expected: Expected) -> Return:

@@ -319,3 +319,28 @@ def test_cells_with_a_namespace_prefix_are_refused(template: bytes) -> None:
         "E1.xlsx: Marking: found cells written with a namespace prefix; "
         "expected a workbook saved by Excel"
     )
+
+
+def test_a_header_claiming_an_unknown_zip_version_is_damaged(template: bytes) -> None:
+    # Found by the property above: zipfile raises NotImplementedError, not BadZipFile.
+    directory = template.rfind(b"PK\x01\x02")
+    damaged = bytearray(template)
+    damaged[directory + 6] = 64  # "version needed to extract" 6.4
+    assert outcome(bytes(damaged)) == "refused"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<?xml version="1.0" encoding="UTF-16"?><worksheet/>'.encode("utf-16"),
+        b'<?xml version="1.0" encoding="ISO-8859-1"?><worksheet/>',
+        b"<worksheet>\x00</worksheet>",
+    ],
+)
+def test_a_part_in_another_encoding_is_refused(template: bytes, content: bytes) -> None:
+    # The byte scans for DTDs and entities are sound only over UTF-8.
+    message = refusal(rezip(template, replace={"xl/worksheets/sheet2.xml": content}))
+    assert message == (
+        "E1.xlsx: xl/worksheets/sheet2.xml: found XML in an encoding other than UTF-8; "
+        "expected a workbook saved by Excel"
+    )
