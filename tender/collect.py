@@ -30,10 +30,12 @@ from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
 from .inputs import display_path, project_root
 from .model import Tender
-from .moderation import default_spread_flag, spreads
+from .moderation import needs_discussion, spread_threshold, spreads
 from .outputs import write_all, write_atomic
 from .panel import PanelFiles, bidder_list, load_key, panel_files
 from .safety import csv_cell
+
+__all__ = ["Collection", "Outcome", "collect", "expected_returns", "spread_threshold"]
 
 MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
 SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
@@ -81,14 +83,6 @@ class _Candidate:
     sha256: str
     order: int
     ret: Return | None = None
-
-
-def spread_threshold(tender: Tender) -> float:
-    """The spread that flags a row for discussion: the tender's, or 3 on 0-10, 2 on 0-5."""
-    spec = tender.quality
-    if spec.moderation.spread_flag is not None:
-        return spec.moderation.spread_flag
-    return default_spread_flag(spec.scale.minimum, spec.scale.maximum)
 
 
 def expected_returns(tender: Tender, files: PanelFiles) -> Expected:
@@ -455,8 +449,8 @@ def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, R
         for row, mark, note in zip(expected.rows, ret.marks, ret.justifications, strict=True):
             writer.writerow(
                 [
-                    csv_cell(row.bidder_id),
-                    csv_cell(row.criterion_id),
+                    row.bidder_id,  # ids are held to a safe alphabet (bidders.ID_RULE)
+                    row.criterion_id,
                     evaluator,
                     _number(mark),
                     csv_cell(note),
@@ -478,4 +472,4 @@ def count_flagged(marks: list[list[float]], threshold: float) -> int:
     if not marks:
         return 0
     spread = spreads(np.array(marks, dtype=float).T)  # rows × evaluators
-    return int(np.sum(spread >= threshold - 1e-9))
+    return int(np.sum(needs_discussion(spread, threshold)))

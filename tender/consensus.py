@@ -17,8 +17,9 @@ from typing import cast
 
 import pandas as pd
 
+from . import moderation
 from .audit import append_log, sha256_bytes
-from .errors import Problem, TenderError, TenderInputError, raise_if, shorten
+from .errors import Problem, TenderError, TenderInputError, exact, raise_if, shorten
 from .excel import layout
 from .excel.moderation_sheet import read_consensus
 from .inputs import display_path, project_root, read_csv_text
@@ -101,16 +102,16 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
             continue
         mark = float(value)
         if not math.isfinite(mark) or not scale.allows(mark):
-            problems.append(Problem(name, found.cell, f"{mark:g}", scale.describe()))
+            problems.append(Problem(name, found.cell, exact(mark), scale.describe()))
             continue
         start = median.get(key)
-        if start is None or not math.isclose(mark, start):
+        if start is None or moderation.differs_from_median(mark, start):
             differing += 1
             if not found.rationale:
                 reason = (
-                    f"consensus {mark:g} differing from the median {start:g}"
+                    f"consensus {exact(mark)} differing from the median {exact(start)}"
                     if start is not None
-                    else f"consensus {mark:g} with no marks to compare"
+                    else f"consensus {exact(mark)} with no marks to compare"
                 )
                 problems.append(
                     Problem(

@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from .audit import sha256_file
+from .bidders import clean_names
 from .errors import Problem, TenderInputError, raise_if, shorten
 from .model import Tender
 
@@ -196,6 +197,9 @@ def _found_expected(error: Any) -> tuple[str, str]:
     return found, message
 
 
+FIRST_LINE = 2  # a CSV file's first data line, after its header
+
+
 def read_csv_text(path: Path, name: str) -> pd.DataFrame:
     """A CSV file as text columns, nothing guessed: 'NA' stays 'NA', '007' stays '007'."""
     if not path.is_file():
@@ -285,6 +289,8 @@ def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
                     "no thousands separator), or blank when no price was given",
                 )
             )
+    if "bidder" in frame.columns:
+        frame["bidder"] = clean_names(frame["bidder"])  # cleaned once, here, for every output
     frame = frame.drop(columns=[column]).assign(
         price=pd.Series(
             [float(a) if a is not None else float("nan") for a in amounts], dtype="float64"

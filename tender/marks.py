@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from .errors import Problem, shorten
+from .errors import Problem, exact, shorten
 from .model import Scale, _is_dyadic
 
 MAX_PROBLEMS_PER_FILE = 200
@@ -120,7 +120,7 @@ def numeric_marks(
     for pos in np.flatnonzero(rejected):
         label = row_label(frame, int(pos), axes, first_line)
         if np.isfinite(values[pos]) or text is None:
-            problems.add(label, f"mark {values[pos]:g}", scale.describe())
+            problems.add(label, f"mark {exact(values[pos])}", scale.describe())
         else:
             typed = str(text.iat[int(pos)])
             problems.add(label, "no mark" if typed == "" else shorten(typed), scale.describe())

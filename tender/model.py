@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")]
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"  # every id: safe in CSV, paths and messages
+Id = Annotated[str, Field(pattern=f"^{ID_PATTERN}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 

@@ -11,6 +11,8 @@ import warnings
 import numpy as np
 import numpy.typing as npt
 
+from .model import Tender
+
 FloatArray = npt.NDArray[np.float64]
 PROVISIONAL_RULE = "median of the evaluators' marks"
 
@@ -42,3 +44,37 @@ def default_spread_flag(scale_minimum: float, scale_maximum: float) -> float:
     """
     span = scale_maximum - scale_minimum
     return float(max(1.0, np.floor(0.3 * span + 0.5)))
+
+
+# Marks closer than this are the same mark: steps such as 0.1 are not exact in binary, so a
+# consensus typed as 0.3 must equal a median computed as 0.30000000000000004. Used for every
+# comparison below, by collect, moderate, score and the report alike.
+TOLERANCE = 1e-9
+
+
+def differs_from_median(consensus: npt.ArrayLike, median: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Where a consensus mark differs from the evaluators' median (and so needs a reason).
+
+    A consensus with no median to compare (NaN) counts as differing; a missing consensus
+    never does.
+    """
+    mark = np.asarray(consensus, dtype=np.float64)
+    middle = np.asarray(median, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        apart = ~(np.abs(mark - middle) <= TOLERANCE)
+    return np.asarray(apart & ~np.isnan(mark), dtype=bool)
+
+
+def needs_discussion(spread: npt.ArrayLike, threshold: float) -> npt.NDArray[np.bool_]:
+    """Where the evaluators' spread reaches the tender's discussion threshold."""
+    gap = np.asarray(spread, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.asarray(gap >= threshold - TOLERANCE, dtype=bool)
+
+
+def spread_threshold(tender: Tender) -> float:
+    """The spread that flags a row for discussion: the tender's, or 3 on 0-10, 2 on 0-5."""
+    spec = tender.quality
+    if spec.moderation.spread_flag is not None:
+        return spec.moderation.spread_flag
+    return default_spread_flag(spec.scale.minimum, spec.scale.maximum)

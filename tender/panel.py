@@ -116,8 +116,9 @@ def bidder_list(tender: Tender) -> list[tuple[str, str]]:
     Raises:
         TenderInputError: for a missing bids file, missing columns or a repeated bidder id.
     """
+    from .bidders import clean_names, id_problems
     from .errors import Problem, TenderInputError
-    from .inputs import display_path, read_csv_text
+    from .inputs import FIRST_LINE, display_path, read_csv_text
 
     path = tender.resolve(tender.data.bids)
     name = display_path(path, project_root(tender))
@@ -128,15 +129,12 @@ def bidder_list(tender: Tender) -> list[tuple[str, str]]:
             [Problem(name, "header", f"no column {', '.join(missing)}", "bidder_id and bidder")]
         )
     ids = frame["bidder_id"].str.strip()
-    repeated = ids[ids.duplicated()].tolist()
-    if repeated:
+    bad = id_problems(ids, FIRST_LINE)
+    if bad:
         raise TenderInputError(
-            [
-                Problem(name, "bidder_id", f"bidder {b!r} listed twice", "each bidder once")
-                for b in repeated
-            ]
+            [Problem(name, f"line {b.position + FIRST_LINE}", b.found, b.expected) for b in bad]
         )
-    return list(zip(ids.tolist(), frame["bidder"].str.strip().tolist(), strict=True))
+    return list(zip(ids.tolist(), clean_names(frame["bidder"]).tolist(), strict=True))
 
 
 def issue_templates(

@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
+from .bidders import id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
 from .model import BudgetRelative, Tender
@@ -270,18 +271,13 @@ def _checked_bids(
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
-    before = len(problems.items) + problems.dropped
-    for empty in np.flatnonzero(ids == ""):
-        problems.add(
-            f"line {empty + src.first_line}", "an empty bidder_id", "an id such as A or 0042"
-        )
-    for pos, first in _repeats(ids):
-        problems.add(
-            marks.row_label(bids, pos, axes, src.first_line),
-            f"bidder_id {ids[pos]!r} again (first at line {first + src.first_line})",
-            "each bidder once",
-        )
-    ids_usable = len(problems.items) + problems.dropped == before
+    bad_ids = id_problems(bids["bidder_id"], src.first_line)
+    for bad in bad_ids:
+        where = f"line {bad.position + src.first_line}"
+        if ids[bad.position].strip():
+            where = marks.row_label(bids, bad.position, axes, src.first_line)
+        problems.add(where, bad.found, bad.expected)
+    ids_usable = not bad_ids
     names = bids["bidder"].astype(str).to_numpy(dtype=object)
     folded = np.array([name.strip().casefold() for name in names], dtype=object)
     for blank in np.flatnonzero(folded == ""):
@@ -316,13 +312,17 @@ def _checked_bids(
 
 
 def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:
-    """(position, position of its first occurrence) for every repeated non-empty value."""
-    repeated = pd.Series(values, dtype=object).duplicated().to_numpy() & (values != "")
-    out = []
-    for pos in np.flatnonzero(repeated):
-        first = int(np.flatnonzero(values == values[pos])[0])
-        out.append((int(pos), first))
-    return out
+    """(position, position of its first occurrence) for every repeated non-empty value.
+
+    Linear: the first occurrences come from one pass, not one search per repeat.
+    """
+    series = pd.Series(values, dtype=object)
+    repeated = np.flatnonzero(series.duplicated().to_numpy() & (values != ""))
+    if repeated.size == 0:
+        return []
+    unique = series.drop_duplicates()
+    first = dict(zip(unique.to_numpy().tolist(), unique.index.tolist(), strict=True))
+    return [(int(pos), int(first[values[pos]])) for pos in repeated[: marks.MAX_PROBLEMS_PER_FILE]]
 
 
 def _scatter_marks(
@@ -366,7 +366,7 @@ def _scatter_moderated(
         known = (codes[0] >= 0) & (codes[1] >= 0)
         at = np.full(len(table), np.nan)
         at[known] = median[codes[0][known], codes[1][known]]
-        differs = np.flatnonzero(known & (np.abs(values - at) > 1e-9))
+        differs = np.flatnonzero(known & moderation.differs_from_median(values, at))
         given = table["rationale"].iloc[differs].to_numpy(dtype=object)
         blank = np.fromiter(
             (not (isinstance(text, str) and text.strip()) for text in given), bool, len(given)

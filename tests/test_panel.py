@@ -59,7 +59,7 @@ def test_a_bidder_listed_twice_is_an_error(project: Path, reference: Path) -> No
     with pytest.raises(TenderInputError) as caught:
         bidder_list(load_tender(reference))
     assert [str(p) for p in caught.value.problems] == [
-        "bids/pest-control-2016/bids.csv: bidder_id: found bidder 'C' listed twice; "
+        "bids/pest-control-2016/bids.csv: line 8: found bidder_id 'C' again (first at line 4); "
         "expected each bidder once"
     ]
 

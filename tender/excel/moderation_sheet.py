@@ -21,7 +21,7 @@ import xlsxwriter  # type: ignore[import-untyped]
 
 from ..errors import Problem, shorten
 from ..model import Scale, Tender
-from ..moderation import median_marks, spreads
+from ..moderation import median_marks, needs_discussion, spreads
 from ..outputs import FIXED_ZIP_TIME
 from ..safety import TRIGGERS, clean_text
 from . import guard, layout
@@ -216,11 +216,11 @@ def _write_spreads(
     """Spread, discussion flag and median per row, for rows with at least one mark."""
     cube = np.array(marks, dtype=float).reshape(len(marks), count).T  # rows × evaluators
     spread, median = spreads(cube).tolist(), median_marks(cube).tolist()
-    flag_at = threshold - 1e-9
+    flagged = needs_discussion(spread, threshold).tolist()
     for at, (gap, middle) in enumerate(zip(spread, median, strict=True), start=1):
         if gap == gap:  # NaN when no evaluator marked the row
             ws.write_number(at, col, gap)
-            if gap >= flag_at:
+            if flagged[at - 1]:
                 ws.write_string(at, col + 1, FLAG, styles.flag)
             ws.write_number(at, col + 2, middle)
 

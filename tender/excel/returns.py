@@ -16,8 +16,8 @@ from datetime import date, datetime, time
 from functools import cached_property
 from typing import Any
 
-from ..errors import Problem, shorten
-from ..marks import ProblemList
+from ..errors import Problem, exact, shorten
+from ..marks import ProblemList, on_scale
 from ..model import Evaluator, Tender
 from ..panel import is_sealed
 from . import cells, guard, layout
@@ -285,11 +285,7 @@ def _marks_fast(rows: list[list[Any]], expected: Expected) -> tuple[list[float],
     if not all(type(v) is float for v in values):
         return None
     marks = np.array(values, dtype=float)
-    scale = expected.tender.quality.scale
-    ok = np.isfinite(marks) & (marks >= scale.minimum) & (marks <= scale.maximum)
-    if scale.step is not None:
-        units = (marks - scale.minimum) / scale.step
-        ok &= np.abs(units - np.round(units)) <= 1e-9
+    ok = on_scale(marks, expected.tender.quality.scale)  # the one rule score applies too
     notes = [
         v.strip() if isinstance(v, str) else _text(v).strip()
         for v in (r[layout.JUSTIFICATION_INDEX] for r in body)
@@ -322,7 +318,7 @@ def _marks_checked(
         elif isinstance(value, bool) or not isinstance(value, int | float):
             problems.add(cell, _describe(value), scale.describe())
         elif not math.isfinite(value) or not scale.allows(float(value)):
-            problems.add(cell, f"{value:g}", scale.describe())
+            problems.add(cell, exact(value), scale.describe())
         else:
             mark = float(value)
             if require and not note:

@@ -15,7 +15,14 @@ import numpy as np
 
 from .. import __version__, display
 from ..model import REGIME_NAMES, Criterion, Tender
-from ..moderation import PROVISIONAL_RULE, default_spread_flag, median_marks, spreads
+from ..moderation import (
+    PROVISIONAL_RULE,
+    differs_from_median,
+    median_marks,
+    needs_discussion,
+    spread_threshold,
+    spreads,
+)
 from ..price import FORMULAS
 from ..scoring import Evaluation
 from ..sensitivity import crossovers, price_weight_lines
@@ -680,15 +687,11 @@ def _moderation(ev: Evaluation) -> list[Block]:
                 "compared with them here."
             )
         ]
-    scale = tender.quality.scale
-    flag = tender.quality.moderation.spread_flag or default_spread_flag(
-        scale.minimum, scale.maximum
-    )
+    flag = spread_threshold(tender)
     median = median_marks(ev.individual)
     spread = spreads(ev.individual)
-    with np.errstate(invalid="ignore"):
-        differs = ~np.isclose(ev.consensus, median) | (spread >= flag)
-    differs &= ~np.isnan(ev.consensus)
+    differs = differs_from_median(ev.consensus, median)
+    differs |= needs_discussion(spread, flag) & ~np.isnan(ev.consensus)
     leaves = tender.quality.leaves()
     names = ev.public_names()
     rationale = _rationale_lookup(ev)
