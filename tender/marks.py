@@ -61,6 +61,15 @@ class ProblemList:
         else:
             self.dropped += 1
 
+    @property
+    def room(self) -> int:
+        """How many more problems will be kept: callers stop building messages past it."""
+        return max(0, MAX_PROBLEMS_PER_FILE - len(self.items))
+
+    def skip(self, count: int) -> None:
+        """Count `count` further problems without building their messages."""
+        self.dropped += max(0, count)
+
     def done(self) -> list[Problem]:
         """The problems in file order (by line), then those that name no line."""
         self.items.sort(key=_line_order)
@@ -117,7 +126,9 @@ def numeric_marks(
     rejected = ~on_scale(values, scale)
     if not rejected.any():
         return values
-    for pos in np.flatnonzero(rejected):
+    positions = np.flatnonzero(rejected)
+    problems.skip(len(positions) - problems.room)
+    for pos in positions[: problems.room]:
         label = row_label(frame, int(pos), axes, first_line)
         if np.isfinite(values[pos]) or text is None:
             problems.add(label, f"mark {exact(values[pos])}", scale.describe())
@@ -158,7 +169,9 @@ def id_codes(
     out = []
     for axis in axes:
         codes = axis.codes(frame[axis.column])
-        for pos in np.flatnonzero(codes < 0):
+        unknown = np.flatnonzero(codes < 0)
+        problems.skip(len(unknown) - problems.room)
+        for pos in unknown[: problems.room]:
             value = frame[axis.column].iat[int(pos)]
             problems.add(
                 row_label(frame, int(pos), axes, first_line),
@@ -222,19 +235,22 @@ def _report_duplicates(
     duplicated = counts[flat] > 1
     if usable is not None:
         duplicated &= usable
-    first_of_cell: dict[int, int] = {}
-    for pos in np.flatnonzero(duplicated):
-        key = int(flat[pos])
-        if key in first_of_cell:
-            problems.add(
-                row_label(frame, int(pos), axes, first_line),
-                "a second row for the same "
-                + ", ".join(a.label for a in axes)
-                + f" (first at line {first_of_cell[key] + first_line})",
-                "one row each",
-            )
-        else:
-            first_of_cell[key] = int(pos)
+    cells = pd.Series(np.where(duplicated, flat, -1))
+    later = np.flatnonzero(duplicated & cells.duplicated().to_numpy())
+    problems.skip(len(later) - problems.room)
+    later = later[: problems.room]
+    if not later.size:
+        return
+    firsts = cells[duplicated].drop_duplicates()
+    first_of_cell = dict(zip(firsts.to_numpy().tolist(), firsts.index.tolist(), strict=True))
+    for pos in later.tolist():
+        problems.add(
+            row_label(frame, pos, axes, first_line),
+            "a second row for the same "
+            + ", ".join(a.label for a in axes)
+            + f" (first at line {first_of_cell[int(flat[pos])] + first_line})",
+            "one row each",
+        )
 
 
 def report_gaps(

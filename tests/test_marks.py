@@ -85,3 +85,28 @@ def test_problems_come_in_file_order():
     problems.add("", "no row for bidder C", "y")
     problems.add("line 2 (bidder A)", "x", "y")
     assert [p.where for p in problems.done()] == ["line 2 (bidder A)", "line 19 (bidder B)", ""]
+
+
+def test_a_thousand_unknown_ids_name_two_hundred_and_count_the_rest():
+    from tender.marks import id_codes
+
+    frame = pd.DataFrame({"evaluator_id": ["e1"] * 1000})
+    axes = [Axis("evaluator_id", "evaluator", pd.Index(["E1", "E2"]))]
+    problems = ProblemList("marks.csv")
+    id_codes(frame, axes, 2, problems)
+    listed = problems.done()
+    assert len(listed) == 201
+    assert str(listed[-1]) == "marks.csv: found 800 more problems; expected a corrected file"
+
+
+def test_duplicates_past_the_cap_are_counted_not_described():
+    frame = pd.DataFrame({"bidder_id": ["A"] * 500})
+    axes = [Axis("bidder_id", "bidder", pd.Index(["A"]))]
+    problems = ProblemList("marks.csv")
+    scatter([np.zeros(500, dtype=np.int64)], np.ones(500), axes, frame, 2, problems)
+    listed = problems.done()
+    assert str(listed[0]) == (
+        "marks.csv: line 3 (bidder A): found a second row for the same bidder (first at line 2); "
+        "expected one row each"
+    )
+    assert str(listed[-1]) == "marks.csv: found 299 more problems; expected a corrected file"
