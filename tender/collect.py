@@ -28,11 +28,18 @@ from .excel import layout
 from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
+from .files import Gate, write_atomic
 from .inputs import display_path, project_root
 from .model import Tender
 from .moderation import default_spread_flag, spreads
-from .outputs import write_all, write_atomic
-from .panel import PanelFiles, bidder_list, load_key, panel_files
+from .panel import (
+    PanelFiles,
+    bidder_list,
+    load_key,
+    panel_files,
+    protected_files,
+    written_path,
+)
 from .safety import csv_cell
 
 MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
@@ -117,7 +124,14 @@ def collect(
         raise TenderError(f"{returned}: not a folder of returned workbooks")
     files = panel_files(tender)
     expected = expected_returns(tender, files)
-    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC))
+    marks = written_path(tender, tender.data.marks)
+    gate = Gate(
+        (*protected_files(tender, writing=("marks", "moderation")), *sorted(returned.iterdir())),
+        project_root(tender),
+        appends=(files.log,),
+        where={marks: "data.marks"},
+    )
+    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC), gate)
     unique = run.gather(returned)
     by_evaluator = run.check(unique, progress)
     accepted, accepted_sha = run.choose(by_evaluator)
@@ -130,6 +144,7 @@ class _Run:
     files: PanelFiles
     expected: Expected
     received_at: datetime
+    gate: Gate
     outcomes: list[Outcome] = field(default_factory=list)
     known: dict[str, dict[str, Any]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -141,8 +156,18 @@ class _Run:
     def gather(self, returned: Path) -> list[_Candidate]:
         """Files in the folder plus earlier accepted returns; new files archived and logged."""
         candidates = _read_folder(returned, self.expected.limits, self.outcomes)
-        self._log_unread()
         candidates += self._earlier({c.sha256 for c in candidates})
+        new = {c.sha256: c for c in reversed(candidates) if c.sha256 not in self.known}
+        archives = {
+            sha: _archive_path(self.files, c, self.received_at)
+            for sha, c in new.items()
+            if c.order >= 0
+        }
+        assert self.tender.data.marks is not None
+        marks = written_path(self.tender, self.tender.data.marks)
+        # Before the first write: nothing is written when any target is refused.
+        self.gate.check([marks, self.files.moderation, *archives.values()])
+        self._log_unread()
         unique: dict[str, _Candidate] = {}
         for candidate in candidates:
             first = unique.get(candidate.sha256)
@@ -158,7 +183,9 @@ class _Run:
                 continue
             unique[candidate.sha256] = candidate
             if candidate.sha256 not in self.known and candidate.order >= 0:
-                archived = _archive(self.files, candidate, self.received_at)
+                archived = archives[candidate.sha256]
+                write_atomic(archived, candidate.data)
+                archived.chmod(0o440)
                 entry = append_log(
                     self.files.log,
                     "return_received",
@@ -293,7 +320,7 @@ class _Run:
         if not present:
             return Collection(self.outcomes, accepted, missing, 0, None, None)
         assert tender.data.marks is not None
-        marks_path = tender.resolve(tender.data.marks)
+        marks_path = written_path(tender, tender.data.marks)
         marks_bytes = marks_table(expected, present, accepted)
         carried = _carried(self.files, tender, expected)
         threshold = spread_threshold(tender)
@@ -308,7 +335,7 @@ class _Run:
             carried,
         )
         flagged = count_flagged(cube, threshold)
-        write_all({marks_path: marks_bytes, self.files.moderation: workbook})
+        self.gate.write({marks_path: marks_bytes, self.files.moderation: workbook})
         root = project_root(tender)
         append_log(
             self.files.log,
@@ -408,13 +435,10 @@ def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[
     return candidates
 
 
-def _archive(files: PanelFiles, candidate: _Candidate, received_at: datetime) -> Path:
+def _archive_path(files: PanelFiles, candidate: _Candidate, received_at: datetime) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", candidate.file)[-80:]
     stamp = received_at.strftime("%Y%m%dT%H%M%SZ")
-    path = files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
-    write_atomic(path, candidate.data)
-    path.chmod(0o440)
-    return path
+    return files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
 
 
 def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any, Consensus]:

@@ -10,18 +10,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import __version__, display
-from .errors import TenderError
 from .files import FIXED_ISO_TIME as FIXED_ISO_TIME  # re-exported: callers keep working
 from .files import FIXED_ZIP_TIME as FIXED_ZIP_TIME
 from .files import OutputLockedError as OutputLockedError
+from .files import OutputRefused, reproducible_zip, write_files
 from .files import _fsync_dir as _fsync_dir
-from .files import reproducible_zip
 from .files import write_atomic as write_atomic
 from .moderation import PROVISIONAL_RULE
 from .price import FORMULAS
@@ -44,25 +42,17 @@ CSV_COLUMNS = [
 ]
 
 
-class OutputIsInputError(TenderError):
-    """An output path names one of the inputs: writing would destroy evidence."""
+OutputIsInputError = OutputRefused  # the name earlier callers catch
 
 
 def write_all(files: Mapping[Path, bytes], inputs: Iterable[Path] = ()) -> list[Path]:
     """Write several already-rendered files atomically, in a stable order.
 
     Raises:
-        OutputIsInputError: before writing anything, if any output is one of `inputs`.
+        OutputIsInputError: before writing anything, if any output is one of `inputs`, a
+            link or not a regular file (`files.check_targets`, without a folder limit).
     """
-    existing = [p for p in inputs if p.exists()]
-    for path in files:
-        if path.exists() and any(os.path.samefile(path, source) for source in existing):
-            raise OutputIsInputError(
-                f"{path}: is an input of this evaluation; choose another --out"
-            )
-    for path in sorted(files):
-        write_atomic(path, files[path])
-    return sorted(files)
+    return write_files(files, inputs=inputs, root=None)
 
 
 def results_document(ev: Evaluation) -> dict[str, Any]:
@@ -220,11 +210,26 @@ def _shown_number(text: str) -> Any:
         return text
 
 
-def write_results(ev: Evaluation, folder: Path, inputs: Iterable[Path] = ()) -> list[Path]:
-    """Render all result files, then write them atomically into `folder`."""
+def write_results(
+    ev: Evaluation,
+    folder: Path,
+    inputs: Iterable[Path] = (),
+    *,
+    root: Path | None = None,
+    named: Mapping[Path, str] | None = None,
+    appends: Iterable[Path] = (),
+) -> list[Path]:
+    """Render all result files, then write them atomically into `folder`.
+
+    Every target (and each of `appends`, written by the caller afterwards) passes the write
+    gate first (`files.check_targets`).
+
+    Raises:
+        OutputRefused: before writing anything.
+    """
     files = {
         folder / "results.csv": render_csv(ev),
         folder / "results.json": render_json(ev),
         folder / "results.xlsx": render_xlsx(ev),
     }
-    return write_all(files, inputs)
+    return write_files(files, inputs=inputs, root=root, named=named, appends=appends)
