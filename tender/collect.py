@@ -1,11 +1,14 @@
 """Collect returned marking workbooks: archive, check, choose the latest per evaluator,
 write the marks table and the moderation workbook, and log every step.
 
-Each returned file is read once into memory, archived unchanged (with its SHA-256 and the
-time received) and only then checked, from the same bytes. One bad file never loses the
-others: its problems are reported and the good returns are still collected. Outputs are
-rendered in memory and written atomically at the end; returned files are never opened for
-writing.
+The returns folder is untrusted: links, folders, devices, FIFOs and sockets in it are
+refused by name and never followed, and each regular file is read once, with a bound
+(`files.read_regular`), archived unchanged (with its SHA-256 and the time received) and
+only then checked, from the same bytes. One bad file never loses the others: its problems
+are reported and the good returns are still collected. Every target (archive, marks file,
+moderation workbook, log) passes the write gate before the first write; outputs are
+rendered in memory and written atomically at the end; returned files are never opened
+for writing.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from .excel import layout
 from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
-from .files import Gate, write_atomic
+from .files import FileRefused, Gate, list_folder, read_regular, write_atomic
 from .inputs import display_path, project_root
 from .model import Tender
 from .moderation import default_spread_flag, spreads
@@ -44,6 +47,7 @@ from .safety import csv_cell
 
 MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
 SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
+EXPECTED_RETURN = "a regular file saved by the evaluator"
 
 Progress = Callable[[int, int, str], None]
 
@@ -224,11 +228,13 @@ class _Run:
             if entry.get("event") != "return_accepted" or entry["sha256"] in present:
                 continue
             path = self.files.archive / entry["archive"]
-            if path.is_file():
-                data = path.read_bytes()
-                if sha256_bytes(data) == entry["sha256"]:
-                    present.add(entry["sha256"])
-                    out.append(_Candidate(f"archive/{entry['archive']}", data, entry["sha256"], -1))
+            try:
+                data = read_regular(path, self.expected.limits.max_file_bytes)
+            except FileRefused:
+                continue  # gone, or no longer the file archived: not a return in play
+            if sha256_bytes(data) == entry["sha256"]:
+                present.add(entry["sha256"])
+                out.append(_Candidate(f"archive/{entry['archive']}", data, entry["sha256"], -1))
         return out
 
     def check(
@@ -405,33 +411,37 @@ def _recency(candidate: _Candidate) -> tuple[int, str, int]:
 
 
 def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[_Candidate]:
-    """Every regular file in the folder, read once; oversize files refused unread."""
-    candidates = []
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and not SKIPPED_NAMES.match(p.name))
+    """Every regular file in the folder, read once with a bound; anything else refused.
+
+    The folder is untrusted: every entry is lstat'ed, and links, folders, devices, FIFOs and
+    sockets are refused by name, never followed or opened. Names are shown escaped
+    (`files.shown_name`), so a newline in a name cannot forge a line of the summary or log.
+    """
+    limit = limits.max_file_bytes
+    entries = [e for e in list_folder(folder) if not SKIPPED_NAMES.match(e.path.name)]
     # Received order: modification time, then name (a claim, like the workbook's own date).
-    paths.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
-    for order, path in enumerate(paths):
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
+    entries.sort(key=lambda e: (e.status.st_mtime_ns, e.path.name))
+    candidates = []
+    for order, entry in enumerate(entries):
+        size = entry.status.st_size
+        try:
+            if entry.kind is not None:
+                raise FileRefused(entry.kind, EXPECTED_RETURN)
+            if size > limit:
+                raise FileRefused(f"a file of {size:,} bytes", f"at most {limit:,} bytes")
+            data = read_regular(entry.path, limit, entry.status, expected=EXPECTED_RETURN)
+        except FileRefused as refused:
             outcomes.append(
                 Outcome(
-                    path.name,
+                    entry.name,
                     "",
                     "rejected",
-                    problems=[
-                        Problem(
-                            path.name,
-                            "",
-                            f"a file of {size:,} bytes",
-                            f"at most {limits.max_file_bytes:,} bytes",
-                        )
-                    ],
+                    problems=[Problem(entry.name, "", refused.found, refused.expected)],
                     size=size,
                 )
             )
             continue
-        data = path.read_bytes()
-        candidates.append(_Candidate(path.name, data, sha256_bytes(data), order))
+        candidates.append(_Candidate(entry.name, data, sha256_bytes(data), order))
     return candidates
 
 

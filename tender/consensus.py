@@ -20,8 +20,9 @@ import pandas as pd
 from .audit import append_log, sha256_bytes
 from .errors import Problem, TenderError, TenderInputError, raise_if, shorten
 from .excel import layout
+from .excel.guard import Limits
 from .excel.moderation_sheet import read_consensus
-from .files import Gate
+from .files import FileRefused, Gate, read_regular
 from .inputs import display_path, project_root, read_csv_text
 from .model import Tender
 from .panel import bidder_list, panel_files, protected_files, written_path
@@ -79,7 +80,10 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     gate.check([target])
     name = workbook.name
     rows = layout.marking_rows(tender, bidder_list(tender))
-    data = workbook.read_bytes()
+    try:  # a FIFO or a file that keeps growing must not hang the run or exhaust memory
+        data = read_regular(workbook, Limits().max_file_bytes, expected="a moderation workbook")
+    except FileRefused as refused:
+        raise TenderInputError([Problem(name, "", refused.found, refused.expected)]) from None
     cells = read_consensus(data, name, tender, len(rows) + 1000)
     median = medians(tender)
     scale = tender.quality.scale

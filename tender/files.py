@@ -1,4 +1,5 @@
-"""Files on disk: the one gate every write passes, atomic writes, reproducible packages.
+"""Files on disk: the one gate every write passes, atomic writes, reproducible packages,
+and bounded reads of folders nobody vetted.
 
 Standard library only (no pandas, no scoring), so every adapter can use it.
 
@@ -9,10 +10,16 @@ regular file (a folder, a FIFO), or outside the tender's folders (the project ro
 criteria/, bids/ and reports/) unless the user named it on the command line. Outputs are
 then written to a temporary file beside the target, flushed to disk and renamed into place,
 so a failed run leaves earlier files whole.
+
+A folder of returns is untrusted: `list_folder` lstats every entry (links never followed)
+and `read_regular` opens a file without following a link, checks the open descriptor is a
+regular file and reads at most limit + 1 bytes, so a link, a FIFO, a device or a file that
+grows while it is read can neither hang the run nor exhaust its memory.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -339,3 +346,110 @@ class Gate:
             appends=self.appends,
             where=self.where,
         )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a folder, as `lstat` sees it (a link is the link, not its target)."""
+
+    path: Path
+    status: os.stat_result
+
+    @property
+    def name(self) -> str:
+        """The entry's name, safe to print (`shown_name`)."""
+        return shown_name(self.path.name)
+
+    @property
+    def kind(self) -> str | None:
+        """What the entry is when it is not a regular file ("a symbolic link", ...)."""
+        return kind_of(self.status.st_mode)
+
+
+def list_folder(folder: Path) -> list[Entry]:
+    """Every entry of `folder` with its own `lstat`, sorted by name; links not followed.
+
+    An entry that vanishes while the folder is listed is left out.
+    """
+    entries = []
+    with os.scandir(folder) as scan:
+        names = sorted(entry.name for entry in scan)
+    for name in names:
+        path = folder / name
+        try:
+            entries.append(Entry(path, os.lstat(path)))
+        except FileNotFoundError:
+            continue
+    return entries
+
+
+class FileRefused(TenderError):
+    """A file that may not be read as it is: `found` says what it is, `expected` what to do."""
+
+    def __init__(self, found: str, expected: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(f"found {found}; expected {expected}")
+
+
+READ_BLOCK = 1 << 20
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+    | getattr(os, "O_NOFOLLOW", 0)  # a link (swapped in after lstat) is refused, not followed
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO (swapped in after lstat) does not hang open()
+    | getattr(os, "O_NOCTTY", 0)
+)
+
+
+def read_regular(
+    path: Path,
+    limit: int,
+    seen: os.stat_result | None = None,
+    *,
+    expected: str = "a regular file",
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, read without following a link.
+
+    The open descriptor is checked (`fstat`): it must be a regular file, and when `seen`
+    (an earlier `lstat`) is given, the same file (st_dev, st_ino), so an entry replaced by
+    a link or a FIFO after it was listed is refused too; that comparison is also what
+    refuses a link on systems without O_NOFOLLOW (Windows). At most limit + 1 bytes are
+    read, so a file that grows after its size was seen cannot exhaust memory.
+
+    Raises:
+        FileRefused: a link, not a regular file, replaced since `seen`, over `limit`
+            bytes, or not readable; `expected` completes the message.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if getattr(os, "O_NOFOLLOW", 0) and exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise FileRefused("a symbolic link", expected) from None
+        raise FileRefused(f"a file that could not be opened ({exc.strerror})", expected) from None
+    try:
+        status = os.fstat(descriptor)
+        kind = kind_of(status.st_mode)
+        if kind is not None:
+            raise FileRefused(kind, expected)
+        if seen is not None and not os.path.samestat(status, seen):
+            raise FileRefused(
+                "a file that was replaced while the folder was being read",
+                f"{expected}, left in place while it is read",
+            )
+        blocks: list[bytes] = []
+        wanted = limit + 1
+        while wanted > 0:
+            block = os.read(descriptor, min(wanted, READ_BLOCK))
+            if not block:
+                break
+            blocks.append(block)
+            wanted -= len(block)
+    except OSError as exc:
+        raise FileRefused(f"a file that could not be read ({exc.strerror})", expected) from None
+    finally:
+        os.close(descriptor)
+    data = b"".join(blocks)
+    if len(data) > limit:
+        raise FileRefused(f"a file of more than {limit:,} bytes", f"at most {limit:,} bytes")
+    return data

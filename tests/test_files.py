@@ -163,3 +163,89 @@ def test_names_are_shown_with_control_characters_escaped() -> None:
         "E1\\nerror: forged\\r\\x1b[2J\\t\\u202e\\u2028\\udcff.xlsx"
     )
     assert files.shown_name("Évaluation – E1 (copy).xlsx") == "Évaluation – E1 (copy).xlsx"
+
+
+def test_a_folder_is_listed_without_following_links(tmp_path: Path) -> None:
+    (tmp_path / "b.xlsx").write_bytes(b"x")
+    (tmp_path / "a.xlsx").symlink_to(tmp_path / "b.xlsx")
+    (tmp_path / "c").mkdir()
+    entries = files.list_folder(tmp_path)
+    assert [(e.name, e.kind) for e in entries] == [
+        ("a.xlsx", "a symbolic link"),
+        ("b.xlsx", None),
+        ("c", "a folder"),
+    ]
+
+
+def test_a_regular_file_is_read_whole_within_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "E1.xlsx"
+    path.write_bytes(b"12345")
+    assert files.read_regular(path, 5, os.lstat(path)) == b"12345"
+    with pytest.raises(files.FileRefused) as refused:
+        files.read_regular(path, 4)
+    assert str(refused.value) == "found a file of more than 4 bytes; expected at most 4 bytes"
+
+
+def test_a_file_that_grew_after_it_was_listed_is_read_only_to_the_bound(tmp_path: Path) -> None:
+    path = tmp_path / "E1.xlsx"
+    path.write_bytes(b"small")
+    seen = os.lstat(path)
+    with path.open("ab") as grow:
+        grow.write(b"x" * (3 << 20))
+    reads: list[int] = []
+    real_read = os.read
+
+    def counting(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "read", counting)
+        with pytest.raises(files.FileRefused, match="more than 10 bytes"):
+            files.read_regular(path, 10, seen)
+    assert sum(reads) == 11
+
+
+def test_a_link_is_refused_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "target.xlsx").write_bytes(b"elsewhere")
+    link = tmp_path / "E1.xlsx"
+    link.symlink_to(tmp_path / "target.xlsx")
+    with pytest.raises(files.FileRefused) as refused:
+        files.read_regular(link, 100, expected="a return")
+    assert str(refused.value) == "found a symbolic link; expected a return"
+
+
+def test_without_o_nofollow_a_link_is_caught_by_comparing_the_open_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on Windows: open() follows the link, but the descriptor is not the entry listed."""
+    (tmp_path / "target.xlsx").write_bytes(b"elsewhere")
+    link = tmp_path / "E1.xlsx"
+    link.symlink_to(tmp_path / "target.xlsx")
+    monkeypatch.setattr(files, "_OPEN_FLAGS", os.O_RDONLY)
+    with pytest.raises(files.FileRefused, match="replaced while the folder was being read"):
+        files.read_regular(link, 100, os.lstat(link))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_is_refused_at_once_instead_of_hanging(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "E1.xlsx")
+    with pytest.raises(files.FileRefused, match=r"^found a FIFO \(named pipe\)"):
+        files.read_regular(tmp_path / "E1.xlsx", 100)  # no writer: open() must not block
+
+
+def test_a_device_and_a_socket_are_refused() -> None:
+    import socket
+    import tempfile
+
+    if Path("/dev/zero").exists():
+        with pytest.raises(files.FileRefused, match=r"^found a device"):
+            files.read_regular(Path("/dev/zero"), 100)  # endless: refused before reading
+    if hasattr(socket, "AF_UNIX"):
+        folder = Path(tempfile.mkdtemp(prefix="s", dir="/tmp"))  # socket paths must be short
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(folder / "E1.xlsx"))
+            (entry,) = files.list_folder(folder)
+            assert entry.kind == "a socket"
+        (folder / "E1.xlsx").unlink()
+        folder.rmdir()

@@ -151,3 +151,58 @@ def test_linked_outputs_and_log_are_refused_together(runner: CliRunner, panel: A
         "2 problems found; nothing was written.",
     ]
     assert _state(panel.project) == before
+
+
+RETURN = "expected a regular file saved by the evaluator"
+
+
+def test_links_folders_and_fifos_are_refused_by_name_and_never_followed(
+    runner: CliRunner, panel: Any, tmp_path_factory: Any
+) -> None:
+    import os
+
+    panel.fill("E1")
+    outside = tmp_path_factory.mktemp("outside")
+    good_e2 = panel.fill("E2")
+    good_e2.rename(outside / "E2.xlsx")  # a good return, but not in the folder
+    (panel.returned / "E2.xlsx").symlink_to(outside / "E2.xlsx")
+    (panel.returned / "kernel.xlsx").symlink_to("/proc/self/mem")
+    (panel.returned / "folder.xlsx").mkdir()
+    os.mkfifo(panel.returned / "pipe.xlsx")
+    outside_sha = _sha(outside / "E2.xlsx")
+    result = runner.invoke(cli, ["collect", str(panel.reference), str(panel.returned)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert sorted(result.stderr.splitlines()) == [
+        f"error: E2.xlsx: found a symbolic link; {RETURN}",
+        f"error: folder.xlsx: found a folder; {RETURN}",
+        f"error: kernel.xlsx: found a symbolic link; {RETURN}",
+        f"error: pipe.xlsx: found a FIFO (named pipe); {RETURN}",
+    ]
+    assert result.stdout.splitlines()[:3] == [
+        "received: 1 evaluator(s) (E1)",
+        "missing: E2, E3",
+        "rejected: 4 file(s)",
+    ]
+    archive = panel.project.joinpath(*BIDS, "archive")
+    assert [p.name.endswith("-E1.xlsx") for p in archive.iterdir()] == [True]
+    log = panel.project.joinpath(*BIDS, "evaluation-log.jsonl").read_text(encoding="utf-8")
+    assert outside_sha not in log  # the link's target was neither archived nor logged
+    assert _sha(outside / "E2.xlsx") == outside_sha
+
+
+def test_a_newline_in_a_file_name_cannot_forge_a_line(runner: CliRunner, panel: Any) -> None:
+    panel.fill("E1")
+    (panel.returned / "E2\nreceived: 3 evaluator(s) (E1, E2, E3)\n.xlsx").write_text("see email")
+    result = runner.invoke(cli, ["collect", str(panel.reference), str(panel.returned)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: E2\\nreceived: 3 evaluator(s) (E1, E2, E3)\\n.xlsx: found a file that is not an "
+        "Excel workbook; expected an Excel Workbook (.xlsx): open it and use File > Save As > "
+        "Excel Workbook",
+    ]
+    assert result.stdout.splitlines()[0] == "received: 1 evaluator(s) (E1)"
+    logged = runner.invoke(cli, ["log", str(panel.reference)])
+    assert logged.exit_code == 0, logged.stderr
+    assert not any(line.startswith("received:") for line in logged.stdout.splitlines())
+    assert "E2\\nreceived: 3 evaluator(s) (E1, E2, E3)\\n.xlsx" in logged.stdout

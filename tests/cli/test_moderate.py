@@ -170,3 +170,18 @@ def test_a_linked_log_is_not_appended_through(runner: CliRunner, panel: Any) -> 
         "regular file or a new file name (outputs never follow links)"
     )
     assert (_sha(folder / "bids.csv"), _sha(folder / "moderated.csv")) == before
+
+
+def test_a_fifo_given_as_the_workbook_is_refused_instead_of_hanging(
+    runner: CliRunner, panel: Any
+) -> None:
+    import os
+
+    fifo = panel.project / "moderation.xlsx"
+    os.mkfifo(fifo)
+    result = runner.invoke(cli, ["moderate", str(panel.reference), str(fifo)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: moderation.xlsx: found a FIFO (named pipe); expected a moderation workbook",
+        "1 problem found; nothing was written.",
+    ]
