@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from tender.cli import cli
@@ -156,11 +158,10 @@ def test_linked_outputs_and_log_are_refused_together(runner: CliRunner, panel: A
 RETURN = "expected a regular file saved by the evaluator"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_links_folders_and_fifos_are_refused_by_name_and_never_followed(
     runner: CliRunner, panel: Any, tmp_path_factory: Any
 ) -> None:
-    import os
-
     panel.fill("E1")
     outside = tmp_path_factory.mktemp("outside")
     good_e2 = panel.fill("E2")

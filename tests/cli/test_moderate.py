@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from tender.cli import cli
@@ -172,11 +174,10 @@ def test_a_linked_log_is_not_appended_through(runner: CliRunner, panel: Any) -> 
     assert (_sha(folder / "bids.csv"), _sha(folder / "moderated.csv")) == before
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_a_fifo_given_as_the_workbook_is_refused_instead_of_hanging(
     runner: CliRunner, panel: Any
 ) -> None:
-    import os
-
     fifo = panel.project / "moderation.xlsx"
     os.mkfifo(fifo)
     result = runner.invoke(cli, ["moderate", str(panel.reference), str(fifo)])
