@@ -179,34 +179,6 @@ def render_files(c: Clarified, folder: Path) -> dict[Path, bytes]:
     return files
 
 
-def refuse_replacing_inputs(files: dict[Path, bytes], loaded: Loaded, outcomes: Path) -> None:
-    """Refuse to write over any file this run read (an `--out` pointing at the inputs).
-
-    Raises:
-        TenderInputError: naming each output that is also an input.
-    """
-    tender = loaded.case.tender
-    inputs = [outcomes, tender.resolve(tender.data.bids)]
-    inputs += [tender.resolve(p) for p in (tender.data.marks, tender.data.moderated) if p]
-    if tender.source is not None:
-        inputs.append(tender.source)
-    clashes = [
-        out for out in files if out.exists() and any(p.exists() and out.samefile(p) for p in inputs)
-    ]
-    if clashes:
-        raise TenderInputError(
-            [
-                Problem(
-                    display_path(out),
-                    "",
-                    "an output that would replace an input of this run",
-                    "an output folder apart from the inputs (--out)",
-                )
-                for out in clashes
-            ]
-        )
-
-
 def _number(text: str) -> int | float:
     """A mark already checked by scoring, as a number: 7 not 7.0."""
     value = float(text)

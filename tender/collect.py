@@ -1,11 +1,14 @@
 """Collect returned marking workbooks: archive, check, choose the latest per evaluator,
 write the marks table and the moderation workbook, and log every step.
 
-Each returned file is read once into memory, archived unchanged (with its SHA-256 and the
-time received) and only then checked, from the same bytes. One bad file never loses the
-others: its problems are reported and the good returns are still collected. Outputs are
-rendered in memory and written atomically at the end; returned files are never opened for
-writing.
+The returns folder is untrusted: links, folders, devices, FIFOs and sockets in it are
+refused by name and never followed, and each regular file is read once, with a bound
+(`files.read_regular`), archived unchanged (with its SHA-256 and the time received) and
+only then checked, from the same bytes. One bad file never loses the others: its problems
+are reported and the good returns are still collected. Every target (archive, marks file,
+moderation workbook, log) passes the write gate before the first write; outputs are
+rendered in memory and written atomically at the end; returned files are never opened
+for writing.
 """
 
 from __future__ import annotations
@@ -28,17 +31,25 @@ from .excel import layout
 from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
+from .files import FileRefused, Gate, list_folder, read_regular, write_atomic
 from .inputs import display_path, project_root
 from .model import Tender
 from .moderation import needs_discussion, spread_threshold, spreads
-from .outputs import write_all, write_atomic
-from .panel import PanelFiles, bidder_list, load_key, panel_files
+from .panel import (
+    PanelFiles,
+    bidder_list,
+    load_key,
+    panel_files,
+    protected_files,
+    written_path,
+)
 from .safety import csv_cell
 
 __all__ = ["Collection", "Outcome", "collect", "expected_returns", "spread_threshold"]
 
 MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
 SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
+EXPECTED_RETURN = "a regular file saved by the evaluator"
 
 Progress = Callable[[int, int, str], None]
 
@@ -111,7 +122,14 @@ def collect(
         raise TenderError(f"{returned}: not a folder of returned workbooks")
     files = panel_files(tender)
     expected = expected_returns(tender, files)
-    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC))
+    marks = written_path(tender, tender.data.marks)
+    gate = Gate(
+        (*protected_files(tender, writing=("marks", "moderation")), *sorted(returned.iterdir())),
+        project_root(tender),
+        appends=(files.log,),
+        where={marks: "data.marks"},
+    )
+    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC), gate)
     unique = run.gather(returned)
     by_evaluator = run.check(unique, progress)
     accepted, accepted_sha = run.choose(by_evaluator)
@@ -124,6 +142,7 @@ class _Run:
     files: PanelFiles
     expected: Expected
     received_at: datetime
+    gate: Gate
     outcomes: list[Outcome] = field(default_factory=list)
     known: dict[str, dict[str, Any]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -135,8 +154,18 @@ class _Run:
     def gather(self, returned: Path) -> list[_Candidate]:
         """Files in the folder plus earlier accepted returns; new files archived and logged."""
         candidates = _read_folder(returned, self.expected.limits, self.outcomes)
-        self._log_unread()
         candidates += self._earlier({c.sha256 for c in candidates})
+        new = {c.sha256: c for c in reversed(candidates) if c.sha256 not in self.known}
+        archives = {
+            sha: _archive_path(self.files, c, self.received_at)
+            for sha, c in new.items()
+            if c.order >= 0
+        }
+        assert self.tender.data.marks is not None
+        marks = written_path(self.tender, self.tender.data.marks)
+        # Before the first write: nothing is written when any target is refused.
+        self.gate.check([marks, self.files.moderation, *archives.values()])
+        self._log_unread()
         unique: dict[str, _Candidate] = {}
         for candidate in candidates:
             first = unique.get(candidate.sha256)
@@ -152,7 +181,9 @@ class _Run:
                 continue
             unique[candidate.sha256] = candidate
             if candidate.sha256 not in self.known and candidate.order >= 0:
-                archived = _archive(self.files, candidate, self.received_at)
+                archived = archives[candidate.sha256]
+                write_atomic(archived, candidate.data)
+                archived.chmod(0o440)
                 entry = append_log(
                     self.files.log,
                     "return_received",
@@ -191,11 +222,13 @@ class _Run:
             if entry.get("event") != "return_accepted" or entry["sha256"] in present:
                 continue
             path = self.files.archive / entry["archive"]
-            if path.is_file():
-                data = path.read_bytes()
-                if sha256_bytes(data) == entry["sha256"]:
-                    present.add(entry["sha256"])
-                    out.append(_Candidate(f"archive/{entry['archive']}", data, entry["sha256"], -1))
+            try:
+                data = read_regular(path, self.expected.limits.max_file_bytes)
+            except FileRefused:
+                continue  # gone, or no longer the file archived: not a return in play
+            if sha256_bytes(data) == entry["sha256"]:
+                present.add(entry["sha256"])
+                out.append(_Candidate(f"archive/{entry['archive']}", data, entry["sha256"], -1))
         return out
 
     def check(
@@ -287,7 +320,7 @@ class _Run:
         if not present:
             return Collection(self.outcomes, accepted, missing, 0, None, None)
         assert tender.data.marks is not None
-        marks_path = tender.resolve(tender.data.marks)
+        marks_path = written_path(tender, tender.data.marks)
         marks_bytes = marks_table(expected, present, accepted)
         carried = _carried(self.files, tender, expected)
         threshold = spread_threshold(tender)
@@ -302,7 +335,7 @@ class _Run:
             carried,
         )
         flagged = count_flagged(cube, threshold)
-        write_all({marks_path: marks_bytes, self.files.moderation: workbook})
+        self.gate.write({marks_path: marks_bytes, self.files.moderation: workbook})
         root = project_root(tender)
         append_log(
             self.files.log,
@@ -372,43 +405,44 @@ def _recency(candidate: _Candidate) -> tuple[int, str, int]:
 
 
 def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[_Candidate]:
-    """Every regular file in the folder, read once; oversize files refused unread."""
-    candidates = []
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and not SKIPPED_NAMES.match(p.name))
+    """Every regular file in the folder, read once with a bound; anything else refused.
+
+    The folder is untrusted: every entry is lstat'ed, and links, folders, devices, FIFOs and
+    sockets are refused by name, never followed or opened. Names are shown escaped
+    (`files.shown_name`), so a newline in a name cannot forge a line of the summary or log.
+    """
+    limit = limits.max_file_bytes
+    entries = [e for e in list_folder(folder) if not SKIPPED_NAMES.match(e.path.name)]
     # Received order: modification time, then name (a claim, like the workbook's own date).
-    paths.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
-    for order, path in enumerate(paths):
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
+    entries.sort(key=lambda e: (e.status.st_mtime_ns, e.path.name))
+    candidates = []
+    for order, entry in enumerate(entries):
+        size = entry.status.st_size
+        try:
+            if entry.kind is not None:
+                raise FileRefused(entry.kind, EXPECTED_RETURN)
+            if size > limit:
+                raise FileRefused(f"a file of {size:,} bytes", f"at most {limit:,} bytes")
+            data = read_regular(entry.path, limit, entry.status, expected=EXPECTED_RETURN)
+        except FileRefused as refused:
             outcomes.append(
                 Outcome(
-                    path.name,
+                    entry.name,
                     "",
                     "rejected",
-                    problems=[
-                        Problem(
-                            path.name,
-                            "",
-                            f"a file of {size:,} bytes",
-                            f"at most {limits.max_file_bytes:,} bytes",
-                        )
-                    ],
+                    problems=[Problem(entry.name, "", refused.found, refused.expected)],
                     size=size,
                 )
             )
             continue
-        data = path.read_bytes()
-        candidates.append(_Candidate(path.name, data, sha256_bytes(data), order))
+        candidates.append(_Candidate(entry.name, data, sha256_bytes(data), order))
     return candidates
 
 
-def _archive(files: PanelFiles, candidate: _Candidate, received_at: datetime) -> Path:
+def _archive_path(files: PanelFiles, candidate: _Candidate, received_at: datetime) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", candidate.file)[-80:]
     stamp = received_at.strftime("%Y%m%dT%H%M%SZ")
-    path = files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
-    write_atomic(path, candidate.data)
-    path.chmod(0o440)
-    return path
+    return files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
 
 
 def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any, Consensus]:

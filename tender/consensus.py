@@ -21,11 +21,12 @@ from . import moderation
 from .audit import append_log, sha256_bytes
 from .errors import Problem, TenderError, TenderInputError, exact, raise_if, shorten
 from .excel import layout
+from .excel.guard import Limits
 from .excel.moderation_sheet import read_consensus
+from .files import FileRefused, Gate, read_regular
 from .inputs import display_path, project_root, read_csv_text
 from .model import Tender
-from .outputs import write_atomic
-from .panel import bidder_list, panel_files
+from .panel import bidder_list, panel_files, protected_files, written_path
 from .safety import csv_cell
 
 MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale"]
@@ -68,10 +69,22 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
             f"{tender.source}: data.moderated: found nothing; expected the path of the "
             "moderated marks file"
         )
-    target = out or tender.resolve(tender.data.moderated or "")
+    target = out or written_path(tender, tender.data.moderated or "")
+    log = panel_files(tender).log
+    gate = Gate(
+        (*protected_files(tender, writing=("moderated",)), workbook),
+        project_root(tender),
+        named={out: "--out"} if out else {},
+        appends=(log,),
+        where={} if out else {target: "data.moderated"},
+    )
+    gate.check([target])
     name = workbook.name
     rows = layout.marking_rows(tender, bidder_list(tender))
-    data = workbook.read_bytes()
+    try:  # a FIFO or a file that keeps growing must not hang the run or exhaust memory
+        data = read_regular(workbook, Limits().max_file_bytes, expected="a moderation workbook")
+    except FileRefused as refused:
+        raise TenderInputError([Problem(name, "", refused.found, refused.expected)]) from None
     cells = read_consensus(data, name, tender, len(rows) + 1000)
     median = medians(tender)
     scale = tender.quality.scale
@@ -135,10 +148,10 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     raise_if(problems)
     rendered = _render(output)
     changes = _changes(target, output)
-    write_atomic(target, rendered)
+    gate.write({target: rendered})
     root = project_root(tender)
     append_log(
-        panel_files(tender).log,
+        log,
         "moderation_ingested",
         at=_now(),
         workbook=display_path(workbook, root),

@@ -10,23 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import re
-import tempfile
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import __version__, display
-from .errors import TenderError
+from .files import FIXED_ISO_TIME as FIXED_ISO_TIME  # re-exported: callers keep working
+from .files import FIXED_ZIP_TIME as FIXED_ZIP_TIME
+from .files import OutputLockedError as OutputLockedError
+from .files import OutputRefused, reproducible_zip, write_files
+from .files import _fsync_dir as _fsync_dir
+from .files import write_atomic as write_atomic
 from .moderation import PROVISIONAL_RULE
 from .price import FORMULAS
 from .safety import csv_cell, set_text, set_value
 from .scoring import Evaluation
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-FIXED_ISO_TIME = "1980-01-01T00:00:00Z"
 CSV_COLUMNS = [
     "bidder_id",
     "bidder",
@@ -43,89 +42,17 @@ CSV_COLUMNS = [
 ]
 
 
-class OutputLockedError(TenderError):
-    """An output file could not be replaced (typically: open in Excel on Windows)."""
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename.
-
-    Raises:
-        OutputLockedError: when the rename is refused; the new content is kept beside it.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o640)
-    except BaseException:
-        os.unlink(temp)
-        raise
-    try:
-        os.replace(temp, path)
-    except PermissionError:
-        raise OutputLockedError(
-            f"{path}: could not be replaced (is it open in Excel? close it and run again); "
-            f"the new version is in {temp}"
-        ) from None
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-class OutputIsInputError(TenderError):
-    """An output path names one of the inputs: writing would destroy evidence."""
+OutputIsInputError = OutputRefused  # the name earlier callers catch
 
 
 def write_all(files: Mapping[Path, bytes], inputs: Iterable[Path] = ()) -> list[Path]:
     """Write several already-rendered files atomically, in a stable order.
 
     Raises:
-        OutputIsInputError: before writing anything, if any output is one of `inputs`.
+        OutputIsInputError: before writing anything, if any output is one of `inputs`, a
+            link or not a regular file (`files.check_targets`, without a folder limit).
     """
-    existing = [p for p in inputs if p.exists()]
-    for path in files:
-        if path.exists() and any(os.path.samefile(path, source) for source in existing):
-            raise OutputIsInputError(
-                f"{path}: is an input of this evaluation; choose another --out"
-            )
-    for path in sorted(files):
-        write_atomic(path, files[path])
-    return sorted(files)
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML package (xlsx, docx) with fixed entry times and creation stamps."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>",
-                    content,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
-    return out.getvalue()
+    return write_files(files, inputs=inputs, root=None)
 
 
 def results_document(ev: Evaluation) -> dict[str, Any]:
@@ -283,11 +210,26 @@ def _shown_number(text: str) -> Any:
         return text
 
 
-def write_results(ev: Evaluation, folder: Path, inputs: Iterable[Path] = ()) -> list[Path]:
-    """Render all result files, then write them atomically into `folder`."""
+def write_results(
+    ev: Evaluation,
+    folder: Path,
+    inputs: Iterable[Path] = (),
+    *,
+    root: Path | None = None,
+    named: Mapping[Path, str] | None = None,
+    appends: Iterable[Path] = (),
+) -> list[Path]:
+    """Render all result files, then write them atomically into `folder`.
+
+    Every target (and each of `appends`, written by the caller afterwards) passes the write
+    gate first (`files.check_targets`).
+
+    Raises:
+        OutputRefused: before writing anything.
+    """
     files = {
         folder / "results.csv": render_csv(ev),
         folder / "results.json": render_json(ev),
         folder / "results.xlsx": render_xlsx(ev),
     }
-    return write_all(files, inputs)
+    return write_files(files, inputs=inputs, root=root, named=named, appends=appends)

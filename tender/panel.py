@@ -59,6 +59,45 @@ def panel_files(tender: Tender) -> PanelFiles:
     return PanelFiles(project_root(tender) / "bids" / tender.slug)
 
 
+DATA_FILES = ("bids", "marks", "moderated", "clarifications", "abnormally_low_decisions")
+
+
+def protected_files(tender: Tender, *, writing: tuple[str, ...] = ()) -> list[Path]:
+    """Files no output of a command may replace, for the write gate (`files.check_targets`).
+
+    The definition and every file it names (`data.*`, the report narrative), the panel key,
+    the moderation workbook, issued templates, archived returns and both logs, except the
+    ones named in `writing`: the `data.*` keys, "moderation" or "templates" that the
+    command exists to write. A log is appended to, never replaced, by its own command.
+    """
+    paths: list[Path] = []
+    if tender.source is not None:
+        paths += [tender.source, tender.source.with_name(f"{tender.source.stem}.narrative.md")]
+    for key in DATA_FILES:
+        relative = getattr(tender.data, key)
+        if relative is not None and key not in writing:
+            paths.append(tender.resolve(relative))
+    if tender.report.narrative is not None:
+        paths.append(tender.resolve(tender.report.narrative))
+    files = panel_files(tender)
+    paths += [files.key, files.log, project_root(tender) / "reports" / tender.slug / "runs.jsonl"]
+    if "moderation" not in writing:
+        paths.append(files.moderation)
+    folders = [files.archive] + ([] if "templates" in writing else [files.templates])
+    for folder in folders:
+        if folder.is_dir() and not folder.is_symlink():
+            paths += sorted(folder.iterdir())
+    return paths
+
+
+def written_path(tender: Tender, relative: str) -> Path:
+    """A data path of the definition as a write target: its folders resolved, its last part
+    not, so the write gate sees a link there instead of writing to where it points."""
+    base = tender.source.parent if tender.source is not None else Path.cwd()
+    path = base / relative
+    return path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path
+
+
 def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
     """The tender's sealing key; created (mode 0600) when `create` and none exists yet.
 
@@ -155,7 +194,7 @@ def issue_templates(
     from .audit import append_log, read_log, sha256_bytes
     from .excel import layout
     from .excel.templates import identity_fields, write_template
-    from .outputs import write_all
+    from .files import Gate
 
     files = panel_files(tender)
     panel = {e.id: e for e in tender.panel}
@@ -169,6 +208,16 @@ def issue_templates(
         )
     rows = layout.marking_rows(tender, bidder_list(tender))
     structure = layout.structure_fingerprint(tender, rows)
+    folder = out or files.templates
+    paths = {e: folder / f"{tender.slug}-{e}.xlsx" for e in chosen}
+    creating = [] if files.key.exists() else [files.key]  # created below when missing
+    gate = Gate(
+        tuple(p for p in protected_files(tender, writing=("templates",)) if p not in creating),
+        project_root(tender),
+        named={out: "--out"} if out else {},
+        appends=(files.log,),
+    )
+    gate.check([*paths.values(), *creating])
     key = load_key(files, create=True)
     issues: dict[str, int] = {}
     for entry in read_log(files.log):
@@ -176,7 +225,6 @@ def issue_templates(
             issues[entry["evaluator_id"]] = max(
                 issues.get(entry["evaluator_id"], 0), entry["issue"]
             )
-    folder = out or files.templates
     rendered: dict[Path, bytes] = {}
     issued: list[Issued] = []
     jobs = []
@@ -189,13 +237,13 @@ def issue_templates(
         jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
     for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
         evaluator_id, identity = job[1].id, job[3]
-        path = folder / f"{tender.slug}-{evaluator_id}.xlsx"
+        path = paths[evaluator_id]
         rendered[path] = data
         issued.append(
             Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
                    sha256_bytes(data))
         )  # fmt: skip
-    write_all(rendered)
+    gate.write(rendered)
     for item in issued:
         append_log(
             files.log,

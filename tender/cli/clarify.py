@@ -30,25 +30,25 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     from datetime import datetime
 
     from ..clarify_files import clarify as run
-    from ..clarify_files import (
-        log,
-        log_path,
-        outcomes_path,
-        refuse_replacing_inputs,
-        render_files,
-    )
+    from ..clarify_files import log, log_path, outcomes_path, render_files
+    from ..files import write_files
     from ..inputs import project_root
-    from ..outputs import write_all
+    from ..panel import protected_files
     from ..robustness import load_case
 
     loaded = load_case(definition)
     source = outcomes_path(loaded, outcomes)
     result = run(loaded, source)
     tender = loaded.case.tender
-    folder = out or project_root(tender) / "reports" / tender.slug / "clarifications"
-    files = render_files(result, folder)
-    refuse_replacing_inputs(files, loaded, source)
-    written = write_all(files)
+    root = project_root(tender)
+    folder = out or root / "reports" / tender.slug / "clarifications"
+    written = write_files(
+        render_files(result, folder),
+        inputs=[*protected_files(tender), source],
+        root=root,
+        named={out: "--out"} if out else None,
+        appends=[log_path(loaded)],
+    )
     logged = log(
         result,
         log_path(loaded),

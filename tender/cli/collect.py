@@ -24,6 +24,7 @@ def collect(definition: str, returned: Path) -> None:
     when others are refused; the exit code is 1 if any return was refused.
     """
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import Progress
 
     from ..collect import collect as collect_returns
@@ -35,7 +36,8 @@ def collect(definition: str, returned: Path) -> None:
         task = bar.add_task("Reading returns", total=None)
 
         def step(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=f"Reading {name}")
+            # names are already escaped for control characters; rich must not read [tags]
+            bar.update(task, completed=done, total=total, description=f"Reading {escape(name)}")
 
         result = collect_returns(tender, returned, progress=step)
     _report(result)

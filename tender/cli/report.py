@@ -27,19 +27,28 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
 
     from .. import __version__
     from ..audit import append_log
+    from ..files import write_files
     from ..inputs import project_root
-    from ..outputs import write_all
+    from ..panel import protected_files
     from ..pipeline import evaluate_file
     from ..report.build import render_report
     from ..report.narrative import load_narrative
 
     run = evaluate_file(definition)
     ev = run.evaluation
-    folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
+    root = project_root(ev.tender)
+    folder = out or root / "reports" / ev.tender.slug
     rendered = render_report(ev, load_narrative(ev.tender), folder, letters=letters)
-    written = write_all(rendered.files)
+    runs = folder / "runs.jsonl"
+    written = write_files(
+        rendered.files,
+        inputs=protected_files(ev.tender),
+        root=root,
+        named={out: "--out"} if out else None,
+        appends=[runs],
+    )
     append_log(
-        folder / "runs.jsonl",
+        runs,
         "reported",
         at=datetime.now(UTC).isoformat(timespec="seconds"),
         tool_version=__version__,

@@ -21,15 +21,24 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
     from ..audit import append_log
     from ..inputs import project_root
     from ..outputs import results_document, write_results
+    from ..panel import protected_files
     from ..pipeline import evaluate_file
 
     run = evaluate_file(definition)
     ev = run.evaluation
-    folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     root = project_root(ev.tender)
-    written = write_results(ev, folder, [root / name for name in ev.fingerprints])
+    folder = out or root / "reports" / ev.tender.slug
+    runs = folder / "runs.jsonl"
+    written = write_results(
+        ev,
+        folder,
+        protected_files(ev.tender),
+        root=root,
+        named={out: "--out"} if out else None,
+        appends=[runs],
+    )
     append_log(
-        folder / "runs.jsonl",
+        runs,
         "scored",
         at=_now(),
         tool_version=_version(),

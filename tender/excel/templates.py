@@ -18,8 +18,8 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..files import reproducible_zip
 from ..model import Evaluator, Scale, Tender
-from ..outputs import reproducible_zip
 from ..safety import TRIGGERS, clean_text, set_text
 from . import layout
 from .layout import Row

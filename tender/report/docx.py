@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 
-from ..outputs import reproducible_zip
+from ..files import reproducible_zip
 from . import document
 
 FIXED_TIME = datetime(1980, 1, 1)

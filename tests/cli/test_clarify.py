@@ -154,3 +154,35 @@ def test_check_validates_the_outcomes_the_definition_names(runner, reference, pr
         "error: bids/pest-control-2016/clarifications.csv: line 2 (bidder A), column "
         "interview_date: found '2016-13-01'; expected a date such as 2016-11-22"
     )
+
+
+def test_a_log_linked_to_the_definition_is_not_appended_through(runner, reference, project):
+    log = project / BIDS / "evaluation-log.jsonl"
+    log.symlink_to(reference)
+    before = _sha(reference)
+    result = runner.invoke(cli, ["clarify", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: bids/pest-control-2016/evaluation-log.jsonl: found a symbolic link; expected a "
+        "regular file or a new file name (outputs never follow links)",
+        "1 problem found; nothing was written.",
+    ]
+    assert "Traceback" not in result.output
+    assert _sha(reference) == before
+    assert not (project / "reports").exists()
+
+
+def test_a_hard_link_to_an_input_in_the_output_folder_is_refused(runner, reference, project):
+    out = project / "reports" / "elsewhere"
+    out.mkdir(parents=True)
+    (out / "before-after.csv").hardlink_to(project / BIDS / "bids.csv")
+    before = _sha(project / BIDS / "bids.csv")
+    result = runner.invoke(cli, ["clarify", str(reference), "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: reports/elsewhere/before-after.csv: --out: found the same file as "
+        "bids/pest-control-2016/bids.csv, which is an input of this evaluation; expected "
+        "another output path (an output that would replace an input is refused)",
+        "1 problem found; nothing was written.",
+    ]
+    assert _sha(project / BIDS / "bids.csv") == before

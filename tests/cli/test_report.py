@@ -97,3 +97,39 @@ def test_help_loads_no_rendering_libraries():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_run_log_linked_to_the_definition_is_not_appended_through(runner, reference, project):
+    folder = project / "reports" / "pest-control-2016"
+    folder.mkdir(parents=True)
+    (folder / "runs.jsonl").symlink_to(reference)
+    before = hashlib.sha256(reference.read_bytes()).hexdigest()
+    result = runner.invoke(cli, ["report", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: reports/pest-control-2016/runs.jsonl: found a symbolic link; expected a regular "
+        "file or a new file name (outputs never follow links)",
+        "1 problem found; nothing was written.",
+    ]
+    assert hashlib.sha256(reference.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in folder.iterdir()) == ["runs.jsonl"]
+
+
+def test_out_may_not_replace_the_narrative(runner, reference, project):
+    narrative = reference.with_name("award-report.docx")  # a narrative file, oddly named
+    reference.with_name("pest-control-2016.narrative.md").rename(narrative)
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(
+        text.replace("narrative: pest-control-2016.narrative.md", "narrative: award-report.docx"),
+        encoding="utf-8",
+    )
+    before = hashlib.sha256(narrative.read_bytes()).hexdigest()
+    result = runner.invoke(cli, ["report", str(reference), "--out", str(reference.parent)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: criteria/award-report.docx: --out: found a file that is an input of this "
+        "evaluation; expected another output path (an output that would replace an input is "
+        "refused)",
+        "1 problem found; nothing was written.",
+    ]
+    assert hashlib.sha256(narrative.read_bytes()).hexdigest() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -50,3 +51,40 @@ def test_help_for_the_panel_commands_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_templates_folder_linked_out_of_the_project_is_refused_and_nothing_written(
+    runner: CliRunner, project: Path, reference: Path, tmp_path_factory: Any
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    folder = project / "bids" / "pest-control-2016"
+    (folder / "templates").symlink_to(elsewhere)
+    before = sorted(p.name for p in folder.iterdir())
+    result = runner.invoke(cli, ["templates", str(reference)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        f"error: {folder}/templates/pest-control-2016-E1.xlsx: found a path outside the "
+        f"tender's folder {project.resolve()} (through a link, to "
+        f"{elsewhere.resolve()}/pest-control-2016-E1.xlsx); expected a path inside it (beside "
+        "criteria/, bids/ and reports/), or an --out given on the command line"
+    )
+    assert lines[-1] == "3 problems found; nothing was written."
+    assert list(elsewhere.iterdir()) == []
+    assert sorted(p.name for p in folder.iterdir()) == before  # no key, no log
+
+
+def test_a_linked_panel_key_is_refused_not_a_traceback(
+    runner: CliRunner, project: Path, reference: Path
+) -> None:
+    folder = project / "bids" / "pest-control-2016"
+    (folder / ".panel-key").symlink_to(folder / "missing-key")
+    result = runner.invoke(cli, ["templates", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: bids/pest-control-2016/.panel-key: found a symbolic link; expected a regular "
+        "file or a new file name (outputs never follow links)",
+        "1 problem found; nothing was written.",
+    ]
+    assert not (folder / "missing-key").exists()
+    assert not (folder / "templates").exists()

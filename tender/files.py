@@ -1,0 +1,455 @@
+"""Files on disk: the one gate every write passes, atomic writes, reproducible packages,
+and bounded reads of folders nobody vetted.
+
+Standard library only (no pandas, no scoring), so every adapter can use it.
+
+Every command that writes names all its targets to `check_targets` before it writes
+anything. A target is refused when it is an input of the run (the same path, or the same
+file by inode under another name or a hard link), a symbolic link, something other than a
+regular file (a folder, a FIFO), or outside the tender's folders (the project root holding
+criteria/, bids/ and reports/) unless the user named it on the command line. Outputs are
+then written to a temporary file beside the target, flushed to disk and renamed into place,
+so a failed run leaves earlier files whole.
+
+A folder of returns is untrusted: `list_folder` lstats every entry (links never followed)
+and `read_regular` opens a file without following a link, checks the open descriptor is a
+regular file and reads at most limit + 1 bytes, so a link, a FIFO, a device or a file that
+grows while it is read can neither hang the run nor exhaust its memory.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import re
+import stat
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, TenderError, TenderInputError
+
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+FIXED_ISO_TIME = "1980-01-01T00:00:00Z"
+
+
+class OutputRefused(TenderInputError):
+    """The write gate refused one or more targets; nothing was written."""
+
+
+class OutputLockedError(TenderError):
+    """An output file could not be replaced (typically: open in Excel on Windows)."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename.
+
+    Raises:
+        OutputLockedError: when the rename is refused; the new content is kept beside it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o640)
+    except BaseException:
+        os.unlink(temp)
+        raise
+    try:
+        os.replace(temp, path)
+    except PermissionError:
+        raise OutputLockedError(
+            f"{path}: could not be replaced (is it open in Excel? close it and run again); "
+            f"the new version is in {temp}"
+        ) from None
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def reproducible_zip(data: bytes) -> bytes:
+    """Rewrite an OOXML package (xlsx, docx) with fixed entry times and creation stamps."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>",
+                    content,
+                )
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+def shown_name(text: str) -> str:
+    """A file name safe to print: control, format and separator characters escaped.
+
+    A newline, carriage return or escape sequence in a name would otherwise forge lines
+    of a summary or a log; an undecodable byte (a lone surrogate) would crash printing.
+    """
+    return "".join(_escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"}:
+        code = ord(ch)
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(
+            ch,
+            f"\\x{code:02x}"
+            if code < 0x100
+            else f"\\u{code:04x}"
+            if code < 0x10000
+            else f"\\U{code:08x}",
+        )
+    return ch
+
+
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """A path as printed: relative to `root` when inside it, names escaped (`shown_name`)."""
+    if root is not None:
+        try:
+            return shown_name(_real(path).relative_to(root.resolve()).as_posix())
+        except (ValueError, OSError):
+            pass
+    return shown_name(path.as_posix())
+
+
+def kind_of(mode: int) -> str | None:
+    """What a file system entry is, in words, when it is not a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _real(path: Path) -> Path:
+    """The absolute path with every link in its folders resolved (the last part only if
+    it is not a link itself, which the gate refuses anyway)."""
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    if absolute.name in ("", ".", ".."):
+        return absolute.resolve()
+    return absolute.parent.resolve() / absolute.name
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def check_targets(
+    writes: Iterable[Path],
+    *,
+    inputs: Iterable[Path],
+    root: Path | None,
+    named: Mapping[Path, str] | None = None,
+    appends: Iterable[Path] = (),
+    where: Mapping[Path, str] | None = None,
+) -> None:
+    """The write gate: refuse every target a command may not write, before it writes any.
+
+    `writes` are files replaced whole, `appends` files added to (the logs: a log may be
+    read by its own run, so it is not refused for being read). `inputs` are every file the
+    run reads or must keep. `root` is the tender's project folder (None: no folder limit);
+    `named` maps paths the user gave on the command line to the option that gave them
+    (`{out: "--out"}`): a target at or under one may lie outside the root. `where` says
+    where other targets' paths came from (`data.marks`), for messages.
+
+    Raises:
+        OutputRefused: one problem per refused target, each naming it.
+    """
+    origin = dict(where or {})
+    real_named = {_real(p): option for p, option in (named or {}).items()}
+    real_root = root.resolve() if root is not None else None
+    sources = [(p, _real(p), _stat(p)) for p in inputs]
+    problems: list[Problem] = []
+    seen: list[tuple[Path, Path, os.stat_result | None]] = []
+    targets = [(p, False) for p in writes] + [(p, True) for p in appends]
+    for path, append in targets:
+        name = shown_path(path, root)
+        real = _real(path)
+        option = next((o for n, o in real_named.items() if _within(real, n)), None)
+        here = origin.get(path, option or "")
+        found = _refusal(path, append, sources, real_root, option is not None, seen, root)
+        if found is not None:
+            problems.append(Problem(name, here, *found))
+    if problems:
+        raise OutputRefused(problems)
+
+
+def _refusal(
+    path: Path,
+    append: bool,
+    sources: list[tuple[Path, Path, os.stat_result | None]],
+    root: Path | None,
+    named: bool,
+    seen: list[tuple[Path, Path, os.stat_result | None]],
+    shown_root: Path | None,
+) -> tuple[str, str] | None:
+    """(found, expected) when `path` may not be written; None when it may."""
+    status = _lstat(path)
+    if status is not None and stat.S_ISLNK(status.st_mode):
+        return "a symbolic link", "a regular file or a new file name (outputs never follow links)"
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        return f"{kind_of(status.st_mode)}", "a regular file that the output can replace"
+    real = _real(path)
+    for source, source_real, source_status in sources:
+        if append and source_real == real:
+            continue  # a log is read by the run that appends to it
+        same = source_real == real or (
+            status is not None
+            and source_status is not None
+            and os.path.samestat(status, source_status)
+        )
+        if same:
+            what = (
+                "a file that is an input of this evaluation"
+                if source_real == real
+                else f"the same file as {shown_path(source, shown_root)}, which is an input "
+                "of this evaluation"
+            )
+            return what, "another output path (an output that would replace an input is refused)"
+    if append and status is not None and status.st_nlink > 1:
+        return (
+            f"a file with {status.st_nlink} hard links",
+            "a log of its own (appending would change the other names too)",
+        )
+    if root is not None and not named and not _within(real, root):
+        given = Path(os.path.abspath(path))
+        linked = "" if given == real else f" (through a link, to {shown_name(real.as_posix())})"
+        return (
+            f"a path outside the tender's folder {shown_name(root.as_posix())}{linked}",
+            "a path inside it (beside criteria/, bids/ and reports/), or an --out given on "
+            "the command line",
+        )
+    for other, other_real, other_status in seen:
+        if other_real == real or (
+            status is not None
+            and other_status is not None
+            and os.path.samestat(status, other_status)
+        ):
+            return (
+                f"the same file as the output {shown_path(other, shown_root)}",
+                "a separate file for each output",
+            )
+    seen.append((path, real, status))
+    return None
+
+
+def write_files(
+    files: Mapping[Path, bytes],
+    *,
+    inputs: Iterable[Path],
+    root: Path | None,
+    named: Mapping[Path, str] | None = None,
+    appends: Iterable[Path] = (),
+    where: Mapping[Path, str] | None = None,
+) -> list[Path]:
+    """Check every target with `check_targets`, then write each file atomically.
+
+    `appends` are only checked here (the caller appends to them after this returns).
+
+    Raises:
+        OutputRefused: before anything is written.
+    """
+    check_targets(files, inputs=inputs, root=root, named=named, appends=appends, where=where)
+    for path in sorted(files):
+        write_atomic(path, files[path])
+    return sorted(files)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One command's write gate: its inputs, folder, named paths and logs, checked together.
+
+    For commands that write in several steps: `check` every target before the first write,
+    then `write` each batch (checked again, atomically written).
+    """
+
+    inputs: tuple[Path, ...]
+    root: Path | None
+    named: Mapping[Path, str] = field(default_factory=dict)
+    appends: tuple[Path, ...] = ()
+    where: Mapping[Path, str] = field(default_factory=dict)
+
+    def check(self, writes: Iterable[Path]) -> None:
+        """`check_targets` for `writes` and this command's appends.
+
+        Raises:
+            OutputRefused: naming every refused target.
+        """
+        check_targets(
+            writes,
+            inputs=self.inputs,
+            root=self.root,
+            named=self.named,
+            appends=self.appends,
+            where=self.where,
+        )
+
+    def write(self, files: Mapping[Path, bytes]) -> list[Path]:
+        """`write_files` under this gate.
+
+        Raises:
+            OutputRefused: before anything is written.
+        """
+        return write_files(
+            files,
+            inputs=self.inputs,
+            root=self.root,
+            named=self.named,
+            appends=self.appends,
+            where=self.where,
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a folder, as `lstat` sees it (a link is the link, not its target)."""
+
+    path: Path
+    status: os.stat_result
+
+    @property
+    def name(self) -> str:
+        """The entry's name, safe to print (`shown_name`)."""
+        return shown_name(self.path.name)
+
+    @property
+    def kind(self) -> str | None:
+        """What the entry is when it is not a regular file ("a symbolic link", ...)."""
+        return kind_of(self.status.st_mode)
+
+
+def list_folder(folder: Path) -> list[Entry]:
+    """Every entry of `folder` with its own `lstat`, sorted by name; links not followed.
+
+    An entry that vanishes while the folder is listed is left out.
+    """
+    entries = []
+    with os.scandir(folder) as scan:
+        names = sorted(entry.name for entry in scan)
+    for name in names:
+        path = folder / name
+        try:
+            entries.append(Entry(path, os.lstat(path)))
+        except FileNotFoundError:
+            continue
+    return entries
+
+
+class FileRefused(TenderError):
+    """A file that may not be read as it is: `found` says what it is, `expected` what to do."""
+
+    def __init__(self, found: str, expected: str) -> None:
+        self.found = found
+        self.expected = expected
+        super().__init__(f"found {found}; expected {expected}")
+
+
+READ_BLOCK = 1 << 20
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+    | getattr(os, "O_NOFOLLOW", 0)  # a link (swapped in after lstat) is refused, not followed
+    | getattr(os, "O_NONBLOCK", 0)  # a FIFO (swapped in after lstat) does not hang open()
+    | getattr(os, "O_NOCTTY", 0)
+)
+
+
+def read_regular(
+    path: Path,
+    limit: int,
+    seen: os.stat_result | None = None,
+    *,
+    expected: str = "a regular file",
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, read without following a link.
+
+    The open descriptor is checked (`fstat`): it must be a regular file, and when `seen`
+    (an earlier `lstat`) is given, the same file (st_dev, st_ino), so an entry replaced by
+    a link or a FIFO after it was listed is refused too; that comparison is also what
+    refuses a link on systems without O_NOFOLLOW (Windows). At most limit + 1 bytes are
+    read, so a file that grows after its size was seen cannot exhaust memory.
+
+    Raises:
+        FileRefused: a link, not a regular file, replaced since `seen`, over `limit`
+            bytes, or not readable; `expected` completes the message.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if getattr(os, "O_NOFOLLOW", 0) and exc.errno in (errno.ELOOP, errno.EMLINK):
+            raise FileRefused("a symbolic link", expected) from None
+        raise FileRefused(f"a file that could not be opened ({exc.strerror})", expected) from None
+    try:
+        status = os.fstat(descriptor)
+        kind = kind_of(status.st_mode)
+        if kind is not None:
+            raise FileRefused(kind, expected)
+        if seen is not None and not os.path.samestat(status, seen):
+            raise FileRefused(
+                "a file that was replaced while the folder was being read",
+                f"{expected}, left in place while it is read",
+            )
+        blocks: list[bytes] = []
+        wanted = limit + 1
+        while wanted > 0:
+            block = os.read(descriptor, min(wanted, READ_BLOCK))
+            if not block:
+                break
+            blocks.append(block)
+            wanted -= len(block)
+    except OSError as exc:
+        raise FileRefused(f"a file that could not be read ({exc.strerror})", expected) from None
+    finally:
+        os.close(descriptor)
+    data = b"".join(blocks)
+    if len(data) > limit:
+        raise FileRefused(f"a file of more than {limit:,} bytes", f"at most {limit:,} bytes")
+    return data
