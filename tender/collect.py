@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -398,10 +398,44 @@ def _read_one(job: tuple[bytes, str], expected: Expected) -> Return | Refused:
         return exc
 
 
-def _recency(candidate: _Candidate) -> tuple[int, str, int]:
+def _recency(candidate: _Candidate) -> tuple[int, datetime, int]:
     ret = candidate.ret
     assert ret is not None
-    return (ret.issue, ret.saved_at or "", candidate.order)
+    return (ret.issue, saved_instant(ret.saved_at) or _NEVER, candidate.order)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+_W3CDTF = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(Z|[+-]\d{2}:\d{2})?)?"
+)
+
+
+def saved_instant(text: str | None) -> datetime | None:
+    """A workbook's claimed save time as an instant (UTC), or None if it is not a date.
+
+    Times are compared as instants, never as text: Excel writes 2016-11-20T10:00:00Z,
+    LibreOffice may add fractions of a second or an offset such as +01:00. A time with no
+    zone is taken as UTC, as Excel means it.
+    """
+    match = _W3CDTF.fullmatch((text or "").strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+            int(second or 0), int((fraction or "0")[:6].ljust(6, "0")), tzinfo=UTC,
+        )  # fmt: skip
+    except ValueError:
+        return None
+    if zone and zone != "Z":
+        sign = 1 if zone[0] == "+" else -1
+        try:
+            moment -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
+        except OverflowError:
+            return None
+    return moment
 
 
 def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[_Candidate]:

@@ -274,3 +274,60 @@ def test_an_oversized_file_is_refused_unread_and_not_archived(panel: Any) -> Non
     assert not (panel.project / "bids" / "pest-control-2016" / "archive").exists()
     collect(panel.tender, panel.returned)
     assert events(panel).count("return_rejected") == 1  # logged once, not on every run
+
+
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        ("2016-11-20T10:00:00Z", "2016-11-20T10:00:00+00:00"),
+        ("2016-11-20T10:00:00+01:00", "2016-11-20T09:00:00+00:00"),
+        ("2016-11-20T10:00:00.123456789Z", "2016-11-20T10:00:00.123456+00:00"),
+        ("2016-11-20T10:00:00", "2016-11-20T10:00:00+00:00"),
+        ("2016-11-20", "2016-11-20T00:00:00+00:00"),
+    ],
+)
+def test_save_times_are_read_as_instants(text: str, instant: str) -> None:
+    from tender.collect import saved_instant
+
+    moment = saved_instant(text)
+    assert moment is not None
+    assert moment.isoformat() == instant
+
+
+@pytest.mark.parametrize(
+    "text", ["", "yesterday", "2016-02-30T10:00:00Z", "0001-01-01T00:00:00+01:00"]
+)
+def test_a_save_time_that_is_no_instant_is_none(text: str) -> None:
+    from tender.collect import saved_instant
+
+    assert saved_instant(text) is None
+
+
+def test_the_latest_save_wins_by_instant_not_by_text(panel: Any) -> None:
+    # As text "…T10:00:00+01:00" sorts after "…T09:30:00Z", but it is half an hour earlier.
+    import io
+    import re
+    import zipfile
+
+    def saved(path: Path, stamp: str) -> None:
+        source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                if info.filename == "docProps/core.xml":
+                    data = re.sub(
+                        rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data
+                    )
+                target.writestr(info.filename, data)
+        path.write_bytes(out.getvalue())
+
+    earlier = panel.fill("E1", "E1-a.xlsx")
+    saved(earlier, "2016-11-20T10:00:00+01:00")
+    later = panel.fill(
+        "E1", "E1-b.xlsx", mtime=1_000_000, edit=lambda wb: wb["Marking"].__setitem__("F2", 9)
+    )
+    saved(later, "2016-11-20T09:30:00Z")
+    result = collect(panel.tender, panel.returned)
+    statuses = {o.file: o.status for o in result.outcomes}
+    assert statuses == {"E1-a.xlsx": "superseded", "E1-b.xlsx": "accepted"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 import warnings
 import zipfile
@@ -344,3 +345,106 @@ def test_a_part_in_another_encoding_is_refused(template: bytes, content: bytes) 
         "E1.xlsx: xl/worksheets/sheet2.xml: found XML in an encoding other than UTF-8; "
         "expected a workbook saved by Excel"
     )
+
+
+# Every bound holds at its exact limit and refuses one past it, so widening or narrowing
+# any of them fails a test.
+
+
+def test_the_file_size_bound_is_exact(template: bytes) -> None:
+    guard.vet(template, "E1.xlsx", Limits(max_file_bytes=len(template)))
+    assert "found a file of" in refusal(template, limits=Limits(max_file_bytes=len(template) - 1))
+
+
+def test_the_part_and_total_size_bounds_are_exact(template: bytes) -> None:
+    infos = zipfile.ZipFile(io.BytesIO(template)).infolist()
+    largest = max(i.file_size for i in infos)
+    total = sum(i.file_size for i in infos)
+    guard.vet(template, "E1.xlsx", Limits(max_part_bytes=largest, max_total_bytes=total))
+    assert "found a part expanding to" in refusal(
+        template, limits=Limits(max_part_bytes=largest - 1)
+    )
+    assert "in all" in refusal(template, limits=Limits(max_total_bytes=total - 1))
+
+
+def test_the_part_count_bound_is_exact(template: bytes) -> None:
+    count = len(zipfile.ZipFile(io.BytesIO(template)).infolist())
+    guard.vet(template, "E1.xlsx", Limits(max_parts=count))
+    assert refusal(template, limits=Limits(max_parts=count - 1)) == (
+        f"E1.xlsx: found {count} parts; expected at most {count - 1}"
+    )
+
+
+def test_the_compression_ratio_bound_is_exact(template: bytes) -> None:
+    filler = b"<a>" + b"0" * ((2 << 20) - 7) + b"</a>"
+    data = rezip(template, add={"xl/media/filler.xml": filler})
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/media/filler.xml")
+    ratio = info.file_size / info.compress_size
+    text = 3 << 20  # the filler is one long text run
+    guard.vet(data, "E1.xlsx", Limits(max_ratio=ratio, max_text_bytes=text))
+    assert "(a zip bomb?)" in refusal(
+        data, limits=Limits(max_ratio=ratio * 0.999, max_text_bytes=text)
+    )
+
+
+def test_the_tag_and_text_bounds_are_exact(template: bytes) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(template))
+    xml = [archive.read(n) for n in archive.namelist() if n.endswith((".xml", ".rels"))]
+    # bytes after the opening '<' or '>': a tag or text of exactly the limit is refused
+    longest_tag = max(len(m) for x in xml for m in re.findall(rb"<([^>]*)", x))
+    longest_text = max(len(m) for x in xml for m in re.findall(rb">([^<]*)", x))
+    guard.vet(
+        template, "E1.xlsx", Limits(max_tag_bytes=longest_tag + 1, max_text_bytes=longest_text + 1)
+    )
+    assert "an XML tag longer than the limit" in refusal(
+        template, limits=Limits(max_tag_bytes=longest_tag)
+    )
+    assert "a text run longer than the limit" in refusal(
+        template, limits=Limits(max_text_bytes=longest_text)
+    )
+
+
+def with_row(template: bytes, number: int, first_attribute: bool = True) -> bytes:
+    sheet = part(template, "xl/worksheets/sheet2.xml")
+    row = (
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>' % (number, number)
+        if first_attribute
+        else b'<row spans="1:1" r="%d"><c t="inlineStr" r="A%d"><is><t>x</t></is></c></row>'
+        % (number, number)
+    )
+    return rezip(
+        template,
+        replace={"xl/worksheets/sheet2.xml": sheet.replace(b"</sheetData>", row + b"</sheetData>")},
+    )
+
+
+@pytest.mark.parametrize("first_attribute", [True, False], ids=["as Excel writes", "any order"])
+def test_the_row_bound_is_exact(template: bytes, first_attribute: bool) -> None:
+    limits = Limits(max_rows=5000)
+    guard.vet(with_row(template, 5000, first_attribute), "E1.xlsx", limits)
+    message = refusal(with_row(template, 5001, first_attribute), limits=limits)
+    assert "Marking!row 5001: found a row far outside the template" in message
+
+
+def test_the_column_bound_is_exact(template: bytes) -> None:
+    limits = Limits(max_columns=40)  # A to AN
+    guard.vet(
+        with_cell(template, b'<c r="AN2" t="inlineStr"><is><t>x</t></is></c>'), "E1.xlsx", limits
+    )
+    message = refusal(
+        with_cell(template, b'<c r="AO2" t="inlineStr"><is><t>x</t></is></c>'), limits=limits
+    )
+    assert "Marking!AO2: found a cell far outside the template" in message
+
+
+def test_the_bounds_a_return_is_held_to(panel) -> None:  # type: ignore[no-untyped-def]
+    from tender.collect import expected_returns
+    from tender.excel import layout
+    from tender.panel import panel_files
+
+    expected = expected_returns(panel.tender, panel_files(panel.tender))
+    assert len(expected.rows) == 24
+    # the issued rows and the slack, but never fewer than 1,000 rows; 40 columns
+    assert (expected.limits.max_rows, expected.limits.max_columns) == (1000, layout.MAX_COLUMNS)
+    assert layout.MAX_COLUMNS == 40
+    assert layout.ROW_SLACK == 200

@@ -303,3 +303,26 @@ def test_letters_are_refused_while_first_place_is_tied():
     assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
         ("ranking", "2 bids ranked first")
     ]
+
+
+def test_letters_are_refused_when_no_bid_can_be_ranked():
+    # Both bids fail the quality threshold, so nothing ranks first and no letter may say
+    # who won.
+    bids = pd.DataFrame(
+        {"bidder_id": ["A", "B"], "bidder": ["Alpha", "Beta"], "price": [100.0, 120.0]}
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ["A", "B"],
+            "criterion_id": ["Q1", "Q1"],
+            "moderated_mark": ["1", "2"],
+            "rationale": ["Little evidence offered.", "Little evidence offered."],
+        }
+    )
+    tender = _tiny()
+    quality = tender.quality.model_copy(update={"minimum_score": 30.0})
+    ev = evaluate(tender.model_copy(update={"quality": quality}), bids, None, moderated)
+    assert (ev.table["rank"] == 1).sum() == 0
+    assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
+        ("ranking", "no bid that can be ranked")
+    ]
