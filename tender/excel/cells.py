@@ -127,7 +127,11 @@ class _Reader:
                 position = _position(ref, number) if cell.tag == _CELL_TAG else None
                 if position is None:
                     self.problem(
-                        name, "a cell without a valid reference", "a worksheet saved by Excel"
+                        name,
+                        f"a cell {shorten(ref)} filed under row {shorten(number)}"
+                        if _REF.fullmatch(ref)
+                        else "a cell without a valid reference",
+                        "a worksheet saved by Excel",
                     )
                     return []
                 if position <= last:

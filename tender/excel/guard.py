@@ -31,6 +31,10 @@ OTHER_FORMATS = {
     ".numbers": "a Numbers file",
 }
 SAVE_AS = "an Excel Workbook (.xlsx): open it and use File > Save As > Excel Workbook"
+SAVE_UNENCRYPTED = (
+    "an unencrypted Excel Workbook (.xlsx): open it, remove the password and use "
+    "File > Save As > Excel Workbook"
+)
 FORBIDDEN_PARTS = (
     ("vbaproject", "macros (a VBA project)"),
     ("externallink", "links to other workbooks"),
@@ -161,7 +165,7 @@ def _check_container(data: bytes, name: str, limits: Limits) -> None:
             name,
             "",
             "an encrypted (password-protected) workbook or a legacy .xls file",
-            f"an unencrypted {SAVE_AS}",
+            SAVE_UNENCRYPTED,
         )
     if suffix and suffix != ".xlsx":
         raise refuse(name, "", OTHER_FORMATS.get(suffix, f"a {suffix} file"), SAVE_AS)
@@ -185,7 +189,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], name: str, limits: Limits) ->
         names.add(part)
         offsets.add(info.header_offset)
         if info.flag_bits & 0x1:
-            raise refuse(name, part, "an encrypted part", f"an unencrypted {SAVE_AS}")
+            raise refuse(name, part, "an encrypted part", SAVE_UNENCRYPTED)
         lowered = part.lower()
         for marker, what in FORBIDDEN_PARTS:
             if marker in lowered:
@@ -444,8 +448,7 @@ def _map_sheets(package: Package) -> None:
 def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
     """Far cells, huge dimensions and formulas, found without parsing the sheet."""
     max_col = layout_columns(limits.max_columns)
-    dimension = _DIMENSION.search(xml)
-    if dimension:
+    for dimension in _DIMENSION.finditer(xml):  # every one: a second may follow the first
         for ref in dimension.group(1).decode("ascii", "replace").split(":"):
             _check_ref(ref, name, sheet, limits, max_col, "the sheet's used range")
     if _PREFIXED.search(xml):

@@ -47,7 +47,9 @@ def rebuild(entries: list[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, content in entries:
-            target.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), content)
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, content)
     return out.getvalue()
 
 
