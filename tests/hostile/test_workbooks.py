@@ -341,14 +341,13 @@ def hostile(good: bytes, name: str) -> bytes:
     return pack(ATTACKS[name](entries(good)))
 
 
-@pytest.fixture(scope="module")
-def kit(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """One issued panel for the whole corpus: a good E1 return and E2's, made once."""
+def make_kit(factory: pytest.TempPathFactory) -> Any:
+    """Templates issued for a fresh copy of the reference project."""
     import shutil
 
     from tests.conftest import ROOT, PanelKit
 
-    project = tmp_path_factory.mktemp("project")
+    project = factory.mktemp("project")
     shutil.copytree(ROOT / "criteria", project / "criteria")
     shutil.copytree(
         ROOT / "bids" / "pest-control-2016",
@@ -356,6 +355,12 @@ def kit(tmp_path_factory: pytest.TempPathFactory) -> Any:
         ignore=shutil.ignore_patterns("templates", "returned", "archive", "*.jsonl"),
     )
     return PanelKit(project, project / "criteria" / "pest-control-2016.yaml")
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One issued panel for the collect corpus (no E1 return is ever accepted in it)."""
+    return make_kit(tmp_path_factory)
 
 
 @pytest.mark.parametrize("attack", [*ATTACKS, *RAW])
@@ -395,3 +400,58 @@ def test_the_good_return_the_corpus_is_built_from_is_accepted(kit: Any) -> None:
     good = kit.fill("E1").read_bytes()
     expected = expected_returns(kit.tender, panel_files(kit.tender))
     assert read_return(pack(entries(good)), "E1.xlsx", expected).evaluator_id == "E1"
+
+
+# The attacks that do not depend on the marking sheet's layout, as moderation workbooks.
+MODERATION_ATTACKS = [
+    "copy under a case variant",
+    "duplicate zip entry names in other case",
+    "macro part by name",
+    "macro-enabled content type",
+    "external workbook link",
+    "attached template",
+    "XXE in core properties",
+    "UTF-16 sheet",
+    "comment in the sheet",
+    "giant attribute",
+    "deeply nested elements",
+    "damaged XML",
+    "no workbook relationships",
+    "no package relationships",
+    "zip bomb",
+    *RAW,
+]
+
+
+@pytest.fixture(scope="module")
+def moderating(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, bytes]:
+    """A panel of its own, every return collected, and its moderation workbook."""
+    from tender.collect import collect
+
+    kit = make_kit(tmp_path_factory)
+    for evaluator in ("E1", "E2", "E3"):
+        kit.fill(evaluator)
+    collection = collect(kit.tender, kit.returned)
+    assert collection.moderation_path is not None
+    return kit, collection.moderation_path.read_bytes()
+
+
+@pytest.mark.parametrize("attack", MODERATION_ATTACKS)
+def test_moderate_refuses_each_hostile_moderation_workbook(
+    moderating: tuple[Any, bytes], tmp_path: Path, attack: str
+) -> None:
+    from click.testing import CliRunner
+
+    kit, moderation_workbook = moderating
+
+    moderated = Path(kit.tender.resolve(kit.tender.data.moderated))
+    before = moderated.read_bytes()
+    path = tmp_path / "moderation.xlsx"
+    path.write_bytes(hostile(moderation_workbook, attack))
+    result = CliRunner().invoke(cli, ["moderate", str(kit.reference), str(path)])
+    assert "Traceback" not in result.output + result.stderr
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.stdout
+    assert "moderation.xlsx" in result.stderr
+    assert REASONS[attack] in result.stderr
+    assert moderated.read_bytes() == before
