@@ -277,7 +277,7 @@ class _Hidden:
         self.rows: dict[int, bool] = {}
         data = root.find(f"{NS_MAIN}sheetData")
         for row in data if data is not None else []:
-            self.rows[int(row.get("r", "0")) - 1] = _row_hidden(row, self.default_hidden)
+            self.rows[_int(row.get("r")) - 1] = _row_hidden(row, self.default_hidden)
         self.columns: list[tuple[int, int]] = []
         for col in root.iterfind(f"{NS_MAIN}cols/{NS_MAIN}col"):
             if col.get("hidden") in ("1", "true") or _zero(col.get("width")):
