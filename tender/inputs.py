@@ -26,31 +26,100 @@ MAX_CSV_BYTES = 1 << 30
 PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
+MAX_YAML_DEPTH = 50  # nested sections and lists; a real definition needs fewer than 15
+MAX_YAML_DIGITS = 100  # digits in an integer: no amount, weight or count needs more
+
+
+class _NodeError(yaml.constructor.ConstructorError):
+    """A value YAML read but could not turn into data; `node` locates it in the tree."""
+
+    def __init__(self, node: Any, found: str, expected: str) -> None:
+        super().__init__(None, None, found, node.start_mark)
+        self.node = node
+        self.expected = expected
+
+
 class _SafeNoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases: a 1 kB alias bomb expands to gigabytes."""
+    """SafeLoader that refuses aliases and anchors (a 1 kB alias bomb expands to gigabytes),
+    nesting deeper than MAX_YAML_DEPTH, and values no tender field can hold."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.anchored: list[tuple[str, Any]] = []
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "an alias (*name)", mark)
+        if self.depth >= MAX_YAML_DEPTH:
             raise yaml.composer.ComposerError(
-                None,
-                None,
-                "an alias (*name)",
-                event.start_mark,
+                None, None, f"more than {MAX_YAML_DEPTH} levels of nesting", mark
             )
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.anchored.append((anchor, node))
+        return node
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """Any value the constructors cannot build becomes a located YAML error."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            raise _NodeError(
+                node, f"{shorten(node.value)} ({exc})", f"a value YAML can read as {tag}"
+            ) from None
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError) as exc:
+            raise _NodeError(
+                node,
+                f"the date {shorten(node.value)} ({exc})",
+                "a date that exists, written YYYY-MM-DD",
+            ) from None
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_YAML_DIGITS:
+            raise _NodeError(
+                node,
+                f"an integer of {digits:,} digits",
+                f"a number of at most {MAX_YAML_DIGITS} digits",
+            )
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """Refuse a key given twice: YAML would silently keep only the last one."""
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key: SafeConstructor reports it
+                continue
+            if repeated:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the key {key!r} a second time", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_SafeNoAliasLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _SafeNoAliasLoader.construct_yaml_timestamp
+)
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:int", _SafeNoAliasLoader.construct_yaml_int)
 
 
 def project_root(tender: Tender) -> Path:
@@ -86,19 +155,7 @@ def load_tender(path: str | Path) -> Tender:
     if not path.is_file():
         raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
     text = read_text(path, name, MAX_YAML_BYTES)
-    try:
-        node = yaml.compose(text, Loader=_SafeNoAliasLoader)
-        data = yaml.load(text, Loader=_SafeNoAliasLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        found = getattr(exc, "problem", None) or str(exc)
-        expected = "valid YAML"
-        if str(found).endswith("a second time"):
-            expected = "each key once in its section"
-        if str(found) == "an alias (*name)":
-            expected = "YAML without anchors and aliases (&name, *name)"
-        raise TenderInputError([Problem(name, where, str(found), expected)]) from None
+    node, data = _parse_yaml(text, name)
     if not isinstance(data, dict):
         raise TenderInputError(
             [Problem(name, "", f"a YAML {type(data).__name__}", "a mapping of tender fields")]
@@ -108,6 +165,71 @@ def load_tender(path: str | Path) -> Tender:
     except ValidationError as exc:
         raise TenderInputError(_problems_from_validation(name, exc, data, node)) from None
     return tender.with_source(path.resolve())
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, Any]:
+    """The composed node tree and the data of a definition's text.
+
+    Raises:
+        TenderInputError: for a syntax error, an anchor or alias, nesting too deep or a
+            value that cannot be read (a date that does not exist, a 5,000-digit number);
+            located by field and line where the document could be composed.
+    """
+    loader = _SafeNoAliasLoader(text)
+    node = None
+    try:
+        node = loader.get_single_node()
+        if loader.anchored:
+            anchor, anchored = loader.anchored[0]
+            raise _NodeError(
+                anchored,
+                f"an anchor (&{anchor})",
+                "YAML without anchors and aliases (&name, *name)",
+            )
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise TenderInputError([_yaml_problem(name, exc, node)]) from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError, tree: Any) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    found = str(getattr(exc, "problem", None) or exc).removeprefix("found ")
+    expected = "valid YAML"
+    if str(found).endswith("a second time"):
+        expected = "each key once in its section"
+    if str(found) == "an alias (*name)":
+        expected = "YAML without anchors and aliases (&name, *name)"
+    if str(found).startswith("more than "):
+        expected = f"at most {MAX_YAML_DEPTH} levels of nesting"
+    if isinstance(exc, _NodeError):
+        expected = exc.expected
+        field_path = _node_path(tree, exc.node) if tree is not None else None
+        line = exc.node.start_mark.line + 1
+        where = f"{field_path or 'top level'} (line {line})"
+    return Problem(name, where, str(found), expected)
+
+
+def _node_path(tree: Any, target: Any, path: str = "") -> str | None:
+    """The field path ('contract.start') of `target` in the composed `tree`, if found."""
+    if tree is target:
+        return path
+    if isinstance(tree, yaml.MappingNode):
+        for key_node, value_node in tree.value:
+            for part, child in ((None, key_node), (str(key_node.value), value_node)):
+                label = path if part is None else (f"{path}.{part}" if path else part)
+                found = _node_path(child, target, label)
+                if found is not None:
+                    return found
+    elif isinstance(tree, yaml.SequenceNode):
+        for index, child in enumerate(tree.value):
+            found = _node_path(child, target, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def read_text(path: Path, name: str, limit: int) -> str:
