@@ -28,7 +28,9 @@ from .excel import layout
 from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
+from .fs import os_errors, read_regular
 from .inputs import display_path, project_root
+from .lock import tender_lock
 from .model import Tender
 from .moderation import default_spread_flag, spreads
 from .outputs import write_all, write_atomic
@@ -116,12 +118,14 @@ def collect(
     if not returned.is_dir():
         raise TenderError(f"{returned}: not a folder of returned workbooks")
     files = panel_files(tender)
-    expected = expected_returns(tender, files)
-    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC))
-    unique = run.gather(returned)
-    by_evaluator = run.check(unique, progress)
-    accepted, accepted_sha = run.choose(by_evaluator)
-    return run.write(accepted, accepted_sha)
+    # another command must not log between this one's reads and appends
+    with tender_lock(files.folder), os_errors(files.folder, "collect the returns"):
+        expected = expected_returns(tender, files)
+        run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC))
+        unique = run.gather(returned)
+        by_evaluator = run.check(unique, progress)
+        accepted, accepted_sha = run.choose(by_evaluator)
+        return run.write(accepted, accepted_sha)
 
 
 @dataclass
@@ -427,7 +431,8 @@ def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any,
     if not path.exists():
         return {}
     try:
-        return read_consensus(path.read_bytes(), path.name, tender, len(expected.rows) + 1000)
+        data = read_regular(path, expected.limits.max_file_bytes, "read the moderation workbook")
+        return read_consensus(data, path.name, tender, len(expected.rows) + 1000)
     except Refused as exc:
         raise Refused(
             [

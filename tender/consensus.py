@@ -17,11 +17,14 @@ from typing import cast
 
 import pandas as pd
 
-from .audit import append_log, sha256_bytes
+from .audit import append_log, last_hash, sha256_bytes
 from .errors import Problem, TenderError, TenderInputError, raise_if, shorten
 from .excel import layout
+from .excel.guard import Limits
 from .excel.moderation_sheet import read_consensus
+from .fs import os_errors, read_regular
 from .inputs import display_path, project_root, read_csv_text
+from .lock import tender_lock
 from .model import Tender
 from .outputs import write_atomic
 from .panel import bidder_list, panel_files
@@ -70,7 +73,7 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     target = out or tender.resolve(tender.data.moderated or "")
     name = workbook.name
     rows = layout.marking_rows(tender, bidder_list(tender))
-    data = workbook.read_bytes()
+    data = read_regular(workbook, Limits().max_file_bytes, "read the moderation workbook")
     cells = read_consensus(data, name, tender, len(rows) + 1000)
     median = medians(tender)
     scale = tender.quality.scale
@@ -132,22 +135,25 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
             )
         )
     raise_if(problems)
-    rendered = _render(output)
-    changes = _changes(target, output)
-    write_atomic(target, rendered)
-    root = project_root(tender)
-    append_log(
-        panel_files(tender).log,
-        "moderation_ingested",
-        at=_now(),
-        workbook=display_path(workbook, root),
-        workbook_sha256=sha256_bytes(data),
-        moderated=display_path(target, root),
-        moderated_sha256=sha256_bytes(rendered),
-        rows=len(output),
-        differing_from_median=differing,
-        changes=changes,
-    )
+    with tender_lock(panel_files(tender).folder):  # changes since the last moderation
+        rendered = _render(output)
+        changes = _changes(target, output)
+        last_hash(panel_files(tender).log)  # a damaged log is refused before any write
+        with os_errors(target, "write the moderated marks"):
+            write_atomic(target, rendered)
+        root = project_root(tender)
+        append_log(
+            panel_files(tender).log,
+            "moderation_ingested",
+            at=_now(),
+            workbook=display_path(workbook, root),
+            workbook_sha256=sha256_bytes(data),
+            moderated=display_path(target, root),
+            moderated_sha256=sha256_bytes(rendered),
+            rows=len(output),
+            differing_from_median=differing,
+            changes=changes,
+        )
     return Ingested(target, len(output), differing, len(changes))
 
 
