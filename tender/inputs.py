@@ -7,11 +7,14 @@ parsed explicitly. Every problem names the file and the field, line or column.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pandas as pd
 import yaml
@@ -19,6 +22,7 @@ from pydantic import ValidationError
 
 from .audit import sha256_file
 from .errors import Problem, TenderInputError, raise_if, shorten
+from .fs import NotAFileError, open_regular, reason
 from .model import Tender
 
 MAX_YAML_BYTES = 1 << 20
@@ -152,7 +156,7 @@ def load_tender(path: str | Path) -> Tender:
     path = Path(path)
     folder = path.resolve().parent
     name = display_path(path, folder.parent if folder.name == "criteria" else folder)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
     text = read_text(path, name, MAX_YAML_BYTES)
     node, data = _parse_yaml(text, name)
@@ -238,15 +242,52 @@ def read_text(path: Path, name: str, limit: int) -> str:
     Raises:
         TenderInputError: naming the file (as `name`) and what was wrong.
     """
-    size = path.stat().st_size
-    if size > limit:
-        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {limit:,} bytes")])
+    with _opened(path, name, "a text file") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise TenderInputError(
+                [Problem(name, "", f"{size:,} bytes", f"at most {limit:,} bytes")]
+            )
+        data = _read_or_refuse(handle, name, limit)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TenderInputError(
             [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
         ) from None
+
+
+@contextmanager
+def _opened(path: Path, name: str, expected: str) -> Iterator[BinaryIO]:
+    """An input opened for reading; a folder, FIFO or refused read is a Problem.
+
+    Raises:
+        TenderInputError: naming the file and what stands at its path.
+    """
+    try:
+        descriptor = open_regular(path)
+    except NotAFileError as exc:
+        raise TenderInputError([Problem(name, "", exc.found, expected)]) from None
+    except FileNotFoundError:
+        raise TenderInputError([Problem(name, "", "no such file", expected)]) from None
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be opened ({reason(exc)})", expected)]
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        yield handle
+
+
+def _read_or_refuse(handle: BinaryIO, name: str, limit: int) -> bytes:
+    try:
+        data = handle.read(limit + 1)
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be read ({reason(exc)})", "a readable file")]
+        ) from None
+    if len(data) > limit:
+        raise TenderInputError([Problem(name, "", "a file that grew", f"at most {limit:,} bytes")])
+    return data
 
 
 def _problems_from_validation(
@@ -320,13 +361,28 @@ def _found_expected(error: Any) -> tuple[str, str]:
 
 def read_csv_text(path: Path, name: str) -> pd.DataFrame:
     """A CSV file as text columns, nothing guessed: 'NA' stays 'NA', '007' stays '007'."""
-    if not path.is_file():
-        raise TenderInputError([Problem(name, "", "no such file", "a CSV file")])
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")])
+    with _opened(path, name, "a CSV file") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_CSV_BYTES:
+            raise TenderInputError(
+                [Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")]
+            )
+        frame = _parse_csv(handle, name)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame.columns) == 1 and ";" in frame.columns[0]:
+        raise TenderInputError(
+            [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
+        )
+    return frame
+
+
+def _parse_csv(handle: BinaryIO, name: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be read ({reason(exc)})", "a readable file")]
+        ) from None
     except UnicodeDecodeError:
         raise TenderInputError(
             [
@@ -342,12 +398,6 @@ def read_csv_text(path: Path, name: str) -> pd.DataFrame:
         raise TenderInputError(
             [Problem(name, "", str(exc).strip(), "a comma-separated file with a header row")]
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(frame.columns) == 1 and ";" in frame.columns[0]:
-        raise TenderInputError(
-            [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
-        )
-    return frame
 
 
 def read_bids(tender: Tender) -> pd.DataFrame:

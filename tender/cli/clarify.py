@@ -29,6 +29,7 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     """
     from datetime import datetime
 
+    from ..audit import read_log
     from ..clarify_files import clarify as run
     from ..clarify_files import (
         log,
@@ -37,6 +38,7 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
         refuse_replacing_inputs,
         render_files,
     )
+    from ..fs import os_errors
     from ..inputs import project_root
     from ..outputs import write_all
     from ..robustness import load_case
@@ -48,7 +50,9 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     folder = out or project_root(tender) / "reports" / tender.slug / "clarifications"
     files = render_files(result, folder)
     refuse_replacing_inputs(files, loaded, source)
-    written = write_all(files)
+    read_log(log_path(loaded))  # a damaged log is refused before anything is written
+    with os_errors(folder, "write the clarification results"):
+        written = write_all(files)
     logged = log(
         result,
         log_path(loaded),

@@ -26,7 +26,8 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
     from datetime import datetime
 
     from .. import __version__
-    from ..audit import append_log
+    from ..audit import last_hash, record_run
+    from ..fs import os_errors
     from ..inputs import project_root
     from ..outputs import write_all
     from ..pipeline import evaluate_file
@@ -37,8 +38,10 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     rendered = render_report(ev, load_narrative(ev.tender), folder, letters=letters)
-    written = write_all(rendered.files)
-    append_log(
+    last_hash(folder / "runs.jsonl")  # a damaged run record is refused before any write
+    with os_errors(folder, "write the report"):
+        written = write_all(rendered.files)
+    record_run(
         folder / "runs.jsonl",
         "reported",
         at=datetime.now(UTC).isoformat(timespec="seconds"),

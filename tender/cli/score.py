@@ -18,7 +18,8 @@ from . import cli, format_option, out_folder_option, tender_file
 @out_folder_option("Folder for results files [default: reports/<tender>/ beside criteria/].")
 def score(definition: str, output_format: str, out: Path | None) -> None:
     """Score every bid in TENDER, rank them and flag near-ties."""
-    from ..audit import append_log
+    from ..audit import last_hash, record_run
+    from ..fs import os_errors
     from ..inputs import project_root
     from ..outputs import results_document, write_results
     from ..pipeline import evaluate_file
@@ -27,8 +28,10 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     root = project_root(ev.tender)
-    written = write_results(ev, folder, [root / name for name in ev.fingerprints])
-    append_log(
+    last_hash(folder / "runs.jsonl")  # a damaged run record is refused before any write
+    with os_errors(folder, "write the results"):
+        written = write_results(ev, folder, [root / name for name in ev.fingerprints])
+    record_run(
         folder / "runs.jsonl",
         "scored",
         at=_now(),
