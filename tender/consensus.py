@@ -48,7 +48,20 @@ def medians(tender: Tender) -> dict[tuple[str, str], float]:
     if tender.data.marks is None:
         return {}
     path = tender.resolve(tender.data.marks)
-    frame = read_csv_text(path, display_path(path, project_root(tender)))
+    name = display_path(path, project_root(tender))
+    frame = read_csv_text(path, name)
+    missing = [c for c in ("bidder_id", "criterion_id", "mark") if c not in frame.columns]
+    if missing:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    f"no column {', '.join(missing)}",
+                    "bidder_id, criterion_id, evaluator_id, mark (as `tender collect` writes)",
+                )
+            ]
+        )
     marks = pd.to_numeric(frame["mark"], errors="coerce")
     grouped = marks.groupby([frame["bidder_id"], frame["criterion_id"]]).median()
     return {

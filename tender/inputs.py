@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import ValidationError
@@ -27,6 +28,8 @@ from .model import Tender
 
 MAX_YAML_BYTES = 1 << 20
 MAX_CSV_BYTES = 1 << 30
+MAX_FIELD_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CELL_PROBLEMS = 50  # damaged cells named before the rest are left unsaid
 PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
@@ -368,12 +371,73 @@ def read_csv_text(path: Path, name: str) -> pd.DataFrame:
                 [Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")]
             )
         frame = _parse_csv(handle, name)
+        last = _last_line(handle, size)
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 1 and ";" in frame.columns[0]:
         raise TenderInputError(
             [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
         )
+    raise_if(_cut_short(frame, name, last) + _damaged_cells(frame, name))
     return frame
+
+
+def _last_line(handle: BinaryIO, size: int) -> bytes:
+    """The file's last non-blank line (from its last 64 KiB), to see if it was cut short."""
+    handle.seek(max(0, size - (1 << 16)))
+    tail = handle.read().rstrip(b"\r\n")
+    return tail.rsplit(b"\n", 1)[-1]
+
+
+def _cut_short(frame: pd.DataFrame, name: str, last: bytes) -> list[Problem]:
+    """A last row with fewer fields than the header: a file cut in transit.
+
+    pandas fills missing fields with '' silently. Only a last line without quotes is
+    judged (a quoted field may span lines), by counting its separators.
+    """
+    if frame.empty or b'"' in last:
+        return []
+    fields = last.count(b",") + 1
+    if fields >= len(frame.columns):
+        return []
+    return [
+        Problem(
+            name,
+            f"line {len(frame) + 1} (the last)",
+            f"a row of {fields} field{'s' if fields != 1 else ''}",
+            f"{len(frame.columns)} fields, as in the header (was the file cut short?)",
+        )
+    ]
+
+
+def _damaged_cells(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """NUL characters and giant fields: NUL never occurs in text a person typed, and no
+    field needs more than Excel's own cell limit."""
+    problems = [
+        Problem(name, "header", f"a column name with a NUL character: {shorten(c)}", "text")
+        for c in frame.columns
+        if "\x00" in c
+    ]
+    for column in frame.columns:
+        text = frame[column].fillna("")
+        bad = text.str.contains("\x00", regex=False) | (text.str.len() > MAX_FIELD_CHARS)
+        for index in np.flatnonzero(bad.to_numpy())[:MAX_CELL_PROBLEMS]:
+            value = str(text.iat[index])
+            found = (
+                "a NUL character (binary or damaged data)"
+                if "\x00" in value
+                else f"a field of {len(value):,} characters"
+            )
+            problems.append(
+                Problem(
+                    name,
+                    f"line {index + 2}, column {column}",
+                    found,
+                    f"text of at most {MAX_FIELD_CHARS:,} characters, without NUL",
+                )
+            )
+        if len(problems) >= MAX_CELL_PROBLEMS:
+            break
+    return problems[:MAX_CELL_PROBLEMS]
 
 
 def _parse_csv(handle: BinaryIO, name: str) -> pd.DataFrame:
