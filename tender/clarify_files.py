@@ -28,6 +28,7 @@ from .clarifications import (
 )
 from .errors import Problem, TenderInputError
 from .inputs import display_path, project_root, read_csv_text
+from .lock import tender_lock
 from .robustness import Loaded
 from .safety import csv_cell
 from .scoring import Evaluation, Sources, evaluate
@@ -204,25 +205,26 @@ def log(c: Clarified, path: Path, outputs: list[str], at: str) -> bool:
     """Append the interviews to the log, unless the same outcomes on the same inputs are
     already its latest such entry. Returns True if an entry was written."""
     inputs = dict(sorted({**c.before.fingerprints, c.source: c.fingerprint}.items()))
-    last = [e for e in read_log(path) if e.get("event") == EVENT]
-    if last and last[-1].get("inputs") == inputs:
-        return False
-    append_log(
-        path,
-        EVENT,
-        at=at,
-        tool_version=__version__,
-        inputs=inputs,
-        interviews=[
-            {"bidder_id": i.bidder_id, "date": i.on.isoformat(), "panel": i.panel}
-            for i in c.outcomes.interviews
-        ],
-        revisions=c.changes,
-        leaders_before=_leaders(c.before),
-        leaders_after=_leaders(c.after),
-        outputs=outputs,
-    )
-    return True
+    with tender_lock(path.parent):  # the same outcomes must not be logged twice at once
+        last = [e for e in read_log(path) if e.get("event") == EVENT]
+        if last and last[-1].get("inputs") == inputs:
+            return False
+        append_log(
+            path,
+            EVENT,
+            at=at,
+            tool_version=__version__,
+            inputs=inputs,
+            interviews=[
+                {"bidder_id": i.bidder_id, "date": i.on.isoformat(), "panel": i.panel}
+                for i in c.outcomes.interviews
+            ],
+            revisions=c.changes,
+            leaders_before=_leaders(c.before),
+            leaders_after=_leaders(c.after),
+            outputs=outputs,
+        )
+        return True
 
 
 def _leaders(ev: Evaluation) -> list[str]:

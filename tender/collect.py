@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from . import fs
 from .audit import append_log, read_log, sha256_bytes
 from .errors import Problem, TenderError
 from .excel import layout
@@ -32,7 +33,9 @@ from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
 from .files import FileRefused, Gate, list_folder, read_regular, write_atomic
+from .fs import os_errors
 from .inputs import display_path, project_root
+from .lock import tender_lock
 from .model import Tender
 from .moderation import needs_discussion, spread_threshold, spreads
 from .panel import (
@@ -129,11 +132,13 @@ def collect(
         appends=(files.log,),
         where={marks: "data.marks"},
     )
-    run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC), gate)
-    unique = run.gather(returned)
-    by_evaluator = run.check(unique, progress)
-    accepted, accepted_sha = run.choose(by_evaluator)
-    return run.write(accepted, accepted_sha)
+    # another command must not log between this one's reads and appends
+    with tender_lock(files.folder), os_errors(files.folder, "collect the returns"):
+        run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC), gate)
+        unique = run.gather(returned)
+        by_evaluator = run.check(unique, progress)
+        accepted, accepted_sha = run.choose(by_evaluator)
+        return run.write(accepted, accepted_sha)
 
 
 @dataclass
@@ -489,7 +494,8 @@ def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any,
     if not path.exists():
         return {}
     try:
-        return read_consensus(path.read_bytes(), path.name, tender, len(expected.rows) + 1000)
+        data = fs.read_regular(path, expected.limits.max_file_bytes, "read the moderation workbook")
+        return read_consensus(data, path.name, tender, len(expected.rows) + 1000)
     except Refused as exc:
         raise Refused(
             [

@@ -18,13 +18,15 @@ from typing import cast
 import pandas as pd
 
 from . import moderation
-from .audit import append_log, sha256_bytes
+from .audit import append_log, last_hash, sha256_bytes
 from .errors import Problem, TenderError, TenderInputError, exact, raise_if, shorten
 from .excel import layout
 from .excel.guard import Limits
 from .excel.moderation_sheet import read_consensus
 from .files import FileRefused, Gate, read_regular
+from .fs import os_errors
 from .inputs import display_path, project_root, read_csv_text
+from .lock import tender_lock
 from .model import Tender
 from .panel import bidder_list, panel_files, protected_files, written_path
 from .safety import csv_cell
@@ -47,7 +49,20 @@ def medians(tender: Tender) -> dict[tuple[str, str], float]:
     if tender.data.marks is None:
         return {}
     path = tender.resolve(tender.data.marks)
-    frame = read_csv_text(path, display_path(path, project_root(tender)))
+    name = display_path(path, project_root(tender))
+    frame = read_csv_text(path, name)
+    missing = [c for c in ("bidder_id", "criterion_id", "mark") if c not in frame.columns]
+    if missing:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    f"no column {', '.join(missing)}",
+                    "bidder_id, criterion_id, evaluator_id, mark (as `tender collect` writes)",
+                )
+            ]
+        )
     marks = pd.to_numeric(frame["mark"], errors="coerce")
     grouped = marks.groupby([frame["bidder_id"], frame["criterion_id"]]).median()
     return {
@@ -146,22 +161,25 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
             )
         )
     raise_if(problems)
-    rendered = _render(output)
-    changes = _changes(target, output)
-    gate.write({target: rendered})
-    root = project_root(tender)
-    append_log(
-        log,
-        "moderation_ingested",
-        at=_now(),
-        workbook=display_path(workbook, root),
-        workbook_sha256=sha256_bytes(data),
-        moderated=display_path(target, root),
-        moderated_sha256=sha256_bytes(rendered),
-        rows=len(output),
-        differing_from_median=differing,
-        changes=changes,
-    )
+    with tender_lock(panel_files(tender).folder):  # changes since the last moderation
+        rendered = _render(output)
+        changes = _changes(target, output)
+        last_hash(log)  # a damaged log is refused before any write
+        with os_errors(target, "write the moderated marks"):
+            gate.write({target: rendered})
+        root = project_root(tender)
+        append_log(
+            log,
+            "moderation_ingested",
+            at=_now(),
+            workbook=display_path(workbook, root),
+            workbook_sha256=sha256_bytes(data),
+            moderated=display_path(target, root),
+            moderated_sha256=sha256_bytes(rendered),
+            rows=len(output),
+            differing_from_median=differing,
+            changes=changes,
+        )
     return Ingested(target, len(output), differing, len(changes))
 
 

@@ -7,12 +7,16 @@ parsed explicitly. Every problem names the file and the field, line or column.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import ValidationError
@@ -20,38 +24,110 @@ from pydantic import ValidationError
 from .audit import sha256_file
 from .bidders import clean_names
 from .errors import Problem, TenderInputError, raise_if, shorten
+from .fs import NotAFileError, open_regular, reason
 from .model import Tender
 
 MAX_YAML_BYTES = 1 << 20
 MAX_CSV_BYTES = 1 << 30
+MAX_FIELD_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CELL_PROBLEMS = 50  # damaged cells named before the rest are left unsaid
 PLAIN_NUMBER = re.compile(r"^\d+(\.\d+)?$")
 
 
+MAX_YAML_DEPTH = 50  # nested sections and lists; a real definition needs fewer than 15
+MAX_YAML_DIGITS = 100  # digits in an integer: no amount, weight or count needs more
+
+
+class _NodeError(yaml.constructor.ConstructorError):
+    """A value YAML read but could not turn into data; `node` locates it in the tree."""
+
+    def __init__(self, node: Any, found: str, expected: str) -> None:
+        super().__init__(None, None, found, node.start_mark)
+        self.node = node
+        self.expected = expected
+
+
 class _SafeNoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases: a 1 kB alias bomb expands to gigabytes."""
+    """SafeLoader that refuses aliases and anchors (a 1 kB alias bomb expands to gigabytes),
+    nesting deeper than MAX_YAML_DEPTH, and values no tender field can hold."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.anchored: list[tuple[str, Any]] = []
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
+        event: Any = self.peek_event()  # type: ignore[no-untyped-call]
+        mark: Any = event.start_mark
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "an alias (*name)", mark)
+        if self.depth >= MAX_YAML_DEPTH:
             raise yaml.composer.ComposerError(
-                None,
-                None,
-                "an alias (*name)",
-                event.start_mark,
+                None, None, f"more than {MAX_YAML_DEPTH} levels of nesting", mark
             )
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.anchored.append((anchor, node))
+        return node
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        """Any value the constructors cannot build becomes a located YAML error."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except yaml.YAMLError:
+            raise
+        except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+            tag = str(node.tag).rsplit(":", 1)[-1]
+            raise _NodeError(
+                node, f"{shorten(node.value)} ({exc})", f"a value YAML can read as {tag}"
+            ) from None
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, AttributeError, OverflowError) as exc:
+            raise _NodeError(
+                node,
+                f"the date {shorten(node.value)} ({exc})",
+                "a date that exists, written YYYY-MM-DD",
+            ) from None
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_YAML_DIGITS:
+            raise _NodeError(
+                node,
+                f"an integer of {digits:,} digits",
+                f"a number of at most {MAX_YAML_DIGITS} digits",
+            )
+        return super().construct_yaml_int(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         """Refuse a key given twice: YAML would silently keep only the last one."""
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if key in seen:
+            try:
+                repeated = key in seen
+            except TypeError:  # an unhashable key: SafeConstructor reports it
+                continue
+            if repeated:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"the key {key!r} a second time", key_node.start_mark
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+_SafeNoAliasLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _SafeNoAliasLoader.construct_yaml_timestamp
+)
+_SafeNoAliasLoader.add_constructor("tag:yaml.org,2002:int", _SafeNoAliasLoader.construct_yaml_int)
 
 
 def project_root(tender: Tender) -> Path:
@@ -84,22 +160,10 @@ def load_tender(path: str | Path) -> Tender:
     path = Path(path)
     folder = path.resolve().parent
     name = display_path(path, folder.parent if folder.name == "criteria" else folder)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise TenderInputError([Problem(name, "", "no such file", "a tender definition (.yaml)")])
     text = read_text(path, name, MAX_YAML_BYTES)
-    try:
-        node = yaml.compose(text, Loader=_SafeNoAliasLoader)
-        data = yaml.load(text, Loader=_SafeNoAliasLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        found = getattr(exc, "problem", None) or str(exc)
-        expected = "valid YAML"
-        if str(found).endswith("a second time"):
-            expected = "each key once in its section"
-        if str(found) == "an alias (*name)":
-            expected = "YAML without anchors and aliases (&name, *name)"
-        raise TenderInputError([Problem(name, where, str(found), expected)]) from None
+    node, data = _parse_yaml(text, name)
     if not isinstance(data, dict):
         raise TenderInputError(
             [Problem(name, "", f"a YAML {type(data).__name__}", "a mapping of tender fields")]
@@ -111,21 +175,123 @@ def load_tender(path: str | Path) -> Tender:
     return tender.with_source(path.resolve())
 
 
+def _parse_yaml(text: str, name: str) -> tuple[Any, Any]:
+    """The composed node tree and the data of a definition's text.
+
+    Raises:
+        TenderInputError: for a syntax error, an anchor or alias, nesting too deep or a
+            value that cannot be read (a date that does not exist, a 5,000-digit number);
+            located by field and line where the document could be composed.
+    """
+    loader = _SafeNoAliasLoader(text)
+    node = None
+    try:
+        node = loader.get_single_node()
+        if loader.anchored:
+            anchor, anchored = loader.anchored[0]
+            raise _NodeError(
+                anchored,
+                f"an anchor (&{anchor})",
+                "YAML without anchors and aliases (&name, *name)",
+            )
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        raise TenderInputError([_yaml_problem(name, exc, node)]) from None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _yaml_problem(name: str, exc: yaml.YAMLError, tree: Any) -> Problem:
+    mark = getattr(exc, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    found = str(getattr(exc, "problem", None) or exc).removeprefix("found ")
+    expected = "valid YAML"
+    if str(found).endswith("a second time"):
+        expected = "each key once in its section"
+    if str(found) == "an alias (*name)":
+        expected = "YAML without anchors and aliases (&name, *name)"
+    if str(found).startswith("more than "):
+        expected = f"at most {MAX_YAML_DEPTH} levels of nesting"
+    if isinstance(exc, _NodeError):
+        expected = exc.expected
+        field_path = _node_path(tree, exc.node) if tree is not None else None
+        line = exc.node.start_mark.line + 1
+        where = f"{field_path or 'top level'} (line {line})"
+    return Problem(name, where, str(found), expected)
+
+
+def _node_path(tree: Any, target: Any, path: str = "") -> str | None:
+    """The field path ('contract.start') of `target` in the composed `tree`, if found."""
+    if tree is target:
+        return path
+    if isinstance(tree, yaml.MappingNode):
+        for key_node, value_node in tree.value:
+            for part, child in ((None, key_node), (str(key_node.value), value_node)):
+                label = path if part is None else (f"{path}.{part}" if path else part)
+                found = _node_path(child, target, label)
+                if found is not None:
+                    return found
+    elif isinstance(tree, yaml.SequenceNode):
+        for index, child in enumerate(tree.value):
+            found = _node_path(child, target, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 def read_text(path: Path, name: str, limit: int) -> str:
     """A small text file's content, refusing one over `limit` bytes or not UTF-8.
 
     Raises:
         TenderInputError: naming the file (as `name`) and what was wrong.
     """
-    size = path.stat().st_size
-    if size > limit:
-        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {limit:,} bytes")])
+    with _opened(path, name, "a text file") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            raise TenderInputError(
+                [Problem(name, "", f"{size:,} bytes", f"at most {limit:,} bytes")]
+            )
+        data = _read_or_refuse(handle, name, limit)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise TenderInputError(
             [Problem(name, f"byte {exc.start}", "text that is not UTF-8", "a file saved as UTF-8")]
         ) from None
+
+
+@contextmanager
+def _opened(path: Path, name: str, expected: str) -> Iterator[BinaryIO]:
+    """An input opened for reading; a folder, FIFO or refused read is a Problem.
+
+    Raises:
+        TenderInputError: naming the file and what stands at its path.
+    """
+    try:
+        descriptor = open_regular(path)
+    except NotAFileError as exc:
+        raise TenderInputError([Problem(name, "", exc.found, expected)]) from None
+    except FileNotFoundError:
+        raise TenderInputError([Problem(name, "", "no such file", expected)]) from None
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be opened ({reason(exc)})", expected)]
+        ) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        yield handle
+
+
+def _read_or_refuse(handle: BinaryIO, name: str, limit: int) -> bytes:
+    try:
+        data = handle.read(limit + 1)
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be read ({reason(exc)})", "a readable file")]
+        ) from None
+    if len(data) > limit:
+        raise TenderInputError([Problem(name, "", "a file that grew", f"at most {limit:,} bytes")])
+    return data
 
 
 def _problems_from_validation(
@@ -202,13 +368,89 @@ FIRST_LINE = 2  # a CSV file's first data line, after its header
 
 def read_csv_text(path: Path, name: str) -> pd.DataFrame:
     """A CSV file as text columns, nothing guessed: 'NA' stays 'NA', '007' stays '007'."""
-    if not path.is_file():
-        raise TenderInputError([Problem(name, "", "no such file", "a CSV file")])
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise TenderInputError([Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")])
+    with _opened(path, name, "a CSV file") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > MAX_CSV_BYTES:
+            raise TenderInputError(
+                [Problem(name, "", f"{size:,} bytes", f"at most {MAX_CSV_BYTES:,}")]
+            )
+        frame = _parse_csv(handle, name)
+        last = _last_line(handle, size)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame.columns) == 1 and ";" in frame.columns[0]:
+        raise TenderInputError(
+            [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
+        )
+    raise_if(_cut_short(frame, name, last) + _damaged_cells(frame, name))
+    return frame
+
+
+def _last_line(handle: BinaryIO, size: int) -> bytes:
+    """The file's last non-blank line (from its last 64 KiB), to see if it was cut short."""
+    handle.seek(max(0, size - (1 << 16)))
+    tail = handle.read().rstrip(b"\r\n")
+    return tail.rsplit(b"\n", 1)[-1]
+
+
+def _cut_short(frame: pd.DataFrame, name: str, last: bytes) -> list[Problem]:
+    """A last row with fewer fields than the header: a file cut in transit.
+
+    pandas fills missing fields with '' silently. Only a last line without quotes is
+    judged (a quoted field may span lines), by counting its separators.
+    """
+    if frame.empty or b'"' in last:
+        return []
+    fields = last.count(b",") + 1
+    if fields >= len(frame.columns):
+        return []
+    return [
+        Problem(
+            name,
+            f"line {len(frame) + 1} (the last)",
+            f"a row of {fields} field{'s' if fields != 1 else ''}",
+            f"{len(frame.columns)} fields, as in the header (was the file cut short?)",
+        )
+    ]
+
+
+def _damaged_cells(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """NUL characters and giant fields: NUL never occurs in text a person typed, and no
+    field needs more than Excel's own cell limit."""
+    problems = [
+        Problem(name, "header", f"a column name with a NUL character: {shorten(c)}", "text")
+        for c in frame.columns
+        if "\x00" in c
+    ]
+    for column in frame.columns:
+        text = frame[column].fillna("")
+        bad = text.str.contains("\x00", regex=False) | (text.str.len() > MAX_FIELD_CHARS)
+        for index in np.flatnonzero(bad.to_numpy())[:MAX_CELL_PROBLEMS]:
+            value = str(text.iat[index])
+            found = (
+                "a NUL character (binary or damaged data)"
+                if "\x00" in value
+                else f"a field of {len(value):,} characters"
+            )
+            problems.append(
+                Problem(
+                    name,
+                    f"line {index + 2}, column {column}",
+                    found,
+                    f"text of at most {MAX_FIELD_CHARS:,} characters, without NUL",
+                )
+            )
+        if len(problems) >= MAX_CELL_PROBLEMS:
+            break
+    return problems[:MAX_CELL_PROBLEMS]
+
+
+def _parse_csv(handle: BinaryIO, name: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise TenderInputError(
+            [Problem(name, "", f"a file that cannot be read ({reason(exc)})", "a readable file")]
+        ) from None
     except UnicodeDecodeError:
         raise TenderInputError(
             [
@@ -224,12 +466,6 @@ def read_csv_text(path: Path, name: str) -> pd.DataFrame:
         raise TenderInputError(
             [Problem(name, "", str(exc).strip(), "a comma-separated file with a header row")]
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    if len(frame.columns) == 1 and ";" in frame.columns[0]:
-        raise TenderInputError(
-            [Problem(name, "header", "columns separated by ';'", "columns separated by ','")]
-        )
-    return frame
 
 
 def read_bids(tender: Tender) -> pd.DataFrame:

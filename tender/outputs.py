@@ -227,9 +227,14 @@ def write_results(
     Raises:
         OutputRefused: before writing anything.
     """
-    files = {
+    files = render_results(ev, folder)
+    return write_files(files, inputs=inputs, root=root, named=named, appends=appends)
+
+
+def render_results(ev: Evaluation, folder: Path) -> dict[Path, bytes]:
+    """results.csv, results.json and results.xlsx for `folder`, rendered in memory."""
+    return {
         folder / "results.csv": render_csv(ev),
         folder / "results.json": render_json(ev),
         folder / "results.xlsx": render_xlsx(ev),
     }
-    return write_files(files, inputs=inputs, root=root, named=named, appends=appends)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TenderError
+from .fs import os_errors, read_regular
 from .inputs import project_root
 from .model import Tender
 
@@ -105,10 +106,10 @@ def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
         TenderError: when there is no key and `create` is false (no templates issued).
     """
     path = files.key
-    if path.exists():
-        text = path.read_text(encoding="ascii").strip()
+    if os.path.lexists(path):
+        text = read_regular(path, 4096, "read the panel key").decode("ascii", "replace")
         try:
-            key = bytes.fromhex(text)
+            key = bytes.fromhex(text.strip())
         except ValueError:
             key = b""
         if len(key) != KEY_BYTES:
@@ -120,10 +121,17 @@ def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
             "folder; run `tender templates` first"
         )
     key = secrets.token_bytes(KEY_BYTES)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
+    with os_errors(path, "create the panel key"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(key.hex() + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            path.unlink()  # half a key would make every template unverifiable
+            raise
     return key
 
 
@@ -195,6 +203,7 @@ def issue_templates(
     from .excel import layout
     from .excel.templates import identity_fields, write_template
     from .files import Gate
+    from .lock import tender_lock
 
     files = panel_files(tender)
     panel = {e.id: e for e in tender.panel}
@@ -218,46 +227,54 @@ def issue_templates(
         appends=(files.log,),
     )
     gate.check([*paths.values(), *creating])
-    key = load_key(files, create=True)
-    issues: dict[str, int] = {}
-    for entry in read_log(files.log):
-        if entry.get("event") == "template_issued":
-            issues[entry["evaluator_id"]] = max(
-                issues.get(entry["evaluator_id"], 0), entry["issue"]
+    with tender_lock(files.folder):  # issue numbers are read, then logged, by one command
+        key = load_key(files, create=True)
+        issues = _issued_so_far(read_log(files.log))
+        jobs = []
+        for evaluator_id in chosen:
+            issue = issues.get(evaluator_id, 0) + 1
+            template_id = seal(
+                key,
+                {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)},
+            )[:16]
+            identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
+            jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
+        rendered: dict[Path, bytes] = {}
+        issued: list[Issued] = []
+        for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
+            evaluator_id, identity = job[1].id, job[3]
+            path = paths[evaluator_id]
+            rendered[path] = data
+            issued.append(
+                Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
+                       sha256_bytes(data))
+            )  # fmt: skip
+        with os_errors(folder, "write the templates"):
+            gate.write(rendered)
+        for item in issued:
+            append_log(
+                files.log,
+                "template_issued",
+                at=now or _now(),
+                evaluator_id=item.evaluator_id,
+                issue=item.issue,
+                template_id=item.template_id,
+                file=item.path.name,
+                sha256=item.sha256,
+                structure=structure,
+                rows=len(rows),
             )
-    rendered: dict[Path, bytes] = {}
-    issued: list[Issued] = []
-    jobs = []
-    for evaluator_id in chosen:
-        issue = issues.get(evaluator_id, 0) + 1
-        template_id = seal(
-            key, {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)}
-        )[:16]
-        identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
-        jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
-    for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
-        evaluator_id, identity = job[1].id, job[3]
-        path = paths[evaluator_id]
-        rendered[path] = data
-        issued.append(
-            Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
-                   sha256_bytes(data))
-        )  # fmt: skip
-    gate.write(rendered)
-    for item in issued:
-        append_log(
-            files.log,
-            "template_issued",
-            at=now or _now(),
-            evaluator_id=item.evaluator_id,
-            issue=item.issue,
-            template_id=item.template_id,
-            file=item.path.name,
-            sha256=item.sha256,
-            structure=structure,
-            rows=len(rows),
-        )
-    return issued
+        return issued
+
+
+def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
+    """The highest issue number logged per evaluator."""
+    issues: dict[str, int] = {}
+    for entry in entries:
+        if entry.get("event") == "template_issued":
+            evaluator = entry["evaluator_id"]
+            issues[evaluator] = max(issues.get(evaluator, 0), entry["issue"])
+    return issues
 
 
 PARALLEL_FROM = 4  # workbooks; fewer are quicker written in this process

@@ -190,3 +190,65 @@ def test_check_reports_problems_in_every_file_at_once(project, reference, runner
         "found mark 12; expected a mark from 0 to 10 (whole marks)"
     )
     assert lines[2] == "2 problems found; nothing was written."
+
+
+def test_a_damaged_run_record_is_refused_before_any_result_is_written(reference, runner):
+    folder = reference.parents[1] / "reports" / "pest-control-2016"
+    folder.mkdir(parents=True)
+    (folder / "runs.jsonl").write_text('{"event": "scored", "at": "2016-')
+    for command in ("score", "report"):
+        result = runner.invoke(cli, [command, str(reference)])
+        assert result.exit_code == 1, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "runs.jsonl: line 1: found a line cut short" in result.stderr
+        assert "nothing was written" in result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["runs.jsonl"]
+
+
+def test_a_full_disk_while_writing_results_is_a_message(reference, runner, monkeypatch):
+    import errno
+
+    from tender import files
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files, "write_atomic", full)  # every write passes through files
+    result = runner.invoke(cli, ["score", str(reference)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    folder = reference.parents[1] / "reports" / "pest-control-2016"
+    assert result.stderr == (
+        f"error: {folder}: could not write the results: the disk is full (no space left on "
+        "device); free some space and run again\n"
+    )
+    assert not (folder / "runs.jsonl").exists()  # no record of a run that wrote nothing
+
+
+def test_a_run_record_that_cannot_be_appended_says_the_results_were_written(
+    reference, runner, monkeypatch
+):
+    import errno
+
+    from tender import audit
+
+    def full(descriptor, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(audit, "_append", full)
+    result = runner.invoke(cli, ["score", str(reference)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "runs.jsonl: could not append to the log: the disk is full" in result.stderr
+    assert "The outputs were written; only the record of this run in runs.jsonl" in result.stderr
+    folder = reference.parents[1] / "reports" / "pest-control-2016"
+    assert (folder / "results.json").exists()
+
+
+def test_a_file_where_the_reports_folder_should_be_is_a_message(reference, runner):
+    (reference.parents[1] / "reports").write_text("not a folder")
+    result = runner.invoke(cli, ["score", str(reference)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "reports" in result.stderr
+    assert "a file stands where a folder should be" in result.stderr

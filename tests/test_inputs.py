@@ -173,3 +173,102 @@ def test_negative_price_is_named_as_such(tmp_path):
     assert str(caught.value).startswith(
         "bids/tiny/bids.csv: line 2 (bidder X), column price_gbp: found a negative value; "
     )
+
+
+def test_a_date_that_does_not_exist_is_named_by_field_and_line(tmp_path):
+    regime = "  regime: pcr2015\n"
+    path = tiny_with(tmp_path, regime, regime + "contract:\n  start: 2016-02-30\n")
+    assert problems_of(path) == [
+        "t.yaml: contract.start (line 9): found the date '2016-02-30' (day is out of range "
+        "for month); expected a date that exists, written YYYY-MM-DD"
+    ]
+
+
+def test_a_five_thousand_digit_integer_is_refused_unread(tmp_path):
+    path = tiny_with(tmp_path, "  price: 40\n", f"  price: {'9' * 5000}\n")
+    assert problems_of(path) == [
+        "t.yaml: weights.price (line 9): found an integer of 5,000 digits; "
+        "expected a number of at most 100 digits"
+    ]
+
+
+@pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
+def test_deep_nesting_is_refused_without_recursion(tmp_path, opening):
+    if opening == "- ":
+        text = "- " * 3000 + "1\n"
+    else:
+        text = "x: " + opening * 10_000 + "1" + ("]" if opening == "[" else "}") * 10_000 + "\n"
+    (found,) = problems_of(write(tmp_path, text))
+    assert "found more than 50 levels of nesting; expected at most 50 levels" in found
+
+
+def test_an_anchor_without_an_alias_is_refused(tmp_path):
+    path = tiny_with(tmp_path, "  price: 40\n", "  price: &p 40\n")
+    assert problems_of(path) == [
+        "t.yaml: weights.price (line 9): found an anchor (&p); "
+        "expected YAML without anchors and aliases (&name, *name)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ("!!float abc", "found 'abc' (could not convert string to float: 'abc')"),
+        ("!!timestamp soon", "found the date 'soon'"),
+        ("!!int twelve", "found 'twelve' (invalid literal"),
+    ],
+)
+def test_a_value_its_tag_cannot_read_is_a_located_problem(tmp_path, value, found):
+    (problem,) = problems_of(tiny_with(tmp_path, "  price: 40\n", f"  price: {value}\n"))
+    assert problem.startswith(f"t.yaml: weights.price (line 9): {found}")
+
+
+def test_an_unhashable_key_is_a_yaml_problem(tmp_path):
+    (problem,) = problems_of(write(tmp_path, "? [1, 2]\n: x\n"))
+    assert problem == "t.yaml: line 1, column 3: found unhashable key; expected valid YAML"
+
+
+def _csv(tmp_path, text):
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _csv_problems(path):
+    with pytest.raises(TenderInputError) as caught:
+        read_csv_text(path, "x.csv")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_csv_cut_short_in_its_last_row_is_refused(tmp_path):
+    path = _csv(tmp_path, "a,b,c\n1,2,3\n4,")
+    assert _csv_problems(path) == [
+        "x.csv: line 3 (the last): found a row of 2 fields; "
+        "expected 3 fields, as in the header (was the file cut short?)"
+    ]
+    assert len(read_csv_text(_csv(tmp_path, 'a,b,c\n1,2,"x\ny"\n'), "x.csv")) == 1
+
+
+def test_nul_characters_and_giant_fields_are_refused(tmp_path):
+    path = _csv(tmp_path, "a,b\n1,\x00\n2," + "x" * 40_000 + "\n")
+    assert _csv_problems(path) == [
+        "x.csv: line 2, column b: found a NUL character (binary or damaged data); "
+        "expected text of at most 32,767 characters, without NUL",
+        "x.csv: line 3, column b: found a field of 40,000 characters; "
+        "expected text of at most 32,767 characters, without NUL",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_folder_or_fifo_where_a_csv_should_be_is_named(tmp_path, kind):
+    import os
+
+    path = tmp_path / "x.csv"
+    if kind == "folder":
+        path.mkdir()
+    elif hasattr(os, "mkfifo"):
+        os.mkfifo(path)
+    else:  # pragma: no cover
+        pytest.skip("POSIX only")
+    found = "a folder" if kind == "folder" else "a FIFO (named pipe)"
+    assert _csv_problems(path) == [f"x.csv: found {found}; expected a CSV file"]

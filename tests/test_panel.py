@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,61 @@ def test_templates_rendered_on_several_processes_are_the_same_bytes(
     monkeypatch.setattr("tender.panel.PARALLEL_FROM", 1)
     assert _render_all(write_template, jobs) == serial
     assert len(set(serial)) == 3
+
+
+def test_a_folder_where_the_key_should_be_is_a_message(reference: Path) -> None:
+    files = panel_files(load_tender(reference))
+    files.key.mkdir(parents=True)
+    with pytest.raises(TenderError, match=r"\.panel-key: found a folder; expected a file"):
+        load_key(files)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_a_fifo_where_the_key_should_be_is_refused_without_hanging(reference: Path) -> None:
+    files = panel_files(load_tender(reference))
+    os.mkfifo(files.key)
+    with pytest.raises(TenderError, match=r"\.panel-key: found a FIFO \(named pipe\)"):
+        load_key(files, create=True)
+
+
+def test_a_key_that_cannot_be_written_is_removed_not_left_half_written(
+    reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = panel_files(load_tender(reference))
+    real_fsync = os.fsync
+
+    def full(descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(TenderError, match="could not create the panel key: the disk is full"):
+        load_key(files, create=True)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert not files.key.exists()
+
+
+def test_templates_issued_at_once_never_share_an_issue_number(reference: Path) -> None:
+    from tender.audit import check_log
+    from tender.panel import issue_templates
+
+    tender = load_tender(reference)
+    issued: list[int] = []
+    errors: list[BaseException] = []
+
+    def issue() -> None:
+        try:
+            for _ in range(3):
+                issued.extend(i.issue for i in issue_templates(tender, evaluators=["E1"]))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=issue) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(issued) == list(range(1, 10))
+    checked = check_log(panel_files(tender).log)
+    assert checked.intact
+    assert [e["issue"] for e in checked.entries] == list(range(1, 10))

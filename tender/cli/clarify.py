@@ -29,9 +29,11 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     """
     from datetime import datetime
 
+    from ..audit import read_log
     from ..clarify_files import clarify as run
     from ..clarify_files import log, log_path, outcomes_path, render_files
-    from ..files import write_files
+    from ..files import Gate
+    from ..fs import os_errors
     from ..inputs import project_root
     from ..panel import protected_files
     from ..robustness import load_case
@@ -42,13 +44,17 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     tender = loaded.case.tender
     root = project_root(tender)
     folder = out or root / "reports" / tender.slug / "clarifications"
-    written = write_files(
-        render_files(result, folder),
-        inputs=[*protected_files(tender), source],
-        root=root,
-        named={out: "--out"} if out else None,
-        appends=[log_path(loaded)],
+    files = render_files(result, folder)
+    gate = Gate(
+        (*protected_files(tender), Path(source)),
+        root,
+        named={out: "--out"} if out else {},
+        appends=(log_path(loaded),),
     )
+    gate.check(files)
+    read_log(log_path(loaded))  # a damaged log is refused before anything is written
+    with os_errors(folder, "write the clarification results"):
+        written = gate.write(files)
     logged = log(
         result,
         log_path(loaded),

@@ -13,22 +13,29 @@ from . import INPUT_ERROR, cli, format_option, tender_file
 @tender_file()
 @format_option("text", "One line per event for people, or the JSON lines as stored.")
 def log_command(definition: str, output_format: str) -> None:
-    """Print the evaluation log of TENDER: templates, returns, moderation."""
-    from ..audit import read_log, verify_log
+    """Print the evaluation log of TENDER: templates, returns, moderation.
+
+    Every readable entry is printed; damaged lines are named with their line number and
+    what was found, and the last line says whether the hash chain is intact or where it
+    breaks (exit 1 when broken or damaged).
+    """
+    from ..audit import check_log
     from ..inputs import load_tender
     from ..panel import panel_files
 
     tender = load_tender(definition)
-    path = panel_files(tender).log
-    for entry in read_log(path):
+    checked = check_log(panel_files(tender).log)
+    for entry in checked.entries:
         if output_format == "json":
             click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
         else:
             click.echo(describe(entry))
-    broken = verify_log(path)
-    for problem in broken:
+    for problem in checked.damaged:
         click.echo(f"error: {problem}", err=True)
-    if broken:
+    for broken in checked.breaks:
+        click.echo(f"error: {broken}", err=True)
+    click.echo(checked.summary(), err=True)
+    if not checked.intact:
         click.get_current_context().exit(INPUT_ERROR)
 
 

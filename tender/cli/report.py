@@ -26,8 +26,9 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
     from datetime import datetime
 
     from .. import __version__
-    from ..audit import append_log
-    from ..files import write_files
+    from ..audit import last_hash, record_run
+    from ..files import Gate
+    from ..fs import os_errors
     from ..inputs import project_root
     from ..panel import protected_files
     from ..pipeline import evaluate_file
@@ -40,14 +41,17 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
     folder = out or root / "reports" / ev.tender.slug
     rendered = render_report(ev, load_narrative(ev.tender), folder, letters=letters)
     runs = folder / "runs.jsonl"
-    written = write_files(
-        rendered.files,
-        inputs=protected_files(ev.tender),
-        root=root,
-        named={out: "--out"} if out else None,
-        appends=[runs],
+    gate = Gate(
+        tuple(protected_files(ev.tender)),
+        root,
+        named={out: "--out"} if out else {},
+        appends=(runs,),
     )
-    append_log(
+    gate.check(rendered.files)
+    last_hash(runs)  # a damaged run record is refused before any write
+    with os_errors(folder, "write the report"):
+        written = gate.write(rendered.files)
+    record_run(
         runs,
         "reported",
         at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -18,9 +18,11 @@ from . import cli, format_option, out_folder_option, tender_file
 @out_folder_option("Folder for results files [default: reports/<tender>/ beside criteria/].")
 def score(definition: str, output_format: str, out: Path | None) -> None:
     """Score every bid in TENDER, rank them and flag near-ties."""
-    from ..audit import append_log
+    from ..audit import last_hash, record_run
+    from ..files import Gate
+    from ..fs import os_errors
     from ..inputs import project_root
-    from ..outputs import results_document, write_results
+    from ..outputs import render_results, results_document
     from ..panel import protected_files
     from ..pipeline import evaluate_file
 
@@ -29,15 +31,18 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
     root = project_root(ev.tender)
     folder = out or root / "reports" / ev.tender.slug
     runs = folder / "runs.jsonl"
-    written = write_results(
-        ev,
-        folder,
-        protected_files(ev.tender),
-        root=root,
-        named={out: "--out"} if out else None,
-        appends=[runs],
+    results = render_results(ev, folder)
+    gate = Gate(
+        tuple(protected_files(ev.tender)),
+        root,
+        named={out: "--out"} if out else {},
+        appends=(runs,),
     )
-    append_log(
+    gate.check(results)
+    last_hash(runs)  # a damaged run record is refused before any write
+    with os_errors(folder, "write the results"):
+        written = gate.write(results)
+    record_run(
         runs,
         "scored",
         at=_now(),
