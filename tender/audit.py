@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, TenderError, TenderInputError, shorten
-from .fs import NotAFileError, open_regular, os_errors
+from .files import NotAFileError, open_regular, os_errors
 from .lock import locked
 
 CHUNK = 1 << 20

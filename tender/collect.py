@@ -25,15 +25,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import fs
 from .audit import append_log, read_log, sha256_bytes
 from .errors import Problem, TenderError
 from .excel import layout
 from .excel.guard import Limits, Refused
 from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from .excel.returns import Expected, Return, read_return
-from .files import FileRefused, Gate, list_folder, read_regular, write_atomic
-from .fs import os_errors
+from .files import FileRefused, Gate, list_folder, os_errors, read_file, read_regular, write_atomic
 from .inputs import display_path, project_root
 from .lock import tender_lock
 from .model import Tender
@@ -494,7 +492,7 @@ def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any,
     if not path.exists():
         return {}
     try:
-        data = fs.read_regular(path, expected.limits.max_file_bytes, "read the moderation workbook")
+        data = read_file(path, expected.limits.max_file_bytes, "read the moderation workbook")
         return read_consensus(data, path.name, tender, len(expected.rows) + 1000)
     except Refused as exc:
         raise Refused(

@@ -23,8 +23,7 @@ from .errors import Problem, TenderError, TenderInputError, exact, raise_if, sho
 from .excel import layout
 from .excel.guard import Limits
 from .excel.moderation_sheet import read_consensus
-from .files import FileRefused, Gate, read_regular
-from .fs import os_errors
+from .files import FileRefused, Gate, os_errors, read_regular
 from .inputs import display_path, project_root, read_csv_text
 from .lock import tender_lock
 from .model import Tender

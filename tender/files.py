@@ -27,7 +27,8 @@ import stat
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -453,3 +454,94 @@ def read_regular(
     if len(data) > limit:
         raise FileRefused(f"a file of more than {limit:,} bytes", f"at most {limit:,} bytes")
     return data
+
+
+REASONS = {
+    errno.ENOSPC: "the disk is full (no space left on device); free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EACCES: "permission denied; check who may read and write it",
+    errno.EPERM: "permission denied; check who may read and write it",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOTDIR: "a file stands where a folder should be in this path",
+    errno.EEXIST: "a file stands where a folder should be",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOENT: "no such file or folder",
+    errno.ELOOP: "a symbolic link loops or is refused here",
+}
+
+
+class FileSystemError(TenderError):
+    """The operating system refused to read or write a file the command needs."""
+
+
+def reason(exc: OSError) -> str:
+    """What went wrong, in words a user can act on."""
+    if exc.errno in REASONS:
+        return REASONS[exc.errno]
+    return exc.strerror or type(exc).__name__
+
+
+@contextmanager
+def os_errors(path: Path | str, doing: str) -> Iterator[None]:
+    """Turn an OSError inside the block into a FileSystemError naming the path.
+
+    `doing` completes "could not …" (for example "append to the log"); the path is the
+    one the operating system names, or `path` when it names none (a full disk on write).
+    """
+    try:
+        yield
+    except FileSystemError:
+        raise
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else path
+        raise FileSystemError(f"{os.fsdecode(where)}: could not {doing}: {reason(exc)}") from None
+
+
+class NotAFileError(FileSystemError):
+    """A path that must be a regular file is a folder, a FIFO, a device or a socket."""
+
+    def __init__(self, path: Path, found: str) -> None:
+        super().__init__(f"{path}: found {found}; expected a file")
+        self.found = found
+
+
+def open_regular(path: Path, flags: int = os.O_RDONLY, mode: int = 0o666) -> int:
+    """A descriptor for `path`, refusing anything but a regular file without blocking.
+
+    The file is opened non-blocking (a FIFO would otherwise wait for a writer forever) and
+    checked with fstat on the open descriptor, so a swap after a check cannot slip by.
+
+    Raises:
+        NotAFileError: when `path` is a folder, FIFO, device or socket.
+        OSError: when the operating system refuses to open it.
+    """
+    binary = getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(path, flags | binary | getattr(os, "O_NONBLOCK", 0), mode)
+    except IsADirectoryError:
+        raise NotAFileError(path, "a folder") from None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        raise NotAFileError(path, kind_of(info.st_mode) or "a regular file")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(descriptor, True)
+    return descriptor
+
+
+def read_file(path: Path, limit: int, doing: str = "read it") -> bytes:
+    """`read_regular` for a file the tool itself keeps (a key, its own workbook): any
+    refusal is a `FileSystemError` naming the path.
+
+    Raises:
+        FileSystemError: a link, a folder, FIFO or device, a file over `limit`, or a
+            refused read (`NotAFileError` for the special files).
+    """
+    try:
+        return read_regular(path, limit, expected="a file")
+    except FileRefused as refused:
+        if refused.found.startswith(("a folder", "a FIFO", "a socket", "a device", "a special")):
+            raise NotAFileError(path, refused.found) from None
+        raise FileSystemError(
+            f"{path}: could not {doing}: found {refused.found}; expected {refused.expected}"
+        ) from None

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from .audit import sha256_file
 from .bidders import clean_names
 from .errors import Problem, TenderInputError, raise_if, shorten
-from .fs import NotAFileError, open_regular, reason
+from .files import NotAFileError, open_regular, reason
 from .model import Tender
 
 MAX_YAML_BYTES = 1 << 20

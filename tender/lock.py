@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import TenderError
-from .fs import open_regular, os_errors
+from .files import open_regular, os_errors
 
 LOCK_FILE = ".lock"
 TIMEOUT = 120.0  # seconds: a collect of 30 large returns takes a few

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TenderError
-from .fs import os_errors, read_regular
+from .files import os_errors, read_file
 from .inputs import project_root
 from .model import Tender
 
@@ -107,7 +107,7 @@ def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
     """
     path = files.key
     if os.path.lexists(path):
-        text = read_regular(path, 4096, "read the panel key").decode("ascii", "replace")
+        text = read_file(path, 4096, "read the panel key").decode("ascii", "replace")
         try:
             key = bytes.fromhex(text.strip())
         except ValueError:

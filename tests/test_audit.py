@@ -12,7 +12,7 @@ import pytest
 
 from tender import audit
 from tender.errors import TenderInputError
-from tender.fs import FileSystemError
+from tender.files import FileSystemError
 
 
 def test_sha256_file(tmp_path):

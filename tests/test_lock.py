@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tender import lock
-from tender.fs import FileSystemError
+from tender.files import FileSystemError
 
 
 def test_the_lock_is_re_entrant_within_a_thread(tmp_path: Path) -> None:

@@ -32,8 +32,7 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     from ..audit import read_log
     from ..clarify_files import clarify as run
     from ..clarify_files import log, log_path, outcomes_path, render_files
-    from ..files import Gate
-    from ..fs import os_errors
+    from ..files import Gate, os_errors
     from ..inputs import project_root
     from ..panel import protected_files
     from ..robustness import load_case

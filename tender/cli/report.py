@@ -27,8 +27,7 @@ def report(definition: str, out: Path | None, letters: bool) -> None:
 
     from .. import __version__
     from ..audit import last_hash, record_run
-    from ..files import Gate
-    from ..fs import os_errors
+    from ..files import Gate, os_errors
     from ..inputs import project_root
     from ..panel import protected_files
     from ..pipeline import evaluate_file

@@ -19,8 +19,7 @@ from . import cli, format_option, out_folder_option, tender_file
 def score(definition: str, output_format: str, out: Path | None) -> None:
     """Score every bid in TENDER, rank them and flag near-ties."""
     from ..audit import last_hash, record_run
-    from ..files import Gate
-    from ..fs import os_errors
+    from ..files import Gate, os_errors
     from ..inputs import project_root
     from ..outputs import render_results, results_document
     from ..panel import protected_files
