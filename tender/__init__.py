@@ -16,7 +16,7 @@ _EXPORTS = {
     "load_inputs": "tender.inputs",
     "evaluate": "tender.scoring",
     "Evaluation": "tender.scoring",
-    "evaluate_file": "tender.pipeline",
+    "evaluate_file": "tender.workflows.evaluation",
     "write_results": "tender.outputs",
     "Tender": "tender.model",
     "TenderInputError": "tender.errors",

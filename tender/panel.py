@@ -10,14 +10,10 @@ the key with the tender's records and out of version control and email.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import TenderError
 from .files import os_errors, read_file
@@ -135,28 +131,6 @@ def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
     return key
 
 
-def seal(key: bytes, fields: dict[str, str]) -> str:
-    """HMAC-SHA256 over the fields, canonically serialised."""
-    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()
-
-
-def is_sealed(key: bytes, fields: dict[str, str], mac: str) -> bool:
-    """True when `mac` is the seal of `fields` under `key` (constant-time comparison)."""
-    return hmac.compare_digest(seal(key, fields), mac)
-
-
-@dataclass(frozen=True)
-class Issued:
-    """One template written: for whom, where, and what identifies it."""
-
-    evaluator_id: str
-    path: Path
-    issue: int
-    template_id: str
-    sha256: str
-
-
 def bidder_list(tender: Tender) -> list[tuple[str, str]]:
     """(bidder_id, bidder) pairs in bids-file order: the only bid data templates may see.
 
@@ -182,116 +156,3 @@ def bidder_list(tender: Tender) -> list[tuple[str, str]]:
             [Problem(name, f"line {b.position + FIRST_LINE}", b.found, b.expected) for b in bad]
         )
     return list(zip(ids.tolist(), clean_names(frame["bidder"]).tolist(), strict=True))
-
-
-def issue_templates(
-    tender: Tender,
-    out: Path | None = None,
-    evaluators: list[str] | None = None,
-    *,
-    now: str | None = None,
-) -> list[Issued]:
-    """Write one sealed marking template per panel member and log each issue.
-
-    A template issued again for the same evaluator gets the next issue number; returns of
-    any issue are accepted, the latest issue (then the latest save) superseding earlier ones.
-
-    Raises:
-        TenderError: no panel, or an evaluator id not on the panel.
-    """
-    from .audit import append_log, read_log, sha256_bytes
-    from .excel import layout
-    from .excel.templates import identity_fields, write_template
-    from .files import Gate
-    from .lock import tender_lock
-
-    files = panel_files(tender)
-    panel = {e.id: e for e in tender.panel}
-    if not panel:
-        raise TenderError(f"{tender.source}: panel: found no evaluators; expected the panel list")
-    chosen = evaluators or list(panel)
-    unknown = [e for e in chosen if e not in panel]
-    if unknown:
-        raise TenderError(
-            f"evaluator {', '.join(unknown)} is not on the panel ({', '.join(panel)})"
-        )
-    rows = layout.marking_rows(tender, bidder_list(tender))
-    structure = layout.structure_fingerprint(tender, rows)
-    folder = out or files.templates
-    paths = {e: folder / f"{tender.slug}-{e}.xlsx" for e in chosen}
-    creating = [] if files.key.exists() else [files.key]  # created below when missing
-    gate = Gate(
-        tuple(p for p in protected_files(tender, writing=("templates",)) if p not in creating),
-        project_root(tender),
-        named={out: "--out"} if out else {},
-        appends=(files.log,),
-    )
-    gate.check([*paths.values(), *creating])
-    with tender_lock(files.folder):  # issue numbers are read, then logged, by one command
-        key = load_key(files, create=True)
-        issues = _issued_so_far(read_log(files.log))
-        jobs = []
-        for evaluator_id in chosen:
-            issue = issues.get(evaluator_id, 0) + 1
-            template_id = seal(
-                key,
-                {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)},
-            )[:16]
-            identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
-            jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
-        rendered: dict[Path, bytes] = {}
-        issued: list[Issued] = []
-        for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
-            evaluator_id, identity = job[1].id, job[3]
-            path = paths[evaluator_id]
-            rendered[path] = data
-            issued.append(
-                Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
-                       sha256_bytes(data))
-            )  # fmt: skip
-        with os_errors(folder, "write the templates"):
-            gate.write(rendered)
-        for item in issued:
-            append_log(
-                files.log,
-                "template_issued",
-                at=now or _now(),
-                evaluator_id=item.evaluator_id,
-                issue=item.issue,
-                template_id=item.template_id,
-                file=item.path.name,
-                sha256=item.sha256,
-                structure=structure,
-                rows=len(rows),
-            )
-        return issued
-
-
-def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
-    """The highest issue number logged per evaluator."""
-    issues: dict[str, int] = {}
-    for entry in entries:
-        if entry.get("event") == "template_issued":
-            evaluator = entry["evaluator_id"]
-            issues[evaluator] = max(issues.get(evaluator, 0), entry["issue"])
-    return issues
-
-
-PARALLEL_FROM = 4  # workbooks; fewer are quicker written in this process
-
-
-def _render_all(render: Any, jobs: list[tuple[Any, ...]]) -> list[bytes]:
-    """Render independent workbooks, on every CPU when there are several."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return [render(*job) for job in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(render, *zip(*jobs, strict=True)))
-
-
-def _now() -> str:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,90 +1,26 @@
 """Everything a committee needs to judge whether a ranking is robust, gathered in one place.
 
-`load_case` reads a tender and its inputs; `analyse` runs the sensitivity analyses, the
-near-tie rules, the panel-agreement statistics and the abnormally-low screens on them;
-`document` turns the result into plain JSON-ready data that the CLI prints and reports
-reuse.
+`analyse` runs the sensitivity analyses, the near-tie rules, the panel-agreement
+statistics and the abnormally-low screens on an evaluation; `document` turns the result
+into plain JSON-ready data that the CLI prints and reports reuse. Pure: the inputs are
+read by `workflows.evaluation.load_case`.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import abnormal, agreement, sensitivity
-from .audit import sha256_file
-from .errors import TenderInputError, raise_if
-from .inputs import display_path, project_root, read_csv_text
-from .model import Tender
 from .moderation import PROVISIONAL_RULE
-from .pipeline import evaluate_file
 from .price import FORMULAS
 from .ranking import comparable
 from .scoring import Evaluation
 from .sensitivity import Case
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A case read from disk, its evaluation as it stands, and what was read."""
-
-    case: Case
-    evaluation: Evaluation
-    warnings: list[str]
-    names: dict[str, str]
-    decisions: dict[str, abnormal.Decision] = field(default_factory=dict)
-
-
-def load_case(definition: str | Path | Tender) -> Loaded:
-    """Read the definition, its inputs and any recorded abnormally-low decisions.
-
-    Raises:
-        TenderInputError: every problem found in the definition or its inputs.
-    """
-    run = evaluate_file(definition)
-    inputs = run.inputs
-    case = Case(run.evaluation.tender, inputs.bids, inputs.marks, inputs.moderated)
-    return Loaded(case, run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions)
-
-
-def check_named_files(ev: Evaluation) -> dict[str, str]:
-    """Validate the clarification outcomes and abnormal-price decisions the definition names.
-
-    Returns their fingerprints ({path: sha256}); files not named are skipped.
-
-    Raises:
-        TenderInputError: every problem in either file.
-    """
-    from .clarifications import check_outcomes
-
-    tender = ev.tender
-    bidder_ids = list(ev.table["bidder_id"])
-    problems = []
-    out = {}
-    for relative, check in (
-        (tender.data.clarifications, lambda f, n: check_outcomes(f, n, tender, bidder_ids)),
-        (
-            tender.data.abnormally_low_decisions,
-            lambda f, n: abnormal.check_decisions(f, n, bidder_ids),
-        ),
-    ):
-        if relative is None:
-            continue
-        path = tender.resolve(relative)
-        name = display_path(path, project_root(tender))
-        try:
-            check(read_csv_text(path, name), name)
-        except TenderInputError as exc:
-            problems += exc.problems
-            continue
-        out[name] = sha256_file(path)
-    raise_if(problems)
-    return out
 
 
 @dataclass(frozen=True)

@@ -125,7 +125,7 @@ class PanelKit:
         import csv
 
         from tender.inputs import load_tender
-        from tender.panel import issue_templates
+        from tender.workflows.templates import issue_templates
 
         self.project = project
         self.reference = reference

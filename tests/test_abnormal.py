@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from tender import abnormal
 from tender.errors import TenderInputError
 from tender.model import AbnormallyLow
-from tender.pipeline import evaluate_file
 from tender.sensitivity import Case
+from tender.workflows.evaluation import evaluate_file
 
 
 def test_others_mean_and_median_leave_the_bid_itself_out():

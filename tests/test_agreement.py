@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tender import agreement
-from tender.pipeline import evaluate_file
+from tender.workflows.evaluation import evaluate_file
 
 
 def test_interval_alpha_by_hand():

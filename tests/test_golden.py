@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tender.outputs import render_csv, render_json
-from tender.pipeline import evaluate_file
+from tender.workflows.evaluation import evaluate_file
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 

@@ -67,10 +67,10 @@ def test_a_borderline_mark_is_refused_alike_by_collect_moderate_and_score(
 ) -> None:
     import openpyxl
 
-    from tender.collect import collect
-    from tender.consensus import ingest_moderation
     from tender.errors import TenderInputError
-    from tender.pipeline import evaluate_file
+    from tender.workflows.collect import collect
+    from tender.workflows.evaluation import evaluate_file
+    from tender.workflows.moderate import ingest_moderation
 
     scale = "a mark from 0 to 10 (whole marks)"
 

@@ -144,7 +144,7 @@ def test_unranked_bids_are_never_near_ties():
 def test_corridor_flags_and_picks_by_the_announced_criterion(tmp_path):
     from pathlib import Path
 
-    from tender.pipeline import evaluate_file
+    from tender.workflows.evaluation import evaluate_file
 
     tiny = Path(__file__).parent / "data" / "tiny"
     text = (tiny / "criteria" / "tiny.yaml").read_text(encoding="utf-8")

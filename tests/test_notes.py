@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from tender.notes import FLAGS
-from tender.pipeline import evaluate_file
+from tender.workflows.evaluation import evaluate_file
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tender.cli import cli
-from tender.pipeline import evaluate_file
+from tender.workflows.evaluation import evaluate_file
 
 EXPECTED = Path(__file__).parent / "data" / "reference" / "expected-table-1.csv"
 

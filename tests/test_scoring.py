@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from tender.errors import TenderInputError
 from tender.inputs import load_inputs, load_tender
-from tender.pipeline import evaluate_file
 from tender.scoring import evaluate
+from tender.workflows.evaluation import evaluate_file
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from tender.pipeline import evaluate_file
 from tender.terminal import print_table
+from tender.workflows.evaluation import evaluate_file
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 

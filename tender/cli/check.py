@@ -11,19 +11,16 @@ from . import cli, tender_file
 @tender_file()
 def check(definition: str) -> None:
     """Check TENDER and every file it names; report all problems at once."""
-    from ..pipeline import evaluate_file
-    from ..robustness import check_named_files
+    from ..workflows.check import check as check_tender
 
-    run = evaluate_file(definition)
-    ev = run.evaluation
-    more = check_named_files(ev)
-    for warning in run.warnings:
+    checked = check_tender(definition)
+    ev = checked.run.evaluation
+    for warning in checked.run.warnings:
         click.echo(f"warning: {warning}", err=True)
-    table = ev.table
     click.echo(
-        f"{ev.tender.tender.reference}: OK: {len(table)} bids, "
+        f"{ev.tender.tender.reference}: OK: {len(ev.table)} bids, "
         f"{len(ev.tender.quality.leaves())} marked criteria, {len(ev.tender.panel)} evaluators"
         + (", PROVISIONAL (no moderated marks)" if ev.provisional else ", moderated marks")
     )
-    for path, digest in sorted({**ev.fingerprints, **more}.items()):
+    for path, digest in checked.fingerprints.items():
         click.echo(f"  {digest[:12]}  {path}")

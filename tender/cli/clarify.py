@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ import click
 from . import cli, out_folder_option, tender_file
 
 if TYPE_CHECKING:
-    from ..clarify_files import Clarified
+    from ..workflows.clarify import Clarified
 
 
 @cli.command()
@@ -27,45 +26,21 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     revised_mark, rationale); without it, data.clarifications in TENDER is used. The
     moderated marks file is never changed: revised marks are written as a new file.
     """
-    from datetime import datetime
+    from ..workflows.clarify import clarify as apply
 
-    from ..audit import read_log
-    from ..clarify_files import clarify as run
-    from ..clarify_files import log, log_path, outcomes_path, render_files
-    from ..files import Gate, os_errors
-    from ..inputs import project_root
-    from ..panel import protected_files
-    from ..robustness import load_case
-
-    loaded = load_case(definition)
-    source = outcomes_path(loaded, outcomes)
-    result = run(loaded, source)
-    tender = loaded.case.tender
-    root = project_root(tender)
-    folder = out or root / "reports" / tender.slug / "clarifications"
-    files = render_files(result, folder)
-    gate = Gate(
-        (*protected_files(tender), Path(source)),
-        root,
-        named={out: "--out"} if out else {},
-        appends=(log_path(loaded),),
-    )
-    gate.check(files)
-    read_log(log_path(loaded))  # a damaged log is refused before anything is written
-    with os_errors(folder, "write the clarification results"):
-        written = gate.write(files)
-    logged = log(
-        result,
-        log_path(loaded),
-        [p.name for p in written],
-        datetime.now(UTC).isoformat(timespec="seconds"),
+    recorded = apply(definition, outcomes, out)
+    loaded, result, folder, written = (
+        recorded.loaded,
+        recorded.result,
+        recorded.folder,
+        recorded.written,
     )
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     _print(result)
     click.echo(f"Wrote {', '.join(p.name for p in written)} to {folder}", err=True)
     click.echo(
-        f"Logged to {log_path(loaded)}" if logged else "Already in the log: nothing appended",
+        f"Logged to {recorded.log}" if recorded.logged else "Already in the log: nothing appended",
         err=True,
     )
 

@@ -27,8 +27,8 @@ def collect(definition: str, returned: Path) -> None:
     from rich.markup import escape
     from rich.progress import Progress
 
-    from ..collect import collect as collect_returns
     from ..inputs import load_tender
+    from ..workflows.collect import collect as collect_returns
 
     tender = load_tender(definition)
     console = Console(stderr=True)

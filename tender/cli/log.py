@@ -19,12 +19,9 @@ def log_command(definition: str, output_format: str) -> None:
     what was found, and the last line says whether the hash chain is intact or where it
     breaks (exit 1 when broken or damaged).
     """
-    from ..audit import check_log
-    from ..inputs import load_tender
-    from ..panel import panel_files
+    from ..workflows.log import log
 
-    tender = load_tender(definition)
-    checked = check_log(panel_files(tender).log)
+    checked = log(definition)
     for entry in checked.entries:
         if output_format == "json":
             click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))

@@ -24,11 +24,9 @@ from . import cli, tender_file
 )
 def moderate(definition: str, workbook: Path, out: Path | None) -> None:
     """Write TENDER's moderated marks from the consensus in MODERATION.xlsx."""
-    from ..consensus import ingest_moderation
-    from ..inputs import load_tender
+    from ..workflows.moderate import moderate as ingest
 
-    tender = load_tender(definition)
-    result = ingest_moderation(tender, workbook, out)
+    result = ingest(definition, workbook, out)
     click.echo(
         f"wrote {result.path}: {result.rows} consensus marks, {result.differing} differing "
         f"from the median, {result.changed} changed since the last moderation"

@@ -19,16 +19,14 @@ def sensitivity(definition: str, output_format: str) -> None:
     leader, each evaluator left out, each non-winning bid removed, the near-tie rules
     with a verdict per near-tie, panel agreement and abnormal-price screens.
     """
-    from ..robustness import analyse, document, load_case, text_lines
+    from ..robustness import text_lines
+    from ..workflows.sensitivity import sensitivity as analyse_tender
 
-    loaded = load_case(definition)
-    doc = document(analyse(loaded.case, loaded.evaluation, loaded.decisions))
-    for warning in loaded.warnings:
+    analysed = analyse_tender(definition)
+    for warning in analysed.loaded.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output_format == "json":
-        click.echo(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+        click.echo(json.dumps(analysed.document, indent=2, ensure_ascii=False, allow_nan=False))
         return
-    table = loaded.evaluation.table
-    names = dict(zip(table["bidder_id"], table["bidder"], strict=True))
-    for line in text_lines(doc, names):
+    for line in text_lines(analysed.document, analysed.names):
         click.echo(line)

@@ -22,10 +22,11 @@ from . import cli, out_folder_option, tender_file
 def templates(definition: str, out: Path | None, evaluators: tuple[str, ...]) -> None:
     """Write a marking template for each evaluator of TENDER (no prices in them)."""
     from ..inputs import load_tender
-    from ..panel import issue_templates, panel_files
+    from ..panel import panel_files
+    from ..workflows.templates import templates as issue
 
     tender = load_tender(definition)
-    issued = issue_templates(tender, out, list(evaluators) or None)
+    issued = issue(tender, out, list(evaluators) or None)
     for item in issued:
         click.echo(f"{item.evaluator_id}\tissue {item.issue}\t{item.path}")
     click.echo(

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import Problem, exact, shorten
 from ..marks import ProblemList, on_scale
 from ..model import Evaluator, Tender
-from ..panel import is_sealed
+from ..seal import is_sealed
 from . import cells, guard, layout
 from .guard import Refused
 from .layout import Row

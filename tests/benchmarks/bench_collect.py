@@ -101,9 +101,9 @@ def baseline(paths: list[Path]) -> tuple[float, int]:
 
 def phases(tender: object, paths: list[Path]) -> tuple[float, float]:
     """Seconds to read and check every return, and to render the moderation workbook."""
-    from tender.collect import _Candidate, _read_all, expected_returns, spread_threshold
     from tender.excel.moderation_sheet import write_moderation
     from tender.panel import panel_files
+    from tender.workflows.collect import _Candidate, _read_all, expected_returns, spread_threshold
 
     expected = expected_returns(tender, panel_files(tender))  # type: ignore[arg-type]
     candidates = [_Candidate(p.name, p.read_bytes(), "", n) for n, p in enumerate(paths)]
@@ -123,9 +123,9 @@ def phases(tender: object, paths: list[Path]) -> tuple[float, float]:
 
 
 def main() -> None:
-    from tender.collect import collect
     from tender.inputs import load_tender
-    from tender.panel import issue_templates
+    from tender.workflows.collect import collect
+    from tender.workflows.templates import issue_templates
 
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp)

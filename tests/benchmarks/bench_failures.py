@@ -95,7 +95,7 @@ def timed(run: Callable[[], object]) -> tuple[float, str]:
 
 
 def main(rows: int) -> None:
-    from tender.pipeline import evaluate_file
+    from tender.workflows.evaluation import evaluate_file
 
     bids = -(-rows // (CRITERIA * EVALUATORS))
     with tempfile.TemporaryDirectory() as temp:

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from tender.pipeline import evaluate_file
 from tender.report.build import render_report
 from tender.report.content import report_content
 from tender.report.narrative import Narrative, load_narrative
+from tender.workflows.evaluation import evaluate_file
 
 ROOT = Path(__file__).resolve().parents[2]
 REPEAT = 5

@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-from tender.collect import expected_returns
 from tender.excel import guard
 from tender.excel.cells import read_sheets
 from tender.excel.moderation_sheet import read_consensus
 from tender.excel.returns import Expected, Refused, read_return
 from tender.panel import panel_files
+from tender.workflows.collect import expected_returns
 
 MARKING = "xl/worksheets/sheet2.xml"
 RELS = "xl/_rels/workbook.xml.rels"
@@ -317,7 +317,7 @@ def test_dates_follow_the_workbooks_date_system(filled: bytes) -> None:
 def test_a_moderation_workbook_copy_under_another_case_is_refused(
     panel: Any, tmp_path: Path
 ) -> None:
-    from tender.collect import collect
+    from tender.workflows.collect import collect
 
     for evaluator in ("E1", "E2", "E3"):
         panel.fill(evaluator)
@@ -336,7 +336,7 @@ def test_a_moderation_workbook_copy_under_another_case_is_refused(
 def test_a_consensus_its_format_disguises_is_refused(panel: Any) -> None:
     import openpyxl
 
-    from tender.collect import collect
+    from tender.workflows.collect import collect
 
     for evaluator in ("E1", "E2", "E3"):
         panel.fill(evaluator)

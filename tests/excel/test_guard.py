@@ -438,9 +438,9 @@ def test_the_column_bound_is_exact(template: bytes) -> None:
 
 
 def test_the_bounds_a_return_is_held_to(panel) -> None:  # type: ignore[no-untyped-def]
-    from tender.collect import expected_returns
     from tender.excel import layout
     from tender.panel import panel_files
+    from tender.workflows.collect import expected_returns
 
     expected = expected_returns(panel.tender, panel_files(panel.tender))
     assert len(expected.rows) == 24

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tender.collect import expected_returns
 from tender.excel.returns import Expected, Refused, read_return
 from tender.inputs import load_tender
-from tender.panel import issue_templates, panel_files
+from tender.panel import panel_files
+from tender.workflows.collect import expected_returns
+from tender.workflows.templates import issue_templates
 
 SCALE = "a mark from 0 to 10 (whole marks)"
 

@@ -18,7 +18,9 @@ from tender.excel import layout
 from tender.excel.templates import scale_validation
 from tender.inputs import load_tender
 from tender.model import Scale
-from tender.panel import is_sealed, issue_templates, load_key, panel_files
+from tender.panel import load_key, panel_files
+from tender.seal import is_sealed
+from tender.workflows.templates import issue_templates
 
 PRICES = ["12000", "12,000", "11400", "11,400", "7140", "7,140", "5540", "5,540"]
 

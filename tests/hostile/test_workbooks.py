@@ -393,9 +393,9 @@ def test_every_attack_states_its_reason() -> None:
 
 def test_the_good_return_the_corpus_is_built_from_is_accepted(kit: Any) -> None:
     # The good return the corpus is built from is itself accepted.
-    from tender.collect import expected_returns
     from tender.excel.returns import read_return
     from tender.panel import panel_files
+    from tender.workflows.collect import expected_returns
 
     good = kit.fill("E1").read_bytes()
     expected = expected_returns(kit.tender, panel_files(kit.tender))
@@ -426,7 +426,7 @@ MODERATION_ATTACKS = [
 @pytest.fixture(scope="module")
 def moderating(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, bytes]:
     """A panel of its own, every return collected, and its moderation workbook."""
-    from tender.collect import collect
+    from tender.workflows.collect import collect
 
     kit = make_kit(tmp_path_factory)
     for evaluator in ("E1", "E2", "E3"):

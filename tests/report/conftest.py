@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from tender.model import Tender
-from tender.pipeline import evaluate_file
 from tender.report.narrative import Narrative, load_narrative
 from tender.scoring import Evaluation, evaluate
+from tender.workflows.evaluation import evaluate_file
 
 LONG_NAME = (
     "Northern and Western Integrated Environmental Hygiene and Pest Management Services "

@@ -233,8 +233,8 @@ def test_provisional_evaluation_is_marked_in_the_report():
 
 
 def test_abnormal_prices_and_their_decisions_are_recorded(reference):
-    from tender.pipeline import evaluate_file
     from tender.report.content import abnormal_price_paragraphs
+    from tender.workflows.evaluation import evaluate_file
 
     paragraphs = abnormal_price_paragraphs(evaluate_file(reference).evaluation)
     assert [p.split(":")[0] for p in paragraphs] == [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tender.clarify_files import clarify, document, outcomes_path, render_files
-from tender.robustness import load_case
+from tender.workflows.clarify import apply_outcomes as clarify
+from tender.workflows.clarify import document, outcomes_path, render_files
+from tender.workflows.evaluation import load_case
 
 HEADER = "bidder_id,interview_date,panel,clarification,criterion_id,revised_mark,rationale\n"
 

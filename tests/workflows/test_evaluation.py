@@ -1,6 +1,6 @@
 """evaluate_file: the one-call path."""
 
-from tender.pipeline import evaluate_file
+from tender.workflows.evaluation import evaluate_file
 
 
 def test_evaluate_file_warns_when_moderated_marks_are_missing(project, reference):

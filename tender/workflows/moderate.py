@@ -17,18 +17,18 @@ from typing import cast
 
 import pandas as pd
 
-from . import moderation
-from .audit import append_log, last_hash, sha256_bytes
-from .errors import Problem, TenderError, TenderInputError, exact, raise_if, shorten
-from .excel import layout
-from .excel.guard import Limits
-from .excel.moderation_sheet import read_consensus
-from .files import FileRefused, Gate, os_errors, read_regular
-from .inputs import display_path, project_root, read_csv_text
-from .lock import tender_lock
-from .model import Tender
-from .panel import bidder_list, panel_files, protected_files, written_path
-from .safety import csv_cell
+from .. import moderation
+from ..audit import append_log, last_hash, sha256_bytes
+from ..errors import Problem, TenderError, TenderInputError, exact, raise_if, shorten
+from ..excel import layout
+from ..excel.guard import Limits
+from ..excel.moderation_sheet import read_consensus
+from ..files import FileRefused, Gate, os_errors, read_regular
+from ..inputs import display_path, load_tender, project_root, read_csv_text
+from ..lock import tender_lock
+from ..model import Tender
+from ..panel import bidder_list, panel_files, protected_files, written_path
+from ..safety import csv_cell
 
 MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale"]
 
@@ -231,3 +231,13 @@ def _now() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def moderate(definition: str | Path | Tender, workbook: Path, out: Path | None = None) -> Ingested:
+    """`tender moderate`: the consensus marks of `workbook` into the moderated marks file.
+
+    Raises:
+        TenderInputError: as `ingest_moderation`.
+    """
+    tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    return ingest_moderation(tender, workbook, out)

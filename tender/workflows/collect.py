@@ -25,18 +25,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .audit import append_log, read_log, sha256_bytes
-from .errors import Problem, TenderError
-from .excel import layout
-from .excel.guard import Limits, Refused
-from .excel.moderation_sheet import Consensus, read_consensus, write_moderation
-from .excel.returns import Expected, Return, read_return
-from .files import FileRefused, Gate, list_folder, os_errors, read_file, read_regular, write_atomic
-from .inputs import display_path, project_root
-from .lock import tender_lock
-from .model import Tender
-from .moderation import needs_discussion, spread_threshold, spreads
-from .panel import (
+from ..audit import append_log, read_log, sha256_bytes
+from ..errors import Problem, TenderError
+from ..excel import layout
+from ..excel.guard import Limits, Refused
+from ..excel.moderation_sheet import Consensus, read_consensus, write_moderation
+from ..excel.returns import Expected, Return, read_return
+from ..files import FileRefused, Gate, list_folder, os_errors, read_file, read_regular, write_atomic
+from ..inputs import display_path, load_tender, project_root
+from ..lock import tender_lock
+from ..model import Tender
+from ..moderation import needs_discussion, spread_threshold, spreads
+from ..panel import (
     PanelFiles,
     bidder_list,
     load_key,
@@ -44,7 +44,7 @@ from .panel import (
     protected_files,
     written_path,
 )
-from .safety import csv_cell
+from ..safety import csv_cell
 
 __all__ = ["Collection", "Outcome", "collect", "expected_returns", "spread_threshold"]
 
@@ -104,7 +104,7 @@ def expected_returns(tender: Tender, files: PanelFiles) -> Expected:
 
 
 def collect(
-    tender: Tender,
+    tender: Tender | str | Path,
     returned: Path,
     *,
     progress: Progress | None = None,
@@ -115,6 +115,8 @@ def collect(
     Raises:
         TenderError: when the tender has no marks path or no templates were issued.
     """
+    if not isinstance(tender, Tender):
+        tender = load_tender(tender)
     if tender.data.marks is None:
         raise TenderError(
             f"{tender.source}: data.marks: found nothing; expected the marks file path"

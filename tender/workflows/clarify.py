@@ -11,14 +11,15 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import __version__
-from .audit import append_log, read_log, sha256_file
-from .clarifications import (
+from .. import __version__
+from ..audit import append_log, read_log, sha256_file
+from ..clarifications import (
     Outcomes,
     before_after,
     changes,
@@ -26,12 +27,15 @@ from .clarifications import (
     leader_sentence,
     revised_moderated,
 )
-from .errors import Problem, TenderInputError
-from .inputs import display_path, project_root, read_csv_text
-from .lock import tender_lock
-from .robustness import Loaded
-from .safety import csv_cell
-from .scoring import Evaluation, Sources, evaluate
+from ..errors import Problem, TenderInputError
+from ..files import Gate, os_errors
+from ..inputs import display_path, project_root, read_csv_text
+from ..lock import tender_lock
+from ..model import Tender
+from ..panel import protected_files
+from ..safety import csv_cell
+from ..scoring import Evaluation, Sources, evaluate
+from .evaluation import Loaded, load_case
 
 EVENT = "clarification interviews"
 BEFORE_AFTER_COLUMNS = [
@@ -83,7 +87,7 @@ def outcomes_path(loaded: Loaded, given: str | None) -> Path:
     return tender.resolve(tender.data.clarifications)
 
 
-def clarify(loaded: Loaded, path: Path) -> Clarified:
+def apply_outcomes(loaded: Loaded, path: Path) -> Clarified:
     """Check the outcomes file and re-score with its revised marks.
 
     Raises:
@@ -229,3 +233,47 @@ def log(c: Clarified, path: Path, outputs: list[str], at: str) -> bool:
 
 def _leaders(ev: Evaluation) -> list[str]:
     return sorted(ev.table.loc[ev.table["rank"] == 1, "bidder_id"])
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A clarification run: what it found, where it wrote, and whether it logged."""
+
+    loaded: Loaded
+    result: Clarified
+    folder: Path
+    written: list[Path]
+    log: Path
+    logged: bool
+
+
+def clarify(
+    definition: str | Path | Tender, outcomes: str | None = None, out: Path | None = None
+) -> Recorded:
+    """Apply the clarification outcomes (OUTCOMES, else `data.clarifications`), write the
+    before/after files and log the interviews once.
+
+    Raises:
+        TenderInputError: every problem in either file, or an output the gate refuses.
+    """
+    loaded = load_case(definition)
+    source = outcomes_path(loaded, outcomes)
+    result = apply_outcomes(loaded, source)
+    tender = loaded.case.tender
+    root = project_root(tender)
+    folder = out or root / "reports" / tender.slug / "clarifications"
+    files = render_files(result, folder)
+    log_file = log_path(loaded)
+    gate = Gate(
+        (*protected_files(tender), Path(source)),
+        root,
+        named={out: "--out"} if out else {},
+        appends=(log_file,),
+    )
+    gate.check(files)
+    read_log(log_file)  # a damaged log is refused before anything is written
+    with os_errors(folder, "write the clarification results"):
+        written = gate.write(files)
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    logged = log(result, log_file, [p.name for p in written], at)
+    return Recorded(loaded, result, folder, written, log_file, logged)

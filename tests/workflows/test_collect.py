@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 
 from tender.audit import read_log, verify_log
-from tender.collect import collect, spread_threshold
-from tender.consensus import ingest_moderation
-from tender.pipeline import evaluate_file
+from tender.workflows.collect import collect, spread_threshold
+from tender.workflows.evaluation import evaluate_file
+from tender.workflows.moderate import ingest_moderation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sha(path: Path) -> str:
@@ -195,7 +195,7 @@ def test_a_crash_while_rendering_leaves_earlier_outputs_whole(panel: Any, monkey
     def crash(*args: Any, **kwargs: Any) -> bytes:
         raise RuntimeError("power cut")
 
-    monkeypatch.setattr("tender.collect.write_moderation", crash)
+    monkeypatch.setattr("tender.workflows.collect.write_moderation", crash)
     with pytest.raises(RuntimeError):
         collect(panel.tender, panel.returned)
     assert marks_file.read_bytes() == before
@@ -237,7 +237,7 @@ def test_the_log_records_fingerprints_of_what_was_written(panel: Any) -> None:
 
 
 def test_reading_on_several_processes_gives_the_same_outcome(panel: Any, monkeypatch: Any) -> None:
-    monkeypatch.setattr("tender.collect.PARALLEL_FROM", 1)
+    monkeypatch.setattr("tender.workflows.collect.PARALLEL_FROM", 1)
     panel.fill("E1")
     panel.fill("E2", edit=lambda wb: wb["Marking"].__setitem__("F14", 7.5))
     seen: list[tuple[int, int]] = []
@@ -287,7 +287,7 @@ def test_an_oversized_file_is_refused_unread_and_not_archived(panel: Any) -> Non
     ],
 )
 def test_save_times_are_read_as_instants(text: str, instant: str) -> None:
-    from tender.collect import saved_instant
+    from tender.workflows.collect import saved_instant
 
     moment = saved_instant(text)
     assert moment is not None
@@ -298,7 +298,7 @@ def test_save_times_are_read_as_instants(text: str, instant: str) -> None:
     "text", ["", "yesterday", "2016-02-30T10:00:00Z", "0001-01-01T00:00:00+01:00"]
 )
 def test_a_save_time_that_is_no_instant_is_none(text: str) -> None:
-    from tender.collect import saved_instant
+    from tender.workflows.collect import saved_instant
 
     assert saved_instant(text) is None
 

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from tender.audit import read_log
-from tender.collect import collect
-from tender.consensus import ingest_moderation
 from tender.errors import TenderInputError
+from tender.workflows.collect import collect
+from tender.workflows.moderate import ingest_moderation
 
 
 @pytest.fixture

@@ -1,0 +1,61 @@
+"""Write a command's outputs through the write gate and record the run: one home for both.
+
+`score` and `report` write into reports/<tender>/ and append a line to its runs.jsonl
+naming the tool version, every input's fingerprint and every output; the same inputs
+give the same output bytes, so the run times live here, not in the outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .. import __version__
+from ..audit import last_hash, record_run
+from ..files import Gate, os_errors
+from ..inputs import project_root
+from ..panel import protected_files
+from ..scoring import Evaluation
+
+
+def write_and_record(
+    ev: Evaluation,
+    folder: Path,
+    files: Mapping[Path, bytes],
+    event: str,
+    *,
+    out: Path | None,
+    doing: str,
+) -> list[Path]:
+    """Check every target, refuse a damaged run record, write atomically, then record.
+
+    `out` is the folder the user named (it may lie outside the project); `doing` completes
+    "could not …" in a file-system failure message.
+
+    Raises:
+        OutputRefused: a target the gate refuses, before anything is written.
+        TenderInputError: a damaged runs.jsonl, before anything is written.
+        FileSystemError: the disk or the operating system refused a write.
+    """
+    runs = folder / "runs.jsonl"
+    gate = Gate(
+        tuple(protected_files(ev.tender)),
+        project_root(ev.tender),
+        named={out: "--out"} if out else {},
+        appends=(runs,),
+    )
+    gate.check(files)
+    last_hash(runs)  # a damaged run record is refused before any write
+    with os_errors(folder, doing):
+        written = gate.write(files)
+    record_run(
+        runs,
+        event,
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+        tool_version=__version__,
+        inputs=ev.fingerprints,
+        outputs=[p.relative_to(folder).as_posix() for p in written],
+        provisional=ev.provisional,
+    )
+    return written

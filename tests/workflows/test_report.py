@@ -1,0 +1,25 @@
+"""`report`: the award report and the letters, rendered first, then written at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tender.workflows.report import report
+
+
+def test_the_report_alone_writes_no_letters(project: Path, reference: Path) -> None:
+    reported = report(reference, letters=False)
+    assert sorted(p.name for p in reported.written) == ["award-report.docx", "award-report.pdf"]
+    assert reported.letters == 0
+    runs = project / "reports" / "pest-control-2016" / "runs.jsonl"
+    (record,) = [json.loads(line) for line in runs.read_text().splitlines()]
+    assert (record["event"], record["outputs"]) == (
+        "reported",
+        ["award-report.docx", "award-report.pdf"],
+    )
+
+
+def test_every_bidder_gets_a_letter(reference: Path) -> None:
+    reported = report(reference)
+    assert reported.letters == 6
