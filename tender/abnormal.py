@@ -29,7 +29,7 @@ from .model import AbnormallyLow
 from .price import FORMULAS
 
 if TYPE_CHECKING:
-    from .scoring import Evaluation
+    from .scored import Scored
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -182,7 +182,7 @@ class Finding:
 
 
 def screen(
-    ev: Evaluation, config: AbnormallyLow, decisions: dict[str, Decision] | None = None
+    ev: Scored, config: AbnormallyLow, decisions: dict[str, Decision] | None = None
 ) -> list[Finding]:
     """Every compliant, priced bid flagged by a configured screen, in bids-file order."""
     table = ev.table

@@ -1,4 +1,4 @@
-"""Flags and plain-English notes per bid, from an Evaluation's table.
+"""Flags and plain-English notes per bid, from an evaluation's table.
 
 Flags are short stable codes for machines; notes are sentences for people. Both are
 derived here once so that every output carries the same words.
@@ -13,7 +13,7 @@ from . import display
 from .moderation import PROVISIONAL_RULE
 
 if TYPE_CHECKING:
-    from .scoring import Evaluation
+    from .scored import Scored
 
 FLAGS = (
     "excluded",
@@ -33,7 +33,7 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
-def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
+def bid_records(ev: Scored) -> list[dict[str, Any]]:
     """One dict per bid, in bids-file order: scores at full precision, display strings,
     `flags` (codes from FLAGS) and `notes` (sentences)."""
     tender = ev.tender
@@ -94,7 +94,7 @@ def bid_records(ev: Evaluation) -> list[dict[str, Any]]:
     return out
 
 
-def _abnormal_reasons(ev: Evaluation) -> dict[str, list[str]]:
+def _abnormal_reasons(ev: Scored) -> dict[str, list[str]]:
     """The screens' reasons for each flagged bid, worked out once per evaluation."""
     from .abnormal import screen_prices
     from .price import FORMULAS
@@ -113,7 +113,7 @@ def _abnormal_reasons(ev: Evaluation) -> dict[str, list[str]]:
     return {str(ids[position]): reasons for position, reasons in found.items()}
 
 
-def _abnormal_note(ev: Evaluation, row: Any, reasons: list[str]) -> str:
+def _abnormal_note(ev: Scored, row: Any, reasons: list[str]) -> str:
     from .price import FORMULAS
 
     low = FORMULAS[ev.tender.price.formula.name].better == "lower"
@@ -126,7 +126,7 @@ def _abnormal_note(ev: Evaluation, row: Any, reasons: list[str]) -> str:
     )
 
 
-def _criteria(ev: Evaluation, position: int, leaf_ids: list[str]) -> dict[str, Any]:
+def _criteria(ev: Scored, position: int, leaf_ids: list[str]) -> dict[str, Any]:
     """Per criterion (every level): the consensus mark (marked criteria only) and score."""
     out: dict[str, Any] = {}
     for criterion_id, scores in ev.criterion_scores.items():
@@ -161,7 +161,7 @@ def _display(row: Any, unscored_reason: str) -> dict[str, str]:
     }
 
 
-def _near_tie_note(ev: Evaluation, row: Any, leader_total: float) -> str:
+def _near_tie_note(ev: Scored, row: Any, leader_total: float) -> str:
     margin = ev.tender.near_tie.margin
     others = ev.table[ev.table["is_near_tie"] & (ev.table["bidder_id"] != row.bidder_id)]
     names = ", ".join(others["bidder_id"])
@@ -177,7 +177,7 @@ def _near_tie_note(ev: Evaluation, row: Any, leader_total: float) -> str:
     )
 
 
-def _range_note(ev: Evaluation, row: Any) -> str:
+def _range_note(ev: Scored, row: Any) -> str:
     leader = ev.table.loc[ev.table["rank"] > 0].sort_values("rank").iloc[0]
     own = f"{display.score(row.total_low, 2)}–{display.score(row.total_high, 2)}"
     if leader["bidder_id"] == row.bidder_id:
@@ -192,7 +192,7 @@ def _range_note(ev: Evaluation, row: Any) -> str:
     )
 
 
-def _corridor_note(ev: Evaluation, row: Any) -> str:
+def _corridor_note(ev: Scored, row: Any) -> str:
     corridor = ev.tender.near_tie.corridor
     assert corridor is not None
     rule = corridor.decide_by.replace("_", " ")
@@ -203,7 +203,7 @@ def _corridor_note(ev: Evaluation, row: Any) -> str:
     )
 
 
-def _exact_tie_note(ev: Evaluation, row: Any) -> str:
+def _exact_tie_note(ev: Scored, row: Any) -> str:
     table = ev.table
     same = table[
         (table["rank"] > 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, tender_file
+from .group import cli, tender_file
 
 
 @cli.command()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from . import cli, out_folder_option, tender_file
+from .group import cli, out_folder_option, tender_file
 
 if TYPE_CHECKING:
     from ..workflows.clarify import Clarified

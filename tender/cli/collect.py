@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import INPUT_ERROR, cli, tender_file
+from .group import INPUT_ERROR, cli, tender_file
 
 
 @cli.command()

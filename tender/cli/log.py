@@ -6,7 +6,7 @@ import json
 
 import click
 
-from . import INPUT_ERROR, cli, format_option, tender_file
+from .group import INPUT_ERROR, cli, format_option, tender_file
 
 
 @cli.command(name="log")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, tender_file
+from .group import cli, tender_file
 
 
 @cli.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, out_folder_option, tender_file
+from .group import cli, out_folder_option, tender_file
 
 
 @cli.command()

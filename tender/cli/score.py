@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, format_option, out_folder_option, tender_file
+from .group import cli, format_option, out_folder_option, tender_file
 
 
 @cli.command()

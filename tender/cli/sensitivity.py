@@ -6,7 +6,7 @@ import json
 
 import click
 
-from . import cli, format_option, tender_file
+from .group import cli, format_option, tender_file
 
 
 @cli.command()

@@ -1,0 +1,86 @@
+"""The `tender` click group, its shared arguments and options, and its one error handler.
+
+Only click is imported at start-up; each command imports the library inside its body,
+so `tender --help` loads no pandas. Library errors are translated to messages and exit
+codes in one place, `TenderGroup.invoke`: 1 for unusable input, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import __version__
+
+INPUT_ERROR = 1
+
+
+class TenderGroup(click.Group):
+    """Click group that turns the library's own errors into clean messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..errors import TenderError, TenderInputError
+
+        try:
+            return super().invoke(ctx)
+        except TenderInputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            count = len(exc.problems)
+            click.echo(
+                f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True
+            )
+            ctx.exit(INPUT_ERROR)
+        except TenderError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(INPUT_ERROR)
+
+
+@click.group(cls=TenderGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="tender")
+def cli() -> None:
+    """Evaluate tenders: score bids, rank them, and prepare the award recommendation.
+
+    Every command takes a tender definition, criteria/<tender>.yaml, which names the
+    bids, marks and moderated marks it uses.
+    """
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def tender_file() -> Callable[[Command], Command]:
+    """The TENDER argument every command takes."""
+    return click.argument(
+        "definition", metavar="TENDER", type=click.Path(exists=True, dir_okay=False)
+    )
+
+
+def format_option(first: str, help_text: str) -> Callable[[Command], Command]:
+    """The --format option of commands that print: `first` for people, or json."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice([first, "json"]),
+        default=first,
+        show_default=True,
+        help=help_text,
+    )
+
+
+def out_folder_option(help_text: str) -> Callable[[Command], Command]:
+    """The --out option of commands that write a folder of files."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tender")
