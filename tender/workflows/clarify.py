@@ -256,7 +256,7 @@ def clarify(
     Raises:
         TenderInputError: every problem in either file, or an output the gate refuses.
     """
-    loaded = load_case(definition)
+    loaded = load_case(definition, settled=False)  # outcomes apply to the marks as moderated
     source = outcomes_path(loaded, outcomes)
     result = apply_outcomes(loaded, source)
     tender = loaded.case.tender

@@ -5,12 +5,15 @@ Every workflow starts here, so every command reads the same files the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import pandas as pd
 
 from .. import abnormal
 from ..audit import sha256_file
-from ..errors import TenderInputError, raise_if
+from ..clarifications import Outcomes, check_outcomes, revised_moderated
+from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import Inputs, display_path, load_inputs, load_tender, project_root, read_csv_text
 from ..model import Tender
 from ..scoring import Evaluation, Sources, evaluate
@@ -19,15 +22,33 @@ from ..sensitivity import Case
 
 @dataclass(frozen=True)
 class Run:
-    """An evaluation together with what was read to make it."""
+    """The settled evaluation, what was read to make it, and what the interviews changed.
+
+    `evaluation` is the one result every document uses: the moderated marks with any
+    clarification revisions recorded in `data.clarifications` applied. `before` is the
+    evaluation as moderated, when revisions changed it; `outcomes` the interviews and
+    revisions recorded (None when the definition names no outcomes file).
+    """
 
     evaluation: Evaluation
     warnings: list[str]
     inputs: Inputs
+    before: Evaluation | None = None
+    outcomes: Outcomes | None = None
+    revised: pd.DataFrame | None = None  # the moderated marks with the revisions applied
+
+    @property
+    def moderated(self) -> pd.DataFrame | None:
+        """The moderated marks the settled evaluation used."""
+        return self.revised if self.revised is not None else self.inputs.moderated
 
 
-def evaluate_file(definition: str | Path | Tender) -> Run:
+def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> Run:
     """Evaluate the tender defined in `definition` (a path or a loaded Tender).
+
+    With `settled` (the default) the clarification outcomes named in the definition are
+    read and their revisions applied, so score, sensitivity, the report and the letters
+    all state one result; `clarify` asks for the result as moderated instead.
 
     Raises:
         TenderInputError: every problem in the definition or its inputs.
@@ -51,7 +72,47 @@ def evaluate_file(definition: str | Path | Tender) -> Run:
     except TenderInputError as exc:
         raise TenderInputError([*inputs.problems, *exc.problems]) from None
     raise_if(inputs.problems)
-    return Run(evaluation, inputs.warnings, inputs)
+    if not settled or tender.data.clarifications is None:
+        return Run(evaluation, inputs.warnings, inputs)
+    return _settle(Run(evaluation, inputs.warnings, inputs), sources)
+
+
+def _settle(run: Run, sources: Sources) -> Run:
+    """Apply the recorded clarification revisions: the result every document states."""
+    before = run.evaluation
+    tender = before.tender
+    assert tender.data.clarifications is not None
+    path = tender.resolve(tender.data.clarifications)
+    name = display_path(path, project_root(tender))
+    outcomes = check_outcomes(
+        read_csv_text(path, name), name, tender, list(before.table["bidder_id"])
+    )
+    fingerprints = {**before.fingerprints, name: sha256_file(path)}
+    moderated = run.inputs.moderated
+    if not outcomes.revisions:
+        settled = replace(before, fingerprints=fingerprints)
+        return Run(settled, run.warnings, run.inputs, None, outcomes)
+    if moderated is None:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    f"line {outcomes.revisions[0].line}, column revised_mark",
+                    "a revised mark, but the tender has no moderated marks yet",
+                    "revisions only after moderation (data.moderated names the file)",
+                )
+            ]
+        )
+    revised = revised_moderated(moderated, outcomes, name)
+    after = evaluate(
+        tender,
+        run.inputs.bids,
+        run.inputs.marks,
+        revised,
+        sources=replace(sources, moderated=f"{sources.moderated} revised by {name}"),
+        fingerprints=fingerprints,
+    )
+    return Run(after, run.warnings, run.inputs, before, outcomes, revised)
 
 
 @dataclass(frozen=True)
@@ -65,15 +126,18 @@ class Loaded:
     decisions: dict[str, abnormal.Decision] = field(default_factory=dict)
 
 
-def load_case(definition: str | Path | Tender) -> Loaded:
+def load_case(definition: str | Path | Tender, *, settled: bool = True) -> Loaded:
     """Read the definition, its inputs and any recorded abnormally-low decisions.
+
+    The case is the settled one (clarification revisions applied) unless `settled` is
+    False, as `clarify` asks, to apply an outcomes file to the marks as moderated.
 
     Raises:
         TenderInputError: every problem found in the definition or its inputs.
     """
-    run = evaluate_file(definition)
+    run = evaluate_file(definition, settled=settled)
     inputs = run.inputs
-    case = Case(run.evaluation.tender, inputs.bids, inputs.marks, inputs.moderated)
+    case = Case(run.evaluation.tender, inputs.bids, inputs.marks, run.moderated)
     return Loaded(case, run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions)
 
 
