@@ -123,6 +123,10 @@ def styles(*formats: bytes, fonts: bytes = b"", dxfs: bytes = b"") -> tuple[str,
     return STYLES, change
 
 
+def sub_marking(old: bytes, new: bytes) -> tuple[str, Change]:
+    return MARKING, lambda sheet: sheet.replace(old, new, 1)
+
+
 def after_sheet_data(xml: bytes) -> tuple[str, Change]:
     return MARKING, lambda sheet: sheet.replace(b"</sheetData>", b"</sheetData>" + xml, 1)
 
@@ -326,6 +330,49 @@ def test_marks_in_a_column_nobody_can_see_are_refused(
 ) -> None:
     data = edit(filled, (MARKING, lambda sheet: sheet.replace(COL_F, col, 1)))
     assert names(refused(data, expected), "Marking!F")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="only '1' and 'true' count as hidden: LibreOffice also takes 't', 'on' and any "
+    "non-zero integer ('2', '01') as true, and hides a row named twice if either copy is "
+    "hidden; the reader sees those rows and columns as visible",
+)
+@pytest.mark.parametrize("value", [b"t", b"on", b"2", b"01"])
+@pytest.mark.parametrize("what", ["row", "column", "row stored twice"])
+def test_a_row_or_column_any_reader_hides_is_refused(
+    filled: bytes, expected: Expected, what: str, value: bytes
+) -> None:
+    if what == "row":
+        change = sub_marking(b'<row r="3">', b'<row r="3" hidden="%s">' % value)
+    elif what == "column":
+        change = sub_marking(COL_F, COL_F.replace(b"/>", b' hidden="%s"/>' % value))
+    else:
+        change = sub_marking(b'<row r="3">', b'<row r="3" hidden="1"></row><row r="3">')
+    assert names(refused(edit(filled, change), expected), "Marking!")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="date1904='on' (or 't') is the 1904 system to LibreOffice, which shows a "
+    "declaration date of 2016-11-20 as 2020-11-21; the reader takes the 1900 system",
+)
+def test_the_date_system_is_read_as_libreoffice_reads_it(panel: Any, expected: Expected) -> None:
+    import datetime
+
+    def typed(wb: Any) -> None:
+        wb["Cover"]["B10"] = datetime.date(2016, 11, 20)
+        wb["Cover"]["B10"].number_format = "yyyy-mm-dd"
+
+    data = Path(panel.fill("E1", edit=typed)).read_bytes()
+    data = edit(
+        data, (WORKBOOK, lambda c: c.replace(b"<workbookPr/>", b'<workbookPr date1904="on"/>'))
+    )
+    try:
+        outcome = read_return(data, "E1.xlsx", expected).declaration["date"]
+    except Refused as exc:  # refusing the unusual flag is as good
+        outcome = "refused" if "xl/workbook.xml" in str(exc) else str(exc)
+    assert outcome in ("2020-11-21", "refused")
 
 
 @pytest.mark.xfail(
