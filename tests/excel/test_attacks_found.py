@@ -25,11 +25,11 @@ from typing import Any
 
 import pytest
 
-from tender.collect import expected_returns
 from tender.excel import guard
 from tender.excel.guard import Refused
 from tender.excel.returns import Expected, read_return
 from tender.panel import panel_files
+from tender.workflows.collect import expected_returns
 
 MARKING = "xl/worksheets/sheet2.xml"
 IDENTITY = "xl/worksheets/sheet3.xml"
@@ -671,7 +671,7 @@ def test_a_return_with_a_data_bar_resaved_by_libreoffice_is_accepted(
 
 @pytest.fixture
 def moderation(panel: Any) -> bytes:
-    from tender.collect import collect
+    from tender.workflows.collect import collect
 
     for evaluator in ("E1", "E2", "E3"):
         panel.fill(evaluator)
