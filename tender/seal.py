@@ -17,5 +17,13 @@ def seal(key: bytes, fields: dict[str, str]) -> str:
 
 
 def is_sealed(key: bytes, fields: dict[str, str], mac: str) -> bool:
-    """True when `mac` is the seal of `fields` under `key` (constant-time comparison)."""
-    return hmac.compare_digest(seal(key, fields), mac)
+    """True when `mac` is the seal of `fields` under `key` (constant-time comparison).
+
+    A seal is hex; anything else (compare_digest refuses non-ASCII text) is no seal.
+    """
+    if not mac.isascii():
+        return False
+    try:
+        return hmac.compare_digest(seal(key, fields), mac)
+    except UnicodeEncodeError:  # a field holding a lone surrogate
+        return False

@@ -46,14 +46,19 @@ Value = str | float | bool | datetime | date | time | ErrorValue
 Grid = list[list[Value]]
 
 
-def read_sheets(package: Package, names: Sequence[str]) -> dict[str, Grid]:
+def read_sheets(
+    package: Package, names: Sequence[str], *, hidden_rows: bool = False
+) -> dict[str, Grid]:
     """The values of the named sheets, row by row from A1, '' for an empty cell.
+
+    `hidden_rows` allows values in hidden rows and columns (a filtered moderation
+    workbook); a returned marking workbook never has them.
 
     Raises:
         Refused: naming each cell a person would not see as stored (a formula, a format
             that rounds, hides or replaces the value, a value in a hidden row or column).
     """
-    reader = _Reader(package)
+    reader = _Reader(package, check_hidden=not hidden_rows)
     grids = {name: reader.sheet(name) for name in names}
     if reader.problems:
         shown = reader.problems[:MAX_PROBLEMS]
@@ -85,11 +90,12 @@ def column_index(letters: str) -> int:
 
 
 class _Reader:
-    def __init__(self, package: Package) -> None:
+    def __init__(self, package: Package, *, check_hidden: bool = True) -> None:
         self.package = package
+        self.check_hidden = check_hidden
         self.problems: list[Problem] = []
         self._strings: list[str] | None = None
-        self._formats: list[numfmt.Format] | None = None
+        self._formats: list[Style] | None = None
 
     def problem(self, where: str, found: str, expected: str) -> None:
         self.problems.append(Problem(self.package.name, where, found, expected))
@@ -103,7 +109,7 @@ class _Reader:
         return self._strings
 
     @property
-    def formats(self) -> list[numfmt.Format]:
+    def formats(self) -> list[Style]:
         if self._formats is None:
             self._formats = _cell_formats(self.package)
         return self._formats
@@ -114,14 +120,21 @@ class _Reader:
         if root is None or root.tag != f"{NS_MAIN}worksheet" or data is None:
             self.problem(name, "a sheet in another format", "a worksheet saved by Excel")
             return []
-        hidden = _Hidden.of(root) if self.package.states.get(name) == "visible" else None
+        visible = self.package.states.get(name) == "visible"
+        hidden = _Hidden.of(root) if visible and self.check_hidden else None
         cells: dict[tuple[int, int], Value] = {}
         last = (0, -1)
+        last_row = 0
         for row in data:
             number = row.get("r") if row.tag == _ROW_TAG else None
-            if number is None:
-                self.problem(name, "a row without a row number", "a worksheet saved by Excel")
+            if number is None or _int(number) <= last_row:
+                self.problem(
+                    f"{name}!row {number}" if number else name,
+                    "a row without a row number, or stored twice or out of order",
+                    "each row once, in order, as Excel writes them",
+                )
                 return []
+            last_row = _int(number)
             for cell in row:
                 ref = cell.get("r") or ""
                 position = _position(ref, number) if cell.tag == _CELL_TAG else None
@@ -142,10 +155,16 @@ class _Reader:
                     )
                     return []
                 last = position
-                value = self.value(f"{name}!{ref}", cell)
+                value, style = self.value(f"{name}!{ref}", cell)
                 if value == "":
                     continue
                 cells[position] = value
+                if visible and style is not None and style.unseen is not None:
+                    self.problem(
+                        f"{name}!{ref}",
+                        f"a value nobody can see ({style.unseen})",
+                        "text and marks in a visible colour and size, as issued",
+                    )
                 if hidden is not None and hidden.hides(*position):
                     self.problem(
                         f"{name}!{ref}",
@@ -168,27 +187,29 @@ class _Reader:
             self.problem(part, f"damaged XML ({shorten(exc)})", "a workbook saved by Excel")
             return None
 
-    def value(self, where: str, cell: Element) -> Value:
-        """A cell's value as displayed, or '' after recording why it cannot be read."""
+    def value(self, where: str, cell: Element) -> tuple[Value, Style | None]:
+        """A cell's value as displayed, and its style; '' after recording why it cannot be
+        read."""
         kind = cell.get("t", "n")
         raw, node = self._content(where, cell)
         style = self._style(where, cell) if raw is not None or node is not None else None
         if style is None:
-            return ""
+            return "", None
+        shown = style.format
         if kind == "inlineStr":
-            return self._shown_text(where, "" if node is None else _text(node), style)
+            return self._shown_text(where, "" if node is None else _text(node), shown), style
         if raw is None:
-            return ""
+            return "", style
         if kind == "s":
-            return self._shared(where, raw, style)
+            return self._shared(where, raw, shown), style
         if kind == "n":
-            return self._number(where, raw, style)
+            return self._number(where, raw, shown), style
         if kind == "b" and raw in ("0", "1"):
-            return raw == "1"
+            return raw == "1", style
         if kind == "e":
-            return ErrorValue(raw)
+            return ErrorValue(raw), style
         self.problem(where, f"a cell of type {shorten(kind)}", "a number, text or TRUE/FALSE")
-        return ""
+        return "", style
 
     def _content(self, where: str, cell: Element) -> tuple[str | None, Element | None]:
         """The stored value text and inline string of a cell; (None, None) if unreadable."""
@@ -207,17 +228,20 @@ class _Reader:
                 return None, None
         return raw, node
 
-    def _style(self, where: str, cell: Element) -> numfmt.Format | None:
+    def _style(self, where: str, cell: Element) -> Style | None:
         index = cell.get("s")
         try:
-            return self.formats[0 if index is None else int(index)]
-        except (ValueError, IndexError):
+            number = 0 if index is None else _int(index)
+            if number < 0:
+                raise IndexError(index)
+            return self.formats[number]
+        except IndexError:
             self.problem(where, "a cell style that does not exist", "a workbook saved by Excel")
             return None
 
     def _shared(self, where: str, raw: str, style: numfmt.Format) -> Value:
         try:
-            index = int(raw)
+            index = _int(raw)
             if index < 0:
                 raise IndexError(index)
             return self._shown_text(where, self.strings[index], style)
@@ -236,10 +260,7 @@ class _Reader:
         return text
 
     def _number(self, where: str, raw: str, style: numfmt.Format) -> Value:
-        try:
-            value = float(raw)
-        except ValueError:
-            value = math.nan
+        value = float(raw) if _NUMBER.fullmatch(raw) else math.nan
         if not math.isfinite(value):
             self.problem(where, f"a damaged number {shorten(raw)}", "a number typed in")
             return ""
@@ -265,7 +286,7 @@ class _Hidden:
 
     @classmethod
     def of(cls, root: Element) -> _Hidden | None:
-        """The sheet's hidden rows and columns, or None when nothing is hidden."""
+        """The sheet's hidden (or too narrow) rows and columns, or None when none are."""
         hidden = cls(root)
         if hidden.default_hidden or hidden.columns or any(hidden.rows.values()):
             return hidden
@@ -273,16 +294,18 @@ class _Hidden:
 
     def __init__(self, root: Element) -> None:
         fmt = root.find(f"{NS_MAIN}sheetFormatPr")
-        self.default_hidden = fmt is not None and fmt.get("zeroHeight") in ("1", "true")
+        self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
         self.rows: dict[int, bool] = {}
         data = root.find(f"{NS_MAIN}sheetData")
         for row in data if data is not None else []:
             self.rows[_int(row.get("r")) - 1] = _row_hidden(row, self.default_hidden)
         self.columns: list[tuple[int, int]] = []
         for col in root.iterfind(f"{NS_MAIN}cols/{NS_MAIN}col"):
-            if col.get("hidden") in ("1", "true") or _zero(col.get("width")):
-                low, high = _int(col.get("min")), _int(col.get("max"))
-                self.columns.append((low - 1, high - 1) if low > 0 else (0, 1 << 14))
+            low, high = _int(col.get("min")), _int(col.get("max"))
+            if low < 1 or high < low:
+                self.columns.append((0, 1 << 14))  # a range no reader agrees on: all of it
+            elif _true(col.get("hidden")) or _narrow(col.get("width")):
+                self.columns.append((low - 1, high - 1))
 
     def hides(self, row: int, column: int) -> bool:
         if self.rows.get(row, self.default_hidden):
@@ -291,10 +314,10 @@ class _Hidden:
 
 
 def _row_hidden(row: Element, default_hidden: bool) -> bool:
-    if row.get("hidden") in ("1", "true") or _zero(row.get("ht")):
+    if _true(row.get("hidden")) or _zero(row.get("ht")):
         return True
     if default_hidden:
-        return row.get("customHeight") not in ("1", "true")
+        return not _true(row.get("customHeight"))
     return False
 
 
@@ -302,31 +325,69 @@ def _zero(number: str | None) -> bool:
     try:
         return number is not None and float(number) <= 0
     except ValueError:
-        return False
+        return True  # a height no reader agrees on
+
+
+def _narrow(width: str | None) -> bool:
+    """A column too narrow to show a mark (under two characters: it shows ##)."""
+    try:
+        return width is not None and float(width) < 2
+    except ValueError:
+        return True
 
 
 def _text(node: Element) -> str:
-    """The text a person sees in a string item: its runs, without phonetic guides."""
-    text = node.findtext(_T)
-    if text is None:
-        text = "".join(run.findtext(_T) or "" for run in node.iterfind(_R))
-    return _ESCAPE.sub(_unescape, text) if "_x" in text else text
+    """The text a person sees in a string item: every run in order, no phonetic guides.
+
+    An item holds a `<t>`, runs (`<r><t>`), or, in a crafted file, both: programs show
+    them all, so all are read.
+    """
+    parts = []
+    for child in node:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _R:
+            parts.append(child.findtext(_T) or "")
+    text = "".join(parts)
+    return _ESCAPE.sub(_unescape, text).encode("utf-16", "surrogatepass").decode(
+        "utf-16", "replace"
+    ) if "_x" in text else text  # fmt: skip
 
 
 def _unescape(match: re.Match[str]) -> str:
+    """One ST_Xstring escape; a surrogate half is paired with its neighbour or replaced."""
     return chr(int(match.group(1), 16))
 
 
-def _cell_formats(package: Package) -> list[numfmt.Format]:
-    """The number format of each cell style (cellXfs), by style index."""
+@dataclass(frozen=True)
+class Style:
+    """What a cell style (cellXfs entry) does to what is shown: its number format, and why
+    its text could not be seen at all (white or tiny, or the colour of its fill)."""
+
+    format: numfmt.Format
+    unseen: str | None = None
+
+
+GENERAL = Style(numfmt.describe("General"))
+_WHITE_INDEXED = {"1", "9"}  # the default palette's white
+
+
+def _cell_formats(package: Package) -> list[Style]:
+    """The style of each cell format (cellXfs), by style index."""
     if package.styles is None:
-        return [numfmt.describe("General")]
+        return [GENERAL]
     root = parse_xml(package, package.styles)
     custom = {
         _int(item.get("numFmtId")): item.get("formatCode", "")
         for item in root.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt")
     }
-    formats: list[numfmt.Format] = []
+    fonts = [_font_unseen(font) for font in root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font")]
+    fills = [_fill_colour(fill) for fill in root.iterfind(f"{NS_MAIN}fills/{NS_MAIN}fill")]
+    colours = [
+        _colour(font.find(f"{NS_MAIN}color"))
+        for font in root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font")
+    ]
+    styles: list[Style] = []
     cache: dict[int, numfmt.Format] = {}
     for xf in root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf"):
         number = _int(xf.get("numFmtId", "0"))
@@ -334,17 +395,79 @@ def _cell_formats(package: Package) -> list[numfmt.Format]:
             code = custom.get(number, numfmt.BUILTIN.get(number, ""))
             cache[number] = (
                 numfmt.describe(code, number) if code or number in numfmt.BUILTIN_DATES
-                else numfmt.Format(f"unknown format {number}", "other")
+                else numfmt.Format(f"unknown format {shorten(xf.get('numFmtId'))}", "other")
             )  # fmt: skip
-        formats.append(cache[number])
-    return formats or [numfmt.describe("General")]
+        font, fill = _int(xf.get("fontId", "0")), _int(xf.get("fillId", "0"))
+        unseen = fonts[font] if 0 <= font < len(fonts) else "a font that does not exist"
+        if (
+            unseen is None
+            and 0 <= font < len(colours)
+            and 0 <= fill < len(fills)
+            and colours[font] is not None
+            and colours[font] == fills[fill]
+        ):
+            unseen = "text the colour of its background"
+        styles.append(Style(cache[number], unseen))
+    return styles or [GENERAL]
+
+
+def _colour(node: Element | None) -> str | None:
+    """An RGB colour as 'RRGGBB', 'white' for the palette's and theme's white, else None."""
+    if node is None:
+        return None
+    rgb = node.get("rgb")
+    if rgb is not None and len(rgb) in (6, 8):
+        return rgb[-6:].upper()
+    if node.get("indexed") in _WHITE_INDEXED or node.get("theme") == "0":
+        return "FFFFFF"  # theme 0 is the window background (lt1), white in every default
+    return None
+
+
+def _font_unseen(font: Element) -> str | None:
+    size = font.find(f"{NS_MAIN}sz")
+    if size is not None:
+        try:
+            if float(size.get("val", "11")) < 6:
+                return f"text too small to read (size {shorten(size.get('val'))})"
+        except ValueError:
+            return "a font size that is not a number"
+    colour = _colour(font.find(f"{NS_MAIN}color"))
+    if colour is not None and _light(colour):
+        return "white text"
+    return None
+
+
+def _light(rgb: str) -> bool:
+    try:
+        red, green, blue = (int(rgb[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return False
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.92 * 255
+
+
+def _fill_colour(fill: Element) -> str | None:
+    pattern = fill.find(f"{NS_MAIN}patternFill")
+    if pattern is None or pattern.get("patternType") != "solid":
+        return "FFFFFF"  # no fill: the sheet's white
+    return _colour(pattern.find(f"{NS_MAIN}fgColor"))
+
+
+_WHOLE = re.compile(r"[0-9]{1,9}")
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]{1,3})?")
 
 
 def _int(text: str | None) -> int:
-    try:
-        return int(text or "")
-    except ValueError:
-        return -1
+    """A whole number as the file format writes it (ASCII digits only), else -1.
+
+    Python's int() also takes '6_0', ' 6' or Arabic-Indic digits, which spreadsheet
+    programs read differently or not at all.
+    """
+    return int(text) if text is not None and _WHOLE.fullmatch(text) else -1
+
+
+def _true(value: str | None) -> bool:
+    """An xsd:boolean attribute as LibreOffice reads it: anything but absent, 0 or false."""
+    return value is not None and value.strip().lower() not in ("0", "false", "")
 
 
 def _serial(value: float, date1904: bool, kind: str) -> datetime | date | time | None:
@@ -355,8 +478,11 @@ def _serial(value: float, date1904: bool, kind: str) -> datetime | date | time |
         base = datetime(1904, 1, 1)
     else:  # the 1900 system counts a 29 February 1900 that never was
         base = datetime(1899, 12, 31) if value < 60 else datetime(1899, 12, 30)
-    moment = base + timedelta(days=value)
-    moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    try:
+        moment = base + timedelta(days=value)
+        moment = moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    except OverflowError:
+        return None  # past 31 December 9999
     if kind == "time" and value < 1:
         return moment.time()
     if kind == "date" and value == int(value):

@@ -57,7 +57,15 @@ _ROW_FAST = re.compile(rb"<row r=\"([0-9]{1,7})\"")  # r first, as Excel writes 
 _R_NOT_FIRST = re.compile(
     rb"<(?:c|row)(?=[\s>/])(?! r=\"[A-Z]{0,3}[0-9]{1,7}\")|<c r=\"[0-9]|<row r=\"[A-Z]"
 )
-_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|dimension|sheetData|f)[\s>/]")
+# Cells and rows under a prefix (another namespace); a prefixed <xm:f> is an extension's
+# reference, not a cell's formula, and is left to the checks below and to the reader.
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row|dimension|sheetData)[\s>/]")
+_CONDITIONAL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?conditionalFormatting[\s>/]")
+_ANCHOR = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?(?:twoCellAnchor|oneCellAnchor|absoluteAnchor)[\s>/]"
+)
+_SQREF = re.compile(rb'(?:sqref="|<xm:sqref>)([A-Z0-9: ]{1,200})')
+_VML_SHAPE = re.compile(rb"<v:shape\b[^>]*>", re.IGNORECASE)
 _ANY_CELL = re.compile(rb"<c[\s>/]")
 _ROW = re.compile(rb"<row\b[^>]*?\br=\"([0-9]{1,7})\"")
 _ANY_ROW = re.compile(rb"<row[\s>/]")
@@ -83,7 +91,13 @@ class Limits:
     max_text_bytes: int = 200 << 10
     max_rows: int = 20_000
     max_columns: int = 40
+    max_styles: int = 65_536  # cell formats: Excel allows about 64,000
     allow_formulas: bool = False
+
+    @property
+    def max_cells(self) -> int:
+        """Cells one sheet, or strings one workbook, may hold: the template's shape."""
+        return self.max_rows * self.max_columns
 
 
 class Refused(TenderInputError):
@@ -143,10 +157,12 @@ def vet(data: bytes, name: str, limits: Limits | None = None) -> Package:
     for part, content in parts.items():
         if part.endswith((".xml", ".rels", ".vml")):
             _check_xml(content, name, part, limits)
+        _check_drawing(content, name, part)
     package = Package(name, data, parts)
     _map_sheets(package)
     for sheet, part in package.sheets.items():
         _check_sheet(parts[part], name, sheet, limits)
+    _check_counts(package, limits)
     core = parts.get("docProps/core.xml")
     if core is not None:
         match = _MODIFIED.search(core)
@@ -299,14 +315,15 @@ def _check_xml(content: bytes, name: str, part: str, limits: Limits) -> None:
             "XML comments, CDATA or processing instructions",
             "plain XML as Excel writes it",
         )
-    if re.search(rb"<[^>]{%d}" % limits.max_tag_bytes, content):
+    # [^<>] keeps each scan within one tag or text run, so the search stays linear
+    if re.search(rb"<[^<>]{%d}" % limits.max_tag_bytes, content):
         raise refuse(
             name,
             part,
             "an XML tag longer than the limit",
             f"tags under {limits.max_tag_bytes:,} bytes",
         )
-    if re.search(rb">[^<]{%d}" % limits.max_text_bytes, content):
+    if re.search(rb">[^<>]{%d}" % limits.max_text_bytes, content):
         raise refuse(
             name,
             part,
@@ -340,6 +357,29 @@ def parse_xml(package: Package, part: str):  # type: ignore[no-untyped-def]
     return _parse(package.parts[part], package.name, part)
 
 
+def _check_drawing(content: bytes, name: str, part: str) -> None:
+    """Nothing may be drawn over the cells: a shape, picture or chart can show a mark that
+    is not the one stored. Notes stay, hidden until pointed at (LibreOffice and Excel keep
+    them as VML shapes with visibility:hidden); an empty drawing (LibreOffice writes one
+    with a filter) is nothing."""
+    if part.endswith(".xml") and "drawings/" in part and _ANCHOR.search(content):
+        raise refuse(
+            name,
+            part,
+            "a shape, picture or chart drawn over the sheet",
+            "the sheet as issued, with nothing drawn over its cells",
+        )
+    if part.endswith(".vml"):
+        for shape in _VML_SHAPE.findall(content):
+            if b"visibility:hidden" not in shape.replace(b" ", b""):
+                raise refuse(
+                    name,
+                    part,
+                    "a note or shape shown over the sheet",
+                    "notes hidden until pointed at, as Excel adds them (Hide Comment)",
+                )
+
+
 def _parse(content: bytes, name: str, part: str):  # type: ignore[no-untyped-def]
     try:
         return SafeET.fromstring(content)
@@ -347,12 +387,16 @@ def _parse(content: bytes, name: str, part: str):  # type: ignore[no-untyped-def
         raise refuse(name, part, f"damaged XML ({exc})", "a workbook saved by Excel") from None
 
 
-def _relationships(package: Package, rels_part: str, folder: str) -> dict[str, tuple[str, str]]:
+def _relationships(
+    package: Package, rels_part: str, folder: str, *, upward: bool = False
+) -> dict[str, tuple[str, str]]:
     """Id → (type, part path) of one relationships part, each target resolved and plain.
 
-    A target is resolved against `folder` without normalising: a target that would need
-    it ('..', '.', a backslash) is refused, so every reader of the package finds the part
-    the guard vetted.
+    A target is resolved against `folder` without normalising: one that would need it
+    ('.', '..' inside the path, '//', a backslash, percent-encoding) is refused, so every
+    reader of the package finds the part the guard vetted. With `upward`, leading '../'
+    steps are allowed (Excel and LibreOffice point a sheet at its drawings and comments
+    that way) and resolved here, once; the result must still be plain and in the file.
     """
     name = package.name
     rels = _parse(package.parts[rels_part], name, rels_part)
@@ -365,13 +409,13 @@ def _relationships(package: Package, rels_part: str, folder: str) -> dict[str, t
         if rel.get("TargetMode") == "External":
             raise refuse(name, rels_part, "a link to an external resource", "no external links")
         target = rel.get("Target", "")
-        path = target[1:] if target.startswith("/") else (folder + target if folder else target)
-        if not is_canonical(path):
+        path = _resolve(target, folder, upward=upward)
+        if path is None or (upward and path not in package.parts):
             raise refuse(
                 name,
                 rels_part,
                 f"a relationship to {shorten(target)}",
-                "a plain part name, such as worksheets/sheet1.xml",
+                "a plain part name, such as worksheets/sheet1.xml, of a part in the file",
             )
         ident = rel.get("Id", "")
         if ident in found:
@@ -380,12 +424,31 @@ def _relationships(package: Package, rels_part: str, folder: str) -> dict[str, t
     return found
 
 
+def _resolve(target: str, folder: str, *, upward: bool) -> str | None:
+    """The part a relationship target names, or None when it is not plain."""
+    if target.startswith("/"):
+        path = target[1:]
+    else:
+        base = [segment for segment in folder.split("/") if segment]
+        rest = target
+        while upward and rest.startswith("../") and base:
+            base.pop()
+            rest = rest[3:]
+        path = "/".join([*base, rest])
+    return path if is_canonical(path) else None
+
+
 def _check_all_relationships(package: Package) -> None:
-    """Every relationships part, not only the workbook's: no code, no outside links."""
+    """Every relationships part, not only the workbook's: no code, no outside links.
+
+    A sheet's own relationships (drawings, comments, printer settings) may step up with
+    '../'; the package's and the workbook's may not.
+    """
     for part in package.parts:
         if part.endswith(".rels"):
             folder = part[: part.rfind("_rels/")]
-            _relationships(package, part, folder)
+            upward = part not in ("_rels/.rels", "xl/_rels/workbook.xml.rels")
+            _relationships(package, part, folder, upward=upward)
 
 
 def _map_sheets(package: Package) -> None:
@@ -418,7 +481,12 @@ def _map_sheets(package: Package) -> None:
             raise refuse(name, rels_part, f"a damaged link to the {kind} part", SAVE_AS)
         setattr(package, attribute, paths[0] if paths else None)
     properties = workbook.find(f"{NS_MAIN}workbookPr")
-    package.date1904 = properties is not None and properties.get("date1904") in ("1", "true")
+    system = None if properties is None else properties.get("date1904")
+    if system not in (None, "0", "1", "false", "true"):
+        raise refuse(
+            name, "xl/workbook.xml", f"a date system {shorten(system)}", "1904 on or off (1 or 0)"
+        )
+    package.date1904 = system in ("1", "true")
     sheets = workbook.find(f"{NS_MAIN}sheets")
     used: set[str] = set()
     for sheet in sheets if sheets is not None else []:
@@ -445,12 +513,47 @@ def _map_sheets(package: Package) -> None:
         package.states[title] = sheet.get("state", "visible")
 
 
+_ANY_XF = re.compile(rb"<xf[\s>/]")
+_ANY_STRING = re.compile(rb"<si[\s>/]")
+
+
+def _check_counts(package: Package, limits: Limits) -> None:
+    """Element counts that bound what any parser allocates, counted before parsing."""
+    counted = [
+        (part, what, pattern, most)
+        for part, what, pattern, most in (
+            (package.styles, "cell formats", _ANY_XF, limits.max_styles),
+            (package.shared_strings, "shared strings", _ANY_STRING, limits.max_cells),
+        )
+        if part is not None
+    ]
+    counted += [
+        (part, f"cells in sheet {sheet!r}", _ANY_CELL, limits.max_cells)
+        for sheet, part in package.sheets.items()
+    ]
+    for part, what, pattern, most in counted:
+        found = sum(1 for _ in pattern.finditer(package.parts[part]))
+        if found > most:
+            raise refuse(package.name, part, f"{found:,} {what}", f"at most {most:,}")
+
+
 def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
     """Far cells, huge dimensions and formulas, found without parsing the sheet."""
     max_col = layout_columns(limits.max_columns)
     for dimension in _DIMENSION.finditer(xml):  # every one: a second may follow the first
         for ref in dimension.group(1).decode("ascii", "replace").split(":"):
             _check_ref(ref, name, sheet, limits, max_col, "the sheet's used range")
+    conditional = _CONDITIONAL.search(xml)
+    if conditional:
+        area = _SQREF.search(xml, conditional.start())
+        shown = area.group(1).decode("ascii", "replace").split()[0] if area else ""
+        raise refuse(
+            name,
+            f"{sheet}!{shown}" if shown else sheet,
+            "conditional formatting (it can change what a cell shows: its number, colour or "
+            "a data bar in place of the value)",
+            "the sheet as issued: remove the conditional formatting and save again",
+        )
     if _PREFIXED.search(xml):
         raise refuse(
             name, sheet, "cells written with a namespace prefix", "a workbook saved by Excel"
@@ -544,13 +647,20 @@ def _check_ref(ref: str, name: str, sheet: str, limits: Limits, max_col: str, wh
         )
 
 
-def formula_cells(xml: bytes) -> list[str]:
-    """References of cells holding a formula, in sheet order."""
+def formula_cells(xml: bytes, limit: int = 20) -> list[str]:
+    """References of the first `limit` cells holding a formula, in sheet order.
+
+    Each search back for the cell stops at the previous formula, so the work stays linear.
+    """
     found = []
+    previous = 0
     for match in _FORMULA.finditer(xml):
-        start = xml.rfind(b"<c ", 0, match.start())
+        start = xml.rfind(b"<c ", previous, match.start())
         cell = _CELL_START.match(xml, start) if start >= 0 else None
         found.append(cell.group(1).decode() if cell else "?")
+        previous = match.end()
+        if len(found) >= limit:
+            break
     return found
 
 

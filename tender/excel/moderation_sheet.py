@@ -307,7 +307,7 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
     Raises:
         Refused: for a file the guard refuses, another tender's workbook or a damaged layout.
     """
-    from .returns import open_sheets
+    from .cells import read_sheets
 
     limits = guard.Limits(max_rows=max_rows, max_columns=max(layout.MAX_COLUMNS, 200))
     package = guard.vet(data, name, limits)
@@ -318,7 +318,8 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
             "sheets " + ", ".join(repr(s) for s in package.sheets),
             f"a {layout.MODERATION!r} sheet, as `tender collect` writes it",
         )
-    sheets = open_sheets(package, (layout.MODERATION, layout.IDENTITY))
+    # a filtered sheet reads the same: hidden rows are the meeting's view, not a trick
+    sheets = read_sheets(package, (layout.MODERATION, layout.IDENTITY), hidden_rows=True)
     fields = {str(r[0]): str(r[1]) for r in sheets[layout.IDENTITY] if len(r) >= 2}
     if fields.get("format") != layout.MODERATION_FORMAT:
         raise guard.refuse(

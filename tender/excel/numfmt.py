@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Literal
 
 # ECMA-376 Part 1, 18.8.30: the built-in formats every reader must know by id.
@@ -52,12 +52,12 @@ Kind = Literal["number", "date", "time", "datetime", "other"]
 
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 _BRACKET = re.compile(r"\[[^\]]*\]")
-_COLOUR = re.compile(
-    r"\[(?:black|blue|cyan|green|magenta|red|white|yellow|color\s*\d{1,2})\]", re.IGNORECASE
-)
-_LOCALE = re.compile(r"\[\$-[0-9A-Fa-f]{1,8}\]")  # a language tag with no currency text
+_COLOUR = re.compile(r"\[(?:black|blue|cyan|green|magenta|red|yellow)\]", re.IGNORECASE)
+_LOCALE = re.compile(r"^\s*\[\$-[0-9A-Fa-f]{1,8}\]")  # a language tag, first in its section
+_INVISIBLE = re.compile(r"\[(?:white|colou?r\s*\d{1,2})\]", re.IGNORECASE)
 _ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.I)
-_DIGITS = re.compile(r"^(?P<int>[#0,]*0|#(?:,?#)*|[#0]*)(?:\.(?P<dec>0*))?$")
+# Plain digits with a 0 before the point, so that every value, 0 too, shows a digit.
+_DIGITS = re.compile(r"^(?P<int>(?:#(?:,?#)*,?)?0(?:,?0)*)(?:\.(?P<dec>0*))?$")
 
 
 @dataclass(frozen=True)
@@ -93,26 +93,36 @@ def describe(code: str, builtin_id: int | None = None) -> Format:
     """Classify a format code (or a built-in id with no code of its own)."""
     if builtin_id is not None and code == "" and builtin_id in BUILTIN_DATES:
         return Format(f"built-in format {builtin_id}", "date")
-    sections = [
-        _ELAPSED.sub("h", _LOCALE.sub("", _COLOUR.sub("", s))).strip()
-        for s in _QUOTED.sub(lambda m: "\0" if len(m.group()) > 1 else "", code).split(";")
-    ]
-    text = len(sections) < 4 or sections[3] == "@"
-    if len(sections) > 4:
-        return Format(code, "other", shows_text=False)
+    raw = _QUOTED.sub(lambda m: "\0" if len(m.group()) > 1 else "", code).split(";")
+    text = _shows_text(raw)
+    if len(raw) > 4 or any(_INVISIBLE.search(s) for s in raw):
+        return Format(code, "other", shows_text=False)  # white or palette colours hide it
+    sections = [_ELAPSED.sub("h", _COLOUR.sub("", _LOCALE.sub("", s, count=1))) for s in raw]
+    sections = [s.strip() for s in sections]
     kind = _date_kind(_BRACKET.sub("", sections[0].replace("\0", "")))
     if kind is not None:
         return Format(code, kind, shows_text=text)  # literal text around a date: still a date
     if any(_BRACKET.search(s) or "\0" in s for s in sections[:3]):
         return Format(code, "other", shows_text=text)  # conditions, currency, quoted literals
-    stripped = sections
     decimals: list[int | None] = []
-    for position, section in enumerate(stripped[:3]):
+    for position, section in enumerate(sections[:3]):
         places = _digits(section, negative=position == 1)
         if places == -1:
             return Format(code, "other", shows_text=text)
         decimals.append(places)
     return Format(code, "number", tuple(decimals), shows_text=text)
+
+
+def _shows_text(sections: list[str]) -> bool:
+    """Whether text in the cell is shown as typed: the text section is plain `@` or absent.
+
+    ECMA-376 18.8.31: text uses the fourth section, or else a section holding `@`; a
+    fourth section without `@` hides text, and literals or colours around `@` change it.
+    """
+    if len(sections) >= 4:
+        return sections[3].strip() == "@"
+    with_at = [s for s in sections if "@" in s]
+    return all(s.strip() == "@" for s in with_at)
 
 
 def _date_kind(section: str) -> Kind | None:
@@ -158,9 +168,14 @@ def _quick(value: float, places: int | None) -> str | None:
     return None
 
 
-def _fixed(value: float, places: int) -> str:
+def _fixed(value: float, places: int) -> str | None:
     quantum = Decimal(1).scaleb(-places)
-    return str(abs(Decimal(repr(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    try:
+        with localcontext() as context:
+            context.prec = 60
+            return str(abs(Decimal(repr(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+    except InvalidOperation:
+        return None  # too large to show with these decimals
 
 
 def _general(value: float) -> str | None:

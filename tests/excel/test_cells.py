@@ -111,7 +111,8 @@ def test_a_relationship_through_dot_dot_is_refused_even_to_a_plain_part(
     (message,) = refused(data, expected)
     assert message == (
         "E1.xlsx: xl/_rels/workbook.xml.rels: found a relationship to "
-        "'worksheets/x/../sheet9.xml'; expected a plain part name, such as worksheets/sheet1.xml"
+        "'worksheets/x/../sheet9.xml'; expected a plain part name, such as "
+        "worksheets/sheet1.xml, of a part in the file"
     )
 
 
