@@ -17,6 +17,7 @@ of "GB", each of which includes Christmas Day and Good Friday.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from functools import cache
 
@@ -33,6 +34,24 @@ UNITED_KINGDOM = ("ENG", "WLS", "SCT", "NIR")
 def long_date(day: date) -> str:
     """'13 December 2016'."""
     return f"{day.day} {day:%B %Y}"
+
+
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def long_dates(text: str) -> str:
+    """`text` with each ISO date in it ('2016-11-22') written out ('22 November 2016').
+
+    For prose a person reads; machine outputs (JSON, CSV) keep ISO dates.
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        try:
+            return long_date(date(*(int(g) for g in match.groups())))
+        except ValueError:
+            return match.group(0)
+
+    return ISO_DATE.sub(replace, text)
 
 
 def count_words(number: int) -> str:

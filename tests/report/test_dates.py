@@ -126,3 +126,10 @@ def test_pcr2015_keeps_england_and_wales():
     # sent Friday 7 March 2025: day 10 is Monday 17 March, St Patrick's Day in Northern
     # Ireland only; reg 87 as applied here counts it as a working day
     assert pcr2015_standstill_end(date(2025, 3, 7)) == date(2025, 3, 17)
+
+
+def test_iso_dates_in_prose_are_written_out():
+    from tender.report.dates import long_dates
+
+    assert long_dates("accepted on 2016-11-22: ok") == "accepted on 22 November 2016: ok"
+    assert long_dates("not a date 2016-13-45") == "not a date 2016-13-45"
