@@ -27,7 +27,7 @@ from ..safety import TRIGGERS, clean_text
 from . import guard, layout
 from .guard import Refused
 from .layout import Row
-from .templates import scale_validation
+from .templates import JUSTIFICATION_LINES, lines_needed, row_height, scale_validation
 
 FLAG = "DISCUSS"
 CONSENSUS = "Consensus mark"
@@ -38,6 +38,9 @@ DISCUSS = "Discuss?"
 INPUT_FILL = "#FFF2CC"
 FLAG_FILL = "#F8CBAD"
 WIDE, NARROW = 45, 11
+# Column widths (characters) by title; a justification or rationale is wide enough to read.
+NAME_WIDTH, ID_WIDTH, MARK_WIDTH, NOTE_WIDTH = 24, 9, 7, 40
+PRINT_SCALE = 70  # percent: legible on A4; a wide panel runs across pages, IDs repeated
 # Text is only ever written with write_string, so these options are a second guard: nothing
 # the workbook holds is turned into a formula, a link or a number behind our back.
 OPTIONS = {
@@ -76,10 +79,13 @@ class _Styles:
     KINDS = ((False, False), (True, False), (False, True), (True, True))
 
     def __init__(self, wb: Any) -> None:
-        self.bold = wb.add_format({"bold": True})
-        self.bold_quoted = wb.add_format({"bold": True, "quote_prefix": True})
-        self.flag = wb.add_format({"bold": True, "pattern": 1, "bg_color": FLAG_FILL})
-        self.plain = {k: wb.add_format(_properties(k)) if any(k) else None for k in self.KINDS}
+        head = {"bold": True, "text_wrap": True, "valign": "top"}
+        self.bold = wb.add_format(head)
+        self.bold_quoted = wb.add_format(head | {"quote_prefix": True})
+        self.flag = wb.add_format(
+            {"bold": True, "pattern": 1, "bg_color": FLAG_FILL, "valign": "top"}
+        )
+        self.plain = {k: wb.add_format(_properties(k)) for k in self.KINDS}
         self.quoted = {
             k: wb.add_format(_properties(k) | {"quote_prefix": True}) for k in self.KINDS
         }
@@ -87,9 +93,9 @@ class _Styles:
 
 def _properties(kind: tuple[bool, bool]) -> dict[str, Any]:
     wrapped, unlocked = kind
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"valign": "top"}  # every cell of a tall row starts at its top
     if wrapped:
-        found |= {"text_wrap": True, "valign": "top"}
+        found |= {"text_wrap": True}
     if unlocked:
         found |= {"locked": False, "pattern": 1, "bg_color": INPUT_FILL}
     return found
@@ -126,13 +132,13 @@ def write_moderation(
         (title.endswith(("justification", RATIONALE)) or index in (1, 3), index >= consensus_col)
         for index, title in enumerate(titles)
     ]
+    widths = column_widths(titles)
     for index, kind in enumerate(kinds):
-        ws.set_column(index, index, WIDE if kind[0] else NARROW, styles.plain[kind])
+        ws.set_column(index, index, widths[index], styles.plain[kind])
     ws.freeze_panes(1, 4)
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
-    ws.repeat_rows(0)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    _print_setup(ws)
+    _row_heights(ws, rows, justifications, carried, widths, consensus_col)
     last = len(rows)  # 0-based index of the last row
     if rows:
         rule = _rule(tender.quality.scale)
@@ -158,6 +164,66 @@ def write_moderation(
         _text(ident, number, 1, value, plain, quoted)
     wb.close()
     return buffer.getvalue()
+
+
+def column_widths(titles: Sequence[str]) -> list[int]:
+    """Widths in characters: ids and numbers narrow, names and criteria readable, each
+    justification and the rationale wide enough for a sentence a line."""
+    out = []
+    for index, title in enumerate(titles):
+        if index in (1, 3):
+            out.append(NAME_WIDTH)
+        elif title.endswith(("justification", RATIONALE)):
+            out.append(RATIONALE_WIDTH if title == RATIONALE else NOTE_WIDTH)
+        elif title.endswith(" mark") and title != CONSENSUS:
+            out.append(MARK_WIDTH)
+        elif title in (CONSENSUS, MEDIAN):
+            out.append(NARROW)
+        else:
+            out.append(ID_WIDTH)
+    return out
+
+
+RATIONALE_WIDTH = WIDE
+
+
+def _print_setup(ws: Any) -> None:
+    """A4 landscape at a legible scale, the header row on every page; a panel too wide for
+    one page runs across pages (over, then down) with the bidder's id and name repeated."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_print_scale(PRINT_SCALE)
+    ws.repeat_rows(0)
+    ws.repeat_columns(0, 1)
+    ws.print_across()
+    ws.set_footer("&L&A&RPage &P of &N")
+
+
+def _row_heights(
+    ws: Any,
+    rows: Sequence[Row],
+    justifications: Sequence[Sequence[str]],
+    carried: Mapping[Key, Consensus],
+    widths: Sequence[float],
+    consensus_col: int,
+) -> None:
+    """Each row as tall as its longest wrapped text (LibreOffice does not size rows to their
+    text when it opens a workbook, so text would print over the rows below)."""
+    ws.set_row(0, row_height(3))
+    for at, row in enumerate(rows, start=1):
+        shown = max(
+            lines_needed(row.bidder, widths[1]),
+            lines_needed(row.criterion, widths[3]),
+            JUSTIFICATION_LINES - 1,
+        )
+        for e, notes in enumerate(justifications):
+            if notes[at - 1]:
+                shown = max(shown, lines_needed(notes[at - 1], widths[5 + 2 * e]))
+        previous = carried.get((row.bidder_id, row.criterion_id))
+        if previous and previous.rationale:
+            shown = max(shown, lines_needed(previous.rationale, widths[consensus_col + 1]))
+        ws.set_row(at, row_height(shown))
 
 
 def _write_rows(

@@ -1,9 +1,12 @@
 """Write one marking workbook per evaluator: cover and declaration, marking sheet, sealed identity.
 
 Built from the bidder list (ids and names) and the criteria only, in a fresh workbook, so
-no price can reach a quality evaluator. Written in openpyxl's write-only mode with styles
-on columns and validation on ranges (no per-cell styling), and reproducibly (fixed zip
-times), so the same issue of a template is the same bytes.
+no price can reach a quality evaluator. Written in openpyxl's write-only mode with
+validation on ranges, and reproducibly (fixed zip times), so the same issue of a template
+is the same bytes. Only the issued rows' Mark and Justification cells are unlocked and
+yellow (styled cell by cell, never by column, so nothing below the last row can be typed
+in); text cells wrap, and each row is given the height its longest text needs, so long
+guidance stays within its row in Excel and in LibreOffice's print.
 """
 
 from __future__ import annotations
@@ -28,6 +31,33 @@ UNLOCKED = Protection(locked=False)
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+LINE_HEIGHT = 15.0  # points per line of 11-point Calibri
+JUSTIFICATION_LINES = 3  # room to write in a row, at least
+MAX_ROW_HEIGHT = 409.0  # Excel's largest row height
+
+
+def lines_needed(text: str, width: float) -> int:
+    """Lines `text` takes wrapped in a column `width` characters wide (a safe estimate)."""
+    per_line = max(int(width * 0.95) - 1, 1)
+    total = 0
+    for paragraph in text.split("\n"):
+        line, count = 0, 1
+        for word in paragraph.split():
+            size = len(word)
+            if line and line + 1 + size > per_line:
+                count, line = count + 1, 0
+            while size > per_line:  # a word longer than a line wraps where Excel cuts it
+                count, size = count + 1, size - per_line
+            line += size + (1 if line else 0)
+        total += count
+    return total
+
+
+def row_height(lines: int) -> float:
+    """The height in points of a row showing `lines` lines."""
+    return min(max(lines, 1) * LINE_HEIGHT + 3, MAX_ROW_HEIGHT)
+
 
 INSTRUCTIONS = (
     "Complete the declaration above before you mark; if you have a conflict of interest, stop "
@@ -87,6 +117,11 @@ def _text(ws: Any, value: str) -> Any:
     return cell
 
 
+def _wrapped(ws: Any, value: str, **style: Any) -> Any:
+    """A text cell that wraps within its column, top-aligned."""
+    return _styled(ws, value, alignment=WRAP, **style)
+
+
 def _styled(ws: Any, value: str, **style: Any) -> Any:
     cell = WriteOnlyCell(ws)
     set_text(cell, clean_text(value))
@@ -133,50 +168,68 @@ def _cover(wb: Any, tender: Tender, evaluator: Evaluator, identity: dict[str, st
     ws = wb.create_sheet(layout.COVER)
     ws.column_dimensions["A"].width = 58
     ws.column_dimensions["B"].width = 90
-    ws.column_dimensions["B"].alignment = WRAP
     # Write-only sheets stream rows: every sheet-level setting goes before the first row.
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     who = ", ".join(x for x in (evaluator.name, evaluator.role, evaluator.organisation) if x)
-    ws.append([_styled(ws, "Quality evaluation: marking template", font=Font(bold=True, size=14))])
-    ws.append([])
-    ws.append(["Tender", _text(ws, f"{tender.tender.reference}: {tender.tender.title}")])
-    ws.append(["Authority", _text(ws, tender.tender.authority)])
-    ws.append(["Evaluator", _text(ws, f"{evaluator.id}: {who}")])
-    ws.append(["Template", f"issue {identity['issue']}, layout {layout.LAYOUT_VERSION}"])
-    ws.append([])
-    ws.append([_styled(ws, "Declaration (complete before marking)", font=BOLD)])
+    row = 0
+
+    def append(label: Any, text: str | None = None) -> None:
+        nonlocal row
+        row += 1
+        shown = max(
+            lines_needed(text or "", 90),
+            lines_needed(label if isinstance(label, str) else "", 58),
+        )
+        if shown > 1:
+            ws.row_dimensions[row].height = row_height(shown)
+        if isinstance(label, str):
+            label = _styled(ws, label, alignment=TOP)
+        ws.append([label] if text is None else [label, _wrapped(ws, text)])
+
+    append(_styled(ws, "Quality evaluation: marking template", font=Font(bold=True, size=14)))
+    ws.row_dimensions[1].height = 21
+    append(None)
+    append("Tender", f"{tender.tender.reference}: {tender.tender.title}")
+    append("Authority", tender.tender.authority)
+    append("Evaluator", f"{evaluator.id}: {who}")
+    append("Template", f"issue {identity['issue']}, layout {layout.LAYOUT_VERSION}")
+    append(None)
+    append(_styled(ws, "Declaration (complete before marking)", font=BOLD))
     for _key, _row, label in layout.DECLARATION:  # rows 9-12: the header above is 8 rows
         answer = WriteOnlyCell(ws)
         answer.protection = UNLOCKED
         answer.fill = INPUT_FILL
-        ws.append([label, answer])
+        row += 1
+        ws.row_dimensions[row].height = row_height(2)
+        ws.append([_styled(ws, label, alignment=WRAP), answer])
     conflict_row = dict((k, r) for k, r, _ in layout.DECLARATION)["conflict"]
     choice = DataValidation(type="list", formula1='"' + ",".join(layout.CONFLICT_ANSWERS) + '"')
     choice.showErrorMessage = True
     choice.error = "Answer No or Yes."
     choice.add(f"B{conflict_row}")
     ws.data_validations.append(choice)
-    ws.append([])
-    ws.append([_styled(ws, "Instructions", font=BOLD)])
+    append(None)
+    append(_styled(ws, "Instructions", font=BOLD))
     for number, line in enumerate(INSTRUCTIONS, start=1):
-        ws.append([f"{number}.", line])
-    ws.append([])
-    ws.append([_styled(ws, "Marking scale", font=BOLD)])
+        append(f"{number}.", line)
+    append(None)
+    append(_styled(ws, "Marking scale", font=BOLD))
     scale = tender.quality.scale
-    ws.append(["Allowed marks", scale.describe()])
+    append("Allowed marks", scale.describe())
     for mark, text in sorted(scale.descriptors.items()):
-        ws.append([f"{mark:g}", _text(ws, text)])
-    ws.append([])
-    ws.append([_styled(ws, "Criteria", font=BOLD)])
+        append(f"{mark:g}", text)
+    append(None)
+    append(_styled(ws, "Criteria", font=BOLD))
     for leaf in tender.quality.leaves():
         guidance = f": {leaf.guidance}" if leaf.guidance else ""
-        ws.append([_text(ws, leaf.id), _text(ws, f"{leaf.title}{guidance}")])
+        append(_text(ws, leaf.id), f"{leaf.title}{guidance}")
 
 
 def _marking(wb: Any, scale: Scale, rows: Sequence[Row]) -> None:
@@ -184,12 +237,6 @@ def _marking(wb: Any, scale: Scale, rows: Sequence[Row]) -> None:
     widths = {"A": 11, "B": 32, "C": 12, "D": 34, "E": 50, "F": 8, "G": 70}
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
-    for column in ("B", "D", "E"):
-        ws.column_dimensions[column].alignment = WRAP
-    for column in (layout.MARK_COLUMN, layout.JUSTIFICATION_COLUMN):
-        ws.column_dimensions[column].protection = UNLOCKED
-        ws.column_dimensions[column].fill = INPUT_FILL
-    ws.column_dimensions[layout.JUSTIFICATION_COLUMN].alignment = WRAP
     ws.freeze_panes = f"A{layout.FIRST_ROW}"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
@@ -206,17 +253,27 @@ def _marking(wb: Any, scale: Scale, rows: Sequence[Row]) -> None:
             scale, f"{layout.MARK_COLUMN}{layout.FIRST_ROW}:{layout.MARK_COLUMN}{last}"
         )
     )
-    ws.append([_styled(ws, title, font=BOLD) for title in layout.MARKING_HEADER])
-    cache: dict[str, Any] = {}
-
-    def text(value: str) -> Any:
-        if value not in cache:
-            cache[value] = _text(ws, value)
-        found = cache[value]
-        return found if isinstance(found, str) else _text(ws, value)
-
-    for row in rows:
-        ws.append([text(value) for value in row.locked()])
+    ws.append([_styled(ws, title, font=BOLD, alignment=TOP) for title in layout.MARKING_HEADER])
+    wrapped = ("B", "D", "E")
+    for number, row in enumerate(rows, start=layout.FIRST_ROW):
+        values = row.locked()
+        shown = max(
+            JUSTIFICATION_LINES,
+            *(lines_needed(values["ABCDE".index(c)], widths[c]) for c in wrapped),
+        )
+        ws.row_dimensions[number].height = row_height(shown)
+        mark, justification = WriteOnlyCell(ws), WriteOnlyCell(ws)
+        for cell in (mark, justification):
+            cell.protection = UNLOCKED
+            cell.fill = INPUT_FILL
+        justification.alignment = WRAP  # a mark is a number: it needs no wrapping
+        ws.append(
+            [
+                _wrapped(ws, v) if column in wrapped else _styled(ws, v, alignment=TOP)
+                for column, v in zip("ABCDE", values, strict=True)
+            ]
+            + [mark, justification]
+        )
 
 
 def _identity(wb: Any, identity: dict[str, str], seal: str) -> None:

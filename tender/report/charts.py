@@ -1,7 +1,10 @@
 """Figures drawn with reportlab's own graphics: score bars and the price-weight chart.
 
 Input is chart data already read from the Evaluation (`document.ScoreBars`,
-`document.WeightLines`); this module only turns numbers into geometry.
+`document.WeightLines`); this module only turns numbers into geometry. A bidder's name
+wraps onto a second line beside its bar; a name too long even for that, or for the end of
+its line in the price-weight chart, is shortened with a numbered marker; the caller gets
+the full names in marker order (`key`) to print under the chart.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Str
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from . import fonts
 from .document import ScoreBars, WeightLines
 from .fonts import BOLD, REGULAR, fit
 
@@ -27,6 +31,37 @@ MAX_BAR_CHART_HEIGHT = 640.0
 FONT_SIZE = 7.5
 
 
+def _text(
+    x: float, y: float, text: str, size: float = FONT_SIZE, anchor: str = "start", **kw: object
+) -> list[String]:
+    """`text` as Strings, one per font run (a name in Japanese needs a second font)."""
+    pieces = list(fonts.runs(text, kw.pop("fontName", REGULAR)))  # type: ignore[arg-type]
+    total = sum(stringWidth(piece, face, size) for face, piece in pieces)
+    x -= {"start": 0.0, "middle": total / 2, "end": total}[anchor]
+    out = []
+    for face, piece in pieces:
+        out.append(String(x, y, piece, fontName=face, fontSize=size, **kw))
+        x += stringWidth(piece, face, size)
+    return out
+
+
+class _Key:
+    """Names shortened in a chart, numbered, to print in full under it."""
+
+    def __init__(self, names: list[str] | None) -> None:
+        self.names: list[str] = [] if names is None else names
+
+    def label(self, name: str, room: float, size: float, lines: int = 1) -> list[str]:
+        """`name` in at most `lines` lines of `room` points, or shortened with a marker."""
+        wrapped = fonts.wrap(name, room, size)
+        if len(wrapped) <= lines:
+            return wrapped
+        if name not in self.names:
+            self.names.append(name)
+        marker = f" [{self.names.index(name) + 1}]"
+        return [fit(name, room - fonts.width(marker, REGULAR, size), size) + marker]
+
+
 def _tick_label(at: float, bottom: float, tick: float) -> String:
     """The number under a vertical grid line of the x axis."""
     return String(
@@ -40,11 +75,19 @@ def _ticks(maximum: float) -> list[float]:
     return [i * step for i in range(count + 1)]
 
 
-def score_bars(data: ScoreBars, width: float) -> Drawing:
-    """Horizontal stacked bars (price, then quality) for each bid, best at the top."""
+def score_bars(data: ScoreBars, width: float, key: list[str] | None = None) -> Drawing:
+    """Horizontal stacked bars (price, then quality) for each bid, best at the top.
+
+    Names shortened to fit are appended to `key`, numbered as their markers.
+    """
     count = max(len(data.labels), 1)
     pitch = min(18.0, (MAX_BAR_CHART_HEIGHT - 70) / count)
     label_width = min(170.0, width * 0.36)
+    size = min(FONT_SIZE, pitch * 0.7)
+    two_lines = pitch >= 2 * size + 1.5
+    names = _Key(key)
+    most = 2 if two_lines else 1
+    labels = [names.label(name, label_width - 6, size, most) for name in data.labels]
     left, right, top, bottom = label_width + 8, 16.0, 12.0, 46.0
     plot_w = width - left - right
     height = top + bottom + pitch * count
@@ -57,8 +100,7 @@ def score_bars(data: ScoreBars, width: float) -> Drawing:
     for tick in _ticks(data.maximum):
         drawing.add(Line(x(tick), bottom, x(tick), height - top, strokeColor=GRID, strokeWidth=0.5))
         drawing.add(_tick_label(x(tick), bottom, tick))
-    size = min(FONT_SIZE, pitch * 0.7)
-    for i, label in enumerate(data.labels):
+    for i, lines in enumerate(labels):
         y = height - top - (i + 1) * pitch + pitch * 0.15
         bar = pitch * 0.7
         price, quality = data.price[i], data.quality[i]
@@ -66,16 +108,10 @@ def score_bars(data: ScoreBars, width: float) -> Drawing:
         drawing.add(
             Rect(x(price), y, quality * scale, bar, fillColor=QUALITY_COLOUR, strokeColor=None)
         )
-        drawing.add(
-            String(
-                left - 6,
-                y + bar * 0.25,
-                fit(label, label_width - 6, size),
-                fontName=REGULAR,
-                fontSize=size,
-                textAnchor="end",
-            )
-        )
+        first = y + bar * 0.25 + (len(lines) - 1) * (size + 1) / 2
+        for n, line in enumerate(lines):
+            for piece in _text(left - 6, first - n * (size + 1), line, size, "end"):
+                drawing.add(piece)
     drawing.add(Line(x(0), bottom, x(0), height - top, strokeWidth=0.8))
     drawing.add(
         String(
@@ -103,9 +139,16 @@ def _legend(drawing: Drawing, x: float, y: float, items: list[tuple[str, object]
         x += 24 + stringWidth(text, REGULAR, FONT_SIZE)
 
 
-def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Drawing:
-    """Each bid's total against the price weight (0-100), the weight used, leader changes."""
+def weight_lines(
+    data: WeightLines, width: float, height: float = 280.0, key: list[str] | None = None
+) -> Drawing:
+    """Each bid's total against the price weight (0-100), the weight used, leader changes.
+
+    Names shortened to fit are appended to `key`, numbered as their markers.
+    """
     label_width = min(175.0, width * 0.34)
+    names = _Key(key)
+    ends = {label: names.label(label, label_width, FONT_SIZE)[0] for label in data.highlight}
     left, right, top, bottom = 34.0, label_width + 8, 24.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
     drawing = Drawing(width, height)
@@ -154,7 +197,7 @@ def weight_lines(data: WeightLines, width: float, height: float = 280.0) -> Draw
                 strokeWidth=1.6 if label in colour_of else 0.6,
             )
         )
-    _end_labels(drawing, data, colour_of, x(100) + 4, y, label_width)
+    _end_labels(drawing, data, colour_of, x(100) + 4, y, ends)
     drawing.add(
         Line(
             x(data.current),
@@ -213,7 +256,7 @@ def _end_labels(
     colour_of: dict[str, object],
     at_x: float,
     y: Callable[[float], float],
-    width: float,
+    shown: dict[str, str],
 ) -> None:
     """Labels for the highlighted lines at the right-hand end, nudged apart to stay legible."""
     ends = sorted(
@@ -226,16 +269,8 @@ def _end_labels(
     for wanted, _label in ends:
         placed.append(max(wanted, placed[-1] + gap) if placed else wanted)
     for (_wanted, label), at_y in zip(ends, placed, strict=True):
-        drawing.add(
-            String(
-                at_x,
-                at_y - 2.5,
-                fit(label, width),
-                fontName=REGULAR,
-                fontSize=FONT_SIZE,
-                fillColor=colour_of[label],
-            )
-        )
+        for piece in _text(at_x, at_y - 2.5, shown[label], fillColor=colour_of[label]):
+            drawing.add(piece)
     others = len(data.labels) - len(ends)
     if others:
         drawing.add(

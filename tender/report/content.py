@@ -141,10 +141,12 @@ def recommendation(ev: Evaluation) -> Paragraph:
         text += f" for an initial period of {dates.count_words(years)} year{'s' * (years != 1)}"
     if contract.extension_years:
         more = contract.extension_years
-        text += (
-            f" (with an option to extend for up to a further {dates.count_words(more)} "
-            f"year{'s' * (more != 1)})"
+        further = (
+            "one further year"
+            if more == 1
+            else f"a further {dates.count_words(more)} year{'s' * (more != 1)}"
         )
+        text += f" (with an option to extend for up to {further})"
     text += "."
     if ev.provisional:
         text = f"PROVISIONAL (quality from the {PROVISIONAL_RULE}): {text}"
@@ -208,6 +210,7 @@ def abnormal_price_paragraphs(ev: Evaluation) -> list[str]:
     for r in _rows(ev):
         if "abnormal-price" in r["flags"]:
             note = next(n for n in r["notes"] if n.startswith("Abnormally"))
+            note = dates.long_dates(note)
             out.append(f"{names[r['bidder_id']]}: {note[0].lower()}{note[1:]}")
     return out
 
@@ -551,6 +554,54 @@ def _criterion_rows(
     return rows
 
 
+def price_formula_prose(tender: Tender) -> str:
+    """How the price formula turns an offer into a score, in words a committee reads."""
+    spec = tender.price.formula
+    w = f"{tender.weights.price:g}"
+    name = spec.name
+    if name == "lowest_price":
+        return (
+            f"the lowest price scored the full {w}; every other price scored {w} multiplied by "
+            "the lowest price and divided by its own, so a price twice the lowest scored half."
+        )
+    if name == "linear_deduction":
+        k = getattr(spec, "k", 1.0)
+        zero = f"{1 + 1 / k:g}" if k else "no"
+        return (
+            f"the lowest price scored the full {w}; every other price lost marks in a straight "
+            f"line with its difference from the lowest (k = {k:g}), reaching 0 at {zero} times "
+            "the lowest price."
+        )
+    if name == "interpolation":
+        return (
+            f"the lowest price scored the full {w} and the highest price 0; a price between "
+            "them scored in proportion to where it fell between the two. Had every price been "
+            f"the same, every bid would have scored {w}."
+        )
+    if name == "budget_relative":
+        budget = getattr(spec, "budget", "")
+        return (
+            f"the lowest price scored the full {w} and a price at or above the budget of "
+            f"{budget} scored 0; a price between them scored in proportion to where it fell "
+            "between the two."
+        )
+    if name == "highest_offer":
+        return (
+            f"the highest offer scored the full {w}; every other offer scored {w} multiplied by "
+            "the offer and divided by the highest offer, so an offer of half the highest scored "
+            f"half. Had no bidder offered anything, every bid would have scored {w}."
+        )
+    if name == "log":
+        a = f"{getattr(spec, 'zero_at_multiple', 2.0):g}"
+        return (
+            f"the lowest price scored the full {w} and a price {a} times the lowest scored 0; "
+            "a price between lost marks in proportion to the logarithm of its ratio to the "
+            "lowest, so a new lowest bid moves every other score by the same amount and "
+            "cannot change their order."
+        )
+    return FORMULAS[name].equation + "."
+
+
 def _method(ev: Evaluation) -> list[Block]:
     tender = ev.tender
     formula = FORMULAS[tender.price.formula.name]
@@ -573,7 +624,7 @@ def _method(ev: Evaluation) -> list[Block]:
             "Table A1: Award criteria and weights.",
             numeric=(2,),
         ),
-        Paragraph(f"Price formula: {formula.summary}"),
+        Paragraph(f"Price formula: {price_formula_prose(tender)}"),
     ]
     if scale.descriptors:
         blocks.append(

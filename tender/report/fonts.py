@@ -1,81 +1,185 @@
-"""Fonts for PDFs: Bitstream Vera, shipped inside reportlab, embedded so output is the same
-on every machine; text is reduced to the characters the font has.
+"""Fonts for PDFs, bundled in `font_files/` and embedded so output is the same on every
+machine and every name prints as written.
+
+DejaVu Sans (Bitstream Vera extended, same Latin metrics) covers Latin with every European
+accent, Greek, Cyrillic, Arabic and Hebrew; Droid Sans Fallback covers Japanese, Chinese and
+Korean. Text is split into runs, each in the first font of its chain that has the
+character; only a character no bundled font has is degraded (accents dropped, else '?').
+Arabic is drawn with its own glyphs in the order written (no contextual shaping).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-import reportlab
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 
-REGULAR = "Vera"
-BOLD = "Vera-Bold"
-ITALIC = "Vera-Italic"
-BOLD_ITALIC = "Vera-BoldItalic"
-FONT_DIR = Path(reportlab.__file__).parent / "fonts"
-FILES = {REGULAR: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf", BOLD_ITALIC: "VeraBI.ttf"}
+REGULAR = "DejaVuSans"
+BOLD = "DejaVuSans-Bold"
+FALLBACK = "DroidSansFallback"
+FONT_DIR = Path(__file__).parent / "font_files"
+FILES = {
+    REGULAR: "DejaVuSans.ttf",
+    BOLD: "DejaVuSans-Bold.ttf",
+    FALLBACK: "DroidSansFallbackFull.ttf",
+}
+CHAINS = {REGULAR: (REGULAR, FALLBACK), BOLD: (BOLD, REGULAR, FALLBACK)}
 SUBSTITUTES = {"→": "->", "Σ": "sum of ", "\u2009": " ", "\u00a0": " ", "\u202f": " "}
 
 
 @cache
 def register() -> None:
-    """Register the Vera family once per process."""
+    """Register the bundled fonts once per process (no italics: documents use none)."""
     for name, file in FILES.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
-    addMapping(REGULAR, 0, 1, ITALIC)
-    addMapping(REGULAR, 1, 1, BOLD_ITALIC)
+    addMapping(REGULAR, 0, 1, REGULAR)
+    addMapping(REGULAR, 1, 1, BOLD)
+    addMapping(FALLBACK, 0, 0, FALLBACK)
+    addMapping(FALLBACK, 1, 0, FALLBACK)
+    addMapping(FALLBACK, 0, 1, FALLBACK)
+    addMapping(FALLBACK, 1, 1, FALLBACK)
 
 
 @cache
-def _glyphs() -> frozenset[int]:
+def _glyphs(font: str) -> frozenset[int]:
     register()
-    font = pdfmetrics.getFont(REGULAR)
-    return frozenset(font.face.charToGlyph)
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+def _has(ch: str) -> bool:
+    return any(ord(ch) in _glyphs(f) for f in FILES)
 
 
 def printable(text: str) -> str:
-    """`text` with each character the font lacks replaced: accents dropped, else '?'.
+    """`text` with each character no bundled font has replaced: accents dropped, else '?'.
 
-    'Łódź' shows as 'Łódz' (the font has Ł and ó but not ź); '漢' shows as '?'.
+    'Łódź', 'Zażółć', 'Ŵyŷ', Arabic and Japanese print as written; an emoji shows as '?'.
     """
-    glyphs = _glyphs()
     out = []
     for ch in text:
-        if ord(ch) in glyphs or ch in "\n\t":
-            out.append(ch)
-        elif ch in SUBSTITUTES:
+        if ch in SUBSTITUTES:
             out.append(SUBSTITUTES[ch])
+        elif ch in "\n\t" or _has(ch):
+            out.append(ch)
         else:
             base = "".join(
                 c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
             )
-            out.append(base if base and all(ord(c) in glyphs for c in base) else "?")
+            out.append(base if base and all(_has(c) for c in base) else "?")
     return "".join(out)
 
 
-def fit(text: str, width: float, size: float = 7.5, font: str = REGULAR) -> str:
-    """`text` shortened in the middle ('Northern and… Limited S08') to fit in `width` points.
+def runs(text: str, font: str = REGULAR) -> Iterator[tuple[str, str]]:
+    """(font, text) pieces of printable `text`, each in the first font of the chain with it."""
+    chain = CHAINS.get(font, (font, FALLBACK))
+    current, piece = "", list[str]()
+    for ch in printable(text):
+        chosen = next((f for f in chain if ord(ch) in _glyphs(f)), chain[0])
+        if ch == " " and current:  # a space stays in the run it is in
+            chosen = current
+        if chosen != current and piece:
+            yield current, "".join(piece)
+            piece = []
+        current = chosen
+        piece.append(ch)
+    if piece:
+        yield current, "".join(piece)
+
+
+def markup(text: str, font: str = REGULAR) -> str:
+    """Printable `text` as reportlab paragraph markup, other fonts' runs in <font> tags."""
+    out = []
+    for face, piece in runs(text, font):
+        safe = escape(piece)
+        out.append(safe if face == font else f'<font face="{face}">{safe}</font>')
+    return "".join(out)
+
+
+def width(text: str, font: str = REGULAR, size: float = 7.5) -> float:
+    """The printed width of `text` in points, each run in its own font."""
+    return float(sum(stringWidth(piece, face, size) for face, piece in runs(text, font)))
+
+
+def fit(text: str, room: float, size: float = 7.5, font: str = REGULAR) -> str:
+    """`text` shortened in the middle ('Northern and… Limited S08') to fit in `room` points.
 
     Cutting in the middle keeps the end of a name, which often tells similar names apart.
     """
     text = printable(text)
-    if stringWidth(text, font, size) <= width:
+    if width(text, font, size) <= room:
         return text
     head, tail = len(text) // 2, len(text) // 2
     while head > 0 and tail > 0:
         candidate = text[:head].rstrip() + "…" + text[len(text) - tail :].lstrip()
-        if stringWidth(candidate, font, size) <= width:
+        if width(candidate, font, size) <= room:
             return candidate
         if head >= tail:
             head -= 1
         else:
             tail -= 1
     return "…"
+
+
+def wrap(text: str, room: float, size: float = 7.5, font: str = REGULAR) -> list[str]:
+    """`text` in lines of at most `room` points, broken between words; a word too long for
+    a line is broken after '/', '-', '_' or '.', else between characters."""
+    lines: list[str] = []
+    line = ""
+    for word in printable(text).split():
+        candidate = f"{line} {word}" if line else word
+        if width(candidate, font, size) <= room:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = break_token(word, room, size, font)
+        lines += pieces[:-1]
+        line = pieces[-1]
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
+# where a long token breaks, best first: a path between folders, then between words
+BREAK_AFTER = ("/\\", "-_", ".,;:)")
+
+
+def break_token(token: str, room: float, size: float, font: str = REGULAR) -> list[str]:
+    """One token too wide for `room` in pieces that fit: broken after '/', else after '-'
+    or '_', else after '.', where that keeps at least a third of a line; else between
+    characters in pieces of equal length (a hash in halves; Japanese between any two)."""
+    if width(token, font, size) <= room:
+        return [token]
+
+    def fits(end: int, start: int = 0) -> bool:
+        return width(token[start:end], font, size) <= room
+
+    cut = max((end for end in range(1, len(token)) if fits(end)), default=1)
+    for marks in BREAK_AFTER:
+        sensible = max((i + 1 for i in range(cut) if token[i] in marks), default=0)
+        if sensible and width(token[:sensible], font, size) >= room / 3:
+            return [token[:sensible], *break_token(token[sensible:], room, size, font)]
+    count = -(-len(token) // max(cut, 1))
+    while True:  # equal pieces; one more piece if a piece of wide characters does not fit
+        length = -(-len(token) // count)
+        pieces = [token[i : i + length] for i in range(0, len(token), length)]
+        if all(width(p, font, size) <= room for p in pieces) or length == 1:
+            return pieces
+        count += 1
+
+
+def draw(canvas: object, x: float, y: float, text: str, font: str, size: float) -> None:
+    """Draw `text` at (x, y) on a reportlab canvas, each run in its own font."""
+    for face, piece in runs(text, font):
+        canvas.setFont(face, size)  # type: ignore[attr-defined]
+        canvas.drawString(x, y, piece)  # type: ignore[attr-defined]
+        x += stringWidth(piece, face, size)

@@ -1,15 +1,16 @@
 """Document → PDF with reportlab platypus.
 
-Layout only: every string comes from the `Document`. Long cells wrap, tables split across
-pages with their header row repeated, and the file is byte-reproducible (`invariant=1`,
-fixed metadata, fonts shipped with reportlab).
+Layout only: every string comes from the `Document`. Long cells wrap between words, a
+column is widened to hold its longest word where the page allows and a token still too
+long (a file name, a hash, a name in Japanese) is broken after '/', '-' or '.' or between
+characters, never letter by letter; tables split across pages with their header row
+repeated, and the file is byte-reproducible (`invariant=1`, fixed metadata, bundled fonts).
 """
 
 from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -28,10 +29,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from . import charts, document
+from . import charts, document, fonts
 from .fonts import BOLD, REGULAR, fit, printable, register
 
 MARGIN = 20 * mm
+CELL_PADDING = 4.0  # left and right, each
+WIDEST_COLUMN = 0.6  # of the text width: a column never widens past this for one word
 HEADER_FILL = colors.HexColor("#dde5ee")
 KEY_FILL = colors.HexColor("#f2f2f2")
 RULE = colors.HexColor("#9aa5b1")
@@ -79,6 +82,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "caption": ParagraphStyle("caption", base, fontName=BOLD, fontSize=9, spaceBefore=4),
         "figure": ParagraphStyle("figure", base, fontSize=8.5, leading=11, spaceAfter=8),
+        "key": ParagraphStyle("key", base, fontSize=7.5, leading=9.5, spaceAfter=1),
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=10.5, spaceAfter=2),
         "cell-small": ParagraphStyle("cell-small", base, fontSize=7.5, leading=9, spaceAfter=1),
         "head": ParagraphStyle(
@@ -90,9 +94,51 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def text(value: str) -> str:
-    """Plain text made safe for reportlab's paragraph markup."""
-    return escape(printable(value))
+def text(value: str, font: str = REGULAR) -> str:
+    """Plain text as reportlab paragraph markup, in the bundled fonts that have it."""
+    return fonts.markup(value, font)
+
+
+def _cell_markup(value: str, style: ParagraphStyle, room: float) -> str:
+    """One paragraph of a cell; a word wider than `room` is broken where it sensibly can."""
+    lines = []
+    for line in value.split("\n"):
+        words = []
+        for word in line.split(" "):
+            if word and fonts.width(word, style.fontName, style.fontSize) > room:
+                pieces = fonts.break_token(word, room, style.fontSize, style.fontName)
+                words.append("<br/>".join(text(p, style.fontName) for p in pieces))
+            else:
+                words.append(text(word, style.fontName))
+        lines.append(" ".join(words))
+    return "<br/>".join(lines)
+
+
+def _longest_word(value: str, style: ParagraphStyle) -> float:
+    indent = 2.5 * (len(value) - len(value.lstrip(" ")))
+    words = value.split()
+    return indent + max((fonts.width(w, style.fontName, style.fontSize) for w in words), default=0)
+
+
+def column_widths(proportions: list[float], need: list[float], room: float) -> list[float]:
+    """Widths in proportion, except that a column too narrow for its longest word takes
+    that word's width (up to WIDEST_COLUMN of the page) and the others share the rest."""
+    total = sum(proportions)
+    share = [room * w / total for w in proportions]
+    need = [min(n, room * WIDEST_COLUMN) for n in need]
+    widths, locked = share[:], set()
+    while True:
+        short = {i for i, w in enumerate(widths) if i not in locked and w < need[i] - 0.01}
+        if not short:
+            return widths
+        locked |= short
+        left = room - sum(need[i] for i in locked)
+        others = [i for i in range(len(widths)) if i not in locked]
+        if not others or left <= 0:
+            scale = room / sum(need[i] for i in locked) if locked else 1.0
+            return [need[i] * scale if i in locked else 0.0 for i in range(len(widths))]
+        weight = sum(share[i] for i in others)
+        widths = [need[i] if i in locked else left * share[i] / weight for i in range(len(widths))]
 
 
 class _Renderer:
@@ -118,40 +164,52 @@ class _Renderer:
         if block.style == "heading":
             style = "heading"
         bullet = text(block.number) if block.number else None
-        return Paragraph(text(block.text), self.styles[style], bulletText=bullet)
+        chosen = self.styles[style]
+        return Paragraph(text(block.text, chosen.fontName), chosen, bulletText=bullet)
 
-    def _cell(self, value: str, style: ParagraphStyle, right: bool) -> list[Flowable]:
+    def _cell(self, value: str, style: ParagraphStyle, right: bool, width: float) -> list[Flowable]:
         indent = len(value) - len(value.lstrip(" "))
         if indent:  # leading spaces mark a sub-criterion: indent, as spaces would collapse
             style = ParagraphStyle(f"{style.name}-i{indent}", style, leftIndent=2.5 * indent)
             value = value.lstrip(" ")
         if right:
             style = ParagraphStyle(f"{style.name}-r", style, alignment=TA_RIGHT)
+        room = max(width - 2 * CELL_PADDING - style.leftIndent - 0.5, 1.0)
         parts = [p for p in value.split("\n\n")] or [""]
-        return [Paragraph(text(p).replace("\n", "<br/>"), style) for p in parts]
+        return [Paragraph(_cell_markup(p, style, room), style) for p in parts]
 
     def table(self, block: document.Table) -> list[Flowable]:
         small = "-small" if block.small else ""
         body, head = self.styles[f"cell{small}"], self.styles[f"head{small}"]
-        rows: list[list[Any]] = []
+        plan: list[list[tuple[str, ParagraphStyle, bool]]] = []
         if block.header:
-            rows.append(
-                [self._cell(h, head, i in block.numeric) for i, h in enumerate(block.header)]
-            )
+            plan.append([(h, head, i in block.numeric) for i, h in enumerate(block.header)])
         for row in block.rows:
-            cells = []
-            for i, value in enumerate(row):
-                style = head if (not block.header and i == 0) else body
-                cells.append(self._cell(value, style, i in block.numeric and bool(block.header)))
-            rows.append(cells)
-        total = sum(block.widths)
-        widths = [self.width * w / total for w in block.widths]
+            plan.append(
+                [
+                    (
+                        value,
+                        head if (not block.header and i == 0) else body,
+                        i in block.numeric and bool(block.header),
+                    )
+                    for i, value in enumerate(row)
+                ]
+            )
+        need = [0.0] * len(block.widths)
+        for cells in plan:
+            for i, (value, style, _right) in enumerate(cells):
+                need[i] = max(need[i], _longest_word(value, style) + 2 * CELL_PADDING + 1)
+        widths = column_widths(list(block.widths), need, self.width)
+        rows: list[list[Any]] = [
+            [self._cell(v, style, right, widths[i]) for i, (v, style, right) in enumerate(cells)]
+            for cells in plan
+        ]
         table = Table(rows, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT")
         commands: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 4),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]
@@ -164,17 +222,23 @@ class _Renderer:
         if block.caption:
             # keep the caption with at least the table's first rows, not with all of it
             out.append(CondPageBreak(70))
-            out.append(Paragraph(text(block.caption), self.styles["caption"]))
+            out.append(Paragraph(text(block.caption, BOLD), self.styles["caption"]))
         out += [table, Spacer(1, 8)]
         return out
 
     def chart(self, block: document.Chart) -> list[Flowable]:
+        key: list[str] = []
         if isinstance(block.data, document.ScoreBars):
-            drawing = charts.score_bars(block.data, self.width)
+            drawing = charts.score_bars(block.data, self.width, key)
         else:
-            drawing = charts.weight_lines(block.data, self.width)
+            drawing = charts.weight_lines(block.data, self.width, key=key)
         caption = Paragraph(text(block.caption), self.styles["figure"])
-        return [Spacer(1, 4), KeepTogether([drawing, caption])]
+        names = [
+            Paragraph(text(f"[{n}] {name}"), self.styles["key"])
+            for n, name in enumerate(key, start=1)
+        ]
+        after = [Spacer(1, 6)] if names else []
+        return [Spacer(1, 4), KeepTogether([drawing, caption, *names[:3]]), *names[3:], *after]
 
     def section(self, section: document.Section, first: bool) -> list[Flowable]:
         out: list[Flowable] = []
@@ -183,9 +247,10 @@ class _Renderer:
         if section.number:
             label = section.number + ("." if section.number.isdigit() else ":")
             out.append(CondPageBreak(120))  # a heading never ends a page
-            out.append(Paragraph(text(f"{label} {section.title}"), self.styles["heading"]))
+            heading = f"{label} {section.title}"
+            out.append(Paragraph(text(heading, BOLD), self.styles["heading"]))
         else:
-            out.append(Paragraph(text(section.title), self.styles["title"]))
+            out.append(Paragraph(text(section.title, BOLD), self.styles["title"]))
         for block in section.blocks:
             out += self.block(block)
         return out
@@ -219,9 +284,9 @@ def render_pdf(doc: document.Document) -> bytes:
 
     def on_page(canvas: Any, page: Any) -> None:
         canvas.saveState()
-        canvas.setFont(REGULAR, 7.5)
         canvas.setFillColor(colors.grey)
-        canvas.drawString(MARGIN, 12 * mm, footer)
+        fonts.draw(canvas, MARGIN, 12 * mm, footer, REGULAR, 7.5)
+        canvas.setFont(REGULAR, 7.5)
         canvas.drawRightString(A4[0] - MARGIN, 12 * mm, f"Page {page.page}")
         canvas.restoreState()
 

@@ -150,14 +150,21 @@ def test_the_sheet_is_set_up_for_reading_filtering_and_printing(tender: Any) -> 
     assert ws.auto_filter.ref == "A1:O3"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
-    # one page wide (1 is the default, so may be left out), as many pages tall as needed
-    assert (ws.page_setup.fitToWidth or 1, ws.page_setup.fitToHeight) == (1, 0)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # A4 at a legible scale, not squeezed onto one page: a wide panel runs across pages
+    # with the bidder's id and name repeated
+    assert str(ws.page_setup.paperSize) == "9"
+    assert ws.page_setup.scale == 70
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_cols == "$A:$B"
+    sizes = (9, 24, 9, 24, 7, 40, 7, 40, 7, 40, 9, 9, 11, 11, 45)
+    widths = dict(zip("ABCDEFGHIJKLMNO", sizes, strict=True))
     wide = {"B", "D", "F", "H", "J", "O"}  # names, criteria, justifications, rationale
     for letter in "ABCDEFGHIJKLMNO":
         dimension = column(ws, letter)
-        assert math.floor(dimension.width) == (45 if letter in wide else 11), letter
+        assert math.floor(dimension.width) == widths[letter], letter
         assert bool(dimension.alignment.wrap_text) == (letter in wide), letter
+    # each row is as tall as its text, so nothing prints over the row below
+    assert ws.row_dimensions[2].height >= 30
     assert ws["A1"].font.b
     assert ws["L3"].value == "DISCUSS"
     assert ws["L3"].font.b

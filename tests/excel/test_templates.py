@@ -67,9 +67,27 @@ def test_marks_are_validated_locked_cells_protected_and_headers_frozen(panel: An
     assert ws.freeze_panes == "A2"
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
-    assert ws.column_dimensions["F"].protection.locked is False
-    assert ws.column_dimensions["G"].protection.locked is False
     assert ws["A2"].protection.locked
+    # only the issued rows' Mark and Justification cells are open and yellow, not the columns
+    for row in range(2, 26):
+        for column in ("F", "G"):
+            assert ws[f"{column}{row}"].protection.locked is False
+            assert ws[f"{column}{row}"].fill.fgColor.rgb.endswith("FFF2CC")
+    for column in ("F", "G"):
+        assert ws.column_dimensions[column].protection.locked is not False
+        assert ws[f"{column}26"].protection.locked
+        assert ws[f"{column}33"].protection.locked
+        assert ws[f"{column}26"].fill.fill_type is None
+
+
+def test_long_guidance_wraps_within_a_row_tall_enough_for_it(panel: Any) -> None:
+    ws = openpyxl.load_workbook(panel.issued["E1"])["Marking"]
+    for row in range(2, 26):
+        assert ws[f"E{row}"].alignment.wrap_text
+        assert ws[f"G{row}"].alignment.wrap_text
+        assert ws[f"D{row}"].alignment.wrap_text
+        # the reference guidance is at most two lines in column E: the row holds three
+        assert ws.row_dimensions[row].height >= 45
 
 
 def test_the_cover_has_the_scale_and_an_unlocked_declaration(panel: Any) -> None:
@@ -194,3 +212,14 @@ def test_no_rendering_of_any_price_in_a_template(tmp_path_factory: Any, prices: 
         for shown in (f"{price}", f"{price:,}", f"{price:.2f}", f"{price:,.2f}", f"{int(price)}"):
             if len(shown.replace(",", "")) >= 5:  # shorter digit runs occur in any XML
                 assert shown.encode() not in blob
+
+
+def test_lines_needed_counts_wrapped_lines() -> None:
+    from tender.excel.templates import lines_needed, row_height
+
+    assert lines_needed("short", 50) == 1
+    assert lines_needed("word " * 40, 50) == 5  # 200 characters in a 50-wide column
+    assert lines_needed("one\ntwo", 50) == 2
+    assert lines_needed("x" * 120, 50) == 3  # a word longer than a line is cut by Excel
+    assert row_height(3) == 48
+    assert row_height(1000) == 409

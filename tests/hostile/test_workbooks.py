@@ -232,7 +232,9 @@ ATTACKS: dict[str, Callable[[Entries], Entries]] = {
         MARKING, lambda c: c.replace(b'<row r="2"', b'<row r="2" hidden="1"', 1)
     ),
     "mark in a zero-height row": replace(
-        MARKING, lambda c: c.replace(b'<row r="2"', b'<row r="2" ht="0" customHeight="1"', 1)
+        # the issued row has a height of its own (room for its text): set it to zero
+        MARKING,
+        lambda c: re.sub(rb'<row r="2"[^>]*>', b'<row r="2" ht="0" customHeight="1">', c, count=1),
     ),
     "style that does not exist": replace(MARKING, in_cell(b'<c r="F2" s="999"><v>4</v></c>')),
     "shared string that does not exist": replace(

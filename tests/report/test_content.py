@@ -241,4 +241,4 @@ def test_abnormal_prices_and_their_decisions_are_recorded(reference):
         "Company A (Goodwin Pest Management)",
         "Company B",
     ]
-    assert "explanation accepted on 2016-11-22" in paragraphs[1]
+    assert "explanation accepted on 22 November 2016" in paragraphs[1]

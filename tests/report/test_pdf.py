@@ -125,3 +125,42 @@ def test_any_bidder_name_renders(make_evaluation, name):
     doc = letter_content(ev, table.loc[0, "bidder_id"])
     assert render_pdf(doc).startswith(b"%PDF")
     assert render_docx(doc)[:2] == b"PK"
+
+
+LEGAL_300 = (
+    "The Honourable Company of Integrated Environmental Hygiene, Pest Management, Grounds "
+    "Maintenance and Associated Facilities Services for the Counties of Kent, Surrey and "
+    "Sussex (Holdings) Limited Liability Partnership, trading as Southern Counties Pest "
+    "Control and Environmental Services (Reg. Office)"
+)
+SCRIPTS = {
+    "Polish": "Zażółć Gęślą Jaźń Sp. z o.o.",
+    "Welsh": "Gwasanaethau Dŵr a Thŷ Cyf",
+    "Arabic": "شركة الخليج للخدمات",
+    "Japanese": "株式会社東京害虫駆除サービス",
+    "300 characters": LEGAL_300,
+}
+
+
+def with_names(ev, names):
+    table = ev.table.copy()
+    for row, name in enumerate(names):
+        table.loc[row, "bidder"] = name
+    return dataclasses.replace(ev, table=table)
+
+
+def test_names_print_as_written_in_every_script(make_evaluation):
+    assert len(LEGAL_300) == 300
+    for regime in ("pa2023", "pcr2015", "local_rules"):
+        ev = with_names(make_evaluation(6, regime, long_names=False), SCRIPTS.values())
+        report = "".join(pages(render_pdf(report_content(ev, Narrative())))).replace(" ", "")
+        for script, name in SCRIPTS.items():
+            if script in ("Polish", "Welsh", "Japanese"):
+                assert name.replace(" ", "") in report, (regime, script)
+        for row, (script, name) in enumerate(SCRIPTS.items()):
+            bidder = ev.table.loc[row, "bidder_id"]
+            letter = "".join(pages(render_pdf(letter_content(ev, bidder)))).replace(" ", "")
+            if script == "Arabic":  # drawn unshaped; its letters are all there
+                assert set(name.replace(" ", "")) <= set(letter), (regime, script)
+            else:
+                assert f"Dear{name.replace(' ', '')}," in letter, (regime, script)
