@@ -84,9 +84,23 @@ def put(ref: str, xml: bytes) -> tuple[str, Change]:
     return MARKING, lambda sheet: re.sub(pattern, xml, sheet, count=1)
 
 
+# The first style `styles()` adds: the template's own count of cell formats, found when
+# the styles part is edited (edits apply in order, styles first). Tests name the styles
+# they add 6, 7, ...; `style_ref` maps them onto the template's numbering.
+_BASE = [6]
+
+
+def style_ref(style: int) -> int:
+    return style - 6 + _BASE[0]
+
+
 def mark(xml_value: bytes, style: int | None = None) -> tuple[str, Change]:
-    s = b"" if style is None else b' s="%d"' % style
-    return put("F2", b'<c r="F2"' + s + b' t="n"><v>' + xml_value + b"</v></c>")
+    def change(sheet: bytes) -> bytes:
+        s = b"" if style is None else b' s="%d"' % style_ref(style)
+        cell = b'<c r="F2"' + s + b' t="n"><v>' + xml_value + b"</v></c>"
+        return re.sub(rb'<c r="F2"[^>]*>.*?</c>', cell, sheet, count=1)
+
+    return MARKING, change
 
 
 def styles(*formats: bytes, fonts: bytes = b"", dxfs: bytes = b"") -> tuple[str, Change]:
@@ -96,6 +110,8 @@ def styles(*formats: bytes, fonts: bytes = b"", dxfs: bytes = b"") -> tuple[str,
     """
 
     def change(xml: bytes) -> bytes:
+        cell_xfs = xml[xml.find(b"<cellXfs") : xml.find(b"</cellXfs>")]
+        _BASE[0] = len(re.findall(rb"<xf[\s>/]", cell_xfs))
         custom, xfs = [], []
         for number, code in enumerate(formats, start=164):
             font = b"0"
@@ -126,6 +142,20 @@ def styles(*formats: bytes, fonts: bytes = b"", dxfs: bytes = b"") -> tuple[str,
 
 def sub_marking(old: bytes, new: bytes) -> tuple[str, Change]:
     return MARKING, lambda sheet: sheet.replace(old, new, 1)
+
+
+def row_3(extra: bytes, before: bytes = b"") -> tuple[str, Change]:
+    """Row 3 of the Marking sheet with `extra` attributes (and `before` ahead of it)."""
+    return MARKING, lambda sheet: re.sub(
+        rb'<row r="3"([^>]*)>', before + rb'<row r="3"\1' + extra + b">", sheet, count=1
+    )
+
+
+def col_f(change: Callable[[bytes], bytes]) -> tuple[str, Change]:
+    """Column F's <col> element, changed."""
+    return MARKING, lambda sheet: re.sub(
+        rb'<col [^>]*min="6" max="6"/>', lambda m: change(m.group()), sheet, count=1
+    )
 
 
 def after_sheet_data(xml: bytes) -> tuple[str, Change]:
@@ -173,8 +203,9 @@ def test_a_style_or_format_id_only_python_reads_that_way_is_refused(
     filled: bytes, expected: Expected, how: str
 ) -> None:
     if how == "cell style s=6_0":
-        data = edit(filled, styles(b"&quot;4&quot;", *[b"id:0"] * 60))
-        data = edit(data, put("F2", b'<c r="F2" s="6_0" t="n"><v>9</v></c>'))
+        data = edit(filled, styles(b"&quot;4&quot;", *[b"id:0"] * 100))
+        first = b"%d" % style_ref(6)  # 'N_0': N to LibreOffice, N0 to Python's int()
+        data = edit(data, put("F2", b'<c r="F2" s="' + first + b'_0" t="n"><v>9</v></c>'))
     else:
 
         def change(xml: bytes) -> bytes:
@@ -290,21 +321,18 @@ def test_a_format_showing_other_text_than_the_mark_is_refused(
     assert names(refused(data, expected), "Marking!F2")
 
 
-COL_F = b'<col width="8" customWidth="1" style="4" min="6" max="6"/>'
-
-
 @pytest.mark.parametrize(
     "col",
     [
-        b'<col width="8" customWidth="1" style="4" min="6" max="6.0" hidden="1"/>',
-        b'<col width="0.01" customWidth="1" style="4" min="6" max="6"/>',
+        lambda c: c.replace(b'max="6"', b'max="6.0" hidden="1"'),
+        lambda c: re.sub(rb'width="[^"]*"', b'width="0.01"', c),
     ],
     ids=["max 6.0 hidden", "width 0.01"],
 )
 def test_marks_in_a_column_nobody_can_see_are_refused(
-    filled: bytes, expected: Expected, col: bytes
+    filled: bytes, expected: Expected, col: Callable[[bytes], bytes]
 ) -> None:
-    data = edit(filled, (MARKING, lambda sheet: sheet.replace(COL_F, col, 1)))
+    data = edit(filled, col_f(col))
     assert names(refused(data, expected), "Marking!F")
 
 
@@ -314,11 +342,11 @@ def test_a_row_or_column_any_reader_hides_is_refused(
     filled: bytes, expected: Expected, what: str, value: bytes
 ) -> None:
     if what == "row":
-        change = sub_marking(b'<row r="3">', b'<row r="3" hidden="%s">' % value)
+        change = row_3(b' hidden="%s"' % value)
     elif what == "column":
-        change = sub_marking(COL_F, COL_F.replace(b"/>", b' hidden="%s"/>' % value))
+        change = col_f(lambda c: c.replace(b"/>", b' hidden="%s"/>' % value))
     else:
-        change = sub_marking(b'<row r="3">', b'<row r="3" hidden="1"></row><row r="3">')
+        change = row_3(b"", before=b'<row r="3" hidden="1"></row>')
     assert names(refused(edit(filled, change), expected), "Marking!")
 
 
@@ -354,11 +382,11 @@ def test_marks_on_a_hidden_marking_sheet_are_refused(
         )
     ]
     if row_hidden:
-        changes.append((MARKING, lambda s: s.replace(b'<row r="3">', b'<row r="3" hidden="1">')))
+        changes.append(row_3(b' hidden="1"'))
     assert names(refused(edit(filled, *changes), expected), "Marking")
 
 
-B2 = b'<c r="B2" t="inlineStr"><is><t>Goodwin Pest Management</t></is></c>'
+B2 = b"<is><t>Goodwin Pest Management</t></is>"
 
 
 @pytest.mark.parametrize("how", ["text format with a literal", "run after the text"])
@@ -369,8 +397,8 @@ def test_a_locked_cell_shown_as_something_else_is_refused(
         code = b"&quot;Company B" + b" " * 100 + b"&quot;@"
         changes = [
             styles(code),
-            (MARKING, lambda s: s.replace(b'<c r="B2" t="inlineStr">', b'<c r="B2" s="6" '
-                                          b't="inlineStr">', 1)),
+            (MARKING, lambda s: re.sub(rb'<c r="B2"[^>]*>', b'<c r="B2" s="%d" t="inlineStr">'
+                                       % style_ref(6), s, count=1)),
         ]  # fmt: skip
     else:
         shown = B2.replace(b"</t></is>", b"</t><r><t> (withdrawn: mark 0)</t></r></is>")
