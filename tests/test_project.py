@@ -46,3 +46,32 @@ def test_nothing_reads_the_shared_folder():
         and path.name != "test_project.py"
     ]
     assert offenders == []
+
+
+def windows_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```powershell\n(.*?)```", text, re.S)
+    assert block, "README must give the commands for Windows in a powershell block"
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
+
+def on_windows(posix: str) -> list[str]:
+    """A README command line as PowerShell lines: no &&, .venv\\Scripts\\, tender.exe, \\."""
+    lines = []
+    for part in posix.split("&&"):
+        words = ["py" if w == "python3" else w for w in part.split()]
+        words = [w.replace(".venv/bin/tender", ".venv/bin/tender.exe") for w in words]
+        words = [w.replace(".venv/bin/", ".venv/Scripts/").replace("/", "\\") for w in words]
+        lines.append(" ".join(words))
+    return lines
+
+
+def test_the_windows_block_gives_the_opening_commands_and_every_command() -> None:
+    from tender.cli import cli
+
+    shown = windows_commands()
+    run, test = (on_windows(c) for c in readme_commands())
+    assert shown[: len(run)] == run
+    assert [line for line in test if line not in run] == shown[len(run) : len(run) + 2]
+    used = {line.split()[1] for line in shown if line.startswith(".venv\\Scripts\\tender.exe")}
+    assert used == set(cli.commands)
