@@ -162,6 +162,9 @@ def document(r: Robustness) -> dict[str, Any]:
             ],
         },
         "abnormally_low": {
+            "enabled": abnormal.screens_on(tender),
+            "enabled_in_definition": tender.abnormally_low.enabled,
+            "citation": abnormal.citation(tender),
             "basis": tender.abnormally_low.basis,
             "percent": tender.abnormally_low.percent,
             "scottish": tender.abnormally_low.scottish,
@@ -427,11 +430,18 @@ def _panel_lines(doc: dict[str, Any]) -> list[str]:
 
 def _abnormal_lines(doc: dict[str, Any]) -> list[str]:
     low = doc["abnormally_low"]
+    if not low["enabled"]:
+        if low["enabled_in_definition"] is False:
+            return ["Abnormal prices: not screened (switched off: abnormally_low.enabled false)."]
+        return [
+            f"Abnormal prices: not screened under {doc['rank_reversal']['price_formula']}, "
+            "where a high offer is the aim (switch on with abnormally_low.enabled true)."
+        ]
+    cited = f" ({low['citation']})" if low["citation"] else ""
     out = [
         f"Abnormal prices: more than {low['percent']:g}% from the {low['basis']} of the other "
         f"compliant bids{'; Scottish test' if low['scottish'] else ''}. A flagged bid needs "
-        "the bidder's explanation before it is accepted or rejected (PCR 2015 reg 69; "
-        "Procurement Act 2023 s.34)."
+        f"the bidder's explanation before it is accepted or rejected{cited}."
     ]
     if not low["flagged"]:
         out.append("  none flagged")

@@ -232,10 +232,24 @@ def test_provisional_evaluation_is_marked_in_the_report():
     assert recommendation(ev).text.startswith("PROVISIONAL (quality from the median")
 
 
-def test_abnormal_prices_and_their_decisions_are_recorded(reference):
+def test_the_reference_report_records_no_abnormal_price_review(reference):
     from tender.report.content import abnormal_price_paragraphs
     from tender.workflows.evaluation import evaluate_file
 
+    assert abnormal_price_paragraphs(evaluate_file(reference).evaluation) == []
+
+
+def test_abnormal_prices_and_their_decisions_are_recorded(reference):
+    from tender.report.content import abnormal_price_paragraphs
+    from tender.workflows.evaluation import evaluate_file
+    from tests.conftest import use_decisions
+
+    use_decisions(
+        reference,
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,Income guaranteed at interview,accepted,,2016-11-22\n"
+        "B,Income offer confirmed at interview,accepted,,2016-11-22\n",
+    )
     paragraphs = abnormal_price_paragraphs(evaluate_file(reference).evaluation)
     assert [p.split(":")[0] for p in paragraphs] == [
         "Company A (Goodwin Pest Management)",
