@@ -9,8 +9,10 @@ can be accepted or rejected, and the decision is recorded. Two screens:
   highest, and more than 1 % below the next lowest bid.
 
 For income contracts (the highest offer is best) an offer abnormally far *above* the
-others is the risk, and both screens are mirrored. Screens and decision checks are pure;
-the decisions file is read by the caller.
+others is the risk, and both screens are mirrored; there the screens run only when the
+definition switches them on (`screens_on`). Screens and decision checks are pure; the
+decisions file is read by the caller. The legal citation follows the tender's regime
+(`citation`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import pandas as pd
 
 from .display import money
 from .errors import Problem, raise_if, shorten
-from .model import AbnormallyLow
+from .model import AbnormallyLow, Tender
 from .price import FORMULAS
 
 if TYPE_CHECKING:
@@ -37,6 +39,26 @@ SCOTTISH_AVERAGE = 15.0
 SCOTTISH_NEXT = 1.0
 DECISION_COLUMNS = ["bidder_id", "explanation", "decision", "reason", "decided_on"]
 DECISIONS = ("accepted", "rejected")
+CITATIONS: dict[str, str | None] = {
+    "pcr2015": "PCR 2015 reg 69",
+    "pa2023": "Procurement Act 2023 s.34",
+    "local_rules": None,  # the authority's own rules: no statute to cite
+}
+
+
+def screens_on(tender: Tender, config: AbnormallyLow | None = None) -> bool:
+    """Whether the abnormal-price screens run: as `enabled` says (in `config`, by default
+    the tender's `abnormally_low`), or when unset, for every price formula but
+    `highest_offer` (a high offer is the aim there)."""
+    enabled = (config or tender.abnormally_low).enabled
+    if enabled is not None:
+        return enabled
+    return tender.price.formula.name != "highest_offer"
+
+
+def citation(tender: Tender) -> str | None:
+    """The provision on abnormally low tenders under the tender's regime (None: local rules)."""
+    return CITATIONS[tender.tender.regime]
 
 
 def others(prices: FloatArray, basis: str) -> FloatArray:
@@ -184,7 +206,10 @@ class Finding:
 def screen(
     ev: Scored, config: AbnormallyLow, decisions: dict[str, Decision] | None = None
 ) -> list[Finding]:
-    """Every compliant, priced bid flagged by a configured screen, in bids-file order."""
+    """Every compliant, priced bid flagged by a configured screen, in bids-file order
+    (none when the screens are off, see `screens_on`)."""
+    if not screens_on(ev.tender, config):
+        return []
     table = ev.table
     better = FORMULAS[ev.tender.price.formula.name].better
     compliant = (~table["is_excluded"] & table["price"].notna()).to_numpy()

@@ -322,6 +322,8 @@ class DataPaths(Strict):
     moderated: Text | None = None
     clarifications: Text | None = None
     abnormally_low_decisions: Text | None = None
+    # How the inputs came about, stated in the report's inputs appendix (e.g. reconstructed).
+    provenance: Text | None = None
 
 
 class Tender(Strict):
@@ -460,8 +462,13 @@ class AbnormallyLow(Strict):
     contracts (highest offer best) the mirror applies: more than `percent` % above.
     `scottish` adds the published Scottish test: more than 15 % below the average
     excluding the highest, and more than 1 % below the next lowest.
+
+    `enabled` switches the screens on (true) or off (false). Unset, they run for every
+    formula but `highest_offer`: in an income or concession contract a high offer is the
+    aim, and a corridor around the mean of very uneven offers flags the best bids.
     """
 
+    enabled: bool | None = None
     basis: Literal["mean", "median"] = "mean"
     percent: Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)] = 20.0
     scottish: bool = False

@@ -114,15 +114,16 @@ def _abnormal_reasons(ev: Scored) -> dict[str, list[str]]:
 
 
 def _abnormal_note(ev: Scored, row: Any, reasons: list[str]) -> str:
+    from .abnormal import citation
     from .price import FORMULAS
 
     low = FORMULAS[ev.tender.price.formula.name].better == "lower"
     text = f"Abnormally {'low' if low else 'high'} price: " + "; ".join(reasons) + "."
     if row.price_decision:
         return f"{text} The authority's decision: {row.price_decision.rstrip('.')}."
-    return (
-        f"{text} The bidder's explanation is required before the bid can be accepted "
-        "(PCR 2015 reg 69; Procurement Act 2023 s.34)."
+    cited = citation(ev.tender)
+    return f"{text} The bidder's explanation is required before the bid can be accepted" + (
+        f" ({cited})." if cited else "."
     )
 
 

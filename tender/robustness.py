@@ -57,7 +57,7 @@ def analyse(
         without=without,
         removals=sensitivity.rank_reversals(case, ev),
         near_ties=rules,
-        verdicts=sensitivity.verdicts(ev, rules, without, lines),
+        verdicts=sensitivity.verdicts(case, ev, rules, without, lines),
         leniency=[] if cube is None else agreement.leniency(cube, ev.tender.panel_ids()),
         agreement=[] if cube is None else agreement.alpha_per_criterion(cube, leaf_ids),
         abnormal=abnormal.screen(ev, ev.tender.abnormally_low, decisions),
@@ -82,6 +82,9 @@ def document(r: Robustness) -> dict[str, Any]:
         "consensus": PROVISIONAL_RULE if ev.provisional else "moderated marks",
         "leaders": leader,
         "standing": _standing(ev),
+        "totals": dict(
+            zip(ev.ranked["bidder_id"], ev.ranked["total_score"].astype(float), strict=True)
+        ),
         "price_weight": {
             "set_at": tender.weights.price,
             "crossovers": [
@@ -159,6 +162,9 @@ def document(r: Robustness) -> dict[str, Any]:
             ],
         },
         "abnormally_low": {
+            "enabled": abnormal.screens_on(tender),
+            "enabled_in_definition": tender.abnormally_low.enabled,
+            "citation": abnormal.citation(tender),
             "basis": tender.abnormally_low.basis,
             "percent": tender.abnormally_low.percent,
             "scottish": tender.abnormally_low.scottish,
@@ -310,7 +316,8 @@ def _change_lines(doc: dict[str, Any]) -> list[str]:
         for c in sorted(found, key=lambda c: abs(c["points"]))[:SHOWN]:
             out.append(
                 f"    {c['bidder_id']} {c['criterion_id']} {c['from']:g} → {c['to']:g} "
-                f"({c['points']:+.2f} points): first place {' and '.join(c['leaders_after'])}"
+                f"({c['points']:+.2f} points): first place "
+                + (" and ".join(c["leaders_after"]) or "none (no bid ranked)")
             )
         if len(found) > SHOWN:
             out.append(f"    ... and {len(found) - SHOWN} more of the same size (--format json)")
@@ -323,14 +330,30 @@ SHOWN = 4
 def _leave_one_out_lines(doc: dict[str, Any]) -> list[str]:
     if not doc["leave_one_out"]:
         return ["Evaluator leave-one-out: not available (no individual marks)."]
-    out = ["Evaluator leave-one-out (median of the remaining evaluators' marks)"]
+    moderated = doc["consensus"] == "moderated marks"
+    if not moderated:
+        out = ["Evaluator leave-one-out (median of the remaining evaluators' marks)"]
+        same, changed = "same leader", "LEADER CHANGES"
+    else:
+        out = [
+            "Evaluator leave-one-out (MEDIAN of the evaluators' own marks, not the moderated marks)"
+        ]
+        out.append(f"  {'moderated marks':<22} {_ranking(doc['totals'], list(doc['totals']))}")
+        same, changed = "same leader as moderated", "LEADER DIFFERS from moderated"
     for w in doc["leave_one_out"]:
         who = "all evaluators" if w["without"] is None else f"without {w['without']}"
-        ranking = ", ".join(f"{b} {w['totals'][b]:.2f}" for b in w["order"][:SHOWN])
-        more = " ..." if len(w["order"]) > SHOWN else ""
-        change = "LEADER CHANGES" if w["leader_changed"] else "same leader"
-        out.append(f"  {who:<14} {ranking}{more}  ({change})")
+        if moderated:
+            who = f"median, {who}"
+        change = changed if w["leader_changed"] else same
+        out.append(
+            f"  {who:<{22 if moderated else 14}} {_ranking(w['totals'], w['order'])}  ({change})"
+        )
     return out
+
+
+def _ranking(totals: dict[str, float], order: list[str]) -> str:
+    shown = ", ".join(f"{b} {totals[b]:.2f}" for b in order[:SHOWN])
+    return shown + (" ..." if len(order) > SHOWN else "")
 
 
 def _reversal_lines(doc: dict[str, Any]) -> list[str]:
@@ -407,11 +430,18 @@ def _panel_lines(doc: dict[str, Any]) -> list[str]:
 
 def _abnormal_lines(doc: dict[str, Any]) -> list[str]:
     low = doc["abnormally_low"]
+    if not low["enabled"]:
+        if low["enabled_in_definition"] is False:
+            return ["Abnormal prices: not screened (switched off: abnormally_low.enabled false)."]
+        return [
+            f"Abnormal prices: not screened under {doc['rank_reversal']['price_formula']}, "
+            "where a high offer is the aim (switch on with abnormally_low.enabled true)."
+        ]
+    cited = f" ({low['citation']})" if low["citation"] else ""
     out = [
         f"Abnormal prices: more than {low['percent']:g}% from the {low['basis']} of the other "
         f"compliant bids{'; Scottish test' if low['scottish'] else ''}. A flagged bid needs "
-        "the bidder's explanation before it is accepted or rejected (PCR 2015 reg 69; "
-        "Procurement Act 2023 s.34)."
+        f"the bidder's explanation before it is accepted or rejected{cited}."
     ]
     if not low["flagged"]:
         out.append("  none flagged")

@@ -201,9 +201,10 @@ def _score(
 
     ranked = ~excluded
     abnormal_price = np.zeros(price.size, dtype=bool)
-    abnormal_price[scoreable] = abnormal.flags(
-        price[scoreable], formula.better, tender.abnormally_low
-    )
+    if abnormal.screens_on(tender):
+        abnormal_price[scoreable] = abnormal.flags(
+            price[scoreable], formula.better, tender.abnormally_low
+        )
     total = np.where(ranked, price_score + quality_score, np.nan)
     ranks, tied_total, tied_after = ranking.rank(
         total,

@@ -13,7 +13,7 @@ weight. The leader over w is the upper envelope of these lines.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -206,11 +206,13 @@ def _snap(scale: Scale, value: float, upward: bool, strictly: bool) -> float | N
 
 
 def pair_mark_changes(ev: Evaluation, ahead: str, behind: str) -> list[MarkChange]:
-    """Closed form: each single-mark change that levels or reverses two bids' totals.
+    """Closed form candidates: single-mark changes that may level or reverse two bids.
 
     For every marked criterion: raise `behind`'s mark, or lower `ahead`'s, by just enough
     (weight ÷ scale maximum points per mark) to tie, and by the next allowed mark to pass.
-    `outcome` and `leaders_after` describe the pair only ([`behind`] on a pass).
+    `outcome` and `leaders_after` are the arithmetic's guess for the pair only: a mark
+    rounded onto the scale can overshoot a tie, and an exclusion can move price scores,
+    so nothing is stated from them until `pair_changes` or `mark_changes` re-scores them.
     """
     table = ev.table.set_index("bidder_id")
     spec = ev.tender.quality
@@ -257,10 +259,60 @@ def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
     leader = first[0]
     candidates = [c for bid in order(ev)[1:] for c in pair_mark_changes(ev, leader, bid)]
     candidates += _threshold_candidates(ev, leader)
-    seen: set[tuple[str, str, float]] = set()
     out = []
+    for change, after in _rescored(case, ev, candidates):
+        now = leaders(after)
+        if now == [leader]:
+            continue
+        outcome = "tie" if leader in now else "lead"
+        out.append(replace(change, outcome=outcome, leaders_after=now))
+    return sorted(out, key=_change_order)
+
+
+def pair_changes(case: Case, ev: Evaluation, ahead: str, behind: str) -> list[MarkChange]:
+    """Single-mark changes that tie or reverse two bids, each verified by re-scoring.
+
+    Candidates are `pair_mark_changes` (and, for the leader, a mark below a criterion's
+    minimum); each is re-run through `scoring.evaluate` and its outcome read from that
+    evaluation by `pair_outcome`, never from the closed-form arithmetic: a change that
+    overshoots a tie is a lead, and one that falls short is dropped. `leaders_after` is
+    first place in the re-scored evaluation. Smallest changes first.
+    """
+    candidates = pair_mark_changes(ev, ahead, behind)
+    if leaders(ev) == [ahead]:
+        candidates += _threshold_candidates(ev, ahead)
+    out = []
+    for change, after in _rescored(case, ev, candidates):
+        outcome = pair_outcome(after, ahead, behind)
+        if outcome is not None:
+            out.append(replace(change, outcome=outcome, leaders_after=leaders(after)))
+    return sorted(out, key=_change_order)
+
+
+def pair_outcome(after: Evaluation, ahead: str, behind: str) -> str | None:
+    """How `behind` stands against `ahead` in a re-scored evaluation.
+
+    "tie" when they share a rank (equal totals under the ranking's one tolerance, and no
+    stated tie-break between them); "lead" when `behind` is ranked ahead of `ahead` (on
+    total, or on equal totals by the stated tie-break), or `ahead` is no longer ranked
+    while `behind` is; None otherwise.
+    """
+    rank = dict(zip(after.table["bidder_id"], after.table["rank"], strict=True))
+    if rank[behind] <= 0:
+        return None
+    if rank[ahead] <= 0 or rank[behind] < rank[ahead]:
+        return "lead"
+    return "tie" if rank[behind] == rank[ahead] else None
+
+
+def _rescored(
+    case: Case, ev: Evaluation, candidates: list[MarkChange]
+) -> list[tuple[MarkChange, Evaluation]]:
+    """Each distinct candidate (smallest first) with the evaluation of its changed marks."""
     row_of = {bid: i for i, bid in enumerate(ev.table["bidder_id"])}
     leaf_of = {leaf.id: k for k, leaf in enumerate(case.tender.quality.leaves())}
+    seen: set[tuple[str, str, float]] = set()
+    out = []
     for change in sorted(candidates, key=_change_order):
         key = (change.bidder_id, change.criterion_id, change.to_mark)
         if key in seen:
@@ -268,12 +320,8 @@ def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
         seen.add(key)
         matrix = ev.consensus.copy()
         matrix[row_of[change.bidder_id], leaf_of[change.criterion_id]] = change.to_mark
-        after = leaders(_with_marks(case, ev, matrix))
-        if after == [leader]:
-            continue
-        outcome = "tie" if leader in after else "lead"
-        out.append(replace(change, outcome=outcome, leaders_after=after))
-    return sorted(out, key=_change_order)
+        out.append((change, _with_marks(case, ev, matrix)))
+    return out
 
 
 def _threshold_candidates(ev: Evaluation, leader: str) -> list[MarkChange]:
@@ -455,6 +503,7 @@ class Verdict:
     other: str
     robust: bool
     reasons: list[str]
+    changes: list[MarkChange] = field(default_factory=list)  # those the reasons state
 
     def line(self) -> str:
         """The verdict as one plain-English line."""
@@ -470,12 +519,17 @@ FRAGILE_RULE = (
 
 
 def verdicts(
+    case: Case,
     ev: Evaluation,
     rules: NearTies,
     without: list[WithoutEvaluator],
     lines: Lines | None = None,
 ) -> list[Verdict]:
-    """A verdict for the leader against each bid any near-tie rule flags (see FRAGILE_RULE)."""
+    """A verdict for the leader against each bid any near-tie rule flags (see FRAGILE_RULE).
+
+    Every mark change a verdict states was re-scored (`pair_changes`): "ties them" means
+    the re-scored pair shares a rank, "puts X ahead" that X is ranked ahead.
+    """
     first = leaders(ev)
     if not first:
         return []
@@ -493,12 +547,15 @@ def verdicts(
         i = ids.index(other)
         if other == leader or not flagged[i]:
             continue
-        reasons, fragile = _pair_reasons(ev, rules, leader, other, step, without, lines)
-        out.append(Verdict(leader, other, not fragile, reasons))
+        reasons, fragile, stated = _pair_reasons(
+            case, ev, rules, leader, other, step, without, lines
+        )
+        out.append(Verdict(leader, other, not fragile, reasons, stated))
     return out
 
 
 def _pair_reasons(
+    case: Case,
     ev: Evaluation,
     rules: NearTies,
     leader: str,
@@ -506,7 +563,7 @@ def _pair_reasons(
     step: float | None,
     without: list[WithoutEvaluator],
     lines: Lines,
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], bool, list[MarkChange]]:
     ids = list(ev.table["bidder_id"])
     i, j = ids.index(leader), ids.index(other)
     total = ev.table["total_score"].to_numpy(dtype=np.float64)
@@ -518,11 +575,13 @@ def _pair_reasons(
         fragile = True
     else:
         reasons.append(f"{leader} leads by {gap:.2f} points.")
-    changes = pair_mark_changes(ev, leader, other)
+    changes = pair_changes(case, ev, leader, other)
+    stated: list[MarkChange] = []
     for outcome, verb in (("tie", "ties them"), ("lead", f"puts {other} ahead")):
         least = smallest(changes, outcome)
         if not least:
             continue
+        stated += least[:SHOWN_CHANGES]
         moved = least[0].marks_moved
         amount = f"{moved:g} mark{'s' if moved != 1 else ''}"
         shown = " or ".join(c.describe() for c in least[:SHOWN_CHANGES])
@@ -531,16 +590,17 @@ def _pair_reasons(
         reasons.append(f"Changing {amount} on one criterion {verb}: {shown}.")
         if step is not None and moved <= step + 1e-9:
             fragile = True
-    flips = [
-        w.evaluator_id
-        for w in without
-        if w.evaluator_id is not None
-        and w.totals.get(other, -math.inf) >= w.totals.get(leader, math.inf)
-    ]
+    flips = [w for w in without if w.evaluator_id is not None and _level_or_ahead(w, other, leader)]
     if flips:
+        figures = "; ".join(
+            f"without {w.evaluator_id} {other} {w.totals[other]:.2f}, {leader} "
+            f"{w.totals[leader]:.2f}"
+            for w in flips
+        )
         reasons.append(
-            f"Setting aside {', '.join(flips)}'s marks puts {other} level or ahead "
-            "(median of the rest)."
+            f"Setting aside {', '.join(str(w.evaluator_id) for w in flips)}'s marks puts "
+            f"{other} level or ahead on the median of the remaining evaluators' marks "
+            f"({figures})."
         )
         fragile = True
     elif without:
@@ -560,7 +620,17 @@ def _pair_reasons(
             f"Evaluators' own marks give totals of {rules.low[i]:.1f}–{rules.high[i]:.1f} "
             f"({leader}) and {rules.low[j]:.1f}–{rules.high[j]:.1f} ({other}), which overlap."
         )
-    return reasons, fragile
+    return reasons, fragile, stated
+
+
+def _level_or_ahead(run: WithoutEvaluator, other: str, leader: str) -> bool:
+    """Whether `other` is ranked and its total level with or above `leader`'s in `run`."""
+    if other not in run.totals:
+        return False
+    if leader not in run.totals:
+        return True
+    mine, theirs = comparable([run.totals[other], run.totals[leader]])
+    return bool(mine >= theirs)
 
 
 def reweighted(tender: Tender, price_weight: float) -> Tender:

@@ -43,6 +43,24 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+def use_decisions(reference: Path, rows: str | None = None) -> Path:
+    """Switch the reference's abnormal-price screens on; with `rows` (CSV with header), name
+    a decisions file holding them. The reference itself records no abnormal-price review
+    (its committee report has none), and under highest_offer the screens are off unless on.
+    """
+    import re
+
+    text = re.sub(r"(?m)^  abnormally_low_decisions:.*\n", "", reference.read_text("utf-8"))
+    text += "abnormally_low:\n  enabled: true\n"
+    decisions = reference.parent.parent / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
+    if rows is not None:
+        decisions.write_text(rows, encoding="utf-8")
+        named = "  abnormally_low_decisions: ../bids/pest-control-2016/abnormal-decisions.csv"
+        text = text.replace("\ndata:\n", f"\ndata:\n{named}\n", 1)
+    reference.write_text(text, encoding="utf-8")
+    return decisions
+
+
 def build_tender(
     criteria: dict[str, float],
     *,

@@ -94,7 +94,7 @@ def test_pest_control_income_offers_flagged_high(reference: Path):
     # 24,540 / 4 = 6,135: 95.6% above. Scottish mirror: average excluding the lowest
     # 36,080 / 4 = 9,020; A is 33% above it and 5.3% above B: flagged.
     ev = evaluate_file(reference).evaluation
-    found = abnormal.screen(ev, AbnormallyLow(scottish=True))
+    found = abnormal.screen(ev, AbnormallyLow(enabled=True, scottish=True))
     assert [f.bidder_id for f in found] == ["A", "B"]
     assert found[0].direction == "high"
     assert "95.6% above the mean of the other compliant bids (£6,135" in found[0].reasons[0]
@@ -112,7 +112,7 @@ def test_decisions_recorded_and_shown(reference: Path):
         "alt.csv",
         list(ev.table["bidder_id"]),
     )
-    found = abnormal.screen(ev, AbnormallyLow(), decisions)
+    found = abnormal.screen(ev, AbnormallyLow(enabled=True), decisions)
     assert found[0].status == "accepted"
     assert found[0].decision is not None
     assert found[0].decision.decided_on == date(2016, 11, 30)
@@ -170,3 +170,80 @@ def test_scottish_next_price_matches_brute_force(values, better):
         pool = prices[prices > p] if better == "lower" else prices[prices < p]
         want = (pool.min() if better == "lower" else pool.max()) if pool.size else np.nan
         assert nxt[i] == want or (np.isnan(want) and np.isnan(nxt[i]))
+
+
+# --- Switched on or off in the definition; citations follow the regime -------------------
+
+
+def _screened(tiny, formula="lowest_price", regime=None, **low):
+    """A £50, B and C £100: A is 50% below (or, for income, B and C 33% above) the others."""
+    from tender.notes import bid_records
+    from tender.robustness import analyse, document, text_lines
+
+    extra = {"abnormally_low": low} if low else {}
+    tender = tiny.tender({"Q1": 40}, formula=formula, **extra)
+    if regime is not None:
+        data = tender.model_dump()
+        data["tender"]["regime"] = regime
+        tender = type(tender).model_validate(data)
+    bids, _, moderated = tiny.tables({"A": 50, "B": 100, "C": 100}, {b: {"Q1": 5} for b in "ABC"})
+    case = Case(tender, bids, None, moderated)
+    ev = case.evaluate()
+    records = {r["bidder_id"]: r for r in bid_records(ev)}
+    text = text_lines(document(analyse(case, ev)), {})
+    return ev, records, text
+
+
+def test_screens_on_by_default_for_a_cost_formula(tiny):
+    ev, records, _ = _screened(tiny)
+    assert abnormal.screens_on(ev.tender)
+    assert records["A"]["flags"] == ["abnormal-price"]
+    assert [f.bidder_id for f in abnormal.screen(ev, ev.tender.abnormally_low)] == ["A"]
+
+
+def test_screens_switched_off_in_the_definition(tiny):
+    ev, records, text = _screened(tiny, enabled=False)
+    assert not abnormal.screens_on(ev.tender)
+    assert not ev.table["is_abnormal_price"].any()
+    assert all("abnormal-price" not in r["flags"] for r in records.values())
+    assert abnormal.screen(ev, ev.tender.abnormally_low) == []
+    assert "Abnormal prices: not screened (switched off: abnormally_low.enabled false)." in text
+
+
+def test_screens_off_under_highest_offer_unless_switched_on(tiny):
+    # Income: B and C offer £100 against A's £50; each is (100 / 75 − 1) = 33% above the
+    # mean of the others. Off by default, since a high offer is the aim; on when asked.
+    ev, records, text = _screened(tiny, formula="highest_offer")
+    assert not abnormal.screens_on(ev.tender)
+    assert all("abnormal-price" not in r["flags"] for r in records.values())
+    off = "Abnormal prices: not screened under highest_offer, where a high offer is the aim"
+    assert any(line.startswith(off) for line in text)
+    ev, records, _ = _screened(tiny, formula="highest_offer", enabled=True)
+    assert abnormal.screens_on(ev.tender)
+    assert [b for b, r in records.items() if "abnormal-price" in r["flags"]] == ["B", "C"]
+    assert abnormal.screens_on(ev.tender, AbnormallyLow(enabled=False)) is False
+
+
+@pytest.mark.parametrize(
+    ("regime", "cited", "not_cited"),
+    [
+        ("pcr2015", "(PCR 2015 reg 69).", ["Procurement Act"]),
+        ("pa2023", "(Procurement Act 2023 s.34).", ["PCR 2015"]),
+        ("local_rules", None, ["PCR 2015", "Procurement Act", "reg 69", "s.34"]),
+    ],
+)
+def test_citations_follow_the_regime(tiny, regime, cited, not_cited):
+    _, records, text = _screened(tiny, regime=regime)
+    (note,) = [n for n in records["A"]["notes"] if n.startswith("Abnormally low price")]
+    at = next(i for i, line in enumerate(text) if line.startswith("Abnormal prices"))
+    wrapped = [text[at]]
+    while text[at + len(wrapped)].startswith("    "):  # the heading's wrapped lines
+        wrapped.append(text[at + len(wrapped)].strip())
+    heading = " ".join(wrapped)
+    for words in (note, heading):
+        for citation in not_cited:
+            assert citation not in words
+        if cited is None:
+            assert words.rstrip().endswith(("accepted.", "accepted or rejected."))
+        else:
+            assert cited in words

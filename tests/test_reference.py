@@ -61,18 +61,15 @@ def test_cli_json_reproduces_table_1_and_the_near_tie(reference, runner):
     assert bids["A"]["bidder"] == "Goodwin Pest Management"
     assert bids["A"]["total_score"] == pytest.approx(60 + 20.3)
     assert bids["B"]["total_score"] == pytest.approx(57 + 22.1)
-    assert bids["A"]["flags"] == ["abnormal-price", "near-tie", "range-overlap"]
-    assert bids["B"]["flags"] == ["abnormal-price", "near-tie", "range-overlap"]
-    assert bids["B"]["notes"][2] == (
+    # The committee report records no abnormal-price review, and under highest_offer the
+    # screens are off unless switched on: no abnormal-price flag or note.
+    assert bids["A"]["flags"] == ["near-tie", "range-overlap"]
+    assert bids["B"]["flags"] == ["near-tie", "range-overlap"]
+    assert bids["B"]["notes"][1] == (
         "Evaluator-range near-tie: with each criterion ranging over its evaluators' own marks "
         "this bid's total spans 74.9–83.3, overlapping the leader's 76.6–83.5."
     )
-    assert bids["A"]["notes"][0] == (
-        "Abnormally high price: £12,000 is 95.6% above the mean of the other compliant bids "
-        "(£6,135; threshold 20%). The authority's decision: explanation accepted on "
-        "2016-11-22: At interview the bidder confirmed a guaranteed income of £12,000 a year "
-        "for three years, backed by its existing commercial work in both boroughs."
-    )
+    assert not any("bnormal" in note for b in bids.values() for note in b["notes"])
     assert all("near-tie" not in bids[b]["flags"] for b in "CDEF")
     assert bids["F"]["price_score"] == 0.0
     assert bids["F"]["flags"] == ["unscored-price"]

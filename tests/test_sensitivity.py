@@ -308,7 +308,7 @@ def test_pest_control_near_tie_flagged_by_points_and_ranges(pest):
 def test_pest_control_verdict_is_fragile(pest):
     case, ev = pest
     rules = s.near_tie_rules(ev)
-    (verdict,) = s.verdicts(ev, rules, s.leave_one_out(case, ev))
+    (verdict,) = s.verdicts(case, ev, rules, s.leave_one_out(case, ev))
     assert (verdict.leader, verdict.other, verdict.robust) == ("A", "B", False)
     line = verdict.line()
     assert line.startswith("A v B: FRAGILE. A leads by 1.20 points.")
@@ -327,7 +327,7 @@ def test_verdict_robust_when_nothing_small_decides(tiny):
     )
     case = s.Case(tender, bids, marks, moderated)
     ev = case.evaluate()
-    (verdict,) = s.verdicts(ev, s.near_tie_rules(ev), s.leave_one_out(case, ev))
+    (verdict,) = s.verdicts(case, ev, s.near_tie_rules(ev), s.leave_one_out(case, ev))
     assert verdict.robust
     assert "Changing 3 marks on one criterion ties them" in verdict.line()
     assert math.isclose(ev.table["total_score"][0] - ev.table["total_score"][1], 12)
@@ -388,3 +388,187 @@ def test_level_totals_ordered_by_a_tie_break_turn_on_one_mark_step(tiny):
     leads = s.smallest(s.mark_changes(case, ev), "lead")
     assert {(c.bidder_id, c.from_mark, c.to_mark) for c in leads} == {("A", 5, 6), ("B", 10, 9)}
     assert all(c.leaders_after == ["A"] for c in leads)
+
+
+# --- Every "ties" and "puts X ahead" comes from re-scoring the changed marks --------------
+
+
+def _rescore(case, change):
+    """The case re-scored with `change` applied to its moderated marks file (as text)."""
+    frame = case.moderated.copy()
+    at = (frame["bidder_id"] == change.bidder_id) & (frame["criterion_id"] == change.criterion_id)
+    assert at.sum() == 1
+    frame.loc[at, "moderated_mark"] = f"{change.to_mark:g}"
+    return evaluate(case.tender, case.bids, None, frame)
+
+
+def _standing(after, bidder):
+    row = after.table.set_index("bidder_id").loc[bidder]
+    return int(row["rank"]), float(row["total_score"])
+
+
+def test_a_change_that_overshoots_is_not_called_a_tie(tiny):
+    # Linear deduction, price weight 60; Q1 and Q2 weight 20 each (2 points a mark).
+    #   A £100: price 60; marks 5, 5 → quality 20; total 80.00
+    #   B £101: price 60 × (1 − 1/100) = 59.4; marks 6, 5 → quality 22; total 81.40
+    # B leads by 1.40; no whole mark ties them (0.7 of a mark would), and one mark puts A
+    # ahead (A Q1 5→6: 82.00 against 81.40). The old verdict said the same change both
+    # "ties them" and "puts A ahead", while the smallest-change section said no change ties.
+    tender = tiny.tender({"Q1": 20, "Q2": 20}, formula="linear_deduction")
+    bids, _, moderated = tiny.tables(
+        {"A": 100, "B": 101}, {"A": {"Q1": 5, "Q2": 5}, "B": {"Q1": 6, "Q2": 5}}
+    )
+    case = s.Case(tender, bids, None, moderated)
+    ev = case.evaluate()
+    assert list(ev.table["total_score"]) == pytest.approx([80, 81.4])
+    assert s.smallest(s.mark_changes(case, ev), "tie") == []
+    (verdict,) = s.verdicts(case, ev, s.near_tie_rules(ev), [])
+    line = verdict.line()
+    assert "ties them" not in line
+    assert "Changing 1 mark on one criterion puts A ahead: A Q1 5→6 (+2.00 points)" in line
+    assert {c.outcome for c in verdict.changes} == {"lead"}
+    for change in verdict.changes:
+        after = _rescore(case, change)
+        assert _standing(after, "A")[1] == pytest.approx(82 if change.bidder_id == "A" else 80)
+        assert _standing(after, "A")[0] == 1
+
+
+def test_sixty_against_fifty_five_is_not_a_tie(tiny):
+    # Interpolation, price weight 50; one criterion Q1 worth 50 (5 points a mark).
+    #   A £110: price 50 × (220 − 110) / (220 − 100) = 45.83; mark 3 → 15; total 60.83
+    #   B £100: price 50; mark 2 → 10; total 60.00
+    #   C £220: price 0; mark 1 → 5; total 5.00
+    # A leads by 0.83 (a sixth of a mark). A Q1 3→2 gives A 55.83 against B 60.00, and
+    # B Q1 2→3 gives B 65.00 against 60.83: both put B ahead, neither ties them.
+    tender = tiny.tender({"Q1": 50}, price_weight=50, formula="interpolation")
+    bids, _, moderated = tiny.tables(
+        {"A": 110, "B": 100, "C": 220}, {"A": {"Q1": 3}, "B": {"Q1": 2}, "C": {"Q1": 1}}
+    )
+    case = s.Case(tender, bids, None, moderated)
+    ev = case.evaluate()
+    assert list(ev.table["total_score"]) == pytest.approx([60 + 5 / 6, 60, 5])
+    (verdict,) = s.verdicts(case, ev, s.near_tie_rules(ev), [])
+    line = verdict.line()
+    assert "ties them" not in line
+    assert (
+        "Changing 1 mark on one criterion puts B ahead: A Q1 3→2 (-5.00 points) or "
+        "B Q1 2→3 (+5.00 points)." in line
+    )
+    lowered = next(c for c in verdict.changes if c.bidder_id == "A")
+    after = _rescore(case, lowered)
+    assert _standing(after, "A")[1] == pytest.approx(55 + 5 / 6)
+    assert _standing(after, "B") == (1, pytest.approx(60))
+
+
+def test_leave_one_out_says_which_figures_are_medians_and_which_moderated(tiny):
+    # Q1 weight 30 (3 points a mark), Q2 weight 10 (1 point a mark), lowest price, 60.
+    #   moderated: A £100 marks 5, 5 → 60 + 15 + 5 = 80; B £125 marks 8, 6 → 48 + 24 + 6 = 78
+    #   evaluators: A Q1 6, 6, 6 (the panel moderated it down to 5): median A 83.00;
+    #   B Q1 8, 8, 10: median 8 → 78; without E1 or E2, B Q1 is 9 → 81 (A still 83).
+    # The old text showed "all evaluators A 83.00" beside a moderated result of 80 with
+    # nothing to say which was which.
+    from tender.robustness import analyse, document, text_lines
+
+    tender = tiny.tender({"Q1": 30, "Q2": 10})
+    bids, marks, moderated = tiny.tables(
+        {"A": 100, "B": 125},
+        {"A": {"Q1": 5, "Q2": 5}, "B": {"Q1": 8, "Q2": 6}},
+        {"A": {"Q1": [6, 6, 6], "Q2": [5] * 3}, "B": {"Q1": [8, 8, 10], "Q2": [6] * 3}},
+    )
+    case = s.Case(tender, bids, marks, moderated)
+    lines = text_lines(document(analyse(case, case.evaluate())), {})
+    at = next(i for i, line in enumerate(lines) if line.startswith("Evaluator leave-one-out"))
+    assert lines[at] == (
+        "Evaluator leave-one-out (MEDIAN of the evaluators' own marks, not the moderated marks)"
+    )
+    rows = [line for line in lines[at:] if line.startswith("  ")][:5]
+    assert rows == [
+        "  moderated marks        A 80.00, B 78.00",
+        "  median, all evaluators A 83.00, B 78.00  (same leader as moderated)",
+        "  median, without E1     A 83.00, B 81.00  (same leader as moderated)",
+        "  median, without E2     A 83.00, B 81.00  (same leader as moderated)",
+        "  median, without E3     A 83.00, B 78.00  (same leader as moderated)",
+    ]
+
+
+def test_setting_aside_an_evaluator_gives_the_medians_it_compares(small):
+    # Without E1 or E2, B's Q1 median is 9: B 81.00 against A 80.00 (see the by-hand test).
+    case, ev = small
+    (verdict,) = s.verdicts(case, ev, s.near_tie_rules(ev), s.leave_one_out(case, ev))
+    assert not verdict.robust
+    assert (
+        "Setting aside E1, E2's marks puts B level or ahead on the median of the remaining "
+        "evaluators' marks (without E1 B 81.00, A 80.00; without E2 B 81.00, A 80.00)."
+    ) in verdict.line()
+
+
+formula_strategy = st.sampled_from(["lowest_price", "linear_deduction", "interpolation"])
+
+
+@settings(max_examples=40)  # each example re-scores every candidate change twice
+@given(
+    bids=st.lists(bid_strategy, min_size=2, max_size=4),
+    tie_break=st.sampled_from([[], ["higher_quality"], ["better_price"]]),
+    formula=formula_strategy,
+    minimum=st.sampled_from([None, 3]),
+)
+def test_every_stated_tie_and_lead_re_scores_as_stated(tiny, bids, tie_break, formula, minimum):
+    tender = tiny.tender(
+        {"Q1": 25, "Q2": 15},
+        formula=formula,
+        ranking={"tie_break": tie_break},
+        near_tie={"margin": 100},  # every ranked bid gets a verdict against the leader
+    )
+    if minimum is not None:
+        data = tender.model_dump()
+        data["quality"]["criteria"][0]["minimum_mark"] = minimum
+        tender = type(tender).model_validate(data)
+    ids = [chr(ord("A") + i) for i in range(len(bids))]
+    prices = {b: p for b, (p, _, _) in zip(ids, bids, strict=True)}
+    moderated = {b: {"Q1": q1, "Q2": q2} for b, (_, q1, q2) in zip(ids, bids, strict=True)}
+    frames = tiny.tables(prices, moderated)
+    case = s.Case(tender, frames[0], None, frames[2])
+    ev = case.evaluate()
+    first = s.leaders(ev)
+    if len(first) != 1:
+        return  # first place already shared: nothing is stated
+    leader = first[0]
+    for change in s.mark_changes(case, ev):
+        after = _rescore(case, change)
+        assert s.leaders(after) == change.leaders_after
+        if change.outcome == "tie":
+            assert leader in change.leaders_after
+            assert len(change.leaders_after) > 1
+            totals = {_standing(after, b)[1] for b in change.leaders_after}
+            assert len({round(t, 9) for t in totals}) == 1
+        else:  # others first (level with each other), or none ranked once it is excluded
+            assert leader not in change.leaders_after
+            rank, total = _standing(after, leader)
+            assert rank == 0 or rank > 1
+            new = {round(_standing(after, b)[1], 9) for b in change.leaders_after}
+            assert len(new) <= 1
+            if rank > 0:
+                assert all(t >= round(total, 9) for t in new)
+    for verdict in s.verdicts(case, ev, s.near_tie_rules(ev), []):
+        line = verdict.line()
+        tie_text = next((r for r in verdict.reasons if "ties them" in r), "")
+        lead_text = next((r for r in verdict.reasons if f"puts {verdict.other} ahead" in r), "")
+        assert bool(tie_text) == any(c.outcome == "tie" for c in verdict.changes)
+        assert bool(lead_text) == any(c.outcome == "lead" for c in verdict.changes)
+        for change in verdict.changes:
+            after = _rescore(case, change)
+            ahead = _standing(after, verdict.leader)
+            other = _standing(after, verdict.other)
+            assert other[0] > 0
+            if change.outcome == "tie":
+                assert change.describe() in tie_text
+                assert change.describe() not in lead_text
+                assert round(ahead[1], 9) == round(other[1], 9)
+                assert ahead[0] == other[0]
+            else:
+                assert change.describe() in lead_text
+                assert change.describe() not in tie_text
+                assert ahead[0] == 0 or other[0] < ahead[0]
+                if ahead[0] > 0:
+                    assert round(other[1], 9) >= round(ahead[1], 9)
+        assert line.startswith(f"{verdict.leader} v {verdict.other}: ")

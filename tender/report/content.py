@@ -859,6 +859,7 @@ def _inputs(ev: Evaluation) -> list[Block]:
         Paragraph(
             "The figures in this report were produced from exactly these files; anyone can "
             "check a file against its SHA-256 fingerprint."
+            + (f" {ev.tender.data.provenance}" if ev.tender.data.provenance else "")
         ),
         Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E1: Inputs.", small=True),
         Paragraph(f"Produced by tender {__version__}."),

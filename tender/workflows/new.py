@@ -369,6 +369,8 @@ data:                          # paths relative to this file
                                # ../bids/@NAME@/clarifications.csv; default: none
   abnormally_low_decisions:    # decisions on abnormal prices, such as
                                # ../bids/@NAME@/abnormal-price-decisions.csv; default: none
+  provenance:                  # a sentence on how the inputs came about, stated in the
+                               # report's inputs appendix; default: none
 
 publication:                   # how bidders are named in the committee report
   anonymise_unsuccessful: false  # name only the recommended bidder; default false
@@ -402,6 +404,8 @@ letters:                       # the bidder letters; each default: not set
   contact:                     # whom bidders contact with questions
 
 abnormally_low:                # screens for abnormal prices (PCR 2015 reg 69, PA 2023 s.34)
+  enabled:                     # true or false; default: on, but off under highest_offer
+                               # (an income contract's high offer is the aim)
   basis: mean                  # mean or median of the other compliant bids; default mean
   percent: 20.0                # in %: a price this far below the basis (above it, for
                                # highest_offer) needs the bidder's explanation; default 20

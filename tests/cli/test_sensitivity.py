@@ -34,7 +34,9 @@ def test_text_report_for_the_reference(runner, reference, project):
     assert "  A v B: FRAGILE. A leads by 1.20 points." in out
     assert "  no swap among the remaining bids, whichever bid is removed" in out
     assert "Q2 0.44 LOW: discuss first" in out
-    assert "  A: abnormally high: ACCEPTED" in out
+    # Under highest_offer the screens are off unless switched on: a high offer is the aim.
+    assert "Abnormal prices: not screened under highest_offer, where a high offer is the aim" in out
+    assert "abnormally high" not in out
     assert result.stderr == ""
     assert _hashes(project) == before  # reads only; writes nothing
 
@@ -60,12 +62,10 @@ def test_json_report(runner, reference):
 
 
 def use_decisions(project, reference, rows: str) -> None:
-    """Point the reference definition at a decisions file holding `rows` (with header)."""
-    decisions = project / "bids" / "pest-control-2016" / "abnormal-decisions.csv"
-    decisions.write_text(rows, encoding="utf-8")
-    text = reference.read_text(encoding="utf-8")
-    text = text.replace("abnormal-price-decisions.csv", "abnormal-decisions.csv")
-    reference.write_text(text, encoding="utf-8")
+    """Screens on, and the reference definition pointed at a decisions file holding `rows`."""
+    from tests.conftest import use_decisions as screened
+
+    screened(reference, rows)
 
 
 def test_recorded_decision_appears(runner, reference, project):

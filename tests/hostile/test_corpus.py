@@ -252,6 +252,22 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(
         ROOT / BIDS, root / BIDS, ignore=shutil.ignore_patterns("templates", "archive", "*.jsonl")
     )
+    # The reference records no abnormal-price review; a decisions file is named here so
+    # that damage to one is part of the corpus.
+    (root / BIDS / "abnormal-price-decisions.csv").write_text(
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,Income offer confirmed by the bidder,accepted,,2016-11-22\n",
+        encoding="utf-8",
+    )
+    definition = (root / DEFINITION).read_text(encoding="utf-8")
+    (root / DEFINITION).write_text(
+        definition.replace(
+            "\ndata:\n",
+            f"\ndata:\n  abnormally_low_decisions: ../{BIDS}/abnormal-price-decisions.csv\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     kit = PanelKit(root, root / DEFINITION)
     for evaluator in ("E1", "E2", "E3"):
         kit.fill(evaluator)

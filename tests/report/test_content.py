@@ -154,6 +154,30 @@ def test_inputs_appendix_lists_every_fingerprint(reference_ev, reference_narrati
     assert "Produced by tender 0.1.0." in text
 
 
+def test_inputs_appendix_says_which_inputs_are_reconstructed(reference_ev, reference_narrative):
+    # The reference's weights, marks and interview record are not the councils' record.
+    text = report_content(reference_ev, reference_narrative).text()
+    start = text.index("The figures in this report were produced from exactly these files")
+    said = text[start : text.index("Table E1", start)]
+    assert "Reconstructed inputs." in said
+    assert "the criterion weights, the individual and moderated marks and the record of" in said
+    assert "not the councils' record." in said
+
+
+def test_inputs_appendix_says_nothing_of_provenance_unless_told(reference, reference_narrative):
+    import re
+
+    from tender.workflows.evaluation import evaluate_file
+
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(re.sub(r"(?m)^  provenance: >-\n(    .*\n)+", "", text), "utf-8")
+    ev = evaluate_file(reference).evaluation
+    assert ev.tender.data.provenance is None
+    said = report_content(ev, reference_narrative).text()
+    assert "Reconstructed" not in said
+    assert "councils' record" not in said
+
+
 def test_charts_read_the_evaluation(reference_ev, reference_narrative):
     doc = report_content(reference_ev, reference_narrative)
     charts = [b for s in doc.sections for b in s.blocks if isinstance(b, Chart)]
@@ -232,10 +256,24 @@ def test_provisional_evaluation_is_marked_in_the_report():
     assert recommendation(ev).text.startswith("PROVISIONAL (quality from the median")
 
 
-def test_abnormal_prices_and_their_decisions_are_recorded(reference):
+def test_the_reference_report_records_no_abnormal_price_review(reference):
     from tender.report.content import abnormal_price_paragraphs
     from tender.workflows.evaluation import evaluate_file
 
+    assert abnormal_price_paragraphs(evaluate_file(reference).evaluation) == []
+
+
+def test_abnormal_prices_and_their_decisions_are_recorded(reference):
+    from tender.report.content import abnormal_price_paragraphs
+    from tender.workflows.evaluation import evaluate_file
+    from tests.conftest import use_decisions
+
+    use_decisions(
+        reference,
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,Income guaranteed at interview,accepted,,2016-11-22\n"
+        "B,Income offer confirmed at interview,accepted,,2016-11-22\n",
+    )
     paragraphs = abnormal_price_paragraphs(evaluate_file(reference).evaluation)
     assert [p.split(":")[0] for p in paragraphs] == [
         "Company A (Goodwin Pest Management)",
