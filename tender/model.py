@@ -322,6 +322,7 @@ class DataPaths(Strict):
     moderated: Text | None = None
     clarifications: Text | None = None
     abnormally_low_decisions: Text | None = None
+    near_tie_decisions: Text | None = None
     # How the inputs came about, stated in the report's inputs appendix (e.g. reconstructed).
     provenance: Text | None = None
 

@@ -44,7 +44,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "scored",
         },
     ),
-    ("analyses", {"scoring", "sensitivity", "robustness", "clarifications"}),
+    ("analyses", {"scoring", "sensitivity", "robustness", "clarifications", "settlement"}),
     ("adapters", {"inputs", "outputs", "panel", "terminal", "excel", "report"}),
     ("workflows", {"workflows"}),
     ("cli", {"cli", "__main__"}),

@@ -20,11 +20,16 @@ from .group import cli, out_folder_option, tender_file
     show_default=True,
     help="Also write one letter per bidder (refused while any mark lacks a rationale).",
 )
-def report(definition: str, out: Path | None, letters: bool) -> None:
+@click.option(
+    "--draft",
+    is_flag=True,
+    help="Write every document even while a step is open, each page marked DRAFT.",
+)
+def report(definition: str, out: Path | None, letters: bool, draft: bool) -> None:
     """Write the award report (PDF, DOCX) for TENDER and a letter to every bidder."""
     from ..workflows.report import report as report_tender
 
-    reported = report_tender(definition, out, letters=letters)
+    reported = report_tender(definition, out, letters=letters, draft=draft)
     for warning in reported.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

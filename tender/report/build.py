@@ -6,12 +6,16 @@ half-made set of outputs behind; the caller writes the result with `outputs.writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import raise_if
+from ..errors import Problem, raise_if
+from ..inputs import display_path, project_root
 from ..scoring import Evaluation
+from ..settlement import OpenItem
 from .content import report_content
+from .document import as_draft
 from .docx import render_docx
 from .letters import check_completeness, letter_content, letter_slugs
 from .narrative import Narrative
@@ -30,15 +34,28 @@ class ReportFiles:
 
 
 def render_report(
-    ev: Evaluation, narrative: Narrative, folder: Path, *, letters: bool = True
+    ev: Evaluation,
+    narrative: Narrative,
+    folder: Path,
+    *,
+    letters: bool = True,
+    open_items: Sequence[OpenItem] = (),
+    draft: bool = False,
 ) -> ReportFiles:
     """The award report (PDF, DOCX) and, with `letters`, one letter per bidder (PDF, DOCX).
 
+    While `open_items` lists a step the evaluation says is open, the report is marked
+    DRAFT on every page with the items on its first page, and letters are refused; with
+    `draft`, letters are written anyway, marked and listed the same way.
+
     Raises:
-        TenderInputError: when letters are asked for and the completeness check refuses
-            them (a mark without a rationale, no moderated marks, no letter date).
+        TenderInputError: when letters are asked for, not as a draft, and an open item or
+            the completeness check (a mark without a rationale, no letter date) stops them.
     """
     doc = report_content(ev, narrative)
+    shown = tuple(str(item) for item in open_items)
+    if shown:
+        doc = as_draft(doc, shown)
     files = {
         folder / f"{REPORT_STEM}.pdf": render_pdf(doc),
         folder / f"{REPORT_STEM}.docx": render_docx(doc),
@@ -51,14 +68,29 @@ def render_report(
     if not letters:
         return ReportFiles(files, warnings)
     check = check_completeness(ev)
-    raise_if(check.problems)
+    blocking = [*_as_problems(ev, open_items), *check.problems]
+    if not draft:
+        raise_if(blocking)
     warnings += check.warnings
+    listed = (*shown, *(str(p) for p in check.problems))
     target = (folder / LETTERS).resolve()
     for bidder_id, stem in letter_slugs(ev).items():
         letter = letter_content(ev, bidder_id)
+        if listed:
+            letter = as_draft(letter, listed)
         for suffix, render in ((".pdf", render_pdf), (".docx", render_docx)):
             path = (target / stem).with_suffix(suffix)
             if path.resolve().parent != target:  # slugs are [a-z0-9-]; never leave the folder
                 raise ValueError(f"letter path {path} is outside {target}")
             files[folder / LETTERS / path.name] = render(letter)
     return ReportFiles(files, warnings)
+
+
+def _as_problems(ev: Evaluation, items: Sequence[OpenItem]) -> list[Problem]:
+    tender = ev.tender
+    source = (
+        display_path(tender.source, project_root(tender))
+        if tender.source
+        else tender.tender.reference
+    )
+    return [Problem(source, item.subject, item.found, item.expected) for item in items]

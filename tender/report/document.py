@@ -6,7 +6,7 @@ strings that are final: renderers lay them out and escape them, and never comput
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 Style = Literal["body", "placeholder", "banner", "note", "heading"]
@@ -110,6 +110,7 @@ class Document:
     metadata: Metadata
     footer: str = ""
     missing: tuple[str, ...] = field(default_factory=tuple)
+    draft: bool = False  # every page marked "DRAFT - not for issue"
 
     def text(self) -> str:
         """Every string in reading order (for tests and search), tables row by row."""
@@ -119,6 +120,30 @@ class Document:
             for block in section.blocks:
                 out.extend(_block_text(block))
         return "\n".join(out)
+
+
+DRAFT_MARK = "DRAFT - not for issue"
+
+
+def as_draft(doc: Document, open_items: tuple[str, ...]) -> Document:
+    """The document marked DRAFT on every page, its open items listed on the first.
+
+    While the evaluation says a step is open, nothing in the document may read as settled:
+    the recommendation is conditional on the items listed.
+    """
+    notice = Section(
+        DRAFT_MARK.upper(),
+        (
+            Paragraph(
+                "This document is a draft and must not be issued. The evaluation it reports "
+                "says these steps are still open; its recommendation and figures are "
+                "conditional on their outcome:",
+                style="banner",
+            ),
+            Bullets(open_items or ("(none recorded)",)),
+        ),
+    )
+    return replace(doc, sections=(notice, *doc.sections), draft=True)
 
 
 def _block_text(block: Block) -> list[str]:

@@ -154,6 +154,13 @@ class _Writer:
         field.set(qn("w:instr"), "PAGE")
         paragraph._p.append(field)
 
+    def header(self, value: str) -> None:
+        """A line at the top of every page (the DRAFT mark)."""
+        paragraph = self.doc.sections[0].header.paragraphs[0]
+        run = paragraph.add_run(clean(value))
+        run.font.size = Pt(11)
+        run.bold = True
+
     def properties(self, meta: document.Metadata) -> None:
         core = self.doc.core_properties
         core.title = clean(meta.title)
@@ -184,6 +191,8 @@ def render_docx(doc: document.Document) -> bytes:
         writer.section(section, position == 0)
     if doc.footer:
         writer.footer(doc.footer)
+    if doc.draft:
+        writer.header(document.DRAFT_MARK)
     writer.properties(doc.metadata)
     buffer = io.BytesIO()
     writer.doc.save(buffer)

@@ -284,6 +284,10 @@ def render_pdf(doc: document.Document) -> bytes:
 
     def on_page(canvas: Any, page: Any) -> None:
         canvas.saveState()
+        if doc.draft:
+            canvas.setFillColor(colors.red)
+            canvas.setFont(fonts.BOLD, 11)
+            canvas.drawCentredString(A4[0] / 2, A4[1] - 10 * mm, document.DRAFT_MARK)
         canvas.setFillColor(colors.grey)
         fonts.draw(canvas, MARGIN, 12 * mm, footer, REGULAR, 7.5)
         canvas.setFont(REGULAR, 7.5)

@@ -18,6 +18,7 @@ from ..inputs import Inputs, display_path, load_inputs, load_tender, project_roo
 from ..model import Tender
 from ..scoring import Evaluation, Sources, evaluate
 from ..sensitivity import Case
+from ..settlement import NearTieDecision, OpenItem, check_near_tie_decisions, open_items
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Run:
     before: Evaluation | None = None
     outcomes: Outcomes | None = None
     revised: pd.DataFrame | None = None  # the moderated marks with the revisions applied
+    near_ties: dict[str, NearTieDecision] = field(default_factory=dict)
+
+    def open_items(self) -> list[OpenItem]:
+        """Every step the settled evaluation says is still open (`settlement.open_items`)."""
+        return open_items(self.evaluation, self.outcomes, self.near_ties, self.inputs.decisions)
 
     @property
     def moderated(self) -> pd.DataFrame | None:
@@ -72,9 +78,30 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     except TenderInputError as exc:
         raise TenderInputError([*inputs.problems, *exc.problems]) from None
     raise_if(inputs.problems)
-    if not settled or tender.data.clarifications is None:
+    if not settled:
         return Run(evaluation, inputs.warnings, inputs)
-    return _settle(Run(evaluation, inputs.warnings, inputs), sources)
+    run = Run(evaluation, inputs.warnings, inputs)
+    if tender.data.clarifications is not None:
+        run = _settle(run, sources)
+    return _with_near_tie_decisions(run)
+
+
+def _with_near_tie_decisions(run: Run) -> Run:
+    """The recorded decisions not to interview, when the definition names a file that exists."""
+    tender = run.evaluation.tender
+    if tender.data.near_tie_decisions is None:
+        return run
+    path = tender.resolve(tender.data.near_tie_decisions)
+    if not path.exists():
+        return run  # not yet provided: every near-tie stays an open item
+    name = display_path(path, project_root(tender))
+    decisions = check_near_tie_decisions(
+        read_csv_text(path, name), name, list(run.evaluation.table["bidder_id"])
+    )
+    settled = replace(
+        run.evaluation, fingerprints={**run.evaluation.fingerprints, name: sha256_file(path)}
+    )
+    return replace(run, evaluation=settled, near_ties=decisions)
 
 
 def _settle(run: Run, sources: Sources) -> Run:
@@ -83,6 +110,8 @@ def _settle(run: Run, sources: Sources) -> Run:
     tender = before.tender
     assert tender.data.clarifications is not None
     path = tender.resolve(tender.data.clarifications)
+    if not path.exists():
+        return run  # not yet provided: no interview is recorded
     name = display_path(path, project_root(tender))
     outcomes = check_outcomes(
         read_csv_text(path, name), name, tender, list(before.table["bidder_id"])

@@ -369,6 +369,8 @@ data:                          # paths relative to this file
                                # ../bids/@NAME@/clarifications.csv; default: none
   abnormally_low_decisions:    # decisions on abnormal prices, such as
                                # ../bids/@NAME@/abnormal-price-decisions.csv; default: none
+  near_tie_decisions:          # decisions not to interview a near-tied bidder, with the
+                               # reason (bidder_id, decision, reason, decided_on); default: none
   provenance:                  # a sentence on how the inputs came about, stated in the
                                # report's inputs appendix; default: none
 

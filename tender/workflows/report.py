@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..inputs import project_root
+from ..audit import sha256_file
+from ..inputs import display_path, project_root
 from ..model import Tender
+from ..scoring import Evaluation
 from .evaluation import Run, evaluate_file
 from .runs import write_and_record
 
@@ -27,11 +29,17 @@ class Reported:
 
 
 def report(
-    definition: str | Path | Tender, out: Path | None = None, *, letters: bool = True
+    definition: str | Path | Tender,
+    out: Path | None = None,
+    *,
+    letters: bool = True,
+    draft: bool = False,
 ) -> Reported:
     """Render the award report (PDF, DOCX) and, unless `letters` is False, every letter.
 
     Everything is rendered before anything is written; a refused letter writes nothing.
+    While the evaluation says a step is open (`Run.open_items`), the report is a DRAFT and
+    letters are refused, unless `draft` asks for every document marked DRAFT anyway.
 
     Raises:
         TenderInputError: every problem in the inputs or the letters' completeness check,
@@ -43,8 +51,23 @@ def report(
     run = evaluate_file(definition)
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
-    rendered = render_report(ev, load_narrative(ev.tender), folder, letters=letters)
+    narrative = load_narrative(ev.tender)
+    ev = _with_narrative(ev)
+    rendered = render_report(
+        ev, narrative, folder, letters=letters, open_items=run.open_items(), draft=draft
+    )
     written = write_and_record(
         ev, folder, rendered.files, "reported", out=out, doing="write the report"
     )
     return Reported(run, folder, written, [*run.warnings, *rendered.warnings])
+
+
+def _with_narrative(ev: Evaluation) -> Evaluation:
+    """The evaluation with the narrative file's fingerprint, which the report also read."""
+    from ..report.narrative import narrative_path
+
+    path = narrative_path(ev.tender)
+    if path is None or not path.is_file():
+        return ev
+    name = display_path(path, project_root(ev.tender))
+    return replace(ev, fingerprints={**ev.fingerprints, name: sha256_file(path)})

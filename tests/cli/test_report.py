@@ -133,3 +133,45 @@ def test_out_may_not_replace_the_narrative(runner, reference, project):
         "1 problem found; nothing was written.",
     ]
     assert hashlib.sha256(narrative.read_bytes()).hexdigest() == before
+
+
+def test_letters_are_refused_while_a_near_tie_has_no_interview(runner, reference, project):
+    (project / "bids" / "pest-control-2016" / "clarifications.csv").unlink()
+    result = runner.invoke(cli, ["report", str(reference)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "error: criteria/pest-control-2016.yaml: bidder A: found a near-tie with no interview "
+        "recorded and no decision not to interview; expected the interview in the "
+        "clarification outcomes (data.clarifications), or the decision not to interview, with "
+        "its reason (data.near_tie_decisions)",
+        "error: criteria/pest-control-2016.yaml: bidder B: found a near-tie with no interview "
+        "recorded and no decision not to interview; expected the interview in the "
+        "clarification outcomes (data.clarifications), or the decision not to interview, with "
+        "its reason (data.near_tie_decisions)",
+    ]
+    assert not (project / "reports" / "pest-control-2016").exists()
+
+
+def test_a_draft_marks_every_page_of_every_document(runner, reference, project):
+    from pypdf import PdfReader
+
+    (project / "bids" / "pest-control-2016" / "clarifications.csv").unlink()
+    result = runner.invoke(cli, ["report", str(reference), "--draft"])
+    assert result.exit_code == 0, result.stderr
+    folder = project / "reports" / "pest-control-2016"
+    pdfs = [folder / "award-report.pdf", *sorted((folder / "letters").glob("*.pdf"))]
+    assert len(pdfs) == 7
+    for pdf in pdfs:
+        pages = PdfReader(pdf).pages
+        assert all("DRAFT - not for issue" in page.extract_text() for page in pages), pdf.name
+        assert "bidder A: found a near-tie" not in pages[0].extract_text()  # shown as an item
+        assert "bidder A: a near-tie with no interview recorded" in pages[0].extract_text()
+
+
+def test_the_settled_reference_report_is_no_draft(runner, reference, project):
+    from pypdf import PdfReader
+
+    result = runner.invoke(cli, ["report", str(reference), "--no-letters"])
+    assert result.exit_code == 0, result.stderr
+    pdf = project / "reports" / "pest-control-2016" / "award-report.pdf"
+    assert "DRAFT" not in PdfReader(pdf).pages[0].extract_text()
