@@ -17,6 +17,7 @@ from . import (  # commands register themselves on `cli`
     report,
     score,
     sensitivity,
+    status,
     templates,
 )
 from .group import INPUT_ERROR, cli, main
@@ -34,5 +35,6 @@ __all__ = [
     "report",
     "score",
     "sensitivity",
+    "status",
     "templates",
 ]

@@ -1,0 +1,239 @@
+"""`tender status`'s twin: where the evaluation stands, stage by stage, and what comes next.
+
+Everything is derived from the inputs and the evaluation log, never kept apart, so the
+status cannot disagree with them: templates issued and returns received from the log,
+the open items from the settled evaluation (`settlement.open_items`), the documents'
+staleness from the fingerprints their run recorded. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..audit import check_log
+from ..errors import TenderInputError
+from ..inputs import load_tender, project_root
+from ..model import Tender
+from ..panel import panel_files
+from .evaluation import Run, evaluate_file
+
+DONE, OPEN, NOT_STARTED = "done", "open", "not started"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage: its key, where it stands, a line on it, and every open item by name."""
+
+    stage: str
+    state: str
+    detail: str
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Status:
+    """The stages in workflow order and the command to run next."""
+
+    tender: str
+    stages: list[Stage]
+    next_command: str
+
+    def document(self) -> dict[str, Any]:
+        """The stable JSON contract: tender, stages [{stage, state, detail, items}], next."""
+        return {
+            "tender": self.tender,
+            "stages": [asdict(s) for s in self.stages],
+            "next_command": self.next_command,
+        }
+
+    def json(self) -> str:
+        return json.dumps(self.document(), indent=2, ensure_ascii=False)
+
+
+def status(definition: str | Path | Tender) -> Status:
+    """Where the tender defined in `definition` stands.
+
+    Raises:
+        TenderInputError: only for a definition that cannot be read at all.
+    """
+    tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    entries = check_log(panel_files(tender).log).entries
+    if _supplied(tender, entries):
+        where = tender.data.marks or ""
+        stages = [
+            Stage("templates", DONE, f"marks supplied in {where}, not through templates"),
+            Stage("returns", DONE, f"marks supplied in {where}"),
+            Stage("conflicts", DONE, "no declarations collected (marks supplied directly)"),
+        ]
+    else:
+        stages = [_templates(tender, entries), *_returns(tender, entries)]
+    run, problems = _evaluated(tender)
+    stages.append(_evaluation(tender, run, problems))
+    if run is not None:
+        stages += _settled(run)
+        stages.append(_report(tender, run))
+        stages.append(_standstill(tender))
+    source = tender.source.name if tender.source else "criteria/X.yaml"
+    return Status(tender.tender.reference, stages, _next(stages, source))
+
+
+def _supplied(tender: Tender, entries: list[dict[str, Any]]) -> bool:
+    """Marks given directly in data.marks (a published record), with no templates logged."""
+    issued = any(e.get("event") == "template_issued" for e in entries)
+    marks = tender.data.marks
+    return not issued and marks is not None and tender.resolve(marks).exists()
+
+
+def _templates(tender: Tender, entries: list[dict[str, Any]]) -> Stage:
+    issued: dict[str, int] = {}
+    for e in entries:
+        if e.get("event") == "template_issued":
+            issued[str(e["evaluator_id"])] = max(issued.get(str(e["evaluator_id"]), 0), e["issue"])
+    missing = [e for e in tender.panel_ids() if e not in issued]
+    detail = ", ".join(f"{e} issue {n}" for e, n in sorted(issued.items())) or "none issued"
+    if not issued:
+        return Stage("templates", NOT_STARTED, detail)
+    return Stage(
+        "templates",
+        OPEN if missing else DONE,
+        detail,
+        [f"evaluator {e}: no template issued" for e in missing],
+    )
+
+
+def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
+    accepted = {str(e["evaluator_id"]) for e in entries if e.get("event") == "return_accepted"}
+    refused = [e for e in entries if e.get("event") == "return_rejected"]
+    conflicts = [
+        f"{e.get('file')}: a declared conflict of interest awaits the chair's decision"
+        for e in refused
+        if any("conflict of interest" in str(p) for p in e.get("problems", []))
+    ]
+    missing = [e for e in tender.panel_ids() if e not in accepted]
+    if not accepted and not refused:
+        returns = Stage("returns", NOT_STARTED, "no returns collected")
+    else:
+        returns = Stage(
+            "returns",
+            OPEN if missing else DONE,
+            f"accepted from {', '.join(sorted(accepted)) or 'nobody'}; "
+            f"{len(refused)} file(s) refused",
+            [f"evaluator {e}: no accepted return" for e in missing],
+        )
+    declared = Stage(
+        "conflicts",
+        OPEN if conflicts else DONE,
+        f"{len(conflicts)} declared conflict(s) awaiting the chair",
+        conflicts,
+    )
+    return [returns, declared]
+
+
+def _evaluated(tender: Tender) -> tuple[Run | None, list[str]]:
+    try:
+        return evaluate_file(tender), []
+    except TenderInputError as exc:
+        return None, [str(p) for p in exc.problems[:20]]
+
+
+def _evaluation(tender: Tender, run: Run | None, problems: list[str]) -> Stage:
+    if run is None:
+        started = tender.data.marks is not None and tender.resolve(tender.data.marks).exists()
+        return Stage(
+            "evaluation",
+            OPEN if started else NOT_STARTED,
+            "the inputs cannot be evaluated yet" if started else "no marks yet",
+            problems if started else [],
+        )
+    ev = run.evaluation
+    state = "PROVISIONAL (no moderated marks)" if ev.provisional else "moderated marks"
+    return Stage("evaluation", DONE, f"{len(ev.table)} bids scored on {state}")
+
+
+def _settled(run: Run) -> list[Stage]:
+    items = run.open_items()
+    out = []
+    for key, kinds, label in (
+        ("moderation", ("moderation",), "marks moderated"),
+        ("ranking", ("ranking",), "a single first-ranked bid"),
+        ("near-ties", ("near-tie",), "every near-tie interviewed or decided"),
+        ("abnormal-prices", ("abnormal-price",), "every abnormal price decided"),
+        ("dates", ("dates",), "the dates in order"),
+    ):
+        open_here = [str(i) for i in items if i.kind in kinds]
+        out.append(Stage(key, OPEN if open_here else DONE, label, open_here))
+    outcomes = run.outcomes
+    if outcomes is not None:
+        revised = len(outcomes.revisions)
+        out.append(
+            Stage(
+                "clarifications",
+                DONE,
+                f"{len(outcomes.interviews)} interview(s); {revised} revision(s) applied",
+            )
+        )
+    return out
+
+
+def _report(tender: Tender, run: Run) -> Stage:
+    runs = project_root(tender) / "reports" / tender.slug / "runs.jsonl"
+    reported = [e for e in check_log(runs).entries if e.get("event") == "reported"]
+    if not reported:
+        return Stage("report", NOT_STARTED, "no report written yet")
+    last = reported[-1]
+    written = f"written {last.get('at', '?')}"
+    changed = sorted(
+        name
+        for name in {*last.get("inputs", {}), *run.evaluation.fingerprints}
+        if last.get("inputs", {}).get(name) != run.evaluation.fingerprints.get(name)
+        and not name.endswith(".narrative.md")
+    )
+    if changed:
+        return Stage(
+            "report",
+            OPEN,
+            f"{written}: stale",
+            [f"{name}: changed since the report was written" for name in changed],
+        )
+    return Stage("report", DONE, f"{written}; its inputs are unchanged")
+
+
+def _standstill(tender: Tender) -> Stage:
+    from ..report.dates import long_date, pa2023_standstill_end, pcr2015_standstill_end
+
+    letters = tender.letters
+    regime = tender.tender.regime
+    if regime == "pcr2015" and letters.sent:
+        end = long_date(pcr2015_standstill_end(letters.sent))
+        return Stage("standstill", DONE, f"ends at midnight at the end of {end} (PCR 2015 reg 87)")
+    if regime == "pa2023" and letters.award_notice:
+        end = long_date(pa2023_standstill_end(letters.award_notice))
+        return Stage("standstill", DONE, f"ends at the end of {end} (Procurement Act 2023 s.51)")
+    if regime == "local_rules":
+        return Stage("standstill", DONE, "none under the authority's own rules")
+    return Stage("standstill", NOT_STARTED, "not yet: the date it runs from is not set")
+
+
+NEXT = {
+    "templates": "tender templates {d}",
+    "returns": "tender collect {d} RETURNED_DIR",
+    "conflicts": "record the chair's decision, then tender collect {d} RETURNED_DIR",
+    "evaluation": "tender check {d}",
+    "moderation": "tender moderate {d} bids/<tender>/moderation.xlsx",
+    "ranking": "tender sensitivity {d}",
+    "near-ties": "tender clarify {d}",
+    "abnormal-prices": "record the decisions (data.abnormally_low_decisions); tender score {d}",
+    "dates": "correct the dates in {d}",
+    "report": "tender report {d}",
+    "standstill": "set letters.sent (or letters.award_notice) in {d}",
+}
+
+
+def _next(stages: list[Stage], definition: str) -> str:
+    for stage in stages:
+        if stage.state != DONE and stage.stage in NEXT:
+            return NEXT[stage.stage].format(d=f"criteria/{definition}")
+    return "nothing: every stage is done"

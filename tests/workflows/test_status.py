@@ -1,0 +1,72 @@
+"""`status`: every stage done or open, derived from the inputs and the log alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tender.workflows.report import report
+from tender.workflows.status import status
+from tender.workflows.templates import templates
+
+STAGES = [
+    "templates",
+    "returns",
+    "conflicts",
+    "evaluation",
+    "moderation",
+    "ranking",
+    "near-ties",
+    "abnormal-prices",
+    "dates",
+    "clarifications",
+    "report",
+    "standstill",
+]
+
+
+def states(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {s.stage: s.state for s in found.stages}
+
+
+def test_the_reference_is_done_at_every_stage_once_reported(reference: Path) -> None:
+    report(reference)
+    found = status(reference)
+    assert [s.stage for s in found.stages] == STAGES
+    assert set(states(found).values()) == {"done"}
+    assert all(s.items == [] for s in found.stages)
+    assert found.next_command == "nothing: every stage is done"
+
+
+def test_without_the_interview_record_the_near_ties_are_the_open_items(
+    project: Path, reference: Path
+) -> None:
+    (project / "bids" / "pest-control-2016" / "clarifications.csv").unlink()
+    found = status(reference)
+    (near_ties,) = [s for s in found.stages if s.stage == "near-ties"]
+    assert near_ties.state == "open"
+    assert [item.split(":")[0] for item in near_ties.items] == ["bidder A", "bidder B"]
+    assert found.next_command == "tender clarify criteria/pest-control-2016.yaml"
+
+
+def test_a_report_is_stale_once_an_input_changes(project: Path, reference: Path) -> None:
+    report(reference)
+    bids = project / "bids" / "pest-control-2016" / "bids.csv"
+    bids.write_text(bids.read_text().replace("Company C", "Company C Ltd"))
+    (stage,) = [s for s in status(reference).stages if s.stage == "report"]
+    assert stage.state == "open"
+    assert stage.items == ["bids/pest-control-2016/bids.csv: changed since the report was written"]
+
+
+def test_templates_issued_and_returns_missing_are_named(project: Path, reference: Path) -> None:
+    templates(reference, evaluators=["E1", "E2"])
+    found = states(status(reference))
+    assert (found["templates"], found["returns"]) == ("open", "not started")
+    (stage,) = [s for s in status(reference).stages if s.stage == "templates"]
+    assert stage.items == ["evaluator E3: no template issued"]
+
+
+def test_the_json_is_a_stable_contract(reference: Path) -> None:
+    document = json.loads(status(reference).json())
+    assert list(document) == ["tender", "stages", "next_command"]
+    assert list(document["stages"][0]) == ["stage", "state", "detail", "items"]
