@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -445,8 +446,31 @@ def _damaged_cells(frame: pd.DataFrame, name: str) -> list[Problem]:
 
 
 def _parse_csv(handle: BinaryIO, name: str) -> pd.DataFrame:
+    """The table, nothing guessed: never an index inferred from rows one field too long.
+
+    pandas takes the first column for an index when every row has one field more than the
+    header (prices typed with an unquoted thousands comma, 1,000): the ids would then
+    silently be the names. index_col=False keeps the columns; the warning pandas gives for
+    the extra field becomes the refusal.
+    """
     try:
-        return pd.read_csv(handle, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(
+                handle, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False
+            )
+    except pd.errors.ParserWarning:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "",
+                    "rows with more fields than the header (an unquoted comma, as in 1,000?)",
+                    "one field per column: no thousands separator, and quotes around text "
+                    "that holds a comma",
+                )
+            ]
+        ) from None
     except OSError as exc:
         raise TenderInputError(
             [Problem(name, "", f"a file that cannot be read ({reason(exc)})", "a readable file")]

@@ -272,3 +272,23 @@ def test_a_folder_or_fifo_where_a_csv_should_be_is_named(tmp_path, kind):
         pytest.skip("POSIX only")
     found = "a folder" if kind == "folder" else "a FIFO (named pipe)"
     assert _csv_problems(path) == [f"x.csv: found {found}; expected a CSV file"]
+
+
+def test_rows_one_field_longer_than_the_header_are_refused_not_shifted(tmp_path):
+    # pandas once took the first column for an index here: the ids became the names.
+    from pathlib import Path
+
+    import pytest
+
+    from tender.errors import TenderInputError
+    from tender.inputs import read_csv_text
+
+    path = Path(tmp_path) / "bids.csv"
+    path.write_text("bidder_id,bidder,price\nA,Alpha,1,000\nB,Beta,2,000\n")
+    with pytest.raises(TenderInputError) as caught:
+        read_csv_text(path, "bids.csv")
+    assert str(caught.value) == (
+        "bids.csv: found rows with more fields than the header (an unquoted comma, as in "
+        "1,000?); expected one field per column: no thousands separator, and quotes around "
+        "text that holds a comma"
+    )

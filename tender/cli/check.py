@@ -14,13 +14,22 @@ def check(definition: str) -> None:
     from ..workflows.check import check as check_tender
 
     checked = check_tender(definition)
-    ev = checked.run.evaluation
-    for warning in checked.run.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(
-        f"{ev.tender.tender.reference}: OK: {len(ev.table)} bids, "
-        f"{len(ev.tender.quality.leaves())} marked criteria, {len(ev.tender.panel)} evaluators"
-        + (", PROVISIONAL (no moderated marks)" if ev.provisional else ", moderated marks")
+    tender = checked.tender
+    counts = (
+        f"{checked.bids} bids, {len(tender.quality.leaves())} marked criteria, "
+        f"{len(tender.panel)} evaluators"
     )
+    if checked.run is None:
+        click.echo(f"{tender.tender.reference}: OK for templates: {counts}; no marks yet")
+    else:
+        ev = checked.run.evaluation
+        for warning in checked.run.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(
+            f"{tender.tender.reference}: OK: {counts}"
+            + (", PROVISIONAL (no moderated marks)" if ev.provisional else ", moderated marks")
+        )
     for path, digest in checked.fingerprints.items():
         click.echo(f"  {digest[:12]}  {path}")
+    if checked.run is None:
+        click.echo(f"next: tender templates {definition}")
