@@ -362,6 +362,8 @@ def _scatter_moderated(
         marks.report_gaps(counts, required, axes, problems)
     if "rationale" not in table:
         table = table.assign(rationale="")
+    if "feedback" not in table:
+        table = table.assign(feedback="")  # written for the bidder; absent in older files
     if cube is not None and cube.size and not problems.items:
         median = moderation.median_marks(cube)
         known = (codes[0] >= 0) & (codes[1] >= 0)
@@ -379,7 +381,7 @@ def _scatter_moderated(
                 f"{at[pos]:g} with no rationale",
                 "a rationale saying why the panel agreed a different mark",
             )
-    frame = table[["bidder_id", "criterion_id", "rationale"]]
+    frame = table[["bidder_id", "criterion_id", "rationale", "feedback"]]
     return matrix, frame, problems.done()
 
 

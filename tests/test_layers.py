@@ -42,6 +42,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "bidders",
             "notes",
             "scored",
+            "feedback",
         },
     ),
     ("analyses", {"scoring", "sensitivity", "robustness", "clarifications", "settlement"}),

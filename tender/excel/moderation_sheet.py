@@ -32,6 +32,9 @@ from .templates import JUSTIFICATION_LINES, lines_needed, row_height, scale_vali
 FLAG = "DISCUSS"
 CONSENSUS = "Consensus mark"
 RATIONALE = "Rationale"
+# What the bidder reads: the panel's words for its letter, kept apart from the internal
+# rationale (which may name evaluators or other bids and never leaves the panel).
+FEEDBACK = "Feedback to the bidder"
 MEDIAN = "Median (starting point)"
 SPREAD = "Spread"
 DISCUSS = "Discuss?"
@@ -62,6 +65,8 @@ class Consensus:
     rationale: str
     cell: str  # e.g. 'Moderation!N14'
     rationale_cell: str
+    feedback: str = ""
+    feedback_cell: str = ""
 
 
 def header(evaluators: Sequence[str]) -> list[str]:
@@ -69,7 +74,7 @@ def header(evaluators: Sequence[str]) -> list[str]:
     columns = ["Bidder ID", "Bidder", "Criterion ID", "Criterion"]
     for evaluator in evaluators:
         columns += [f"{evaluator} mark", f"{evaluator} justification"]
-    return [*columns, SPREAD, DISCUSS, MEDIAN, CONSENSUS, RATIONALE]
+    return [*columns, SPREAD, DISCUSS, MEDIAN, CONSENSUS, RATIONALE, FEEDBACK]
 
 
 class _Styles:
@@ -129,7 +134,10 @@ def write_moderation(
     styles = _Styles(wb)
     ws = wb.add_worksheet(layout.MODERATION)
     kinds = [
-        (title.endswith(("justification", RATIONALE)) or index in (1, 3), index >= consensus_col)
+        (
+            title.endswith(("justification", RATIONALE, FEEDBACK)) or index in (1, 3),
+            index >= consensus_col,
+        )
         for index, title in enumerate(titles)
     ]
     widths = column_widths(titles)
@@ -173,8 +181,8 @@ def column_widths(titles: Sequence[str]) -> list[int]:
     for index, title in enumerate(titles):
         if index in (1, 3):
             out.append(NAME_WIDTH)
-        elif title.endswith(("justification", RATIONALE)):
-            out.append(RATIONALE_WIDTH if title == RATIONALE else NOTE_WIDTH)
+        elif title.endswith(("justification", RATIONALE, FEEDBACK)):
+            out.append(RATIONALE_WIDTH if title in (RATIONALE, FEEDBACK) else NOTE_WIDTH)
         elif title.endswith(" mark") and title != CONSENSUS:
             out.append(MARK_WIDTH)
         elif title in (CONSENSUS, MEDIAN):
@@ -223,6 +231,8 @@ def _row_heights(
         previous = carried.get((row.bidder_id, row.criterion_id))
         if previous and previous.rationale:
             shown = max(shown, lines_needed(previous.rationale, widths[consensus_col + 1]))
+        if previous and previous.feedback:
+            shown = max(shown, lines_needed(previous.feedback, widths[consensus_col + 2]))
         ws.set_row(at, row_height(shown))
 
 
@@ -299,8 +309,8 @@ def _write_carried(
     carried: Mapping[Key, Consensus],
     quoted: Sequence[Any],
 ) -> None:
-    """The consensus and rationale cells, open to the chair: blank, or as entered in an
-    earlier version of the workbook for the same bidder × criterion."""
+    """The consensus, rationale and feedback cells, open to the chair: blank, or as entered
+    in an earlier version of the workbook for the same bidder × criterion."""
     unlocked, unlocked_wrap = styles.plain[False, True], styles.plain[True, True]
     for at, row in enumerate(rows, start=1):
         previous = carried.get((row.bidder_id, row.criterion_id))
@@ -313,10 +323,12 @@ def _write_carried(
             ws.write_number(at, col, value, unlocked)
         else:  # text, or a date typed by mistake: kept as text for the chair to correct
             _text(ws, at, col, str(value), unlocked, quoted[col])
-        if previous and previous.rationale:
-            _text(ws, at, col + 1, previous.rationale, unlocked_wrap, quoted[col + 1])
-        else:
-            ws.write_blank(at, col + 1, None, unlocked_wrap)
+        for offset, text in ((1, previous.rationale if previous else ""),
+                             (2, previous.feedback if previous else "")):  # fmt: skip
+            if text:
+                _text(ws, at, col + offset, text, unlocked_wrap, quoted[col + offset])
+            else:
+                ws.write_blank(at, col + offset, None, unlocked_wrap)
 
 
 def _text(ws: Any, row: int, col: int, value: str, plain: Any, quoted: Any) -> None:
@@ -412,7 +424,7 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
             "headers without " + ", ".join(missing),
             "the headers as written by `tender collect`",
         )
-    at = {title: titles.index(title) for title in needed}
+    at = {title: titles.index(title) for title in (*needed, FEEDBACK) if title in titles}
     out: dict[Key, Consensus] = {}
     problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -433,11 +445,18 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
             )
             continue
         rationale = padded[at[RATIONALE]]
+        feedback = padded[at[FEEDBACK]] if FEEDBACK in at else ""
         out[key] = Consensus(
             value=padded[at[CONSENSUS]],
             rationale="" if rationale is None else str(rationale).strip(),
             cell=f"{layout.MODERATION}!{layout.column_letter(at[CONSENSUS])}{number}",
             rationale_cell=f"{layout.MODERATION}!{layout.column_letter(at[RATIONALE])}{number}",
+            feedback="" if feedback is None else str(feedback).strip(),
+            feedback_cell=(
+                f"{layout.MODERATION}!{layout.column_letter(at[FEEDBACK])}{number}"
+                if FEEDBACK in at
+                else ""
+            ),
         )
     if problems:
         raise Refused(problems)

@@ -14,7 +14,7 @@ from ..errors import Problem, raise_if
 from ..inputs import display_path, project_root
 from ..scoring import Evaluation
 from ..settlement import OpenItem
-from .content import report_content
+from .content import confidential_content, report_content
 from .document import as_draft
 from .docx import render_docx
 from .letters import check_completeness, letter_content, letter_slugs
@@ -56,9 +56,14 @@ def render_report(
     shown = tuple(str(item) for item in open_items)
     if shown:
         doc = as_draft(doc, shown)
+    confidential = confidential_content(ev)
+    if shown:
+        confidential = as_draft(confidential, shown)
     files = {
         folder / f"{REPORT_STEM}.pdf": render_pdf(doc),
         folder / f"{REPORT_STEM}.docx": render_docx(doc),
+        folder / f"{REPORT_STEM}-confidential.pdf": render_pdf(confidential),
+        folder / f"{REPORT_STEM}-confidential.docx": render_docx(confidential),
     }
     source = narrative.source or "no narrative file"
     warnings = [

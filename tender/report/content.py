@@ -530,10 +530,51 @@ def appendices(ev: Evaluation) -> list[Section]:
     return [
         Section("Evaluation method", tuple(_method(ev)), "Appendix A", new_page=True),
         Section(APPENDICES[1][1], tuple(_marks(ev)), "Appendix B", new_page=True),
-        Section(APPENDICES[2][1], tuple(_moderation(ev)), "Appendix C"),
+        Section(APPENDICES[2][1], tuple(_moderation_pointer(ev)), "Appendix C"),
         Section(APPENDICES[3][1], tuple(_sensitivity(ev)), "Appendix D", new_page=True),
         Section(APPENDICES[4][1], tuple(_inputs(ev)), "Appendix E"),
     ]
+
+
+CONFIDENTIAL = (
+    "CONFIDENTIAL: the evaluation panel's internal record, not for publication (for a "
+    "council, exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local "
+    "Government Act 1972: information relating to the business affairs of particular persons)."
+)
+
+
+def _moderation_pointer(ev: Evaluation) -> list[Block]:
+    """What the public report says of the moderation record, which it does not print."""
+    if ev.provisional:
+        return list(_moderation(ev))
+    return [
+        Paragraph(
+            "Each evaluator's marks, the spread between them and the panel's internal "
+            "rationale for every agreed mark are the panel's record. They are set out in the "
+            "confidential appendix to this report (award-report-confidential), which is not "
+            "for publication. Bidders receive the panel's feedback on their own tender."
+        )
+    ]
+
+
+def confidential_content(ev: Evaluation) -> Document:
+    """The moderation record alone, marked not for publication on every page."""
+    tender = ev.tender
+    section = Section(
+        f"Confidential appendix: {APPENDICES[2][1]}",
+        (Paragraph(CONFIDENTIAL, style="banner"), *_moderation(ev)),
+    )
+    return Document(
+        title=f"{tender.tender.title}: confidential appendix",
+        sections=(section,),
+        metadata=Metadata(
+            title=f"{tender.tender.title}: confidential appendix",
+            subject=f"{tender.tender.reference}: moderation record (not for publication)",
+            author=tender.tender.authority,
+            keywords=f"{tender.tender.reference}, confidential",
+        ),
+        footer=f"{tender.tender.reference} · Confidential: not for publication",
+    )
 
 
 def _criterion_rows(

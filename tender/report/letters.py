@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import display
 from ..errors import Problem
+from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
 from ..model import REGIME_NAMES, Criterion, Tender
 from ..price import FORMULAS
@@ -79,13 +80,17 @@ def restates_descriptor(rationale: str, tender: Tender, criterion: Criterion) ->
 
 
 def _rationales(ev: Evaluation) -> dict[tuple[str, str], str]:
-    if ev.rationales is None:
+    """The feedback written for each bidder × criterion: what a letter may quote.
+
+    Never the panel's internal rationale, which may name evaluators or other bids.
+    """
+    if ev.rationales is None or "feedback" not in ev.rationales:
         return {}
     frame = ev.rationales
     return {
         (str(b), str(c)): str(t).strip()
         for b, c, t in zip(
-            frame["bidder_id"], frame["criterion_id"], frame["rationale"], strict=True
+            frame["bidder_id"], frame["criterion_id"], frame["feedback"], strict=True
         )
     }
 
@@ -130,6 +135,7 @@ def check_completeness(ev: Evaluation) -> Completeness:
             )
         )
     rationale = _rationales(ev)
+    names = dict(zip(map(str, ev.table["bidder_id"]), map(str, ev.table["bidder"]), strict=True))
     leaves = tender.quality.leaves()
     for i, bidder in enumerate(ev.table["bidder_id"]):
         for j, leaf in enumerate(leaves):
@@ -137,18 +143,29 @@ def check_completeness(ev: Evaluation) -> Completeness:
                 continue
             text = rationale.get((str(bidder), leaf.id), "")
             where = f"bidder {bidder}, criterion {leaf.id}"
+            leak = feedback_leak(text, str(bidder), tender.panel_ids(), names)
             if not text:
                 problems.append(
                     Problem(
                         moderated,
                         where,
-                        f"a moderated mark of {ev.consensus[i, j]:g} with no rationale",
-                        "an explanation of the mark by reference to the bidder's tender",
+                        f"a moderated mark of {ev.consensus[i, j]:g} with no feedback",
+                        "feedback to the bidder explaining the mark by reference to its "
+                        "tender (the moderation workbook's 'Feedback to the bidder' column)",
+                    )
+                )
+            elif leak is not None:
+                problems.append(
+                    Problem(
+                        moderated,
+                        where,
+                        f"feedback naming {leak}",
+                        "feedback about this bid only, naming no evaluator or other bidder",
                     )
                 )
             elif restates_descriptor(text, tender, leaf):
                 warnings.append(
-                    f"{moderated}: {where}: the rationale {text!r} only restates the scale "
+                    f"{moderated}: {where}: the feedback {text!r} only restates the scale "
                     "descriptor; say what in the tender earned the mark"
                 )
     return Completeness(problems, warnings)

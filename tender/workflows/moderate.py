@@ -23,6 +23,7 @@ from ..errors import Problem, TenderError, TenderInputError, exact, raise_if, sh
 from ..excel import layout
 from ..excel.guard import Limits
 from ..excel.moderation_sheet import read_consensus
+from ..feedback import feedback_leak
 from ..files import FileRefused, Gate, os_errors, read_regular
 from ..inputs import display_path, load_tender, project_root, read_csv_text
 from ..lock import tender_lock
@@ -30,7 +31,7 @@ from ..model import Tender
 from ..panel import bidder_list, panel_files, protected_files, written_path
 from ..safety import csv_cell
 
-MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale"]
+MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale", "feedback"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     median = medians(tender)
     scale = tender.quality.scale
     problems: list[Problem] = []
-    output: list[tuple[str, str, float, str]] = []
+    output: list[tuple[str, str, float, str, str]] = []
+    names = dict(bidder_list(tender))
     differing = 0
     for row in rows:
         key = (row.bidder_id, row.criterion_id)
@@ -149,7 +151,19 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
                     )
                 )
                 continue
-        output.append((row.bidder_id, row.criterion_id, mark, found.rationale))
+        leak = feedback_leak(found.feedback, row.bidder_id, tender.panel_ids(), names)
+        if leak is not None:
+            problems.append(
+                Problem(
+                    name,
+                    found.feedback_cell,
+                    f"feedback to the bidder naming {leak}",
+                    "feedback in the panel's own words about this bid only (the rationale "
+                    "is the place for the panel's internal notes)",
+                )
+            )
+            continue
+        output.append((row.bidder_id, row.criterion_id, mark, found.rationale, found.feedback))
     for key, extra in cells.items():
         problems.append(
             Problem(
@@ -182,17 +196,17 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     return Ingested(target, len(output), differing, len(changes))
 
 
-def _render(rows: list[tuple[str, str, float, str]]) -> bytes:
+def _render(rows: list[tuple[str, str, float, str, str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MODERATED_COLUMNS)
-    for bidder, criterion, mark, rationale in rows:
+    for bidder, criterion, mark, rationale, feedback in rows:
         shown = str(int(mark)) if mark.is_integer() else repr(mark)
-        writer.writerow([csv_cell(bidder), csv_cell(criterion), shown, csv_cell(rationale)])
+        writer.writerow([bidder, criterion, shown, csv_cell(rationale), csv_cell(feedback)])
     return out.getvalue().encode("utf-8")
 
 
-def _changes(target: Path, rows: list[tuple[str, str, float, str]]) -> list[dict[str, object]]:
+def _changes(target: Path, rows: list[tuple[str, str, float, str, str]]) -> list[dict[str, object]]:
     """Consensus marks that differ from the previous moderated file: old → new, and why."""
     if not target.exists():
         return []
@@ -212,7 +226,7 @@ def _changes(target: Path, rows: list[tuple[str, str, float, str]]) -> list[dict
         )
     }
     out: list[dict[str, object]] = []
-    for bidder, criterion, mark, rationale in rows:
+    for bidder, criterion, mark, rationale, _feedback in rows:
         old = before.get((bidder, criterion))
         if old is None or math.isnan(old) or not math.isclose(old, mark):
             out.append(

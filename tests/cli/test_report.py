@@ -42,20 +42,22 @@ def test_two_runs_give_byte_identical_files(runner, reference, project, tmp_path
         result = runner.invoke(cli, ["report", str(reference), "--out", str(out)])
         assert result.exit_code == 0, result.stderr
     assert _hashes(first) == _hashes(second)
-    assert len(_hashes(first)) == 14
+    assert len(_hashes(first)) == 16  # report, confidential appendix, 6 letters: PDF+DOCX
 
 
-def test_letters_refused_when_a_rationale_is_missing(runner, reference, project):
+def test_letters_refused_when_feedback_is_missing(runner, reference, project):
+    # Letters quote the feedback written for the bidder, never the internal rationale: a
+    # mark with a rationale but no feedback stops the letters.
     moderated = project / "bids" / "pest-control-2016" / "moderated.csv"
     lines = moderated.read_text(encoding="utf-8").splitlines()
-    lines[5] = "B,Q1,5,"
+    lines[5] = "B,Q1,5,Monthly KPI dashboard with response-time targets.,"
     moderated.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = runner.invoke(cli, ["report", str(reference)])
     assert result.exit_code == 1
     assert result.stderr == (
         "error: bids/pest-control-2016/moderated.csv: bidder B, criterion Q1: found a moderated "
-        "mark of 5 with no rationale; expected an explanation of the mark by reference to the "
-        "bidder's tender\n"
+        "mark of 5 with no feedback; expected feedback to the bidder explaining the mark by "
+        "reference to its tender (the moderation workbook's 'Feedback to the bidder' column)\n"
         "1 problem found; nothing was written.\n"
     )
     assert not (project / "reports").exists()

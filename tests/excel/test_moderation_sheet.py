@@ -49,6 +49,7 @@ def test_header_pairs_each_evaluators_mark_with_their_justification() -> None:
         "Bidder ID", "Bidder", "Criterion ID", "Criterion",
         "E1 mark", "E1 justification", "E2 mark", "E2 justification",
         "Spread", "Discuss?", "Median (starting point)", "Consensus mark", "Rationale",
+        "Feedback to the bidder",
     ]  # fmt: skip
 
 
@@ -82,7 +83,9 @@ def test_consensus_is_read_back_by_ids_and_carried_into_a_new_version(tender: An
     carried = {("B", "Q1"): Consensus(6, "Agreed", "x", "y")}
     data = write_moderation(tender, rows(), ["E1"], [[4, 5]], [["a", "b"]], 3, carried)
     found = read_consensus(data, "moderation.xlsx", tender, 100)
-    assert found[("B", "Q1")] == Consensus(6.0, "Agreed", "Moderation!J3", "Moderation!K3")
+    assert found[("B", "Q1")] == Consensus(
+        6.0, "Agreed", "Moderation!J3", "Moderation!K3", "", "Moderation!L3"
+    )
     assert found[("A", "Q1")].value == ""
 
 
@@ -147,7 +150,7 @@ def test_the_consensus_is_validated_against_the_scale(tender: Any) -> None:
 def test_the_sheet_is_set_up_for_reading_filtering_and_printing(tender: Any) -> None:
     ws = openpyxl.load_workbook(io.BytesIO(workbook(tender)))["Moderation"]
     assert ws.freeze_panes == "E2"
-    assert ws.auto_filter.ref == "A1:O3"
+    assert ws.auto_filter.ref == "A1:P3"  # the feedback to the bidder is the last column
     assert ws.print_title_rows == "$1:$1"
     assert ws.page_setup.orientation == "landscape"
     # A4 at a legible scale, not squeezed onto one page: a wide panel runs across pages

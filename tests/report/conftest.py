@@ -114,6 +114,8 @@ def synthetic(
                 "moderated_mark": str(marks[i, j]),
                 "rationale": f"{b} {c}: section {j + 2}.{i + 1} of the tender evidences "
                 f"{['rota cover', 'fleet age', 'local apprentices', 'monthly reviews'][j]}.",
+                "feedback": f"{b} {c}: section {j + 2}.{i + 1} of the tender evidences "
+                f"{['rota cover', 'fleet age', 'local apprentices', 'monthly reviews'][j]}.",
             }
             for i, b in enumerate(ids)
             for j, c in enumerate(leaves)

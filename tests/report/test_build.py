@@ -16,8 +16,13 @@ def test_reference_files(reference_ev, reference_narrative):
     folder = Path("/out")
     rendered = render_report(reference_ev, reference_narrative, folder)
     names = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
-    assert names[:2] == ["award-report.docx", "award-report.pdf"]
-    assert names[2:] == sorted(
+    assert names[:4] == [
+        "award-report-confidential.docx",
+        "award-report-confidential.pdf",
+        "award-report.docx",
+        "award-report.pdf",
+    ]
+    assert names[4:] == sorted(
         f"letters/{stem}.{suffix}"
         for stem in (
             "a-goodwin-pest-management",
@@ -38,13 +43,13 @@ def test_missing_narrative_sections_are_warned(reference_ev):
         "no narrative file: section 'background' is missing; the report shows a "
         "placeholder" in rendered.warnings
     )
-    assert len(rendered.files) == 2
+    assert len(rendered.files) == 4  # the report and its confidential appendix
 
 
-def test_letters_are_refused_while_a_mark_lacks_a_rationale(reference_ev, reference_narrative):
+def test_letters_are_refused_while_a_mark_lacks_feedback(reference_ev, reference_narrative):
     rationales = reference_ev.rationales.copy()
-    rationales.loc[5, "rationale"] = ""
+    rationales.loc[5, "feedback"] = ""
     ev = dataclasses.replace(reference_ev, rationales=rationales)
     with pytest.raises(TenderInputError, match="bidder B, criterion Q2"):
         render_report(ev, reference_narrative, Path("/out"))
-    assert len(render_report(ev, reference_narrative, Path("/out"), letters=False).files) == 2
+    assert len(render_report(ev, reference_narrative, Path("/out"), letters=False).files) == 4

@@ -124,8 +124,16 @@ def test_panel_method_and_header_come_from_the_definition(reference_ev, referenc
 
 
 def test_moderation_record_lists_changed_and_spread_marks(reference_ev, reference_narrative):
-    doc = report_content(reference_ev, reference_narrative)
-    appendix = next(s for s in doc.sections if s.number == "Appendix C")
+    # The record is the panel's: it is in the confidential appendix, not the public report.
+    from tender.report.content import CONFIDENTIAL, confidential_content
+
+    public = report_content(reference_ev, reference_narrative)
+    appendix = next(s for s in public.sections if s.number == "Appendix C")
+    assert not any(isinstance(b, Table) for b in appendix.blocks)
+    assert "E3 had missed appendix 4" not in public.text()
+    doc = confidential_content(reference_ev)
+    assert CONFIDENTIAL in doc.text()
+    (appendix,) = doc.sections
     table = next(b for b in appendix.blocks if isinstance(b, Table))
     rows = {(r[0], r[1]): r for r in table.rows}
     # E, Q3: evaluators 6, 7, 7 (median 7); the panel agreed 6, with its reason

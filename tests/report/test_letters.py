@@ -35,9 +35,10 @@ def _second(ev):
 
 
 def _rationale(ev, bidder, criterion):
+    """The feedback a letter may quote for one mark (never the internal rationale)."""
     frame = ev.rationales
     row = frame[(frame["bidder_id"] == bidder) & (frame["criterion_id"] == criterion)]
-    return row["rationale"].iat[0]
+    return row["feedback"].iat[0]
 
 
 def _others_are_absent(ev, text, bidder_ids):
@@ -56,7 +57,11 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
     assert text.startswith("Outcome of your tender")
     assert "Dear Company B," in text
     assert "intends to award the contract to Goodwin Pest Management." in text
-    assert "Q2 Auditable and easily accessible systems | 7 | 7.7 | Online portal gives" in text
+    assert (
+        "Q2 Auditable and easily accessible systems | 7 | 7.7 | Your tender showed an online "
+        "portal" in text
+    )
+    assert "E3 had missed appendix 4" not in text  # the panel's internal note stays internal
     assert "Total score |  | 79.1 | " in text
     assert (
         "Your tender's total score was 79.1 out of 100; the most advantageous tender "
@@ -135,26 +140,26 @@ def test_pcr2015_advantages_quote_the_winners_rationale_where_it_scored_more(mak
         assert quoted == (scores[index[winner]] > scores[index[loser]])
 
 
-def test_completeness_refuses_a_mark_without_rationale(reference_ev):
+def test_completeness_refuses_a_mark_without_feedback(reference_ev):
     rationales = reference_ev.rationales.copy()
-    rationales.loc[1, "rationale"] = ""
+    rationales.loc[1, "feedback"] = ""
     ev = dataclasses.replace(reference_ev, rationales=rationales)
     check = check_completeness(ev)
     assert [str(p) for p in check.problems] == [
         "bids/pest-control-2016/moderated.csv: bidder A, criterion Q2: found a moderated mark "
-        "of 4 with no rationale; expected an explanation of the mark by reference to the "
-        "bidder's tender"
+        "of 4 with no feedback; expected feedback to the bidder explaining the mark by "
+        "reference to its tender (the moderation workbook's 'Feedback to the bidder' column)"
     ]
 
 
-def test_completeness_warns_when_a_rationale_restates_the_descriptor(reference_ev):
+def test_completeness_warns_when_feedback_restates_the_descriptor(reference_ev):
     rationales = reference_ev.rationales.copy()
-    rationales.loc[2, "rationale"] = "Very good - meets the requirement with clear added value."
+    rationales.loc[2, "feedback"] = "Very good - meets the requirement with clear added value."
     ev = dataclasses.replace(reference_ev, rationales=rationales)
     check = check_completeness(ev)
     assert check.problems == []
     assert check.warnings == [
-        "bids/pest-control-2016/moderated.csv: bidder A, criterion Q3: the rationale "
+        "bids/pest-control-2016/moderated.csv: bidder A, criterion Q3: the feedback "
         "'Very good - meets the requirement with clear added value.' only restates the scale "
         "descriptor; say what in the tender earned the mark"
     ]
@@ -274,6 +279,7 @@ def test_excluded_bidder_is_told_why():
             "criterion_id": ["Q1"],
             "moderated_mark": ["6"],
             "rationale": ["Clear staffing plan."],
+            "feedback": ["Clear staffing plan."],
         }
     )
     ev = evaluate(_tiny(requirement=True), bids, None, moderated)
@@ -297,6 +303,7 @@ def test_letters_are_refused_while_first_place_is_tied():
             "criterion_id": ["Q1", "Q1"],
             "moderated_mark": ["6", "6"],
             "rationale": ["Clear staffing plan.", "Named supervisors."],
+            "feedback": ["Clear staffing plan.", "Named supervisors."],
         }
     )
     ev = evaluate(_tiny(), bids, None, moderated)
@@ -317,6 +324,7 @@ def test_letters_are_refused_when_no_bid_can_be_ranked():
             "criterion_id": ["Q1", "Q1"],
             "moderated_mark": ["1", "2"],
             "rationale": ["Little evidence offered.", "Little evidence offered."],
+            "feedback": ["Little evidence offered.", "Little evidence offered."],
         }
     )
     tender = _tiny()

@@ -60,7 +60,13 @@ def test_medians_need_no_rationale_and_are_written_as_moderated_marks(
     assert (result.rows, result.differing) == (24, 0)
     with result.path.open() as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["bidder_id", "criterion_id", "moderated_mark", "rationale"]
+    assert list(rows[0]) == [
+        "bidder_id",
+        "criterion_id",
+        "moderated_mark",
+        "rationale",
+        "feedback",
+    ]
     b_q2 = next(r for r in rows if (r["bidder_id"], r["criterion_id"]) == ("B", "Q2"))
     assert b_q2["moderated_mark"] == "7"  # median of 9, 7, 4
 

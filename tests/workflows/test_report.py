@@ -10,13 +10,15 @@ from tender.workflows.report import report
 
 def test_the_report_alone_writes_no_letters(project: Path, reference: Path) -> None:
     reported = report(reference, letters=False)
-    assert sorted(p.name for p in reported.written) == ["award-report.docx", "award-report.pdf"]
+    written = ["award-report-confidential.docx", "award-report-confidential.pdf"]
+    written += ["award-report.docx", "award-report.pdf"]
+    assert sorted(p.name for p in reported.written) == written
     assert reported.letters == 0
     runs = project / "reports" / "pest-control-2016" / "runs.jsonl"
     (record,) = [json.loads(line) for line in runs.read_text().splitlines()]
     assert (record["event"], record["outputs"]) == (
         "reported",
-        ["award-report.docx", "award-report.pdf"],
+        written,
     )
 
 
