@@ -323,6 +323,7 @@ class DataPaths(Strict):
     clarifications: Text | None = None
     abnormally_low_decisions: Text | None = None
     near_tie_decisions: Text | None = None
+    conflict_decisions: Text | None = None
     # How the inputs came about, stated in the report's inputs appendix (e.g. reconstructed).
     provenance: Text | None = None
 

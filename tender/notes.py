@@ -74,6 +74,7 @@ def bid_records(ev: Scored) -> list[dict[str, Any]]:
         if ev.provisional:
             flags.append("provisional")
             notes.append(f"PROVISIONAL: quality from the {PROVISIONAL_RULE}; no moderated marks.")
+        notes += _excluded_marks_notes(ev, str(row.bidder_id))
         if row.note and row.note != "nan":
             notes.append(f"Officer's note: {row.note}")
         out.append(
@@ -92,6 +93,15 @@ def bid_records(ev: Scored) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _excluded_marks_notes(ev: Scored, bidder_id: str) -> list[str]:
+    """One sentence per evaluator whose marks for this bid were left out, and why."""
+    return [
+        f"Marks of evaluator {evaluator} excluded: {reason}."
+        for (evaluator, bidder), reason in sorted(ev.excluded_marks.items())
+        if bidder == bidder_id
+    ]
 
 
 def _abnormal_reasons(ev: Scored) -> dict[str, list[str]]:

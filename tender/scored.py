@@ -35,3 +35,6 @@ class Scored(Protocol):
 
     @property
     def provisional(self) -> bool: ...
+
+    @property
+    def excluded_marks(self) -> dict[tuple[str, str], str]: ...

@@ -7,6 +7,7 @@ every renderer reads and none recomputes. No file I/O.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,8 @@ class Evaluation:
     rationales: pd.DataFrame | None
     provisional: bool
     fingerprints: dict[str, str] = field(default_factory=dict)
+    # (evaluator_id, bidder_id) → why that evaluator's marks for that bid were left out
+    excluded_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -101,11 +104,16 @@ def evaluate(
     *,
     sources: Sources | None = None,
     fingerprints: dict[str, str] | None = None,
+    excluded_marks: Mapping[tuple[str, str], str] | None = None,
 ) -> Evaluation:
     """Score every bid.
 
     total = price score + Σ weight × consensus mark / scale maximum. Consensus is the
     moderated mark, or the PROVISIONAL median of evaluators' marks when there are none.
+    `excluded_marks` maps (evaluator_id, bidder_id) to the reason that evaluator's marks
+    for that bid are left out (a chair's decision on a declared conflict): the median, the
+    spreads and every analysis then use the other evaluators' marks only; pairs naming
+    no evaluator of the panel or no bid are ignored.
 
     Raises:
         TenderInputError: listing every problem found in any of the tables.
@@ -131,9 +139,17 @@ def evaluate(
     passes = (failures == "").to_numpy()
 
     cube = None
+    excluded = {
+        (str(e), str(b)): reason
+        for (e, b), reason in (excluded_marks or {}).items()
+        if str(e) in evaluator_axis.ids and str(b) in bid_axis.ids
+    }
     if marks_table is not None:
+        left_out = np.zeros((len(bid_axis.ids), len(evaluator_axis.ids)), dtype=bool)
+        for e, b in excluded:
+            left_out[bid_axis.ids.get_loc(b), evaluator_axis.ids.get_loc(e)] = True
         cube, mark_problems = _scatter_marks(
-            marks_table, spec.scale, [bid_axis, leaf_axis, evaluator_axis], passes, src
+            marks_table, spec.scale, [bid_axis, leaf_axis, evaluator_axis], passes, src, left_out
         )
         problems += mark_problems
     consensus = None
@@ -169,6 +185,7 @@ def evaluate(
         rationales=rationales,
         provisional=provisional,
         fingerprints=dict(fingerprints or {}),
+        excluded_marks=excluded if marks_table is not None else {},
     )
 
 
@@ -327,8 +344,15 @@ def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:
 
 
 def _scatter_marks(
-    table: pd.DataFrame, scale: Any, axes: list[Axis], passes: BoolArray, src: Sources
+    table: pd.DataFrame,
+    scale: Any,
+    axes: list[Axis],
+    passes: BoolArray,
+    src: Sources,
+    left_out: BoolArray,
 ) -> tuple[FloatArray, list[Problem]]:
+    """The marks cube (bids × criteria × evaluators); excluded (bid, evaluator) cells are
+    blanked (NaN), so the median and spreads use the other evaluators, and need no row."""
     problems = ProblemList(src.marks)
     if not marks.require_columns(table, MARK_COLUMNS, problems):
         return np.empty((0, 0, 0)), problems.done()
@@ -337,8 +361,10 @@ def _scatter_marks(
     values = marks.numeric_marks(table, "mark", scale, axes, src.first_line, problems)
     cube, counts = marks.scatter(codes, values, axes, table, src.first_line, problems)
     if not problems.items:
-        required = np.broadcast_to(passes[:, None, None], counts.shape)
-        marks.report_gaps(counts, required, axes, problems)
+        required = passes[:, None, None] & ~left_out[:, None, :]
+        marks.report_gaps(counts, np.broadcast_to(required, counts.shape), axes, problems)
+    if left_out.any() and cube.size:
+        cube = np.where(left_out[:, None, :], np.nan, cube)
     return cube, problems.done()
 
 

@@ -117,10 +117,14 @@ class Case:
     bids: pd.DataFrame
     marks: pd.DataFrame | None = None
     moderated: pd.DataFrame | None = None
+    # (evaluator_id, bidder_id) → reason: marks the chair's decisions leave out
+    excluded_marks: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def evaluate(self) -> Evaluation:
         """The evaluation of these inputs, as `scoring.evaluate` gives it."""
-        return evaluate(self.tender, self.bids, self.marks, self.moderated)
+        return evaluate(
+            self.tender, self.bids, self.marks, self.moderated, excluded_marks=self.excluded_marks
+        )
 
 
 def leaders(ev: Evaluation) -> list[str]:
@@ -375,8 +379,9 @@ def leave_one_out(case: Case, ev: Evaluation) -> list[WithoutEvaluator]:
     if case.marks is None or len(case.tender.panel) < 2:
         return []
     base = leaders(ev)
+    left_out = case.excluded_marks
     runs: list[tuple[str | None, Evaluation]] = [
-        (None, evaluate(case.tender, case.bids, case.marks, None))
+        (None, evaluate(case.tender, case.bids, case.marks, None, excluded_marks=left_out))
     ]
     evaluator_col = case.marks["evaluator_id"].astype(str)
     for person in case.tender.panel:
@@ -384,7 +389,7 @@ def leave_one_out(case: Case, ev: Evaluation) -> list[WithoutEvaluator]:
             update={"panel": [p for p in case.tender.panel if p.id != person.id]}
         )
         kept = case.marks[evaluator_col != person.id]
-        runs.append((person.id, evaluate(tender, case.bids, kept, None)))
+        runs.append((person.id, evaluate(tender, case.bids, kept, None, excluded_marks=left_out)))
     out = []
     for evaluator, run in runs:
         ranked = run.ranked
@@ -430,6 +435,7 @@ def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
             _without(case.bids, removed),
             None if case.marks is None else _without(case.marks, removed),
             None if case.moderated is None else _without(case.moderated, removed),
+            excluded_marks=case.excluded_marks,
         )
         after = dict(zip(run.table["bidder_id"], run.table["rank"], strict=True))
         rest = [b for b in order(ev) if b != removed and after.get(b, 0) > 0]

@@ -21,6 +21,8 @@ from .scoring import Evaluation
 
 NEAR_TIE_COLUMNS = ["bidder_id", "decision", "reason", "decided_on"]
 NOT_INTERVIEWED = "not interviewed"
+CONFLICT_COLUMNS = ["evaluator_id", "bidder_id", "decision", "reason", "decided_on"]
+MARKS_STAND, MARKS_EXCLUDED = "marks stand", "marks excluded"
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,99 @@ def check_near_tie_decisions(
             out[bidder] = NearTieDecision(bidder, reason, on)
     raise_if(problems)
     return out
+
+
+@dataclass(frozen=True)
+class ConflictDecision:
+    """The chair's recorded decision on an evaluator's declared conflict with one bidder."""
+
+    evaluator_id: str
+    bidder_id: str
+    decision: str  # MARKS_STAND or MARKS_EXCLUDED
+    reason: str
+    decided_on: date
+
+    @property
+    def excludes(self) -> bool:
+        return self.decision == MARKS_EXCLUDED
+
+    def note(self) -> str:
+        """Why the marks were excluded, as the results notes say it."""
+        return (
+            f"the chair's decision of {self.decided_on.isoformat()} on a declared conflict "
+            f"of interest: {self.reason}"
+        )
+
+
+def check_conflict_decisions(
+    frame: pd.DataFrame, name: str, evaluator_ids: Iterable[str], bidder_ids: Iterable[str]
+) -> dict[tuple[str, str], ConflictDecision]:
+    """Validate the chair's conflict decisions: `evaluator_id, bidder_id, decision, reason,
+    decided_on`, keyed by (evaluator, bidder).
+
+    `decision` is `marks stand` or `marks excluded`; the reason is required; the date is
+    YYYY-MM-DD and required (the decision must be on record before the marks are used).
+
+    Raises:
+        TenderInputError: every problem, with its line and column.
+    """
+    missing = [c for c in CONFLICT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    f"columns {', '.join(map(str, frame.columns)) or 'none'}",
+                    f"columns {', '.join(CONFLICT_COLUMNS)}",
+                )
+            ]
+        )
+    evaluators, bidders = set(evaluator_ids), set(bidder_ids)
+    problems: list[Problem] = []
+    out: dict[tuple[str, str], ConflictDecision] = {}
+    for position, values in enumerate(frame[CONFLICT_COLUMNS].itertuples(index=False)):
+        evaluator, bidder, decision, reason, when = (str(v).strip() for v in values)
+        where = f"line {position + 2} (evaluator {evaluator or '?'}, bidder {bidder or '?'})"
+        before = len(problems)
+
+        def add(column: str, found: str, expected: str, where: str = where) -> None:
+            problems.append(Problem(name, f"{where}, column {column}", found, expected))
+
+        if evaluator not in evaluators:
+            add("evaluator_id", _found(evaluator), "an evaluator id of the panel")
+        if bidder not in bidders:
+            add("bidder_id", _found(bidder), "a bidder id of the bids file")
+        elif (evaluator, bidder) in out:
+            add(
+                "bidder_id",
+                f"evaluator {evaluator} and bidder {bidder} twice",
+                "one decision per evaluator and bidder",
+            )
+        chosen = decision.casefold()
+        if chosen not in (MARKS_STAND, MARKS_EXCLUDED):
+            add(
+                "decision",
+                _found(decision),
+                f"'{MARKS_STAND}' or '{MARKS_EXCLUDED}'",
+            )
+        if not reason:
+            add("reason", "no reason", "why the chair decided so")
+        on = None
+        try:
+            if len(when) != len("2016-11-22"):  # fromisoformat also takes 20161122
+                raise ValueError(when)
+            on = date.fromisoformat(when)
+        except ValueError:
+            add("decided_on", _found(when), "the date of the decision, such as 2016-11-22")
+        if len(problems) == before and on is not None:
+            out[(evaluator, bidder)] = ConflictDecision(evaluator, bidder, chosen, reason, on)
+    raise_if(problems)
+    return out
+
+
+def _found(text: str) -> str:
+    return shorten(text) if text else "nothing"
 
 
 def _date(text: str, add: Callable[[str, str, str], None]) -> date | None:

@@ -49,6 +49,8 @@ class Expected:
     rows: Sequence[Row]
     structure: str
     key: bytes
+    # evaluators with a recorded chair's decision on their declared conflict
+    decided: frozenset[str] = frozenset()
 
     @cached_property
     def locked(self) -> list[list[str]]:
@@ -84,7 +86,9 @@ def read_return(data: bytes, name: str, expected: Expected) -> Return:
     marking = sheets[layout.MARKING]
     _check_structure(marking, name, expected)
     problems = ProblemList(name)
-    declaration = _declaration(sheets[layout.COVER], evaluator, problems)
+    declaration = _declaration(
+        sheets[layout.COVER], evaluator, problems, evaluator.id in expected.decided
+    )
     marks, justifications = _marks(marking, expected, problems)
     if problems.items:
         raise Refused(problems.done())
@@ -351,8 +355,10 @@ def _normal(text: str) -> str:
 
 
 def _declaration(
-    rows: list[list[Any]], evaluator: Evaluator, problems: ProblemList
+    rows: list[list[Any]], evaluator: Evaluator, problems: ProblemList, decided: bool = False
 ) -> dict[str, str]:
+    """The Cover's declaration; a declared conflict is refused unless the chair's decision
+    on it is recorded (`decided`, from data.conflict_decisions)."""
     answers: dict[str, str] = {}
     for key, number, label in layout.DECLARATION:
         row = rows[number - 1] if number - 1 < len(rows) else []
@@ -382,10 +388,11 @@ def _declaration(
             shorten(answers["conflict"]) if answers["conflict"] else "no answer",
             "No or Yes",
         )
-    elif conflict == "yes":
+    elif conflict == "yes" and not decided:
         problems.add(
             cell["conflict"],
             f"a declared conflict of interest ({shorten(answers['details'] or 'no details')})",
-            "No; the chair must decide on a declared conflict before these marks are used",
+            "No; the chair must decide on a declared conflict before these marks are used "
+            "(record it in data.conflict_decisions)",
         )
     return answers

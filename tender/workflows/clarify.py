@@ -127,6 +127,7 @@ def apply_outcomes(loaded: Loaded, path: Path) -> Clarified:
                 moderated=f"{moderated_name} revised by {name}",
             ),
             fingerprints={**before.fingerprints, name: sha256_file(path)},
+            excluded_marks=case.excluded_marks,
         )
     return Clarified(
         outcomes=outcomes,

@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,8 @@ from ..panel import (
     written_path,
 )
 from ..safety import csv_cell
+from ..settlement import ConflictDecision
+from .evaluation import conflict_decisions, excluded_marks
 
 __all__ = ["Collection", "Outcome", "collect", "expected_returns", "spread_threshold"]
 
@@ -125,6 +127,9 @@ def collect(
         raise TenderError(f"{returned}: not a folder of returned workbooks")
     files = panel_files(tender)
     expected = expected_returns(tender, files)
+    recorded = conflict_decisions(tender, [b for b, _ in bidder_list(tender)])
+    decisions, decisions_file = (recorded[0], recorded[1:]) if recorded else ({}, None)
+    expected = replace(expected, decided=frozenset(e for e, _ in decisions))
     marks = written_path(tender, tender.data.marks)
     gate = Gate(
         (*protected_files(tender, writing=("marks", "moderation")), *sorted(returned.iterdir())),
@@ -134,7 +139,8 @@ def collect(
     )
     # another command must not log between this one's reads and appends
     with tender_lock(files.folder), os_errors(files.folder, "collect the returns"):
-        run = _Run(tender, files, expected, (now or datetime.now(UTC)).astimezone(UTC), gate)
+        at = (now or datetime.now(UTC)).astimezone(UTC)
+        run = _Run(tender, files, expected, at, gate, decisions, decisions_file)
         unique = run.gather(returned)
         by_evaluator = run.check(unique, progress)
         accepted, accepted_sha = run.choose(by_evaluator)
@@ -148,6 +154,8 @@ class _Run:
     expected: Expected
     received_at: datetime
     gate: Gate
+    decisions: dict[tuple[str, str], ConflictDecision] = field(default_factory=dict)
+    decisions_file: tuple[str, str] | None = None  # (name, sha256) of data.conflict_decisions
     outcomes: list[Outcome] = field(default_factory=list)
     known: dict[str, dict[str, Any]] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -241,6 +249,8 @@ class _Run:
     ) -> dict[str, list[_Candidate]]:
         """Read every candidate; log acceptance or rejection of newly received files."""
         by_evaluator: dict[str, list[_Candidate]] = {}
+        # a file refused before (a conflict awaiting the chair) may be accepted now
+        accepted_before = {e["sha256"] for e in self.history if e.get("event") == "return_accepted"}
         results = _read_all(unique, self.expected, progress)
         for candidate, ret in zip(unique, results, strict=True):
             is_new = bool(self.known.get(candidate.sha256, {}).get("new"))
@@ -261,7 +271,7 @@ class _Run:
                 continue
             candidate.ret = ret
             by_evaluator.setdefault(ret.evaluator_id, []).append(candidate)
-            if is_new:
+            if is_new or candidate.sha256 not in accepted_before:
                 append_log(
                     self.files.log,
                     "return_accepted",
@@ -274,8 +284,29 @@ class _Run:
                     saved_at=ret.saved_at,
                     archive=self.known[candidate.sha256]["archive"],
                     declaration={k: v for k, v in ret.declaration.items() if k != "details"},
+                    **self._decided(ret),
                 )
         return by_evaluator
+
+    def _decided(self, ret: Return) -> dict[str, Any]:
+        """The chair's decisions a return with a declared conflict was accepted on."""
+        if ret.declaration.get("conflict", "").casefold() != "yes":
+            return {}
+        assert self.decisions_file is not None  # a declared conflict is refused without it
+        return {
+            "conflict_decisions": [
+                {
+                    "bidder_id": d.bidder_id,
+                    "decision": d.decision,
+                    "reason": d.reason,
+                    "decided_on": d.decided_on.isoformat(),
+                }
+                for (evaluator, _), d in sorted(self.decisions.items())
+                if evaluator == ret.evaluator_id
+            ],
+            "conflict_decisions_file": self.decisions_file[0],
+            "conflict_decisions_sha256": self.decisions_file[1],
+        }
 
     def choose(
         self, by_evaluator: dict[str, list[_Candidate]]
@@ -329,16 +360,8 @@ class _Run:
         marks_bytes = marks_table(expected, present, accepted)
         carried = _carried(self.files, tender, expected)
         threshold = spread_threshold(tender)
-        cube = [accepted[e].marks for e in present]
-        workbook = write_moderation(
-            tender,
-            expected.rows,
-            present,
-            cube,
-            [accepted[e].justifications for e in present],
-            threshold,
-            carried,
-        )
+        cube, notes = _excluding(expected, present, accepted, excluded_marks(self.decisions))
+        workbook = write_moderation(tender, expected.rows, present, cube, notes, threshold, carried)
         flagged = count_flagged(cube, threshold)
         self.gate.write({marks_path: marks_bytes, self.files.moderation: workbook})
         root = project_root(tender)
@@ -508,6 +531,32 @@ def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any,
                 ),
             ]
         ) from None
+
+
+def _excluding(
+    expected: Expected,
+    evaluators: list[str],
+    accepted: dict[str, Return],
+    excluded: dict[tuple[str, str], str],
+) -> tuple[list[list[float]], list[list[str]]]:
+    """Marks and justifications per evaluator for the moderation workbook, with the marks
+    the chair's decisions exclude left blank (so spreads ignore them) and the reason given.
+
+    The marks table keeps every returned mark, as returned; scoring leaves the same ones
+    out (`scoring.evaluate`'s `excluded_marks`).
+    """
+    cube, notes = [], []
+    for evaluator in evaluators:
+        ret = accepted[evaluator]
+        marks, justifications = list(ret.marks), list(ret.justifications)
+        for i, row in enumerate(expected.rows):
+            reason = excluded.get((evaluator, row.bidder_id))
+            if reason is not None:
+                marks[i] = math.nan
+                justifications[i] = f"Excluded: {reason}."
+        cube.append(marks)
+        notes.append(justifications)
+    return cube, notes
 
 
 def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, Return]) -> bytes:

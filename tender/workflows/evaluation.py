@@ -18,7 +18,14 @@ from ..inputs import Inputs, display_path, load_inputs, load_tender, project_roo
 from ..model import Tender
 from ..scoring import Evaluation, Sources, evaluate
 from ..sensitivity import Case
-from ..settlement import NearTieDecision, OpenItem, check_near_tie_decisions, open_items
+from ..settlement import (
+    ConflictDecision,
+    NearTieDecision,
+    OpenItem,
+    check_conflict_decisions,
+    check_near_tie_decisions,
+    open_items,
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,7 @@ class Run:
     outcomes: Outcomes | None = None
     revised: pd.DataFrame | None = None  # the moderated marks with the revisions applied
     near_ties: dict[str, NearTieDecision] = field(default_factory=dict)
+    conflicts: dict[tuple[str, str], ConflictDecision] = field(default_factory=dict)
 
     def open_items(self) -> list[OpenItem]:
         """Every step the settled evaluation says is still open (`settlement.open_items`)."""
@@ -61,6 +69,18 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
     inputs = load_inputs(tender, defer_price_problems=True)
+    bidder_ids = list(inputs.bids["bidder_id"].astype(str)) if "bidder_id" in inputs.bids else []
+    try:
+        recorded = conflict_decisions(tender, bidder_ids)
+    except TenderInputError as exc:
+        raise TenderInputError([*inputs.problems, *exc.problems]) from None
+    conflicts: dict[tuple[str, str], ConflictDecision] = {}
+    fingerprints = dict(inputs.fingerprints)
+    if recorded is not None:
+        conflicts, name, sha = recorded
+        fingerprints[name] = sha
+    excluded = excluded_marks(conflicts)
+    inputs = replace(inputs, fingerprints=fingerprints)
     sources = Sources(
         bids=inputs.names.get("bids", "bids"),
         marks=inputs.names.get("marks", "marks"),
@@ -74,16 +94,45 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
             inputs.moderated,
             sources=sources,
             fingerprints=inputs.fingerprints,
+            excluded_marks=excluded,
         )
     except TenderInputError as exc:
         raise TenderInputError([*inputs.problems, *exc.problems]) from None
     raise_if(inputs.problems)
+    run = Run(evaluation, inputs.warnings, inputs, conflicts=conflicts)
     if not settled:
-        return Run(evaluation, inputs.warnings, inputs)
-    run = Run(evaluation, inputs.warnings, inputs)
+        return run
     if tender.data.clarifications is not None:
         run = _settle(run, sources)
     return _with_near_tie_decisions(run)
+
+
+def conflict_decisions(
+    tender: Tender, bidder_ids: list[str]
+) -> tuple[dict[tuple[str, str], ConflictDecision], str, str] | None:
+    """The chair's recorded conflict decisions, the file's name and its SHA-256; None when
+    the definition names no file or it is not yet provided.
+
+    Raises:
+        TenderInputError: every problem in the file, with its line and column.
+    """
+    if tender.data.conflict_decisions is None:
+        return None
+    path = tender.resolve(tender.data.conflict_decisions)
+    if not path.exists():
+        return None  # not yet provided: a declared conflict stays refused
+    name = display_path(path, project_root(tender))
+    decisions = check_conflict_decisions(
+        read_csv_text(path, name), name, tender.panel_ids(), bidder_ids
+    )
+    return decisions, name, sha256_file(path)
+
+
+def excluded_marks(
+    decisions: dict[tuple[str, str], ConflictDecision],
+) -> dict[tuple[str, str], str]:
+    """(evaluator, bidder) → why: the marks the chair's decisions exclude from the evaluation."""
+    return {key: d.note() for key, d in decisions.items() if d.excludes}
 
 
 def _with_near_tie_decisions(run: Run) -> Run:
@@ -120,7 +169,7 @@ def _settle(run: Run, sources: Sources) -> Run:
     moderated = run.inputs.moderated
     if not outcomes.revisions:
         settled = replace(before, fingerprints=fingerprints)
-        return Run(settled, run.warnings, run.inputs, None, outcomes)
+        return Run(settled, run.warnings, run.inputs, None, outcomes, conflicts=run.conflicts)
     if moderated is None:
         raise TenderInputError(
             [
@@ -140,8 +189,9 @@ def _settle(run: Run, sources: Sources) -> Run:
         revised,
         sources=replace(sources, moderated=f"{sources.moderated} revised by {name}"),
         fingerprints=fingerprints,
+        excluded_marks=before.excluded_marks,
     )
-    return Run(after, run.warnings, run.inputs, before, outcomes, revised)
+    return Run(after, run.warnings, run.inputs, before, outcomes, revised, conflicts=run.conflicts)
 
 
 @dataclass(frozen=True)
@@ -166,7 +216,13 @@ def load_case(definition: str | Path | Tender, *, settled: bool = True) -> Loade
     """
     run = evaluate_file(definition, settled=settled)
     inputs = run.inputs
-    case = Case(run.evaluation.tender, inputs.bids, inputs.marks, run.moderated)
+    case = Case(
+        run.evaluation.tender,
+        inputs.bids,
+        inputs.marks,
+        run.moderated,
+        excluded_marks=dict(run.evaluation.excluded_marks),
+    )
     return Loaded(case, run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions)
 
 

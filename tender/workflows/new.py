@@ -371,6 +371,9 @@ data:                          # paths relative to this file
                                # ../bids/@NAME@/abnormal-price-decisions.csv; default: none
   near_tie_decisions:          # decisions not to interview a near-tied bidder, with the
                                # reason (bidder_id, decision, reason, decided_on); default: none
+  conflict_decisions:          # the chair's decision on each declared conflict of interest
+                               # (evaluator_id, bidder_id, decision: marks stand or marks
+                               # excluded, reason, decided_on YYYY-MM-DD); default: none
   provenance:                  # a sentence on how the inputs came about, stated in the
                                # report's inputs appendix; default: none
 

@@ -105,13 +105,20 @@ def _templates(tender: Tender, entries: list[dict[str, Any]]) -> Stage:
 
 
 def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
-    accepted = {str(e["evaluator_id"]) for e in entries if e.get("event") == "return_accepted"}
+    accepted_entries = [e for e in entries if e.get("event") == "return_accepted"]
+    accepted = {str(e["evaluator_id"]) for e in accepted_entries}
+    accepted_files = {e.get("sha256") for e in accepted_entries}
     refused = [e for e in entries if e.get("event") == "return_rejected"]
+    # a refused file accepted since (on the chair's recorded decision) is no longer open
     conflicts = [
         f"{e.get('file')}: a declared conflict of interest awaits the chair's decision"
         for e in refused
         if any("conflict of interest" in str(p) for p in e.get("problems", []))
+        and e.get("sha256") not in accepted_files
     ]
+    decided = sorted(
+        {str(e["evaluator_id"]) for e in accepted_entries if "conflict_decisions" in e}
+    )
     missing = [e for e in tender.panel_ids() if e not in accepted]
     if not accepted and not refused:
         returns = Stage("returns", NOT_STARTED, "no returns collected")
@@ -123,12 +130,10 @@ def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
             f"{len(refused)} file(s) refused",
             [f"evaluator {e}: no accepted return" for e in missing],
         )
-    declared = Stage(
-        "conflicts",
-        OPEN if conflicts else DONE,
-        f"{len(conflicts)} declared conflict(s) awaiting the chair",
-        conflicts,
-    )
+    detail = f"{len(conflicts)} declared conflict(s) awaiting the chair"
+    if decided:
+        detail += f"; decided by the chair for {', '.join(decided)}"
+    declared = Stage("conflicts", OPEN if conflicts else DONE, detail, conflicts)
     return [returns, declared]
 
 

@@ -194,7 +194,8 @@ def test_a_declared_conflict_stops_the_marks_until_the_chair_decides(
     path = panel.fill("E3", conflict="Yes", edit=set_cell("Cover", "B12", "Brother works at D"))
     assert problems(path, expected) == [
         "E3.xlsx: Cover!B11: found a declared conflict of interest ('Brother works at D'); "
-        "expected No; the chair must decide on a declared conflict before these marks are used"
+        "expected No; the chair must decide on a declared conflict before these marks are used "
+        "(record it in data.conflict_decisions)"
     ]
 
 
