@@ -48,6 +48,21 @@ class NearTieDecision:
     decided_on: date | None
 
 
+def _require_header(frame: pd.DataFrame, name: str, columns: list[str]) -> None:
+    """Refuse a decisions file without the columns it must have."""
+    if any(c not in frame.columns for c in columns):
+        raise TenderInputError(
+            [
+                Problem(
+                    name,
+                    "header",
+                    f"columns {', '.join(map(str, frame.columns)) or 'none'}",
+                    f"columns {', '.join(columns)}",
+                )
+            ]
+        )
+
+
 def check_near_tie_decisions(
     frame: pd.DataFrame, name: str, bidder_ids: Iterable[str]
 ) -> dict[str, NearTieDecision]:
@@ -59,18 +74,7 @@ def check_near_tie_decisions(
     Raises:
         TenderInputError: every problem, with its line and column.
     """
-    missing = [c for c in NEAR_TIE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise TenderInputError(
-            [
-                Problem(
-                    name,
-                    "header",
-                    f"columns {', '.join(map(str, frame.columns)) or 'none'}",
-                    f"columns {', '.join(NEAR_TIE_COLUMNS)}",
-                )
-            ]
-        )
+    _require_header(frame, name, NEAR_TIE_COLUMNS)
     known = set(bidder_ids)
     problems: list[Problem] = []
     out: dict[str, NearTieDecision] = {}
@@ -135,18 +139,7 @@ def check_conflict_decisions(
     Raises:
         TenderInputError: every problem, with its line and column.
     """
-    missing = [c for c in CONFLICT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise TenderInputError(
-            [
-                Problem(
-                    name,
-                    "header",
-                    f"columns {', '.join(map(str, frame.columns)) or 'none'}",
-                    f"columns {', '.join(CONFLICT_COLUMNS)}",
-                )
-            ]
-        )
+    _require_header(frame, name, CONFLICT_COLUMNS)
     evaluators, bidders = set(evaluator_ids), set(bidder_ids)
     problems: list[Problem] = []
     out: dict[tuple[str, str], ConflictDecision] = {}
