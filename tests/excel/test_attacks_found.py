@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from tender.excel.guard import Refused
 from tender.excel.returns import Expected, read_return
 from tender.panel import panel_files
 from tender.workflows.collect import expected_returns
+from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
 IDENTITY = "xl/worksheets/sheet3.xml"
@@ -54,21 +54,6 @@ def expected(panel: Any) -> Expected:
 @pytest.fixture
 def filled(panel: Any) -> bytes:
     return Path(panel.fill("E1")).read_bytes()
-
-
-def parts(data: bytes) -> list[tuple[str, bytes]]:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    return [(info.filename, archive.read(info)) for info in archive.infolist()]
-
-
-def rebuild(entries: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, content)
-    return out.getvalue()
 
 
 def edit(data: bytes, *changes: tuple[str, Change]) -> bytes:

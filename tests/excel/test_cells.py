@@ -11,7 +11,6 @@ import datetime
 import io
 import re
 import shutil
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from tender.excel.moderation_sheet import read_consensus
 from tender.excel.returns import Expected, Refused, read_return
 from tender.panel import panel_files
 from tender.workflows.collect import expected_returns
+from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
 RELS = "xl/_rels/workbook.xml.rels"
@@ -36,21 +36,6 @@ def expected(panel: Any) -> Expected:
 @pytest.fixture
 def filled(panel: Any) -> bytes:
     return Path(panel.fill("E1")).read_bytes()
-
-
-def parts(data: bytes) -> list[tuple[str, bytes]]:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    return [(info.filename, archive.read(info)) for info in archive.infolist()]
-
-
-def rebuild(entries: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, content)
-    return out.getvalue()
 
 
 def edit(data: bytes, name: str, change: Any) -> bytes:

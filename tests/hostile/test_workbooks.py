@@ -12,9 +12,7 @@ one. The same corpus, as moderation workbooks, goes through `tender moderate`.
 from __future__ import annotations
 
 import csv
-import io
 import re
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,26 +21,13 @@ import pytest
 
 from tender.cli import cli
 from tender.excel.guard import OLE2_MAGIC
+from tests.workbooks import parts as entries
+from tests.workbooks import rebuild as pack
 
 MARKING = "xl/worksheets/sheet2.xml"
 RELS = "xl/_rels/workbook.xml.rels"
 SHEET_RELS = "xl/worksheets/_rels/sheet2.xml.rels"
 Entries = list[tuple[str, bytes]]
-
-
-def entries(data: bytes) -> Entries:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    return [(i.filename, archive.read(i)) for i in archive.infolist()]
-
-
-def pack(items: Entries) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, content in items:
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, content)
-    return out.getvalue()
 
 
 def replace(name: str, change: Callable[[bytes], bytes]) -> Callable[[Entries], Entries]:
