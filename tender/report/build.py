@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clarifications import Outcomes
 from ..errors import Problem, raise_if
 from ..inputs import display_path, project_root
 from ..scoring import Evaluation
@@ -41,6 +42,7 @@ def render_report(
     letters: bool = True,
     open_items: Sequence[OpenItem] = (),
     draft: bool = False,
+    clarified: tuple[Evaluation, Outcomes] | None = None,
 ) -> ReportFiles:
     """The award report (PDF, DOCX) and, with `letters`, one letter per bidder (PDF, DOCX).
 
@@ -52,7 +54,7 @@ def render_report(
         TenderInputError: when letters are asked for, not as a draft, and an open item or
             the completeness check (a mark without a rationale, no letter date) stops them.
     """
-    doc = report_content(ev, narrative)
+    doc = report_content(ev, narrative, clarified)
     shown = tuple(str(item) for item in open_items)
     if shown:
         doc = as_draft(doc, shown)

@@ -8,12 +8,14 @@ paragraph, never invented text. The public report names bidders as `ev.public_na
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
 
 from .. import __version__, display
+from ..clarifications import Outcomes, before_after, changes, leader_sentence
 from ..model import REGIME_NAMES, Criterion, Tender
 from ..moderation import (
     PROVISIONAL_RULE,
@@ -472,8 +474,17 @@ def _simple(number: str, narrative: Narrative, key: str) -> _Numbered:
     return s
 
 
-def report_content(ev: Evaluation, narrative: Narrative) -> Document:
-    """The award recommendation report, in the shape of a council committee report."""
+def report_content(
+    ev: Evaluation,
+    narrative: Narrative,
+    clarified: tuple[Evaluation, Outcomes] | None = None,
+) -> Document:
+    """The award recommendation report, in the shape of a council committee report.
+
+    `clarified` (the evaluation as moderated, and the outcomes that revised it) adds
+    Appendix F: the revised marks and the result before and after.
+    """
+    listed = [*APPENDICES, *([("F", CLARIFIED)] if clarified else [])]
     tender = ev.tender
     parts = [
         ("PURPOSE OF REPORT AND EXECUTIVE SUMMARY", _purpose(ev, narrative)),
@@ -504,12 +515,14 @@ def report_content(ev: Evaluation, narrative: Narrative) -> Document:
                 Paragraph(
                     "The following appendices are published with this report and form part of it:"
                 ),
-                Bullets(tuple(f"Appendix {letter}: {title}" for letter, title in APPENDICES)),
+                Bullets(tuple(f"Appendix {letter}: {title}" for letter, title in listed)),
             ),
             "8",
         )
     )
     sections += appendices(ev)
+    if clarified is not None:
+        sections.append(clarification_section(clarified[0], ev, clarified[1]))
     classification = tender.report.classification
     return Document(
         title=tender.tender.title,
@@ -555,6 +568,60 @@ def _moderation_pointer(ev: Evaluation) -> list[Block]:
             "for publication. Bidders receive the panel's feedback on their own tender."
         )
     ]
+
+
+CLARIFIED = "Clarification: marks revised, and the result before and after"
+
+
+def clarification_section(before: Evaluation, after: Evaluation, outcomes: Outcomes) -> Section:
+    """The marks the clarification interviews revised, and the result before and after.
+
+    The panel's reasons stay in the confidential appendix; this shows what changed.
+    """
+    names = after.public_names()
+    titles = {leaf.id: leaf.title for leaf in after.tender.quality.leaves()}
+    revised = tuple(
+        (
+            names[str(c["bidder_id"])],
+            f"{c['criterion_id']} {titles.get(str(c['criterion_id']), '')}".strip(),
+            "–" if c["from"] is None else f"{c['from']:g}",
+            f"{c['to']:g}",
+            dates.long_date(date.fromisoformat(str(c["interview_date"]))),
+        )
+        for c in changes(before, outcomes)
+    )
+    rows = tuple(
+        (
+            names[str(r["bidder_id"])],
+            _shown(r["total_before"]),
+            _shown(r["total_after"]),
+            "–" if r["rank_before"] is None else str(r["rank_before"]),
+            "–" if r["rank_after"] is None else str(r["rank_after"]),
+        )
+        for r in before_after(before, after)
+    )
+    blocks: tuple[Block, ...] = (
+        Paragraph(leader_sentence(before, after, len(outcomes.revisions))),
+        Table(
+            ("Organisation", "Criterion", "Mark before", "Mark after", "Interview"),
+            revised,
+            (0.3, 0.3, 0.12, 0.12, 0.16),
+            "Table F1: Moderated marks revised after clarification.",
+            numeric=(2, 3),
+        ),
+        Table(
+            ("Organisation", "Total before", "Total after", "Rank before", "Rank after"),
+            rows,
+            (0.4, 0.15, 0.15, 0.15, 0.15),
+            "Table F2: Total scores and ranks before and after the revisions.",
+            numeric=(1, 2, 3, 4),
+        ),
+    )
+    return Section(CLARIFIED, blocks, "Appendix F", new_page=True)
+
+
+def _shown(value: float | None) -> str:
+    return "–" if value is None else display.score(value)
 
 
 def confidential_content(ev: Evaluation) -> Document:

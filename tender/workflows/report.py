@@ -53,8 +53,15 @@ def report(
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     narrative = load_narrative(ev.tender)
     ev = _with_narrative(ev)
+    clarified = (run.before, run.outcomes) if run.before and run.outcomes else None
     rendered = render_report(
-        ev, narrative, folder, letters=letters, open_items=run.open_items(), draft=draft
+        ev,
+        narrative,
+        folder,
+        letters=letters,
+        open_items=run.open_items(),
+        draft=draft,
+        clarified=clarified,
     )
     written = write_and_record(
         ev, folder, rendered.files, "reported", out=out, doing="write the report"
