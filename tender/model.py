@@ -250,6 +250,9 @@ class QualitySpec(Strict):
     criteria: Annotated[list[Criterion], Field(min_length=1)]
     minimum_score: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     moderation: Moderation = Field(default_factory=Moderation)
+    # Bids already failing a pass/fail requirement are left out of the marking templates
+    # (compliance before quality) unless the definition asks for them to be marked anyway.
+    mark_non_compliant: bool = False
 
     def leaves(self) -> list[Criterion]:
         """The marked criteria, in definition order."""

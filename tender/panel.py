@@ -156,3 +156,44 @@ def bidder_list(tender: Tender) -> list[tuple[str, str]]:
             [Problem(name, f"line {b.position + FIRST_LINE}", b.found, b.expected) for b in bad]
         )
     return list(zip(ids.tolist(), clean_names(frame["bidder"]).tolist(), strict=True))
+
+
+@dataclass(frozen=True)
+class ToMark:
+    """The bids the evaluators mark, and those left out with the requirement they failed."""
+
+    marked: list[tuple[str, str]]
+    excluded: list[tuple[str, str, str]]  # (bidder_id, bidder, reason)
+
+
+def bidders_to_mark(tender: Tender) -> ToMark:
+    """Compliance before quality: a bid whose answer to a pass/fail requirement is given
+    and fails is not marked (unless `quality.mark_non_compliant`); a blank answer, not yet
+    assessed, is marked.
+
+    Raises:
+        TenderInputError: as `bidder_list`, or a requirement column missing from the bids.
+    """
+    from .compliance import requirement_failures
+    from .errors import Problem, TenderInputError
+    from .inputs import display_path, read_csv_text
+
+    bidders = bidder_list(tender)
+    if tender.quality.mark_non_compliant or not tender.requirements:
+        return ToMark(bidders, [])
+    path = tender.resolve(tender.data.bids)
+    name = display_path(path, project_root(tender))
+    frame = read_csv_text(path, name)
+    missing = [r.column for r in tender.requirements if r.column not in frame.columns]
+    if missing:
+        raise TenderInputError(
+            [Problem(name, "header", f"no column {c}", "the pass/fail column") for c in missing]
+        )
+    answered = frame.copy()
+    for req in tender.requirements:  # a blank answer is not yet assessed: not a failure
+        blank = answered[req.column].str.strip() == ""
+        answered.loc[blank, req.column] = req.pass_values[0]
+    reasons = requirement_failures(answered, tender.requirements).tolist()
+    marked = [b for b, reason in zip(bidders, reasons, strict=True) if not reason]
+    excluded = [(b, n, r) for (b, n), r in zip(bidders, reasons, strict=True) if r]
+    return ToMark(marked, excluded)

@@ -152,10 +152,15 @@ def write_template(
     rows: Sequence[Row],
     identity: dict[str, str],
     seal: str,
+    excluded: Sequence[tuple[str, str, str]] = (),
 ) -> bytes:
-    """The marking workbook for one evaluator, as bytes (nothing is written to disk here)."""
+    """The marking workbook for one evaluator, as bytes (nothing is written to disk here).
+
+    `excluded` are the bids left out because they already failed a pass/fail requirement
+    (bidder_id, bidder, reason): the cover lists them, so no evaluator wonders where they are.
+    """
     wb = Workbook(write_only=True)
-    _cover(wb, tender, evaluator, identity)
+    _cover(wb, tender, evaluator, identity, excluded)
     _marking(wb, tender.quality.scale, rows)
     _identity(wb, identity, seal)
     wb.security = WorkbookProtection(lockStructure=True)
@@ -164,7 +169,13 @@ def write_template(
     return reproducible_zip(buffer.getvalue())
 
 
-def _cover(wb: Any, tender: Tender, evaluator: Evaluator, identity: dict[str, str]) -> None:
+def _cover(
+    wb: Any,
+    tender: Tender,
+    evaluator: Evaluator,
+    identity: dict[str, str],
+    excluded: Sequence[tuple[str, str, str]] = (),
+) -> None:
     ws = wb.create_sheet(layout.COVER)
     ws.column_dimensions["A"].width = 58
     ws.column_dimensions["B"].width = 90
@@ -230,6 +241,11 @@ def _cover(wb: Any, tender: Tender, evaluator: Evaluator, identity: dict[str, st
     for leaf in tender.quality.leaves():
         guidance = f": {leaf.guidance}" if leaf.guidance else ""
         append(_text(ws, leaf.id), f"{leaf.title}{guidance}")
+    if excluded:
+        append(None)
+        append(_styled(ws, "Not to be marked (failed a pass/fail requirement)", font=BOLD))
+        for bidder_id, bidder, reason in excluded:
+            append(_text(ws, f"{bidder_id}: {bidder}"), reason)
 
 
 def _marking(wb: Any, scale: Scale, rows: Sequence[Row]) -> None:

@@ -39,6 +39,7 @@ from ..moderation import needs_discussion, spread_threshold, spreads
 from ..panel import (
     PanelFiles,
     bidder_list,
+    bidders_to_mark,
     load_key,
     panel_files,
     protected_files,
@@ -101,7 +102,7 @@ class _Candidate:
 
 def expected_returns(tender: Tender, files: PanelFiles) -> Expected:
     """The shape every return must have, from the current bid list and criteria."""
-    rows = layout.marking_rows(tender, bidder_list(tender))
+    rows = layout.marking_rows(tender, bidders_to_mark(tender).marked)
     return Expected(tender, rows, layout.structure_fingerprint(tender, rows), load_key(files))
 
 

@@ -28,7 +28,7 @@ from ..files import FileRefused, Gate, os_errors, read_regular
 from ..inputs import display_path, load_tender, project_root, read_csv_text
 from ..lock import tender_lock
 from ..model import Tender
-from ..panel import bidder_list, panel_files, protected_files, written_path
+from ..panel import bidder_list, bidders_to_mark, panel_files, protected_files, written_path
 from ..safety import csv_cell
 
 MODERATED_COLUMNS = ["bidder_id", "criterion_id", "moderated_mark", "rationale", "feedback"]
@@ -95,7 +95,7 @@ def ingest_moderation(tender: Tender, workbook: Path, out: Path | None = None) -
     )
     gate.check([target])
     name = workbook.name
-    rows = layout.marking_rows(tender, bidder_list(tender))
+    rows = layout.marking_rows(tender, bidders_to_mark(tender).marked)
     try:  # a FIFO or a file that keeps growing must not hang the run or exhaust memory
         data = read_regular(workbook, Limits().max_file_bytes, expected="a moderation workbook")
     except FileRefused as refused:

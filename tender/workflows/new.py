@@ -303,6 +303,8 @@ quality:
     require_justification: true  # every mark needs the evaluator's justification; default true
   minimum_score:               # in quality points (the quality weighted score, out of the
                                # quality weight): a bid below it is not ranked; default: none
+  mark_non_compliant: false    # also give evaluators bids that already fail a pass/fail
+                               # requirement; default false (they are listed as excluded)
   criteria:                    # TO DECIDE: weights in points of the total 100, adding up to
                                # weights.quality
     - id: Q1                   # letters, digits, '-', '_' or '.'; unique

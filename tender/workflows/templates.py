@@ -16,7 +16,7 @@ from ..errors import TenderError
 from ..files import os_errors
 from ..inputs import load_tender, project_root
 from ..model import Tender
-from ..panel import bidder_list, load_key, panel_files, protected_files
+from ..panel import bidders_to_mark, load_key, panel_files, protected_files
 from ..seal import seal
 
 
@@ -76,7 +76,8 @@ def issue_templates(
         raise TenderError(
             f"evaluator {', '.join(unknown)} is not on the panel ({', '.join(panel)})"
         )
-    rows = layout.marking_rows(tender, bidder_list(tender))
+    to_mark = bidders_to_mark(tender)
+    rows = layout.marking_rows(tender, to_mark.marked)
     structure = layout.structure_fingerprint(tender, rows)
     folder = out or files.templates
     paths = {e: folder / f"{tender.slug}-{e}.xlsx" for e in chosen}
@@ -99,7 +100,9 @@ def issue_templates(
                 {"tender": tender.tender.reference, "evaluator": evaluator_id, "issue": str(issue)},
             )[:16]
             identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
-            jobs.append((tender, panel[evaluator_id], rows, identity, seal(key, identity)))
+            jobs.append(
+                (tender, panel[evaluator_id], rows, identity, seal(key, identity), to_mark.excluded)
+            )
         rendered: dict[Path, bytes] = {}
         issued: list[Issued] = []
         for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
