@@ -14,9 +14,10 @@ from datetime import date
 
 import pandas as pd
 
-from . import abnormal
+from . import abnormal, dates
 from .clarifications import Outcomes
 from .errors import Problem, TenderInputError, raise_if, shorten
+from .model import Tender
 from .scoring import Evaluation
 
 NEAR_TIE_COLUMNS = ["bidder_id", "decision", "reason", "decided_on"]
@@ -289,6 +290,17 @@ def _dates(ev: Evaluation) -> list[OpenItem]:
                 "letters sent on or after report.meeting_date",
             )
         )
+    end = _standstill_end(tender)
+    start = tender.contract.start
+    if end is not None and start is not None and start <= end:
+        items.append(
+            OpenItem(
+                "dates",
+                "contract.start",
+                f"{start.isoformat()}, within the standstill ending {end.isoformat()}",
+                "a contract start after the standstill period ends",
+            )
+        )
     if tender.tender.regime == "pa2023" and sent and notice and notice < sent:
         items.append(
             OpenItem(
@@ -300,3 +312,13 @@ def _dates(ev: Evaluation) -> list[OpenItem]:
             )
         )
     return items
+
+
+def _standstill_end(tender: Tender) -> date | None:
+    """The last day of the standstill the regime imposes, once its start date is set."""
+    letters, regime = tender.letters, tender.tender.regime
+    if regime == "pcr2015" and letters.sent is not None:
+        return dates.pcr2015_standstill_end(letters.sent)
+    if regime == "pa2023" and letters.award_notice is not None:
+        return dates.pa2023_standstill_end(letters.award_notice)
+    return None

@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "notes",
             "scored",
             "feedback",
+            "dates",
         },
     ),
     ("analyses", {"scoring", "sensitivity", "robustness", "clarifications", "settlement"}),

@@ -100,3 +100,38 @@ def test_a_decisions_file_is_checked_like_every_input(row: str, found: str) -> N
     (problem,) = caught.value.problems
     assert problem.found == found
     assert problem.where.startswith("line 2 (bidder ")
+
+
+def test_a_contract_starting_within_the_standstill_is_open(tiny) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from tender.scoring import evaluate
+
+    # PCR 2015 reg 87: letters sent Monday 3 March 2025 -> the tenth day, Thursday 13 March,
+    # is a working day, so the standstill ends then; a start on 13 March is within it.
+    tender = tiny.tender(
+        {"Q1": 40},
+        tender={
+            "reference": "TINY-1",
+            "title": "Tiny",
+            "authority": "Test Council",
+            "regime": "pcr2015",
+        },
+        contract={"start": datetime.date(2025, 3, 13)},
+        letters={"sent": datetime.date(2025, 3, 3)},
+        abnormally_low={"enabled": False},
+    )
+    bids, _, moderated = tiny.tables(
+        {"A": 100, "B": 110}, moderated={"A": {"Q1": 6}, "B": {"Q1": 5}}
+    )
+    ev = evaluate(tender, bids, None, moderated)
+    assert [str(i) for i in open_items(ev)] == [
+        "contract.start: 2025-03-13, within the standstill ending 2025-03-13; expected a "
+        "contract start after the standstill period ends"
+    ]
+    later = tender.model_copy(
+        update={
+            "contract": tender.contract.model_copy(update={"start": datetime.date(2025, 3, 14)})
+        }
+    )
+    assert open_items(evaluate(later, bids, None, moderated)) == []

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__, display
+from .. import __version__, dates, display
 from ..clarifications import Outcomes, before_after, changes, leader_sentence
 from ..model import REGIME_NAMES, Criterion, Tender
 from ..moderation import (
@@ -28,7 +28,6 @@ from ..moderation import (
 from ..price import FORMULAS
 from ..scoring import Evaluation
 from ..sensitivity import crossovers, price_weight_lines
-from . import dates
 from .document import (
     Block,
     Bullets,

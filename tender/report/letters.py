@@ -20,14 +20,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import display
+from .. import dates, display
 from ..errors import Problem
 from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
 from ..model import REGIME_NAMES, Criterion, Tender
 from ..price import FORMULAS
 from ..scoring import Evaluation
-from . import dates
 from .document import Block, Document, Metadata, Paragraph, Section, Table
 
 STOP_WORDS = frozenset(

@@ -207,7 +207,7 @@ def _report(tender: Tender, run: Run) -> Stage:
 
 
 def _standstill(tender: Tender) -> Stage:
-    from ..report.dates import long_date, pa2023_standstill_end, pcr2015_standstill_end
+    from ..dates import long_date, pa2023_standstill_end, pcr2015_standstill_end
 
     letters = tender.letters
     regime = tender.tender.regime

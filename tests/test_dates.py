@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tender.report.dates import (
+from tender.dates import (
     count_words,
     is_pa2023_working_day,
     is_working_day,
@@ -129,7 +129,7 @@ def test_pcr2015_keeps_england_and_wales():
 
 
 def test_iso_dates_in_prose_are_written_out():
-    from tender.report.dates import long_dates
+    from tender.dates import long_dates
 
     assert long_dates("accepted on 2016-11-22: ok") == "accepted on 22 November 2016: ok"
     assert long_dates("not a date 2016-13-45") == "not a date 2016-13-45"
