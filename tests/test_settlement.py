@@ -135,3 +135,46 @@ def test_a_contract_starting_within_the_standstill_is_open(tiny) -> None:  # typ
         }
     )
     assert open_items(evaluate(later, bids, None, moderated)) == []
+
+
+def test_a_shared_first_place_is_open(tiny) -> None:  # type: ignore[no-untyped-def]
+    from tender.scoring import evaluate
+
+    tender = tiny.tender({"Q1": 40}, abnormally_low={"enabled": False})
+    bids, _, moderated = tiny.tables(
+        {"A": 100, "B": 100}, moderated={"A": {"Q1": 6}, "B": {"Q1": 6}}
+    )
+    ev = evaluate(tender, bids, None, moderated)
+    kinds = [(i.kind, i.found) for i in open_items(ev)]
+    assert ("ranking", "2 bids ranked first") in kinds
+
+
+def test_an_abnormal_price_awaiting_its_decision_is_open(tiny) -> None:  # type: ignore[no-untyped-def]
+    from tender.scoring import evaluate
+
+    # A at 50 is more than 20% below the mean of the others (100 and 110): explanation due
+    tender = tiny.tender({"Q1": 40})
+    bids, _, moderated = tiny.tables(
+        {"A": 50, "B": 100, "C": 110},
+        moderated={"A": {"Q1": 6}, "B": {"Q1": 6}, "C": {"Q1": 5}},
+    )
+    ev = evaluate(tender, bids, None, moderated)
+    assert [(i.kind, i.subject) for i in open_items(ev)] == [("abnormal-price", "bidder A")]
+
+
+def test_an_award_notice_before_the_assessment_summaries_is_open(tiny) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from tender.scoring import evaluate
+
+    tender = tiny.tender(
+        {"Q1": 40},
+        tender={"reference": "T", "title": "T", "authority": "A", "regime": "pa2023"},
+        letters={"sent": datetime.date(2025, 3, 10), "award_notice": datetime.date(2025, 3, 7)},
+        abnormally_low={"enabled": False},
+    )
+    bids, _, moderated = tiny.tables(
+        {"A": 100, "B": 110}, moderated={"A": {"Q1": 6}, "B": {"Q1": 5}}
+    )
+    ev = evaluate(tender, bids, None, moderated)
+    assert [(i.kind, i.subject) for i in open_items(ev)] == [("dates", "letters.award_notice")]
