@@ -169,6 +169,8 @@ def _settled(run: Run) -> list[Stage]:
         ("dates", ("dates",), "the dates in order"),
     ):
         open_here = [str(i) for i in items if i.kind in kinds]
+        if key == "moderation" and open_here:
+            open_here += _unagreed(run.evaluation.tender)
         out.append(Stage(key, OPEN if open_here else DONE, label, open_here))
     outcomes = run.outcomes
     if outcomes is not None:
@@ -181,6 +183,27 @@ def _settled(run: Run) -> list[Stage]:
             )
         )
     return out
+
+
+def _unagreed(tender: Tender, shown: int = 10) -> list[str]:
+    """Rows of the moderation workbook still without a consensus mark, by name."""
+    from ..excel.guard import Limits, Refused
+    from ..excel.moderation_sheet import read_consensus
+    from ..files import FileRefused, read_regular
+
+    path = panel_files(tender).moderation
+    if not path.is_file():
+        return []
+    try:
+        data = read_regular(path, Limits().max_file_bytes)
+        cells = read_consensus(data, path.name, tender, 1_000_000)
+    except (FileRefused, Refused) as exc:
+        return [f"{path.name}: cannot be read ({exc})"]
+    empty = [key for key, found in cells.items() if found.value in ("", None)]
+    listed = [f"bidder {b}, criterion {c}: no consensus mark yet" for b, c in empty[:shown]]
+    if len(empty) > shown:
+        listed.append(f"{len(empty) - shown} more rows without a consensus mark")
+    return listed
 
 
 def _report(tender: Tender, run: Run) -> Stage:
