@@ -286,6 +286,9 @@ class NearTieRule(Strict):
     margin: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 2.0
     evaluator_range: bool = True
     corridor: Corridor | None = None
+    # Whether the invitation to tender published the margin: only then do documents call
+    # it the tender's rule; otherwise it is the panel's working margin.
+    published: bool = False
 
 
 TieBreak = Literal["higher_quality", "better_price"]

@@ -191,12 +191,21 @@ def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str]
     margin = f"{ev.tender.near_tie.margin:g}"
     both = "both" if len(near) == 2 else "each of them"
     shown = _join([r["display"]["total_score"] for r in near])
-    return [
+    close = (
         f"{_join(labels)} were very close on total score ({shown}; a difference of {gap} "
-        f"point{'s' * (gap != '1')}), within the near-tie margin of {margin} points set for "
-        f"this tender. Under the tender's near-tie rule {both} should be interviewed by the "
-        "evaluation panel to clarify points in their submissions before a recommendation is "
-        "made."
+        f"point{'s' * (gap != '1')}), "
+    )
+    if ev.tender.near_tie.published:
+        return [
+            close + f"within the near-tie margin of {margin} points published in the "
+            f"invitation to tender. Under that rule {both} should be interviewed by the "
+            "evaluation panel to clarify points in their submissions before a recommendation "
+            "is made."
+        ], True
+    return [
+        close + f"within the evaluation panel's working margin of {margin} points (a margin "
+        "the invitation to tender did not publish). Bids this close may be interviewed to "
+        "clarify points in their submissions before a recommendation is made."
     ], True
 
 

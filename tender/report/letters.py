@@ -347,12 +347,15 @@ class _Letter:
                 )
             )
         if "near-tie" in record["flags"]:
+            margin = f"{self.tender.near_tie.margin:g}"
             blocks.append(
                 Paragraph(
-                    "Your tender's total was within this tender's near-tie margin of "
-                    f"{self.tender.near_tie.margin:g} points of the most advantageous tender, "
-                    "the closeness at which the evaluation rules call for clarification "
-                    "before a decision."
+                    "Your tender's total was within the near-tie margin of "
+                    f"{margin} points published in the invitation to tender, the closeness at "
+                    "which the tender's rules call for clarification before a decision."
+                    if self.tender.near_tie.published
+                    else "Your tender's total was within the evaluation panel's working "
+                    f"margin of {margin} points of the most advantageous tender."
                 )
             )
         return blocks

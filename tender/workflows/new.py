@@ -343,6 +343,8 @@ near_tie:
                                # default 2.0
   evaluator_range: true        # also flag bids whose totals overlap across the range of
                                # evaluators' marks; default true
+  published: false             # true only if the invitation to tender published the margin;
+                               # documents then call it the tender's rule; default false
   corridor:                    # the UfAB corridor; default: none
   # corridor:
   #   percent: 5               # in % of the leader's total (above 0, at most 10)

@@ -45,11 +45,26 @@ def test_near_tie_paragraph_states_who_how_close_and_the_interviews(reference_ev
     assert needs_outcome
     assert sentences == [
         "Company A (Goodwin Pest Management) and Company B were very close on total score "
-        "(80.3 and 79.1; a difference of 1.2 points), within the near-tie margin of 2 points "
-        "set for this tender. Under the tender's near-tie rule both should be interviewed by the "
-        "evaluation panel to clarify points in their submissions before a recommendation is "
-        "made."
+        "(80.3 and 79.1; a difference of 1.2 points), within the evaluation panel's working "
+        "margin of 2 points (a margin the invitation to tender did not publish). Bids this "
+        "close may be interviewed to clarify points in their submissions before a "
+        "recommendation is made."
     ]
+
+
+def test_a_published_margin_is_called_the_tenders_rule(reference_ev):
+    # The reference's committee report says the interviews were on the procurement team's
+    # advice, so its margin is the panel's; only a published margin is the tender's rule.
+    import dataclasses
+
+    tender = reference_ev.tender
+    rule = tender.near_tie.model_copy(update={"published": True})
+    ev = dataclasses.replace(reference_ev, tender=tender.model_copy(update={"near_tie": rule}))
+    (sentence,) = near_tie_paragraphs(ev, Narrative())[0]
+    assert "within the near-tie margin of 2 points published in the invitation to tender" in (
+        sentence
+    )
+    assert "Under that rule both should be interviewed" in sentence
 
 
 def test_clarification_outcome_comes_from_the_narrative(reference_ev, reference_narrative):

@@ -68,7 +68,8 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
         "scored 80.3, 1.2 points more." in text
     )
     # the letter states the closeness, not an interview the evaluation cannot know took place
-    assert "within this tender's near-tie margin of 2 points" in text
+    assert "within the evaluation panel's working margin of 2 points" in text
+    assert "rules call for" not in text  # the margin was not published
     assert "invited" not in text
     assert "Standstill" not in text  # no statutory standstill under local rules
     # no other loser's figures or reasons
