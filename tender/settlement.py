@@ -83,9 +83,7 @@ def check_near_tie_decisions(
         bidder, decision, reason, when = (str(v).strip() for v in values)
         where = f"line {position + 2} (bidder {bidder or '?'})"
         before = len(problems)
-
-        def add(column: str, found: str, expected: str, where: str = where) -> None:
-            problems.append(Problem(name, f"{where}, column {column}", found, expected))
+        add = _adder(problems, name, where)
 
         if bidder not in known:
             add("bidder_id", shorten(bidder), "a bidder id of the bids file")
@@ -148,9 +146,7 @@ def check_conflict_decisions(
         evaluator, bidder, decision, reason, when = (str(v).strip() for v in values)
         where = f"line {position + 2} (evaluator {evaluator or '?'}, bidder {bidder or '?'})"
         before = len(problems)
-
-        def add(column: str, found: str, expected: str, where: str = where) -> None:
-            problems.append(Problem(name, f"{where}, column {column}", found, expected))
+        add = _adder(problems, name, where)
 
         if evaluator not in evaluators:
             add("evaluator_id", _found(evaluator), "an evaluator id of the panel")
@@ -182,6 +178,15 @@ def check_conflict_decisions(
             out[(evaluator, bidder)] = ConflictDecision(evaluator, bidder, chosen, reason, on)
     raise_if(problems)
     return out
+
+
+def _adder(problems: list[Problem], name: str, where: str) -> Callable[[str, str, str], None]:
+    """A function that records one problem in a column of the row at `where`."""
+
+    def add(column: str, found: str, expected: str) -> None:
+        problems.append(Problem(name, f"{where}, column {column}", found, expected))
+
+    return add
 
 
 def _found(text: str) -> str:

@@ -101,10 +101,7 @@ def test_a_control_character_in_a_name_does_not_refuse_every_return(
     from tests.conftest import PanelKit
 
     kit = PanelKit(project, reference)
-    from tender.workflows.collect import collect
 
-    for evaluator in ("E1", "E2", "E3"):
-        kit.fill(evaluator)
-    collection = collect(kit.tender, kit.returned)
+    collection = kit.collect_all()
     assert collection.rejected == []
     assert sorted(collection.accepted) == ["E1", "E2", "E3"]

@@ -85,9 +85,7 @@ def test_a_borderline_mark_is_refused_alike_by_collect_moderate_and_score(
         f"E1.xlsx: Marking!F2: found {shown}; expected {scale}"
     ]
 
-    for evaluator in ("E1", "E2", "E3"):
-        panel.fill(evaluator)
-    collection = collect(panel.tender, panel.returned)
+    collection = panel.collect_all()
     assert collection.moderation_path is not None
     wb = openpyxl.load_workbook(collection.moderation_path)
     ws = wb["Moderation"]

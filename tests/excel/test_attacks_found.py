@@ -570,11 +570,8 @@ def test_a_return_with_a_data_bar_resaved_by_libreoffice_is_refused_with_the_fix
 
 @pytest.fixture
 def moderation(panel: Any) -> bytes:
-    from tender.workflows.collect import collect
 
-    for evaluator in ("E1", "E2", "E3"):
-        panel.fill(evaluator)
-    collection = collect(panel.tender, panel.returned)
+    collection = panel.collect_all()
     assert collection.moderation_path is not None
     return collection.moderation_path.read_bytes()
 

@@ -303,11 +303,8 @@ def test_dates_follow_the_workbooks_date_system(filled: bytes) -> None:
 def test_a_moderation_workbook_copy_under_another_case_is_refused(
     panel: Any, tmp_path: Path
 ) -> None:
-    from tender.workflows.collect import collect
 
-    for evaluator in ("E1", "E2", "E3"):
-        panel.fill(evaluator)
-    collection = collect(panel.tender, panel.returned)
+    collection = panel.collect_all()
     assert collection.moderation_path is not None
     data = collection.moderation_path.read_bytes()
     sheet = next(n for n, _ in parts(data) if n.startswith("xl/worksheets/sheet1"))
@@ -322,11 +319,7 @@ def test_a_moderation_workbook_copy_under_another_case_is_refused(
 def test_a_consensus_its_format_disguises_is_refused(panel: Any) -> None:
     import openpyxl
 
-    from tender.workflows.collect import collect
-
-    for evaluator in ("E1", "E2", "E3"):
-        panel.fill(evaluator)
-    collection = collect(panel.tender, panel.returned)
+    collection = panel.collect_all()
     assert collection.moderation_path is not None
     wb = openpyxl.load_workbook(collection.moderation_path)
     ws = wb["Moderation"]

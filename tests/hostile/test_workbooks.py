@@ -413,12 +413,9 @@ MODERATION_ATTACKS = [
 @pytest.fixture(scope="module")
 def moderating(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, bytes]:
     """A panel of its own, every return collected, and its moderation workbook."""
-    from tender.workflows.collect import collect
 
     kit = make_kit(tmp_path_factory)
-    for evaluator in ("E1", "E2", "E3"):
-        kit.fill(evaluator)
-    collection = collect(kit.tender, kit.returned)
+    collection = kit.collect_all()
     assert collection.moderation_path is not None
     return kit, collection.moderation_path.read_bytes()
 

@@ -73,13 +73,10 @@ def test_the_json_is_a_stable_contract(reference: Path) -> None:
 
 
 def test_rows_without_a_consensus_are_named_while_marks_are_provisional(panel) -> None:  # type: ignore[no-untyped-def]
-    from tender.workflows.collect import collect
 
     moderated = panel.tender.resolve(panel.tender.data.moderated)
     Path(moderated).unlink()  # the meeting has not agreed the marks yet
-    for evaluator in ("E1", "E2", "E3"):
-        panel.fill(evaluator)
-    collect(panel.tender, panel.returned)
+    panel.collect_all()
     (stage,) = [s for s in status(panel.tender).stages if s.stage == "moderation"]
     assert stage.state == "open"
     assert stage.items[1] == "bidder A, criterion Q1: no consensus mark yet"
