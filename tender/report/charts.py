@@ -16,7 +16,7 @@ from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import fonts
-from .document import ScoreBars, WeightLines
+from .document import Chart, ScoreBars, WeightLines
 from .fonts import BOLD, REGULAR, fit
 
 PRICE_COLOUR = colors.HexColor("#1f4e79")
@@ -62,6 +62,22 @@ class _Key:
         return [fit(name, room - fonts.width(marker, REGULAR, size), size) + marker]
 
 
+def _canvas(width: float, height: float) -> Drawing:
+    """An empty drawing whose default font is the bundled one, so no renderer falls back on
+    a standard font it would not embed (reportlab's default for drawings is Times-Roman)."""
+    fonts.register()
+    drawing = Drawing(width, height)
+    drawing.initialFontName = REGULAR
+    return drawing
+
+
+def draw(chart: Chart, width: float, key: list[str] | None = None) -> Drawing:
+    """The figure for `chart`, `width` points wide; names shortened in it go into `key`."""
+    if isinstance(chart.data, ScoreBars):
+        return score_bars(chart.data, width, key)
+    return weight_lines(chart.data, width, key=key)
+
+
 def _tick_label(at: float, bottom: float, tick: float) -> String:
     """The number under a vertical grid line of the x axis."""
     return String(
@@ -91,7 +107,7 @@ def score_bars(data: ScoreBars, width: float, key: list[str] | None = None) -> D
     left, right, top, bottom = label_width + 8, 16.0, 12.0, 46.0
     plot_w = width - left - right
     height = top + bottom + pitch * count
-    drawing = Drawing(width, height)
+    drawing = _canvas(width, height)
     scale = plot_w / data.maximum
 
     def x(value: float) -> float:
@@ -151,7 +167,7 @@ def weight_lines(
     ends = {label: names.label(label, label_width, FONT_SIZE)[0] for label in data.highlight}
     left, right, top, bottom = 34.0, label_width + 8, 24.0, 40.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    drawing = Drawing(width, height)
+    drawing = _canvas(width, height)
 
     def x(w: float) -> float:
         return left + plot_w * w / 100.0

@@ -99,6 +99,7 @@ class Metadata:
     subject: str
     author: str
     keywords: str = ""
+    language: str = "en-GB"  # BCP 47: the PDF's /Lang, the HTML's lang, the DOCX's language
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,21 @@ def _block_text(block: Block) -> list[str]:
         lines += [" | ".join(row) for row in block.rows]
         return lines
     return [block.caption, *(_block_text(block.alt) if block.alt else [])]
+
+
+def alt_text(chart: Chart) -> str:
+    """What a chart shows, in words, for a picture's alternative text.
+
+    Read from the chart's caption and its table (`Chart.alt`), never from its data, so the
+    figures are the ones the table prints, rounded as it rounds them.
+    """
+    table = chart.alt
+    if table is None or not table.rows:
+        return chart.caption
+    rows = []
+    for row in table.rows:
+        pairs = ", ".join(
+            f"{name} {value}" for name, value in zip(table.header[1:], row[1:], strict=False)
+        )
+        rows.append(f"{row[0]}: {pairs}" if pairs else row[0])
+    return f"{chart.caption} " + "; ".join(rows) + "."

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -41,7 +43,9 @@ RULE = colors.HexColor("#9aa5b1")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13, spaceAfter=5)
+    base = ParagraphStyle(
+        "body", fontName=REGULAR, bulletFontName=REGULAR, fontSize=9.5, leading=13, spaceAfter=5
+    )
     return {
         "body": base,
         "numbered": ParagraphStyle("numbered", base, leftIndent=30, bulletIndent=0),
@@ -207,6 +211,7 @@ class _Renderer:
         table = Table(rows, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT")
         commands: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+            ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica: every font embedded
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -228,10 +233,7 @@ class _Renderer:
 
     def chart(self, block: document.Chart) -> list[Flowable]:
         key: list[str] = []
-        if isinstance(block.data, document.ScoreBars):
-            drawing = charts.score_bars(block.data, self.width, key)
-        else:
-            drawing = charts.weight_lines(block.data, self.width, key=key)
+        drawing = charts.draw(block, self.width, key)
         caption = Paragraph(text(block.caption), self.styles["figure"])
         names = [
             Paragraph(text(f"[{n}] {name}"), self.styles["key"])
@@ -256,6 +258,39 @@ class _Renderer:
         return out
 
 
+FIXED_DATE = "2000-01-01T00:00:00Z"  # the date reportlab's invariant mode writes
+
+
+def xmp(meta: document.Metadata) -> bytes:
+    """The XMP metadata packet: title, author, subject and language where every reader,
+    `pdfinfo -meta` included, finds them (the info dictionary has no language entry)."""
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+<dc:format>application/pdf</dc:format>
+<dc:title>{alt(printable(meta.title))}</dc:title>
+<dc:creator><rdf:Seq><rdf:li>{escape(printable(meta.author))}</rdf:li></rdf:Seq></dc:creator>
+<dc:description>{alt(printable(meta.subject))}</dc:description>
+<dc:language><rdf:Bag><rdf:li>{escape(meta.language)}</rdf:li></rdf:Bag></dc:language>
+<pdf:Keywords>{escape(printable(meta.keywords))}</pdf:Keywords>
+<pdf:Producer>tender (reportlab)</pdf:Producer>
+<xmp:CreatorTool>tender</xmp:CreatorTool>
+<xmp:CreateDate>{FIXED_DATE}</xmp:CreateDate>
+<xmp:ModifyDate>{FIXED_DATE}</xmp:ModifyDate>
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="r"?>
+"""
+    return packet.encode("utf-8")
+
+
 def render_pdf(doc: document.Document) -> bytes:
     """The document as PDF bytes; the same document always gives the same bytes."""
     register()
@@ -275,6 +310,8 @@ def render_pdf(doc: document.Document) -> bytes:
         creator="tender",
         producer="tender (reportlab)",
         invariant=1,
+        lang=meta.language,
+        initialFontName=REGULAR,  # reportlab's default, Helvetica, would be referenced unembedded
     )
     renderer = _Renderer(template.width)
     story: list[Flowable] = []
@@ -282,7 +319,10 @@ def render_pdf(doc: document.Document) -> bytes:
         story += renderer.section(section, position == 0)
     footer = fit(doc.footer, template.width - 50)
 
+    metadata = xmp(meta)
+
     def on_page(canvas: Any, page: Any) -> None:
+        canvas._doc.Catalog.Metadata = XMP(creator=lambda _doc: metadata)
         canvas.saveState()
         if doc.draft:
             canvas.setFillColor(colors.red)

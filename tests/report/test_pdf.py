@@ -164,3 +164,69 @@ def test_names_print_as_written_in_every_script(make_evaluation):
                 assert set(name.replace(" ", "")) <= set(letter), (regime, script)
             else:
                 assert f"Dear{name.replace(' ', '')}," in letter, (regime, script)
+
+
+def fonts_and_embedding(data: bytes) -> dict[str, bool]:
+    """Every font the PDF's pages use, and whether its program is embedded in the file."""
+    found: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            described = font
+            if font["/Subtype"] == "/Type0":
+                described = font["/DescendantFonts"][0].get_object()
+            descriptor = described.get("/FontDescriptor")
+            embedded = descriptor is not None and any(
+                key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            )
+            found[str(font["/BaseFont"])] = embedded
+    return found
+
+
+def test_every_font_is_embedded_in_the_report_appendix_and_letters(make_evaluation):
+    from tender.report.content import confidential_content
+
+    ev = with_names(make_evaluation(6, "pa2023", long_names=False), SCRIPTS.values())
+    documents = {
+        "report": report_content(ev, Narrative()),
+        "confidential": confidential_content(ev),
+        "letter": letter_content(ev, ev.table.loc[3, "bidder_id"]),  # the Japanese name
+    }
+    for name, doc in documents.items():
+        found = fonts_and_embedding(render_pdf(doc))
+        assert found, name
+        assert all(found.values()), (name, found)  # no standard Helvetica or Times reference
+        assert not [f for f in found if "Helvetica" in f or "Times" in f], (name, found)
+    letter = fonts_and_embedding(render_pdf(documents["letter"]))
+    assert any("DroidSansFallback" in f for f in letter)
+
+
+def test_pdf_title_author_subject_and_language(reference_ev, reference_narrative):
+    reader = PdfReader(io.BytesIO(render_pdf(report_content(reference_ev, reference_narrative))))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta["/Title"] == "Pest Control Arrangements: award recommendation"
+    assert meta["/Subject"] == "MBC-PEST-2016: award recommendation report"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert xmp.dc_language == ["en-GB"]
+    assert xmp.dc_title == {"x-default": "Pest Control Arrangements: award recommendation"}
+    assert xmp.dc_creator == ["Maidstone Borough Council, for Maidstone and Swale Borough Councils"]
+    assert xmp.dc_description == {"x-default": "MBC-PEST-2016: award recommendation report"}
+
+
+def test_letter_metadata_names_its_subject_and_language(reference_ev):
+    reader = PdfReader(io.BytesIO(render_pdf(letter_content(reference_ev, "C"))))
+    assert reader.metadata["/Subject"] == "MBC-PEST-2016: letter to bidder C"
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert reader.xmp_metadata.dc_language == ["en-GB"]
+
+
+def test_xmp_escapes_what_it_is_given():
+    from tender.report.document import Metadata
+    from tender.report.pdf import xmp
+
+    packet = xmp(Metadata(title="<script>&", subject="s", author='A "B"', language="cy"))
+    assert b'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">&lt;script&gt;&amp;</rdf:li>' in packet
+    assert b"<rdf:li>cy</rdf:li>" in packet
