@@ -77,3 +77,73 @@ def test_letter_docx(reference_ev):
 
 def test_control_characters_cannot_break_the_document():
     assert clean("Acme\x07 Ltd\x00") == "Acme\ufffd Ltd\ufffd"
+
+
+def pictures(data: bytes) -> list[tuple[str, str, bytes]]:
+    """(title, alternative text, image bytes) of each picture in the document body, in order."""
+    document = docx.Document(io.BytesIO(data))
+    body = document.element.body
+    found = []
+    for inline in body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}inline"
+    ):
+        properties = inline.find(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
+        )
+        blip = inline.find(".//{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+        rel = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+        image = document.part.related_parts[rel].blob
+        found.append((properties.get("title"), properties.get("descr"), image))
+    return found
+
+
+def test_each_chart_is_a_picture_with_alternative_text(reference_ev, reference_narrative):
+    shown = pictures(render_docx(report_content(reference_ev, reference_narrative)))
+    assert [title for title, _alt, _image in shown] == [
+        "Figure 1: Price score and quality weighted score of each bid (Table 1).",
+        "Figure 2: Total score against the price weight.",
+    ]
+    with (REFERENCE / "expected-table-1.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    bars = shown[0][1]
+    for row in rows:  # the committee report's Table 1, as the figure's text alternative
+        assert (
+            f"{row['organisation']}: Price Score {row['price_score']}, Quality Weighted Score "
+            f"{row['quality_weighted_score']}"
+        ) in bars
+    # the README's sensitivity figures: D leads below 18.72, B to 47.37, then A
+    assert shown[1][1] == (
+        "Figure 2: Total score against the price weight. 0 to 18.7: Leading bid Company D; "
+        "18.7 to 47.4: Leading bid Company B; 47.4 to 100: Leading bid Company A (Goodwin "
+        "Pest Management)."
+    )
+    for _title, _alt, image in shown:
+        assert image.startswith(b"\x89PNG\r\n\x1a\n")
+        width = int.from_bytes(image[16:20], "big")
+        assert width > 1000  # 170 mm at 200 dpi: sharp when printed
+
+
+def test_the_chart_data_table_still_follows_the_picture(reference_ev, reference_narrative):
+    document = docx.Document(
+        io.BytesIO(render_docx(report_content(reference_ev, reference_narrative)))
+    )
+    heads = [[c.text for c in t.rows[0].cells] for t in document.tables]
+    assert ["Organisation", "Price Score", "Quality Weighted Score"] in heads
+    assert ["Price weight", "Leading bid"] in heads
+
+
+def test_a_hostile_name_is_text_in_the_alternative_text(make_evaluation):
+    import dataclasses
+
+    from tender.report.narrative import Narrative
+
+    ev = make_evaluation(3, "pa2023", long_names=False)
+    table = ev.table.copy()
+    table.loc[0, "bidder"] = '<script>alert("x")</script> & "Sons"\x07'
+    ev = dataclasses.replace(ev, table=table)
+    data = render_docx(report_content(ev, Narrative()))
+    alts = [alt for _title, alt, _image in pictures(data)]
+    assert any('<script>alert("x")</script> & "Sons"\ufffd' in alt for alt in alts)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "&lt;script&gt;" in xml
+    assert "<script>" not in xml
