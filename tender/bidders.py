@@ -10,6 +10,7 @@ visible), and everything downstream compares the cleaned name. Pure; no I/O.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -77,3 +78,161 @@ def id_problems(ids: pd.Series, first_line: int, limit: int = 200) -> list[IdPro
         else:
             out.append(IdProblem(position, f"bidder_id {shorten(value)}", ID_RULE))
     return out
+
+
+# Optional bids columns naming the supplier as the law does (Procurement Regulations 2024
+# reg 31(2)(a)-(c)): a legal name, a contact postal address and email, a unique identifier.
+SUPPLIER_COLUMNS = ("legal_name", "address", "email", "identifier_scheme", "identifier_id")
+MAX_DETAIL = 500  # characters: a 300-character legal name passes, a pasted document does not
+# org-id.guide list codes, as OCDS party identifiers use them (GB-COH, GB-CHC, GB-PPON …)
+SCHEME_PATTERN = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,12}")
+SCHEME_NAMES = {
+    "GB-COH": "Companies House",
+    "GB-CHC": "Charity Commission for England and Wales",
+    "GB-SC": "Scottish Charity Regulator",
+    "GB-NIC": "Charity Commission for Northern Ireland",
+    "GB-PPON": "Public Procurement Organisation Number",
+}
+# Companies House numbers: eight digits, or two letters and six digits (SC, NI, OC, …)
+COMPANY_NUMBER = re.compile(r"[0-9]{8}|[A-Z]{2}[0-9]{6}")
+IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./-]{0,63}")
+# one @, no spaces, a dot in the domain: enough to catch a name or phone number in the column
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
+REG31_ITEMS = {
+    "address": "the supplier's contact postal address (Procurement Regulations 2024 reg 31(2)(b))",
+    "email": "the supplier's contact email address (Procurement Regulations 2024 reg 31(2)(b))",
+    "identifier_id": "the supplier's unique identifier (Procurement Regulations 2024 reg 31(2)(c))",
+}
+
+
+@dataclass(frozen=True)
+class Supplier:
+    """One bidder as the law names it; '' where the bids file does not say."""
+
+    bidder_id: str
+    bidder: str
+    line: int
+    legal_name: str = ""
+    address: str = ""
+    email: str = ""
+    identifier_scheme: str = ""
+    identifier_id: str = ""
+
+    @property
+    def name(self) -> str:
+        """The legal name where given, else the name the bid was made under."""
+        return self.legal_name or self.bidder
+
+    @property
+    def identifier(self) -> str:
+        """'01234567 (Companies House, GB-COH)', or '' when none was given."""
+        if not self.identifier_id:
+            return ""
+        known = SCHEME_NAMES.get(self.identifier_scheme)
+        scheme = f"{known}, {self.identifier_scheme}" if known else self.identifier_scheme
+        return f"{self.identifier_id} ({scheme})"
+
+    def missing_for_reg31(self) -> list[str]:
+        """The bids columns a reg 31 assessment summary needs and this supplier lacks."""
+        return [column for column in REG31_ITEMS if not getattr(self, column)]
+
+
+@dataclass(frozen=True)
+class DetailProblem:
+    """One bad supplier detail: its 0-based row, its column, found and expected."""
+
+    position: int
+    column: str
+    found: str
+    expected: str
+
+
+def clean_detail(value: str) -> str:
+    """A supplier detail as printed: `clean_name`, with line breaks in an address as ', '."""
+    lines = [clean_name(line) for line in re.split(r"\r\n|\r|\n", value)]
+    return ", ".join(line for line in lines if line)
+
+
+def detail_problem(column: str, value: str, scheme: str) -> tuple[str, str] | None:
+    """(found, expected) when `value` (cleaned, non-empty) cannot be `column`'s; else None."""
+    if len(value) > MAX_DETAIL:
+        return f"{len(value)} characters", f"at most {MAX_DETAIL} characters"
+    if column == "email" and not EMAIL.fullmatch(value):
+        return f"{shorten(value)}", "one email address, such as tenders@example.co.uk"
+    if column == "identifier_scheme" and not SCHEME_PATTERN.fullmatch(value):
+        return (
+            f"{shorten(value)}",
+            "an org-id.guide scheme code in capitals, such as GB-COH (Companies House) "
+            "or GB-PPON (the central digital platform's number)",
+        )
+    if column == "identifier_id" and scheme == "GB-COH" and not COMPANY_NUMBER.fullmatch(value):
+        hint = " (a spreadsheet may have dropped leading zeros)" if value.isdigit() else ""
+        return (
+            f"{shorten(value)}{hint}",
+            "a Companies House number: eight digits, or two letters and six digits, "
+            "such as 01234567 or SC123456",
+        )
+    if column == "identifier_id" and not IDENTIFIER.fullmatch(value):
+        return f"{shorten(value)}", "up to 64 letters, digits, '.', '/' or '-', with no spaces"
+    return None
+
+
+def supplier_map(bids: pd.DataFrame, first_line: int = 2) -> dict[str, Supplier]:
+    """{bidder_id: Supplier} for a checked bids table (the first row of a repeated id)."""
+    out: dict[str, Supplier] = {}
+    for supplier in suppliers(bids, first_line)[0]:
+        out.setdefault(supplier.bidder_id, supplier)
+    return out
+
+
+def suppliers(
+    bids: pd.DataFrame, first_line: int = 2
+) -> tuple[list[Supplier], list[DetailProblem]]:
+    """Every row's supplier details, and every detail that is not what its column holds.
+
+    A refused detail is left out of the record (read as not given), so a check can list
+    every problem at once; a scheme without an identifier, or the reverse, is a problem on
+    the one missing.
+    """
+    present = [c for c in SUPPLIER_COLUMNS if c in bids.columns]
+    ids = bids["bidder_id"].astype(str).tolist() if "bidder_id" in bids else []
+    names = bids["bidder"].astype(str).tolist() if "bidder" in bids else [""] * len(ids)
+    columns = {c: bids[c].fillna("").astype(str).map(clean_detail).tolist() for c in present}
+    out: list[Supplier] = []
+    problems: list[DetailProblem] = []
+    for position, (bidder_id, bidder) in enumerate(zip(ids, names, strict=True)):
+        values = {c: columns[c][position] for c in present}
+        values["identifier_scheme"] = values.get("identifier_scheme", "").upper()
+        if values.get("identifier_scheme") == "GB-COH":
+            values["identifier_id"] = values.get("identifier_id", "").upper()
+        refused = set()
+        for column in present:
+            value = values[column]
+            wrong = detail_problem(column, value, values["identifier_scheme"]) if value else None
+            if wrong is not None:
+                problems.append(DetailProblem(position, column, *wrong))
+                values[column] = ""
+                refused.add(column)
+        scheme, number = values.get("identifier_scheme", ""), values.get("identifier_id", "")
+        if scheme and not number and "identifier_id" not in refused:
+            problems.append(
+                DetailProblem(
+                    position,
+                    "identifier_id",
+                    "nothing",
+                    f"the supplier's identifier in scheme {scheme}, or no scheme",
+                )
+            )
+        if number and not scheme:
+            if "identifier_scheme" not in refused:
+                problems.append(
+                    DetailProblem(
+                        position,
+                        "identifier_scheme",
+                        "nothing",
+                        "the scheme of the identifier, such as GB-COH for a Companies House number",
+                    )
+                )
+            values["identifier_id"] = ""
+        out.append(Supplier(bidder_id, bidder, position + first_line, **values))
+    return out, problems

@@ -23,7 +23,7 @@ import yaml
 from pydantic import ValidationError
 
 from .audit import sha256_file
-from .bidders import clean_names
+from .bidders import SUPPLIER_COLUMNS, clean_names, suppliers
 from .errors import Problem, TenderInputError, raise_if, shorten
 from .files import NotAFileError, open_regular, reason
 from .model import Tender
@@ -551,6 +551,7 @@ def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
             )
     if "bidder" in frame.columns:
         frame["bidder"] = clean_names(frame["bidder"])  # cleaned once, here, for every output
+    problems += _supplier_details(frame, name)
     frame = frame.drop(columns=[column]).assign(
         price=pd.Series(
             [float(a) if a is not None else float("nan") for a in amounts], dtype="float64"
@@ -558,6 +559,25 @@ def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
         price_amount=pd.Series(amounts, dtype=object),
     )
     return frame, problems
+
+
+def _supplier_details(frame: pd.DataFrame, name: str) -> list[Problem]:
+    """Clean the optional supplier columns in place; a refused detail is read as blank."""
+    present = [c for c in SUPPLIER_COLUMNS if c in frame.columns]
+    if not present:
+        return []
+    records, bad = suppliers(frame)
+    for column in present:
+        frame[column] = [getattr(r, column) for r in records]
+    return [
+        Problem(
+            name,
+            f"line {p.position + 2} (bidder {records[p.position].bidder_id}), column {p.column}",
+            p.found,
+            p.expected,
+        )
+        for p in bad
+    ]
 
 
 def read_marks(path: Path, name: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
-from .bidders import id_problems
+from .bidders import Supplier, id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
 from .model import BudgetRelative, Tender
@@ -63,6 +63,9 @@ class Evaluation:
     fingerprints: dict[str, str] = field(default_factory=dict)
     # (evaluator_id, bidder_id) → why that evaluator's marks for that bid were left out
     excluded_marks: dict[tuple[str, str], str] = field(default_factory=dict)
+    # bidder_id → the supplier as the bids file names it (legal name, address, identifier);
+    # set by the workflow that read the file (`bidders.supplier_map`), empty otherwise
+    suppliers: dict[str, Supplier] = field(default_factory=dict)
 
     @property
     def ranked(self) -> pd.DataFrame:

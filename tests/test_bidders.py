@@ -9,7 +9,15 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tender.bidders import ID_RULE, clean_name, clean_names, id_problems
+from tender.bidders import (
+    ID_RULE,
+    Supplier,
+    clean_name,
+    clean_names,
+    id_problems,
+    supplier_map,
+    suppliers,
+)
 from tender.errors import TenderInputError
 from tender.inputs import load_tender
 
@@ -105,3 +113,113 @@ def test_a_control_character_in_a_name_does_not_refuse_every_return(
     collection = kit.collect_all()
     assert collection.rejected == []
     assert sorted(collection.accepted) == ["E1", "E2", "E3"]
+
+
+def supplier_rows(**columns: list[str]) -> pd.DataFrame:
+    count = len(next(iter(columns.values())))
+    ids = [chr(ord("A") + i) for i in range(count)]
+    return pd.DataFrame({"bidder_id": ids, "bidder": [f"Bidder {i}" for i in ids], **columns})
+
+
+def detail_problems(**columns: list[str]) -> list[tuple[int, str, str, str]]:
+    return [
+        (p.position, p.column, p.found, p.expected) for p in suppliers(supplier_rows(**columns))[1]
+    ]
+
+
+def test_sound_supplier_details_are_read_and_cleaned() -> None:
+    frame = supplier_rows(
+        legal_name=["  Goodwin Pest Management Ltd ", ""],
+        address=["1 High Street\nMaidstone\r\nME14 1AA", ""],
+        email=["tenders@example.co.uk", ""],
+        identifier_scheme=["gb-coh", ""],
+        identifier_id=["sc123456", ""],
+    )
+    found, problems = suppliers(frame)
+    assert problems == []
+    assert found[0] == Supplier(
+        "A",
+        "Bidder A",
+        2,
+        "Goodwin Pest Management Ltd",
+        "1 High Street, Maidstone, ME14 1AA",
+        "tenders@example.co.uk",
+        "GB-COH",
+        "SC123456",
+    )
+    assert found[0].identifier == "SC123456 (Companies House, GB-COH)"
+    assert found[0].missing_for_reg31() == []
+    assert found[1] == Supplier("B", "Bidder B", 3)
+    assert found[1].name == "Bidder B"
+    assert found[1].missing_for_reg31() == ["address", "email", "identifier_id"]
+
+
+def test_a_bids_file_without_the_columns_has_suppliers_named_only() -> None:
+    frame = pd.DataFrame({"bidder_id": ["A"], "bidder": ["Alpha"]})
+    assert supplier_map(frame) == {"A": Supplier("A", "Alpha", 2)}
+
+
+def test_names_in_any_script_and_of_300_characters_pass() -> None:
+    names = ["Łódź Usługi Sp. z o.o.", "Cwmni Glanhau Llŷn Cyf", "شركة المكافحة", "株式会社害虫"]
+    names.append("L" * 300)
+    found, problems = suppliers(supplier_rows(legal_name=names))
+    assert problems == []
+    assert [s.legal_name for s in found] == names
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "found", "expected"),
+    [
+        ("email", "Mr Smith", "'Mr Smith'", "one email address, such as tenders@example.co.uk"),
+        ("email", "a@b", "'a@b'", "one email address, such as tenders@example.co.uk"),
+        ("email", "a@b.com; c@d.com", "'a@b.com; c@d.com'", "one email address, such as "),
+        ("legal_name", "x" * 501, "501 characters", "at most 500 characters"),
+        ("identifier_scheme", "Companies House", "'COMPANIES HOUSE'", "an org-id.guide scheme"),
+    ],
+)
+def test_a_detail_that_is_not_what_its_column_holds_is_refused(
+    column: str, value: str, found: str, expected: str
+) -> None:
+    columns = {column: [value]}
+    if column == "identifier_scheme":
+        columns["identifier_id"] = ["01234567"]
+    [problem] = detail_problems(**columns)
+    assert problem[:3] == (0, column, found)
+    assert problem[3].startswith(expected)
+
+
+def test_a_companies_house_number_is_eight_characters() -> None:
+    assert detail_problems(identifier_scheme=["GB-COH"], identifier_id=["1234567"]) == [
+        (
+            0,
+            "identifier_id",
+            "'1234567' (a spreadsheet may have dropped leading zeros)",
+            "a Companies House number: eight digits, or two letters and six digits, "
+            "such as 01234567 or SC123456",
+        )
+    ]
+    assert detail_problems(identifier_scheme=["GB-CHC"], identifier_id=["1234567"]) == []
+
+
+def test_a_scheme_and_its_identifier_come_together() -> None:
+    assert detail_problems(identifier_scheme=["GB-COH", ""], identifier_id=["", "01234567"]) == [
+        (0, "identifier_id", "nothing", "the supplier's identifier in scheme GB-COH, or no scheme"),
+        (
+            1,
+            "identifier_scheme",
+            "nothing",
+            "the scheme of the identifier, such as GB-COH for a Companies House number",
+        ),
+    ]
+    found, _ = suppliers(supplier_rows(identifier_scheme=[""], identifier_id=["01234567"]))
+    assert found[0].identifier == ""  # an identifier without its scheme is not used
+
+
+def test_a_refused_detail_is_reported_once_and_read_as_blank() -> None:
+    rows = supplier_rows(identifier_scheme=["GB-COH"], identifier_id=["12 34"], email=["x"])
+    found, problems = suppliers(rows)
+    assert [(p.column, p.found) for p in problems] == [
+        ("email", "'x'"),
+        ("identifier_id", "'12 34'"),
+    ]
+    assert (found[0].email, found[0].identifier_id) == ("", "")

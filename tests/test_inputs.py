@@ -292,3 +292,32 @@ def test_rows_one_field_longer_than_the_header_are_refused_not_shifted(tmp_path)
         "1,000?); expected one field per column: no thousands separator, and quotes around "
         "text that holds a comma"
     )
+
+
+def test_supplier_details_are_checked_where_they_are_read(tmp_path):
+    import shutil
+
+    shutil.copytree(TINY.parents[1], tmp_path / "tiny")
+    bids = tmp_path / "tiny" / "bids" / "tiny" / "bids.csv"
+    lines = bids.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",legal_name,address,email,identifier_scheme,identifier_id"]
+    rows.append(lines[1] + ',Xylo Grounds Limited,"1 Mill Lane\nXton",x@xylo.example,GB-COH,1234567')
+    rows += [line + ",,,by phone,," for line in lines[2:]]
+    bids.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tender = load_tender(tmp_path / "tiny" / "criteria" / "tiny.yaml")
+    with pytest.raises(TenderInputError) as caught:
+        load_inputs(tender)
+    messages = [str(p) for p in caught.value.problems]
+    assert messages[0] == (
+        "bids/tiny/bids.csv: line 2 (bidder X), column identifier_id: found '1234567' (a "
+        "spreadsheet may have dropped leading zeros); expected a Companies House number: eight "
+        "digits, or two letters and six digits, such as 01234567 or SC123456"
+    )
+    assert messages[1] == (
+        "bids/tiny/bids.csv: line 3 (bidder Y), column email: found 'by phone'; expected one "
+        "email address, such as tenders@example.co.uk"
+    )
+    assert len(messages) == 1 + len(lines) - 2  # every bad detail, every row, at once
+    frame = load_inputs(tender, defer_price_problems=True).bids
+    assert frame.loc[0, "address"] == "1 Mill Lane, Xton"
+    assert frame.loc[0, "identifier_id"] == ""  # refused, so read as not given

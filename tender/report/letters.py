@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import dates, display
+from ..bidders import REG31_ITEMS, Supplier
 from ..errors import Problem
 from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
@@ -133,6 +134,8 @@ def check_completeness(ev: Evaluation) -> Completeness:
                 "a single first-ranked bid (letters state the outcome; resolve the tie first)",
             )
         )
+    if tender.tender.regime == "pa2023":
+        problems += _missing_supplier_details(ev)
     rationale = _rationales(ev)
     names = dict(zip(map(str, ev.table["bidder_id"]), map(str, ev.table["bidder"]), strict=True))
     leaves = tender.quality.leaves()
@@ -168,6 +171,34 @@ def check_completeness(ev: Evaluation) -> Completeness:
                     "descriptor; say what in the tender earned the mark"
                 )
     return Completeness(problems, warnings)
+
+
+def supplier(ev: Evaluation, bidder_id: str) -> Supplier:
+    """The bid's supplier as the bids file names it; only its name when no details were read."""
+    found = ev.suppliers.get(bidder_id)
+    if found is not None:
+        return found
+    position = list(map(str, ev.table["bidder_id"])).index(bidder_id)
+    return Supplier(bidder_id, str(ev.table["bidder"].iat[position]), position + 2)
+
+
+def _missing_supplier_details(ev: Evaluation) -> list[Problem]:
+    """Every reg 31(2)(b)-(c) item missing from the bids file, bid by bid: each refuses."""
+    tender = ev.tender
+    bids = display_path(tender.resolve(tender.data.bids), project_root(tender))
+    problems = []
+    for bidder_id in map(str, ev.table["bidder_id"]):
+        details = supplier(ev, bidder_id)
+        problems += [
+            Problem(
+                bids,
+                f"line {details.line} (bidder {bidder_id}), column {column}",
+                "nothing",
+                f"{REG31_ITEMS[column]}, which the assessment summary must give",
+            )
+            for column in details.missing_for_reg31()
+        ]
+    return problems
 
 
 def letter_slug(bidder_id: str, bidder: str) -> str:
@@ -444,8 +475,7 @@ class _Letter:
         header = Table(
             (),
             (
-                ("To", record["bidder"]),
-                ("Supplier identifier", record["bidder_id"]),
+                *self._addressee(),
                 ("Tender", f"{tender.tender.reference}: {tender.tender.title}"),
                 ("From", tender.tender.authority),
                 ("Date", sent),
@@ -519,6 +549,31 @@ class _Letter:
             closing.append(Paragraph(letters.signatory_role))
         out.append(Section("Next steps", tuple(closing), str(number)))
         return out
+
+    def _addressee(self) -> list[tuple[str, str]]:
+        """To, address, email and identifier; a missing item shown as not set, never guessed.
+
+        The identifier row is shown under `pa2023` (reg 31(2)(c) requires it) or when given.
+        """
+        details = supplier(self.ev, self.record["bidder_id"])
+        name = details.name
+        if details.legal_name and details.legal_name != details.bidder:
+            name = f"{details.legal_name} (trading as {details.bidder})"
+        rows = [
+            ("To", name),
+            ("Address", details.address or "[NOT SET: address in the bids file]"),
+            ("Email", details.email or "[NOT SET: email in the bids file]"),
+        ]
+        if details.identifier or self.regime == "pa2023":
+            rows.append(
+                (
+                    "Unique identifier",
+                    details.identifier
+                    or "[NOT SET: identifier_scheme and identifier_id in the bids file]",
+                )
+            )
+        rows.append(("Our reference for your bid", details.bidder_id))
+        return rows
 
     def _basis(self) -> str:
         return {

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import abnormal
 from ..audit import sha256_file
+from ..bidders import supplier_map
 from ..clarifications import Outcomes, check_outcomes, revised_moderated
 from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import Inputs, display_path, load_inputs, load_tender, project_root, read_csv_text
@@ -99,6 +100,7 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     except TenderInputError as exc:
         raise TenderInputError([*inputs.problems, *exc.problems]) from None
     raise_if(inputs.problems)
+    evaluation = replace(evaluation, suppliers=supplier_map(inputs.bids))
     run = Run(evaluation, inputs.warnings, inputs, conflicts=conflicts)
     if not settled:
         return run
@@ -191,6 +193,7 @@ def _settle(run: Run, sources: Sources) -> Run:
         fingerprints=fingerprints,
         excluded_marks=before.excluded_marks,
     )
+    after = replace(after, suppliers=before.suppliers)
     return Run(after, run.warnings, run.inputs, before, outcomes, revised, conflicts=run.conflicts)
 
 

@@ -20,6 +20,7 @@ import os
 import re
 from pathlib import Path
 
+from ..bidders import SUPPLIER_COLUMNS
 from ..errors import Problem, TenderError, TenderInputError
 from ..files import Gate, OutputRefused, kind_of, os_errors, shown_name, shown_path, write_atomic
 from ..model import ID_PATTERN
@@ -27,7 +28,8 @@ from ..model import ID_PATTERN
 PLACEHOLDER = "[TO COMPLETE"
 PRICE_COLUMN = "price"
 REQUIREMENT_COLUMN = "requirement_r1"
-BIDS_HEADER = ("bidder_id", "bidder", PRICE_COLUMN, REQUIREMENT_COLUMN)
+# the supplier columns are optional; under pa2023 the letters need address, email and identifier
+BIDS_HEADER = ("bidder_id", "bidder", PRICE_COLUMN, REQUIREMENT_COLUMN, *SUPPLIER_COLUMNS)
 
 # Names Windows keeps for devices, in any case and with any extension: `criteria/con.yaml`
 # cannot be created there, so a tender named `con` could not be shared with a Windows user.

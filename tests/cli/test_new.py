@@ -70,7 +70,7 @@ def test_the_scaffold_is_ready_for_templates_once_it_has_bids(
 ) -> None:
     runner.invoke(cli, ["new", "x", "--root", str(tmp_path)])
     with (tmp_path / "bids" / "x" / "bids.csv").open("a", encoding="utf-8", newline="") as out:
-        out.write("A,First bidder,1000,yes\nB,Second bidder,,yes\n")
+        out.write("A,First bidder,1000,yes,,,,,\nB,Second bidder,,yes,,,,,\n")
     result = runner.invoke(cli, ["templates", str(tmp_path / "criteria" / "x.yaml")])
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tender.bidders import supplier_map
 from tender.model import Tender
 from tender.report.narrative import Narrative, load_narrative
 from tender.scoring import Evaluation, evaluate
@@ -102,6 +104,11 @@ def synthetic(
             "bidder_id": ids,
             "bidder": names,
             "price": rng.integers(80_000, 160_000, count).astype(float),
+            "legal_name": [f"{name} Limited" for name in names],
+            "address": [f"{n} Example Street, Exampletown EX{n} 1AA" for n in range(1, count + 1)],
+            "email": [f"tenders@{i.lower()}.example.co.uk" for i in ids],
+            "identifier_scheme": ["GB-COH"] * count,
+            "identifier_id": [f"{n:08d}" for n in range(1, count + 1)],
         }
     )
     leaves = [c.id for c in tender.quality.leaves()]
@@ -121,7 +128,8 @@ def synthetic(
             for j, c in enumerate(leaves)
         ]
     )
-    return evaluate(tender, bids, None, moderated)
+    ev = evaluate(tender, bids, None, moderated)
+    return dataclasses.replace(ev, suppliers=supplier_map(bids))
 
 
 @pytest.fixture

@@ -99,7 +99,13 @@ def test_pa2023_assessment_summary_has_reg_31_content(make_evaluation):
     doc = letter_content(ev, loser["bidder_id"])
     text = doc.text()
     assert text.startswith("Assessment summary")
-    assert f"Supplier identifier | {loser['bidder_id']}" in text
+    n = int(loser["bidder_id"][1:])
+    # reg 31(2)(a)-(c): the supplier's name, postal address, email and unique identifier
+    assert f"To | {loser['bidder']} Limited (trading as {loser['bidder']})" in text
+    assert f"Address | {n} Example Street, Exampletown EX{n} 1AA" in text
+    assert f"Email | tenders@{loser['bidder_id'].lower()}.example.co.uk" in text
+    assert f"Unique identifier | {n:08d} (Companies House, GB-COH)" in text
+    assert f"Our reference for your bid | {loser['bidder_id']}" in text
     assert "Procurement Act 2023 s.50; Procurement Regulations 2024 reg 31" in text
     # criteria: title, relative importance, how assessed, scores available; sub-criteria too
     assert "Q1 Method statement | 20% | sum of its sub-criteria | 0 to 20" in text
@@ -335,3 +341,42 @@ def test_letters_are_refused_when_no_bid_can_be_ranked():
     assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
         ("ranking", "no bid that can be ranked")
     ]
+
+
+def test_pa2023_letters_are_refused_while_a_reg_31_item_is_missing(make_evaluation):
+    ev = make_evaluation(3, "pa2023", long_names=False)
+    assert check_completeness(ev).problems == []
+    suppliers = dict(ev.suppliers)
+    suppliers["S02"] = dataclasses.replace(suppliers["S02"], address="", identifier_id="")
+    suppliers.pop("S03")  # no details read at all: only the name is known
+    check = check_completeness(dataclasses.replace(ev, suppliers=suppliers))
+    assert [str(p) for p in check.problems] == [
+        "bids.csv: line 3 (bidder S02), column address: found nothing; expected the "
+        "supplier's contact postal address (Procurement Regulations 2024 reg 31(2)(b)), which "
+        "the assessment summary must give",
+        "bids.csv: line 3 (bidder S02), column identifier_id: found nothing; expected the "
+        "supplier's unique identifier (Procurement Regulations 2024 reg 31(2)(c)), which the "
+        "assessment summary must give",
+        *(
+            f"bids.csv: line 4 (bidder S03), column {column}: found nothing; expected the "
+            f"supplier's {item} (Procurement Regulations 2024 reg 31(2)({para})), which the "
+            "assessment summary must give"
+            for column, item, para in (
+                ("address", "contact postal address", "b"),
+                ("email", "contact email address", "b"),
+                ("identifier_id", "unique identifier", "c"),
+            )
+        ),
+    ]
+    text = letter_content(dataclasses.replace(ev, suppliers=suppliers), "S03").text()
+    assert "Address | [NOT SET: address in the bids file]" in text  # visibly missing
+
+
+def test_other_regimes_address_the_letter_without_refusing_it(reference_ev):
+    assert reference_ev.suppliers["A"].legal_name == "Goodwin Pest Management"
+    assert check_completeness(reference_ev).problems == []
+    text = letter_content(reference_ev, "A").text()
+    assert "To | Goodwin Pest Management\n" in text
+    assert "Address | [NOT SET: address in the bids file]" in text  # not published: not guessed
+    assert "Unique identifier" not in text  # not asked for outside pa2023, and none given
+    assert "Our reference for your bid | A" in text

@@ -59,6 +59,11 @@ def test_the_bids_header_has_the_ids_names_price_and_every_requirement_column(
         "bidder",
         tender.price.column,
         *(r.column for r in tender.requirements),
+        "legal_name",
+        "address",
+        "email",
+        "identifier_scheme",
+        "identifier_id",
     ]
     assert tender.requirements, "the scaffold shows an example requirement"
     assert bids.read_text(encoding="utf-8") == ",".join(expected) + "\n"
@@ -69,7 +74,7 @@ def test_templates_can_be_issued_once_the_bids_file_has_rows(tmp_path: Path) -> 
 
     definition, bids, _ = scaffolded(tmp_path)
     with bids.open("a", encoding="utf-8", newline="") as stream:
-        stream.write("A,First bidder,1000,yes\nB,Second bidder,1200,no\n")
+        stream.write("A,First bidder,1000,yes,,,,,\nB,Second bidder,1200,no,,,,,\n")
     issued = templates(definition)
     assert [i.evaluator_id for i in issued] == ["E1", "E2", "E3"]
     assert all(i.path.is_file() and i.issue == 1 for i in issued)
