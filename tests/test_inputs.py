@@ -301,7 +301,8 @@ def test_supplier_details_are_checked_where_they_are_read(tmp_path):
     bids = tmp_path / "tiny" / "bids" / "tiny" / "bids.csv"
     lines = bids.read_text(encoding="utf-8").splitlines()
     rows = [lines[0] + ",legal_name,address,email,identifier_scheme,identifier_id"]
-    rows.append(lines[1] + ',Xylo Grounds Limited,"1 Mill Lane\nXton",x@xylo.example,GB-COH,1234567')
+    details = 'Xylo Grounds Limited,"1 Mill Lane\nXton",x@xylo.example,GB-COH,1234567'
+    rows.append(f"{lines[1]},{details}")
     rows += [line + ",,,by phone,," for line in lines[2:]]
     bids.write_text("\n".join(rows) + "\n", encoding="utf-8")
     tender = load_tender(tmp_path / "tiny" / "criteria" / "tiny.yaml")

@@ -47,7 +47,7 @@ def test_the_bidder_list_carries_ids_and_names_only(reference: Path) -> None:
 
 def test_a_bidder_listed_twice_is_an_error(project: Path, reference: Path) -> None:
     bids = project / "bids" / "pest-control-2016" / "bids.csv"
-    bids.write_text(bids.read_text() + "C,Company C again,1,yes,\n")
+    bids.write_text(bids.read_text() + "C,Company C again,1,yes,,,,,,\n")
     with pytest.raises(TenderInputError) as caught:
         bidder_list(load_tender(reference))
     assert [str(p) for p in caught.value.problems] == [

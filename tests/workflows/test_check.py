@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tender.bidders import SUPPLIER_COLUMNS
 from tender.errors import TenderInputError
 from tender.workflows.check import check
 
@@ -29,6 +30,11 @@ def test_problems_in_a_named_file_are_reported(project: Path, reference: Path) -
     assert any("clarifications.csv" in str(p) for p in caught.value.problems)
 
 
+def _answer(column: str) -> str:
+    """'yes' in a pass/fail column, blank in the optional supplier columns."""
+    return "" if column in SUPPLIER_COLUMNS else "yes"
+
+
 def test_a_new_tender_with_only_its_bids_is_ok_for_templates(tmp_path: Path) -> None:
     from tender.workflows.new import new
     from tender.workflows.status import status
@@ -39,7 +45,8 @@ def test_a_new_tender_with_only_its_bids_is_ok_for_templates(tmp_path: Path) -> 
     rows = {"bidder_id": "A", "bidder": "Alpha Cleaning Ltd", "price": "1000"}
     other = {"bidder_id": "B", "bidder": "Beta Services", "price": "1200"}
     columns = header.split(",")
-    lines = [",".join(r.get(c, "yes") for c in columns) for r in (rows, other)]
+    # pass/fail answers "yes"; the optional supplier columns left blank
+    lines = [",".join(r.get(c, _answer(c)) for c in columns) for r in (rows, other)]
     bids.write_text("\n".join([header, *lines]) + "\n")
     definition = tmp_path / "criteria" / "cleaning-2027.yaml"
     checked = check(definition)
@@ -56,7 +63,7 @@ def test_before_marking_a_bad_bid_is_still_an_error(tmp_path: Path) -> None:
     header = bids.read_text().splitlines()[0]
     columns = header.split(",")
     row = {"bidder_id": "-A", "bidder": "Alpha", "price": "£1000"}
-    bids.write_text(header + "\n" + ",".join(row.get(c, "yes") for c in columns) + "\n")
+    bids.write_text(header + "\n" + ",".join(row.get(c, _answer(c)) for c in columns) + "\n")
     with pytest.raises(TenderInputError) as caught:
         check(tmp_path / "criteria" / "cleaning-2027.yaml")
     found = " | ".join(str(p) for p in caught.value.problems)
