@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import Problem, TenderError, TenderInputError
 
@@ -207,9 +208,9 @@ def check_targets(
     origin = dict(where or {})
     real_named = {_real(p): option for p, option in (named or {}).items()}
     real_root = root.resolve() if root is not None else None
-    sources = [(p, _real(p), _stat(p)) for p in inputs]
+    sources = [_Known(p, _real(p), _stat(p)) for p in inputs]
     problems: list[Problem] = []
-    seen: list[tuple[Path, Path, os.stat_result | None]] = []
+    seen: list[_Known] = []
     targets = [(p, False) for p in writes] + [(p, True) for p in appends]
     for path, append in targets:
         name = shown_path(path, root)
@@ -223,63 +224,113 @@ def check_targets(
         raise OutputRefused(problems)
 
 
-def _refusal(
-    path: Path,
-    append: bool,
-    sources: list[tuple[Path, Path, os.stat_result | None]],
-    root: Path | None,
-    named: bool,
-    seen: list[tuple[Path, Path, os.stat_result | None]],
-    shown_root: Path | None,
-) -> tuple[str, str] | None:
-    """(found, expected) when `path` may not be written; None when it may."""
-    status = _lstat(path)
+class _Known(NamedTuple):
+    """A path the gate has met: as given, resolved, and its lstat (None: absent)."""
+
+    path: Path
+    real: Path
+    status: os.stat_result | None
+
+
+def _same_file(real: Path, status: os.stat_result | None, other: _Known) -> bool:
+    """One file under two names: the same resolved path, or the same inode."""
+    if other.real == real:
+        return True
+    return (
+        status is not None and other.status is not None and os.path.samestat(status, other.status)
+    )
+
+
+def _kind_refusal(status: os.stat_result | None) -> tuple[str, str] | None:
     if status is not None and stat.S_ISLNK(status.st_mode):
         return "a symbolic link", "a regular file or a new file name (outputs never follow links)"
     if status is not None and not stat.S_ISREG(status.st_mode):
         return f"{kind_of(status.st_mode)}", "a regular file that the output can replace"
-    real = _real(path)
-    for source, source_real, source_status in sources:
-        if append and source_real == real:
+    return None
+
+
+def _input_refusal(
+    target: _Known, append: bool, sources: list[_Known], shown_root: Path | None
+) -> tuple[str, str] | None:
+    for source in sources:
+        if append and source.real == target.real:
             continue  # a log is read by the run that appends to it
-        same = source_real == real or (
-            status is not None
-            and source_status is not None
-            and os.path.samestat(status, source_status)
-        )
-        if same:
+        if _same_file(target.real, target.status, source):
             what = (
                 "a file that is an input of this evaluation"
-                if source_real == real
-                else f"the same file as {shown_path(source, shown_root)}, which is an input "
+                if source.real == target.real
+                else f"the same file as {shown_path(source.path, shown_root)}, which is an input "
                 "of this evaluation"
             )
             return what, "another output path (an output that would replace an input is refused)"
-    if append and status is not None and status.st_nlink > 1:
+    return None
+
+
+def _links_refusal(target: _Known, append: bool) -> tuple[str, str] | None:
+    if append and target.status is not None and target.status.st_nlink > 1:
         return (
-            f"a file with {status.st_nlink} hard links",
+            f"a file with {target.status.st_nlink} hard links",
             "a log of its own (appending would change the other names too)",
         )
-    if root is not None and not named and not _within(real, root):
-        given = Path(os.path.abspath(path))
-        linked = "" if given == real else f" (through a link, to {shown_name(real.as_posix())})"
-        return (
-            f"a path outside the tender's folder {shown_name(root.as_posix())}{linked}",
-            "a path inside it (beside criteria/, bids/ and reports/), or an --out given on "
-            "the command line",
-        )
-    for other, other_real, other_status in seen:
-        if other_real == real or (
-            status is not None
-            and other_status is not None
-            and os.path.samestat(status, other_status)
-        ):
+    return None
+
+
+def _outside_refusal(target: _Known, root: Path | None, named: bool) -> tuple[str, str] | None:
+    if root is None or named or _within(target.real, root):
+        return None
+    given = Path(os.path.abspath(target.path))
+    linked = (
+        ""
+        if given == target.real
+        else f" (through a link, to {shown_name(target.real.as_posix())})"
+    )
+    return (
+        f"a path outside the tender's folder {shown_name(root.as_posix())}{linked}",
+        "a path inside it (beside criteria/, bids/ and reports/), or an --out given on "
+        "the command line",
+    )
+
+
+def _twin_refusal(
+    target: _Known, seen: list[_Known], shown_root: Path | None
+) -> tuple[str, str] | None:
+    for other in seen:
+        if _same_file(target.real, target.status, other):
             return (
-                f"the same file as the output {shown_path(other, shown_root)}",
+                f"the same file as the output {shown_path(other.path, shown_root)}",
                 "a separate file for each output",
             )
-    seen.append((path, real, status))
     return None
+
+
+def _refusal(
+    path: Path,
+    append: bool,
+    sources: list[_Known],
+    root: Path | None,
+    named: bool,
+    seen: list[_Known],
+    shown_root: Path | None,
+) -> tuple[str, str] | None:
+    """(found, expected) when `path` may not be written; None when it may.
+
+    The checks run in the order a user would fix them: what the path is, whether it is an
+    input, its links, where it lies, and whether another output already claimed it.
+    """
+    status = _lstat(path)
+    refused = _kind_refusal(status)
+    if refused is not None:
+        return refused
+    target = _Known(path, _real(path), status)
+    refused = (
+        _input_refusal(target, append, sources, shown_root)
+        or _links_refusal(target, append)
+        or _outside_refusal(target, root, named)
+        or _twin_refusal(target, seen, shown_root)
+    )
+    if refused is None:
+        seen.append(target)
+    return refused
 
 
 def write_files(

@@ -138,3 +138,41 @@ def test_a_moderation_workbook_of_another_tender_is_refused(panel: Any, moderati
         "moderation.xlsx: Identity sheet: found a moderation workbook for tender 'MBC-PEST-2016'; "
         "expected one for this tender, 'SBC-WASTE-2017'"
     ]
+
+
+def _marks_file(panel: Any, rows: list[tuple[str, str, str, str]]) -> None:
+    path = panel.tender.resolve(panel.tender.data.marks)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["bidder_id", "criterion_id", "evaluator_id", "mark"])
+        writer.writerows(rows)
+
+
+def test_the_median_is_the_one_the_workbook_showed(panel: Any) -> None:
+    # Four evaluators: the median of 2, 3, 6, 9 is 4.5 (the mean of the middle two), and an
+    # evaluator who gave no mark is left out: the median of 2 and 8 is 5.
+    from tender.workflows.moderate import medians
+
+    _marks_file(
+        panel,
+        [
+            ("A", "Q1", "E1", "2"),
+            ("A", "Q1", "E2", "9"),
+            ("A", "Q1", "E3", "3"),
+            ("A", "Q1", "E4", "6"),
+            ("B", "Q1", "E1", "2"),
+            ("B", "Q1", "E2", "8"),
+        ],
+    )
+    assert medians(panel.tender) == {("A", "Q1"): 4.5, ("B", "Q1"): 5.0}
+
+
+def test_a_second_mark_by_one_evaluator_is_refused_naming_its_row(panel: Any) -> None:
+    from tender.workflows.moderate import medians
+
+    _marks_file(panel, [("A", "Q1", "E1", "2"), ("A", "Q1", "E2", "9"), ("A", "Q1", "E1", "7")])
+    with pytest.raises(TenderInputError) as caught:
+        medians(panel.tender)
+    (problem,) = caught.value.problems
+    assert problem.where == "row 4"
+    assert "a second mark for A, Q1, E1" in str(problem)
