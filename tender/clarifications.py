@@ -12,7 +12,7 @@ before/after comparison are pure; reading and writing files is the caller's job.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -231,44 +231,88 @@ def revised_moderated(moderated: pd.DataFrame, outcomes: Outcomes, name: str) ->
     return out
 
 
-def changes(before: Evaluation, outcomes: Outcomes) -> list[dict[str, Any]]:
-    """Each revision with the mark it replaced: bidder, criterion, from, to, rationale, date."""
+@dataclass(frozen=True)
+class Revised:
+    """A moderated mark revised at an interview, with the mark it replaced (None: unmarked)."""
+
+    bidder_id: str
+    criterion_id: str
+    from_mark: float | None
+    to_mark: float
+    rationale: str
+    interview_date: date
+
+    def as_json(self) -> dict[str, str | float | None]:
+        return {
+            "bidder_id": self.bidder_id,
+            "criterion_id": self.criterion_id,
+            "from": self.from_mark,
+            "to": self.to_mark,
+            "rationale": self.rationale,
+            "interview_date": self.interview_date.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One bid's rank, quality and total before and after the interviews (None: unranked)."""
+
+    bidder_id: str
+    bidder: str
+    rank_before: int | None
+    quality_before: float | None
+    total_before: float | None
+    rank_after: int | None
+    quality_after: float | None
+    total_after: float | None
+
+    @property
+    def total_change(self) -> float | None:
+        if self.total_before is None or self.total_after is None:
+            return None
+        return self.total_after - self.total_before
+
+
+STANDING_COLUMNS = [f.name for f in fields(Standing)] + ["total_change"]
+
+
+def changes(before: Evaluation, outcomes: Outcomes) -> list[Revised]:
+    """Each revision with the mark it replaced."""
     leaves = [leaf.id for leaf in before.tender.quality.leaves()]
     rows = {bid: i for i, bid in enumerate(before.table["bidder_id"])}
     out = []
     for r in outcomes.revisions:
         earlier = float(before.consensus[rows[r.bidder_id], leaves.index(r.criterion_id)])
         out.append(
-            {
-                "bidder_id": r.bidder_id,
-                "criterion_id": r.criterion_id,
-                "from": None if math.isnan(earlier) else earlier,
-                "to": r.to_mark,
-                "rationale": r.rationale,
-                "interview_date": r.on.isoformat(),
-            }
+            Revised(
+                r.bidder_id,
+                r.criterion_id,
+                None if math.isnan(earlier) else earlier,
+                r.to_mark,
+                r.rationale,
+                r.on,
+            )
         )
     return out
 
 
-def before_after(before: Evaluation, after: Evaluation) -> list[dict[str, Any]]:
+def before_after(before: Evaluation, after: Evaluation) -> list[Standing]:
     """One row per bid, in bids-file order: rank, quality and total before and after."""
     old = before.table.set_index("bidder_id")
     new = after.table.set_index("bidder_id")
-    rows = []
-    for bidder in before.table["bidder_id"]:
-        row: dict[str, Any] = {"bidder_id": bidder, "bidder": old.at[bidder, "bidder"]}
-        for label, table in (("before", old), ("after", new)):
-            rank = int(table.at[bidder, "rank"])  # type: ignore[arg-type]
-            row[f"rank_{label}"] = rank if rank > 0 else None
-            row[f"quality_{label}"] = _number(table.at[bidder, "quality_score"])
-            row[f"total_{label}"] = _number(table.at[bidder, "total_score"])
-        if row["total_before"] is not None and row["total_after"] is not None:
-            row["total_change"] = row["total_after"] - row["total_before"]
-        else:
-            row["total_change"] = None
-        rows.append(row)
-    return rows
+
+    def state(table: pd.DataFrame, bidder: str) -> tuple[int | None, float | None, float | None]:
+        rank = int(table.at[bidder, "rank"])  # type: ignore[arg-type]
+        return (
+            rank if rank > 0 else None,
+            _number(table.at[bidder, "quality_score"]),
+            _number(table.at[bidder, "total_score"]),
+        )
+
+    return [
+        Standing(bidder, str(old.at[bidder, "bidder"]), *state(old, bidder), *state(new, bidder))
+        for bidder in before.table["bidder_id"]
+    ]
 
 
 def _number(value: Any) -> float | None:

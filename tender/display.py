@@ -31,6 +31,27 @@ def score(value: float | None, places: int = SCORE_PLACES) -> str:
     return plain(half_up(value, places))
 
 
+def mark(value: float | None) -> str:
+    """A mark as the panel gave it ('7', '6.5'), or '–' when there is none.
+
+    Marks are on the scale's steps, so they are shown as stored, never rounded.
+    """
+    if value is None or math.isnan(value):
+        return "–"
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def change(value: float | None, places: int = SCORE_PLACES) -> str:
+    """A signed change of score ('+1.2', '-0.3'), '0' when it rounds to nothing, '–' if none."""
+    if value is None or math.isnan(value):
+        return "–"
+    shown = half_up(value, places)
+    if shown == 0:
+        return "0"
+    return ("+" if shown > 0 else "") + plain(shown)
+
+
 def shown_total(parts: list[float], places: int = SCORE_PLACES) -> Decimal:
     """The total as displayed: the sum of the parts as displayed, so a table adds up."""
     return sum((half_up(p, places) for p in parts), Decimal(0))

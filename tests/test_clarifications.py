@@ -10,6 +10,7 @@ import pytest
 
 from tender.clarifications import (
     COLUMNS,
+    Revised,
     before_after,
     changes,
     check_outcomes,
@@ -142,22 +143,23 @@ def test_revision_applies_to_a_copy_and_keeps_the_earlier_mark(pest):
     before = evaluate(tender, inputs.bids, inputs.marks, inputs.moderated)
     after = evaluate(tender, inputs.bids, inputs.marks, revised)
     # B gains 2 marks × 1.2 = 2.4 points: 79.1 → 81.5, ahead of A's 80.3.
-    rows = {r["bidder_id"]: r for r in before_after(before, after)}
-    assert rows["B"]["total_before"] == pytest.approx(79.1)
-    assert rows["B"]["total_after"] == pytest.approx(81.5)
-    assert rows["B"]["total_change"] == pytest.approx(2.4)
-    assert (rows["B"]["rank_before"], rows["B"]["rank_after"]) == (2, 1)
-    assert rows["A"]["total_change"] == pytest.approx(0)
+    rows = {r.bidder_id: r for r in before_after(before, after)}
+    assert rows["B"].total_before == pytest.approx(79.1)
+    assert rows["B"].total_after == pytest.approx(81.5)
+    assert rows["B"].total_change == pytest.approx(2.4)
+    assert (rows["B"].rank_before, rows["B"].rank_after) == (2, 1)
+    assert rows["A"].total_change == pytest.approx(0)
     assert changes(before, outcomes) == [
-        {
-            "bidder_id": "B",
-            "criterion_id": "Q1",
-            "from": 5.0,
-            "to": 7.0,
-            "rationale": "Survey set out",
-            "interview_date": "2016-11-22",
-        }
+        Revised("B", "Q1", 5.0, 7.0, "Survey set out", date(2016, 11, 22))
     ]
+    assert changes(before, outcomes)[0].as_json() == {
+        "bidder_id": "B",
+        "criterion_id": "Q1",
+        "from": 5.0,
+        "to": 7.0,
+        "rationale": "Survey set out",
+        "interview_date": "2016-11-22",
+    }
     assert leader_sentence(before, after, 1) == (
         "1 moderated mark revised; first place moves from A to B."
     )

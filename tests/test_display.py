@@ -43,3 +43,20 @@ def test_public_names_name_only_the_winner():
     assert names == {"A": "Company A (Goodwin Pest Management)", "B": "Company B"}
     plain = display.public_names(["A"], ["Goodwin"], {"A"}, "Company {bidder_id}", False)
     assert plain == {"A": "Goodwin"}
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(7.0, "7"), (6.5, "6.5"), (0.1, "0.1"), (None, "–"), (float("nan"), "–")],
+)
+def test_marks_are_shown_as_given(value, shown):
+    assert display.mark(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    # half-up on the shortest decimal form: +0.05 shows as +0.1, -0.04 as 0, 2.45 as +2.5
+    [(2.4, "+2.4"), (0.05, "+0.1"), (-0.04, "0"), (-0.05, "-0.1"), (2.45, "+2.5"), (None, "–")],
+)
+def test_changes_are_signed_and_rounded_half_up(value, shown):
+    assert display.change(value) == shown

@@ -19,6 +19,7 @@ def log_command(definition: str, output_format: str) -> None:
     what was found, and the last line says whether the hash chain is intact or where it
     breaks (exit 1 when broken or damaged).
     """
+    from ..terminal import log_line
     from ..workflows.log import log
 
     checked = log(definition)
@@ -26,7 +27,7 @@ def log_command(definition: str, output_format: str) -> None:
         if output_format == "json":
             click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))
         else:
-            click.echo(describe(entry))
+            click.echo(log_line(entry))
     for problem in checked.damaged:
         click.echo(f"error: {problem}", err=True)
     for broken in checked.breaks:
@@ -34,33 +35,3 @@ def log_command(definition: str, output_format: str) -> None:
     click.echo(checked.summary(), err=True)
     if not checked.intact:
         click.get_current_context().exit(INPUT_ERROR)
-
-
-def describe(entry: dict[str, object]) -> str:
-    """One readable line for a log entry."""
-    event = str(entry.get("event", "?"))
-    when = entry.get("at") or entry.get("received_at") or ""
-    sha = str(entry.get("sha256", ""))[:12]
-    details = {
-        "template_issued": "{evaluator_id} issue {issue} ({file}, sha256 {sha})",
-        "return_received": "{file} (sha256 {sha}, {bytes} bytes) archived as {archive}",
-        "return_accepted": "{file} from {evaluator_id} issue {issue} (sha256 {sha})",
-        "return_rejected": "{file} (sha256 {sha}): {problems}",
-        "return_superseded": "{file} of {evaluator_id} superseded by {by_file}",
-        "marks_collected": "{marks} from {returns}; missing {missing}; flagged {flagged}",
-        "moderation_ingested": "{moderated} from {workbook}: {rows} marks, {changes} changed",
-    }.get(event, "")
-    values = dict(entry)
-    values["sha"] = sha
-    if event == "return_rejected":
-        values["problems"] = "; ".join(entry.get("problems", []))  # type: ignore[arg-type]
-    if event == "moderation_ingested":
-        values["changes"] = len(entry.get("changes", []))  # type: ignore[arg-type]
-    if event == "marks_collected":
-        values["returns"] = ", ".join(entry.get("returns", {}))  # type: ignore[arg-type]
-        values["missing"] = ", ".join(entry.get("missing", [])) or "none"  # type: ignore[arg-type]
-    try:
-        text = details.format(**values)
-    except (KeyError, IndexError):
-        text = ""
-    return f"{when}\t{event}\t{text}".rstrip()

@@ -8,7 +8,6 @@ paragraph, never invented text. The public report names bidders as `ev.public_na
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -590,21 +589,21 @@ def clarification_section(before: Evaluation, after: Evaluation, outcomes: Outco
     titles = {leaf.id: leaf.title for leaf in after.tender.quality.leaves()}
     revised = tuple(
         (
-            names[str(c["bidder_id"])],
-            f"{c['criterion_id']} {titles.get(str(c['criterion_id']), '')}".strip(),
-            "–" if c["from"] is None else f"{c['from']:g}",
-            f"{c['to']:g}",
-            dates.long_date(date.fromisoformat(str(c["interview_date"]))),
+            names[c.bidder_id],
+            f"{c.criterion_id} {titles.get(c.criterion_id, '')}".strip(),
+            display.mark(c.from_mark),
+            display.mark(c.to_mark),
+            dates.long_date(c.interview_date),
         )
         for c in changes(before, outcomes)
     )
     rows = tuple(
         (
-            names[str(r["bidder_id"])],
-            _shown(r["total_before"]),
-            _shown(r["total_after"]),
-            "–" if r["rank_before"] is None else str(r["rank_before"]),
-            "–" if r["rank_after"] is None else str(r["rank_after"]),
+            names[r.bidder_id],
+            _shown(r.total_before),
+            _shown(r.total_after),
+            "–" if r.rank_before is None else str(r.rank_before),
+            "–" if r.rank_after is None else str(r.rank_after),
         )
         for r in before_after(before, after)
     )

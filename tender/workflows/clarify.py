@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,10 @@ import pandas as pd
 from .. import __version__
 from ..audit import append_log, read_log, sha256_file
 from ..clarifications import (
+    STANDING_COLUMNS,
     Outcomes,
+    Revised,
+    Standing,
     before_after,
     changes,
     check_outcomes,
@@ -38,17 +41,7 @@ from ..scoring import Evaluation, Sources, evaluate
 from .evaluation import Loaded, load_case
 
 EVENT = "clarification interviews"
-BEFORE_AFTER_COLUMNS = [
-    "bidder_id",
-    "bidder",
-    "rank_before",
-    "quality_before",
-    "total_before",
-    "rank_after",
-    "quality_after",
-    "total_after",
-    "total_change",
-]
+BEFORE_AFTER_COLUMNS = STANDING_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -61,8 +54,8 @@ class Clarified:
     revised: pd.DataFrame | None
     source: str
     fingerprint: str
-    changes: list[dict[str, Any]]
-    rows: list[dict[str, Any]]
+    changes: list[Revised]
+    rows: list[Standing]
     summary: str
 
 
@@ -158,9 +151,9 @@ def document(c: Clarified) -> dict[str, Any]:
             }
             for i in c.outcomes.interviews
         ],
-        "revisions": c.changes,
+        "revisions": [r.as_json() for r in c.changes],
         "summary": c.summary,
-        "before_after": c.rows,
+        "before_after": [_standing(r) for r in c.rows],
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(c.before.fingerprints.items())],
     }
 
@@ -172,7 +165,7 @@ def render_files(c: Clarified, folder: Path) -> dict[Path, bytes]:
             json.dumps(document(c), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         ).encode(),
         folder / "before-after.csv": _csv(
-            BEFORE_AFTER_COLUMNS, [[r[k] for k in BEFORE_AFTER_COLUMNS] for r in c.rows]
+            BEFORE_AFTER_COLUMNS, [list(_standing(r).values()) for r in c.rows]
         ),
     }
     if c.revised is not None:
@@ -183,6 +176,11 @@ def render_files(c: Clarified, folder: Path) -> dict[Path, bytes]:
             row[mark] = _number(row[mark])
         files[folder / "moderated-after-clarification.csv"] = _csv(columns, rows)
     return files
+
+
+def _standing(row: Standing) -> dict[str, str | int | float | None]:
+    """A before/after row as JSON and CSV show it, the change included."""
+    return {**asdict(row), "total_change": row.total_change}
 
 
 def _number(text: str) -> int | float:
@@ -224,7 +222,7 @@ def log(c: Clarified, path: Path, outputs: list[str], at: str) -> bool:
                 {"bidder_id": i.bidder_id, "date": i.on.isoformat(), "panel": i.panel}
                 for i in c.outcomes.interviews
             ],
-            revisions=c.changes,
+            revisions=[r.as_json() for r in c.changes],
             leaders_before=_leaders(c.before),
             leaders_after=_leaders(c.after),
             outputs=outputs,
