@@ -98,9 +98,9 @@ def test_a_part_declaring_more_than_the_cap_is_refused_unread(template: bytes) -
 
 def test_a_high_ratio_part_is_a_zip_bomb(template: bytes) -> None:
     bomb = rezip(template, add={"xl/media/filler.xml": b"<a>" + b"0" * (3 << 20) + b"</a>"})
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine does not count
     message = refusal(bomb)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert "to 1; expected at most 100 to 1 (a zip bomb?)" in message
 
 
