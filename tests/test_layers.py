@@ -44,6 +44,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "scored",
             "feedback",
             "dates",
+            "allocation",
         },
     ),
     ("analyses", {"scoring", "sensitivity", "robustness", "clarifications", "settlement"}),
