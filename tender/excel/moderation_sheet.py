@@ -20,14 +20,14 @@ import numpy as np
 import xlsxwriter  # type: ignore[import-untyped]
 
 from ..errors import Problem, shorten
-from ..model import Scale, Tender
+from ..model import Tender
 from ..moderation import median_marks, needs_discussion, spreads
 from ..outputs import FIXED_ZIP_TIME
 from ..safety import TRIGGERS, clean_text
 from . import guard, layout
 from .guard import Refused
 from .layout import Row
-from .templates import JUSTIFICATION_LINES, lines_needed, row_height, scale_validation
+from .templates import JUSTIFICATION_LINES, lines_needed, row_height, validation_options
 
 FLAG = "DISCUSS"
 CONSENSUS = "Consensus mark"
@@ -149,7 +149,7 @@ def write_moderation(
     _row_heights(ws, rows, justifications, carried, widths, consensus_col)
     last = len(rows)  # 0-based index of the last row
     if rows:
-        rule = _rule(tender.quality.scale)
+        rule = validation_options(tender.quality.scale)
         _check(ws.data_validation(1, consensus_col, last, consensus_col, rule))
     ws.autofilter(0, 0, last, len(titles) - 1)
     for index, title in enumerate(titles):
@@ -336,29 +336,6 @@ def _text(ws: Any, row: int, col: int, value: str, plain: Any, quoted: Any) -> N
     Excel would otherwise take for a formula when the cell is edited."""
     value = clean_text(str(value))
     ws.write_string(row, col, value, quoted if value.startswith(TRIGGERS) else plain)
-
-
-def _rule(scale: Scale) -> dict[str, Any]:
-    """The marking template's validation of a mark (`templates.scale_validation`), in
-    XlsxWriter's terms, so a consensus mark is held to exactly the same scale."""
-    rule = scale_validation(scale, "A1")
-    options: dict[str, Any] = {
-        "ignore_blank": bool(rule.allow_blank),
-        "show_input": bool(rule.showInputMessage),
-        "show_error": bool(rule.showErrorMessage),
-        "input_title": rule.promptTitle,
-        "input_message": rule.prompt,
-        "error_title": rule.errorTitle,
-        "error_message": rule.error,
-    }
-    if rule.type == "list":
-        return options | {"validate": "list", "source": str(rule.formula1).strip('"').split(",")}
-    return options | {
-        "validate": {"whole": "integer", "decimal": "decimal"}[str(rule.type)],
-        "criteria": rule.operator,
-        "minimum": rule.formula1,
-        "maximum": rule.formula2,
-    }
 
 
 def _check(status: int) -> None:

@@ -62,7 +62,7 @@ def issue_templates(
     """
     from ..audit import append_log, read_log, sha256_bytes
     from ..excel import layout
-    from ..excel.templates import identity_fields, write_template
+    from ..excel.templates import identity_fields, marking_part, write_template
     from ..files import Gate
     from ..lock import tender_lock
 
@@ -92,6 +92,7 @@ def issue_templates(
     with tender_lock(files.folder):  # issue numbers are read, then logged, by one command
         key = load_key(files, create=True)
         issues = _issued_so_far(read_log(files.log))
+        marking = marking_part(tender, rows)  # the same sheet for every evaluator
         jobs = []
         for evaluator_id in chosen:
             issue = issues.get(evaluator_id, 0) + 1
@@ -101,8 +102,9 @@ def issue_templates(
             )[:16]
             identity = identity_fields(tender, panel[evaluator_id], issue, template_id, structure)
             jobs.append(
-                (tender, panel[evaluator_id], rows, identity, seal(key, identity), to_mark.excluded)
-            )
+                (tender, panel[evaluator_id], rows, identity, seal(key, identity),
+                 to_mark.excluded, marking)
+            )  # fmt: skip
         rendered: dict[Path, bytes] = {}
         issued: list[Issued] = []
         for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):

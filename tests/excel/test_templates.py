@@ -223,3 +223,23 @@ def test_lines_needed_counts_wrapped_lines() -> None:
     assert lines_needed("x" * 120, 50) == 3  # a word longer than a line is cut by Excel
     assert row_height(3) == 48
     assert row_height(1000) == 409
+
+
+def test_a_marking_sheet_rendered_once_gives_each_evaluator_the_same_bytes(panel: Any) -> None:
+    """The panel's templates share one rendering of the Marking sheet; each is the workbook
+    a full rendering gives, whatever its cover holds (text that looks like a formula, which
+    takes another style, included)."""
+    from tender.excel.templates import identity_fields, marking_part, write_template
+    from tender.panel import bidder_list
+
+    tender = panel.tender
+    rows = layout.marking_rows(tender, bidder_list(tender))
+    odd = tender.panel[0].model_copy(update={"name": "=1+1", "role": "-", "organisation": "@x"})
+    shared = marking_part(tender, rows)
+    for member in [*tender.panel, odd]:
+        identity = identity_fields(tender, member, 2, "t", "s")
+        once = write_template(tender, member, rows, identity, "seal", [("Z", "=Z", "-")], shared)
+        full = write_template(tender, member, rows, identity, "seal", [("Z", "=Z", "-")])
+        assert once == full
+    assert b"Goodwin Pest Management" in shared
+    assert b"Kevin" not in shared
