@@ -81,6 +81,20 @@ def _position(ref: str, row: str) -> tuple[int, int] | None:
     return int(row) - 1, column_index(match.group(1))
 
 
+def _shape(cell: Element, count: int) -> tuple[str | None, str | None, str] | None:
+    """(type, style, stored text) of a cell holding one stored value or one inline string,
+    the shapes Excel, LibreOffice and openpyxl write; None for any other."""
+    if count != 1:
+        return None
+    child = cell[0]
+    tag = child.tag
+    if tag == _V:
+        return (cell.get("t"), cell.get("s"), child.text or "")
+    if tag == _IS and cell.get("t") == "inlineStr":
+        return ("inlineStr", cell.get("s"), _text(child))
+    return None
+
+
 def column_index(letters: str) -> int:
     """0-based column index of spreadsheet letters (A → 0, AA → 26)."""
     index = 0
@@ -96,6 +110,8 @@ class _Reader:
         self.problems: list[Problem] = []
         self._strings: list[str] | None = None
         self._formats: list[Style] | None = None
+        # (type, style, stored text) → (value, style), for cells read without a problem
+        self._seen: dict[tuple[str | None, str | None, str], tuple[Value, Style | None]] = {}
 
     def problem(self, where: str, found: str, expected: str) -> None:
         self.problems.append(Problem(self.package.name, where, found, expected))
@@ -124,55 +140,84 @@ class _Reader:
         hidden = _Hidden.of(root) if visible and self.check_hidden else None
         cells: dict[tuple[int, int], Value] = {}
         last = (0, -1)
-        last_row = 0
+        last_row = width = 0
+        # What a cell shows depends only on its type, its style and the text stored: each
+        # such triple is read (by `value`) once, and remembered when read without a problem.
+        seen = self._seen
         for row in data:
             number = row.get("r") if row.tag == _ROW_TAG else None
-            if number is None or _int(number) <= last_row:
-                self.problem(
-                    f"{name}!row {number}" if number else name,
-                    "a row without a row number, or stored twice or out of order",
-                    "each row once, in order, as Excel writes them",
-                )
-                return []
-            last_row = _int(number)
+            at = _int(number)
+            if number is None or at <= last_row:
+                return self._misplaced(name, f"{name}!row {number}" if number else name, None)
+            last_row = at
             for cell in row:
                 ref = cell.get("r") or ""
                 position = _position(ref, number) if cell.tag == _CELL_TAG else None
-                if position is None:
-                    self.problem(
-                        name,
-                        f"a cell {shorten(ref)} filed under row {shorten(number)}"
-                        if _REF.fullmatch(ref)
-                        else "a cell without a valid reference",
-                        "a worksheet saved by Excel",
-                    )
-                    return []
-                if position <= last:
-                    self.problem(
-                        f"{name}!{ref}",
-                        "a cell stored twice or out of order",
-                        "each cell once, in order, as Excel writes them",
-                    )
-                    return []
+                if position is None or position <= last:
+                    return self._misplaced(name, ref, number, position is None)
                 last = position
-                value, style = self.value(f"{name}!{ref}", cell)
+                count = len(cell)
+                if not count:
+                    continue  # nothing stored: an empty cell, whatever its style
+                key = _shape(cell, count)
+                found = None if key is None else seen.get(key)
+                if found is None:
+                    before = len(self.problems)
+                    found = self.value(f"{name}!{ref}", cell)
+                    if key is not None and len(self.problems) == before and found[1] is not None:
+                        seen[key] = found
+                value, style = found
                 if value == "":
                     continue
                 cells[position] = value
-                if visible and style is not None and style.unseen is not None:
-                    self.problem(
-                        f"{name}!{ref}",
-                        f"a value nobody can see ({style.unseen})",
-                        "text and marks in a visible colour and size, as issued",
-                    )
-                if hidden is not None and hidden.hides(*position):
-                    self.problem(
-                        f"{name}!{ref}",
-                        "a value in a hidden row or column",
-                        "every cell with content visible (show all rows and columns, clear "
-                        "any filter, and save again)",
-                    )
-        return _grid(cells)
+                if position[1] > width:
+                    width = position[1]
+                unseen = None if not visible or style is None else style.unseen
+                if unseen is not None or (hidden is not None and hidden.hides(*position)):
+                    self._not_shown(f"{name}!{ref}", unseen, position, hidden)
+        return _grid(cells, width + 1)
+
+    def _misplaced(self, name: str, ref: str, row: str | None, unreadable: bool = True) -> Grid:
+        """Record a row (`row` None) or a cell stored out of order or without a reference;
+        the sheet is not read further."""
+        if row is None:
+            self.problem(
+                ref,
+                "a row without a row number, or stored twice or out of order",
+                "each row once, in order, as Excel writes them",
+            )
+        elif unreadable:
+            self.problem(
+                name,
+                f"a cell {shorten(ref)} filed under row {shorten(row)}"
+                if _REF.fullmatch(ref)
+                else "a cell without a valid reference",
+                "a worksheet saved by Excel",
+            )
+        else:
+            self.problem(
+                f"{name}!{ref}",
+                "a cell stored twice or out of order",
+                "each cell once, in order, as Excel writes them",
+            )
+        return []
+
+    def _not_shown(
+        self, where: str, unseen: str | None, position: tuple[int, int], hidden: _Hidden | None
+    ) -> None:
+        if unseen is not None:
+            self.problem(
+                where,
+                f"a value nobody can see ({unseen})",
+                "text and marks in a visible colour and size, as issued",
+            )
+        if hidden is not None and hidden.hides(*position):
+            self.problem(
+                where,
+                "a value in a hidden row or column",
+                "every cell with content visible (show all rows and columns, clear "
+                "any filter, and save again)",
+            )
 
     def _parse(self, part: str) -> Element | None:
         """A vetted part, parsed by libxml2 with entities, DTDs and the network all off."""
@@ -297,8 +342,13 @@ class _Hidden:
         self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
         self.rows: dict[int, bool] = {}
         data = root.find(f"{NS_MAIN}sheetData")
+        seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
         for row in data if data is not None else []:
-            self.rows[_int(row.get("r")) - 1] = _row_hidden(row, self.default_hidden)
+            shape = (row.get("hidden"), row.get("ht"), row.get("customHeight"))
+            hidden = seen.get(shape)
+            if hidden is None:
+                hidden = seen[shape] = _row_hidden(row, self.default_hidden)
+            self.rows[_int(row.get("r")) - 1] = hidden
         self.columns: list[tuple[int, int]] = []
         for col in root.iterfind(f"{NS_MAIN}cols/{NS_MAIN}col"):
             low, high = _int(col.get("min")), _int(col.get("max"))
@@ -342,6 +392,9 @@ def _text(node: Element) -> str:
     An item holds a `<t>`, runs (`<r><t>`), or, in a crafted file, both: programs show
     them all, so all are read.
     """
+    if len(node) == 1 and node[0].tag == _T:  # the usual case: one plain text
+        text = node[0].text or ""
+        return _unescaped(text) if "_x" in text else text
     parts = []
     for child in node:
         if child.tag == _T:
@@ -349,9 +402,14 @@ def _text(node: Element) -> str:
         elif child.tag == _R:
             parts.append(child.findtext(_T) or "")
     text = "".join(parts)
+    return _unescaped(text) if "_x" in text else text
+
+
+def _unescaped(text: str) -> str:
+    """Text with its ST_Xstring escapes (_x000D_) decoded."""
     return _ESCAPE.sub(_unescape, text).encode("utf-16", "surrogatepass").decode(
         "utf-16", "replace"
-    ) if "_x" in text else text  # fmt: skip
+    )  # fmt: skip
 
 
 def _unescape(match: re.Match[str]) -> str:
@@ -490,11 +548,11 @@ def _serial(value: float, date1904: bool, kind: str) -> datetime | date | time |
     return moment
 
 
-def _grid(cells: dict[tuple[int, int], Value]) -> Grid:
+def _grid(cells: dict[tuple[int, int], Value], width: int) -> Grid:
+    """Rows from A1 to the last row and `width` columns, '' where nothing is stored."""
     if not cells:
         return []
-    height = max(r for r, _ in cells) + 1
-    width = max(c for _, c in cells) + 1
+    height = max(cells)[0] + 1  # cells are keyed (row, column)
     grid: Grid = [[""] * width for _ in range(height)]
     for (row, column), value in cells.items():
         grid[row][column] = value
