@@ -51,6 +51,8 @@ WIDTHS = {"A": 11, "B": 32, "C": 12, "D": 34, "E": 50, "F": 8, "G": 70}  # the M
 def lines_needed(text: str, width: float) -> int:
     """Lines `text` takes wrapped in a column `width` characters wide (a safe estimate)."""
     per_line = max(int(width * 0.95) - 1, 1)
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # the usual short text: it fits, however its words fall
     total = 0
     for paragraph in text.split("\n"):
         line, count = 0, 1
