@@ -18,6 +18,7 @@ from ..settlement import OpenItem
 from .content import confidential_content, report_content
 from .document import as_draft
 from .docx import render_docx
+from .html import render_html
 from .letters import check_completeness, letter_content, letter_slugs
 from .narrative import Narrative
 from .pdf import render_pdf
@@ -44,7 +45,7 @@ def render_report(
     draft: bool = False,
     clarified: tuple[Evaluation, Outcomes] | None = None,
 ) -> ReportFiles:
-    """The award report (PDF, DOCX) and, with `letters`, one letter per bidder (PDF, DOCX).
+    """The award report (PDF, DOCX, HTML) and, with `letters`, one letter per bidder (PDF, DOCX).
 
     While `open_items` lists a step the evaluation says is open, the report is marked
     DRAFT on every page with the items on its first page, and letters are refused; with
@@ -66,6 +67,8 @@ def render_report(
         folder / f"{REPORT_STEM}.docx": render_docx(doc),
         folder / f"{REPORT_STEM}-confidential.pdf": render_pdf(confidential),
         folder / f"{REPORT_STEM}-confidential.docx": render_docx(confidential),
+        folder / f"{REPORT_STEM}.html": render_html(doc),
+        folder / f"{REPORT_STEM}-confidential.html": render_html(confidential, confidential=True),
     }
     source = narrative.source or "no narrative file"
     warnings = [

@@ -27,6 +27,8 @@ def test_report_writes_report_and_letters(runner, reference, project):
     for name in (
         "award-report.pdf",
         "award-report.docx",
+        "award-report.html",
+        "award-report-confidential.html",
         "letters/b-company-b.pdf",
         "letters/b-company-b.docx",
     ):
@@ -42,7 +44,7 @@ def test_two_runs_give_byte_identical_files(runner, reference, project, tmp_path
         result = runner.invoke(cli, ["report", str(reference), "--out", str(out)])
         assert result.exit_code == 0, result.stderr
     assert _hashes(first) == _hashes(second)
-    assert len(_hashes(first)) == 16  # report, confidential appendix, 6 letters: PDF+DOCX
+    assert len(_hashes(first)) == 18  # report, appendix: PDF+DOCX+HTML; 6 letters: PDF+DOCX
 
 
 def test_letters_refused_when_feedback_is_missing(runner, reference, project):

@@ -16,13 +16,15 @@ def test_reference_files(reference_ev, reference_narrative):
     folder = Path("/out")
     rendered = render_report(reference_ev, reference_narrative, folder)
     names = sorted(p.relative_to(folder).as_posix() for p in rendered.files)
-    assert names[:4] == [
+    assert names[:6] == [
         "award-report-confidential.docx",
+        "award-report-confidential.html",
         "award-report-confidential.pdf",
         "award-report.docx",
+        "award-report.html",
         "award-report.pdf",
     ]
-    assert names[4:] == sorted(
+    assert names[6:] == sorted(
         f"letters/{stem}.{suffix}"
         for stem in (
             "a-goodwin-pest-management",
@@ -43,7 +45,7 @@ def test_missing_narrative_sections_are_warned(reference_ev):
         "no narrative file: section 'background' is missing; the report shows a "
         "placeholder" in rendered.warnings
     )
-    assert len(rendered.files) == 4  # the report and its confidential appendix
+    assert len(rendered.files) == 6  # the report and its confidential appendix
 
 
 def test_letters_are_refused_while_a_mark_lacks_feedback(reference_ev, reference_narrative):
@@ -52,4 +54,18 @@ def test_letters_are_refused_while_a_mark_lacks_feedback(reference_ev, reference
     ev = dataclasses.replace(reference_ev, rationales=rationales)
     with pytest.raises(TenderInputError, match="bidder B, criterion Q2"):
         render_report(ev, reference_narrative, Path("/out"))
-    assert len(render_report(ev, reference_narrative, Path("/out"), letters=False).files) == 4
+    assert len(render_report(ev, reference_narrative, Path("/out"), letters=False).files) == 6
+
+
+def test_the_html_is_the_same_report_and_appendix_as_the_pdf(reference_ev, reference_narrative):
+    import lxml.html
+
+    folder = Path("/out")
+    rendered = render_report(reference_ev, reference_narrative, folder, letters=False)
+    report = lxml.html.document_fromstring(rendered.files[folder / "award-report.html"])
+    appendix = lxml.html.document_fromstring(
+        rendered.files[folder / "award-report-confidential.html"]
+    )
+    assert report.findtext(".//title") == "Pest Control Arrangements: award recommendation"
+    assert report.find(".//header") is None
+    assert appendix.find(".//header/p").text == "CONFIDENTIAL - not for publication"

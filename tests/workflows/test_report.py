@@ -10,8 +10,8 @@ from tender.workflows.report import report
 
 def test_the_report_alone_writes_no_letters(project: Path, reference: Path) -> None:
     reported = report(reference, letters=False)
-    written = ["award-report-confidential.docx", "award-report-confidential.pdf"]
-    written += ["award-report.docx", "award-report.pdf"]
+    written = [f"award-report-confidential.{s}" for s in ("docx", "html", "pdf")]
+    written += [f"award-report.{s}" for s in ("docx", "html", "pdf")]
     assert sorted(p.name for p in reported.written) == written
     assert reported.letters == 0
     runs = project / "reports" / "pest-control-2016" / "runs.jsonl"
