@@ -449,6 +449,9 @@ class LetterDetails(Strict):
     signatory: Text | None = None
     signatory_role: Text | None = None
     contact: Text | None = None
+    # where the full award criteria can be read, e.g. "the invitation to tender, part 3":
+    # a letter gives a summary (Procurement Regulations 2024 reg 31(2)(d)(ii))
+    criteria_at: Text | None = None
 
 
 class Corridor(Strict):

@@ -25,10 +25,10 @@ from ..bidders import REG31_ITEMS, Supplier
 from ..errors import Problem
 from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
-from ..model import REGIME_NAMES, Criterion, Tender
-from ..price import FORMULAS
+from ..model import REGIME_NAMES, BudgetRelative, Criterion, Tender
+from ..price import FORMULAS, parameters
 from ..scoring import Evaluation
-from .document import Block, Document, Metadata, Paragraph, Section, Table
+from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table
 
 STOP_WORDS = frozenset(
     re.findall(
@@ -54,6 +54,15 @@ TITLES = {
     "pa2023": "Assessment summary",
     "pcr2015": "Notice of the decision to award the contract",
     "local_rules": "Outcome of your tender",
+}
+
+
+# What each regime calls the tender that wins: PA 2023 s.19 "most advantageous tender";
+# PCR 2015 reg 67 (and most contract procedure rules) "most economically advantageous".
+BEST_TENDER = {
+    "pa2023": "the most advantageous tender",
+    "pcr2015": "the most economically advantageous tender",
+    "local_rules": "the most economically advantageous tender",
 }
 
 
@@ -135,6 +144,17 @@ def check_completeness(ev: Evaluation) -> Completeness:
             )
         )
     if tender.tender.regime == "pa2023":
+        if tender.letters.criteria_at is None:
+            problems.append(
+                Problem(
+                    definition,
+                    "letters.criteria_at",
+                    "nothing",
+                    "where the award criteria and assessment methodology can be read in full, "
+                    "such as 'the invitation to tender, part 3' (Procurement Regulations 2024 "
+                    "reg 31(2)(d)(ii): the letter gives a summary)",
+                )
+            )
         problems += _missing_supplier_details(ev)
     rationale = _rationales(ev)
     names = dict(zip(map(str, ev.table["bidder_id"]), map(str, ev.table["bidder"]), strict=True))
@@ -199,6 +219,68 @@ def _missing_supplier_details(ev: Evaluation) -> list[Problem]:
             for column in details.missing_for_reg31()
         ]
     return problems
+
+
+# The words of a price formula's equation, each replaced by its figure in a tender's working.
+EQUATION_TERMS = re.compile(
+    r"\bhighest offer\b|\boffer\b|\bprice\b|\blowest\b|\bhighest\b|\bbudget\b|\bW\b|\bk\b|\bA\b"
+)
+
+
+def _amount(row: Any) -> Decimal:
+    """A bid's price as read (Decimal), or its float's shortest decimal form."""
+    value = row.get("price_amount") if hasattr(row, "get") else None
+    return value if isinstance(value, Decimal) else Decimal(repr(float(row["price"])))
+
+
+def price_working(ev: Evaluation, bidder_id: str, own: bool = True) -> str:
+    """The price score explained by reference to the tender: the bid's price or offer, the
+    anchor it was scored against (taken over the compliant bids scored), the formula with
+    the figures put in, and the score (Procurement Regulations 2024 reg 31(2)(e)(i)(aa)).
+
+    The anchor is a figure, never a name: the letter does not say whose bid set it.
+    """
+    tender = ev.tender
+    spec = tender.price.formula
+    formula = FORMULAS[spec.name]
+    currency = tender.tender.currency
+    word = "offer" if formula.better == "higher" else "price"
+    table = ev.table
+    scored = table[~table["is_excluded"].astype(bool) & table["price"].notna()]
+    amounts = [_amount(row) for _, row in scored.iterrows()]
+    row = table.loc[table["bidder_id"] == bidder_id].iloc[0]
+    amount = _amount(row)
+    figures = {
+        "W": f"{tender.weights.price:g}",
+        "price": display.money(amount, currency),
+        "offer": display.money(amount, currency),
+        "lowest": display.money(min(amounts), currency),
+        "highest": display.money(max(amounts), currency),
+        "highest offer": display.money(max(amounts), currency),
+    }
+    given = parameters(spec)
+    if isinstance(spec, BudgetRelative):
+        figures["budget"] = display.money(Decimal(str(spec.budget)), currency)
+    if "k" in given:
+        figures["k"] = f"{given['k']:g}"
+    if "zero_at_multiple" in given:
+        figures["A"] = f"{given['zero_at_multiple']:g}"
+    used = set(EQUATION_TERMS.findall(formula.equation))
+    anchors = []
+    if "lowest" in used:
+        anchors.append(f"the lowest {word} among the compliant tenders, {figures['lowest']}")
+    if used & {"highest", "highest offer"}:
+        anchors.append(f"the highest {word} among the compliant tenders, {figures['highest']}")
+    if "budget" in used:
+        anchors.append(f"the budget of {figures['budget']}")
+    working = EQUATION_TERMS.sub(lambda m: figures.get(m.group(0), m.group(0)), formula.equation)
+    score = display.score(float(row["price_score"]))
+    whose = "Your" if own else "Its"
+    return (
+        f"{whose} {word} of {display.money(amount, currency)}, scored against "
+        f"{' and '.join(anchors) or 'the formula'}: {formula.equation} = {working} = {score} "
+        f"out of {tender.weights.price:g}."
+    )
 
 
 def letter_slug(bidder_id: str, bidder: str) -> str:
@@ -282,6 +364,20 @@ class _Letter:
             (0.36, 0.14, 0.32, 0.18),
         )
 
+    def criteria_at(self) -> list[Block]:
+        """Where the full criteria are (reg 31(2)(d)(ii)); under pa2023 shown even when unset."""
+        where = self.tender.letters.criteria_at
+        if where is None:
+            if self.regime != "pa2023":
+                return []
+            return [Paragraph("[NOT SET: letters.criteria_at]", style="placeholder")]
+        return [
+            Paragraph(
+                "This is a summary: the award criteria and the assessment methodology are set "
+                f"out in full in {where}."
+            )
+        ]
+
     def scores_table(self, record: dict[str, Any], caption: str, explain: bool = True) -> Table:
         """One bid's marks, scores and explanations, criterion by criterion."""
         i = self.index[record["bidder_id"]]
@@ -291,7 +387,7 @@ class _Letter:
                 self.tender.price.criterion,
                 "",
                 record["display"]["price_score"],
-                self._price_reason(record) if explain else "",
+                self._price_reason(record, own=record is self.record) if explain else "",
             )
         ]
 
@@ -321,12 +417,12 @@ class _Letter:
         header = ("Criterion", "Mark", "Score", "Explanation")
         return Table(header, tuple(rows), (0.3, 0.08, 0.1, 0.52), caption, numeric=(1, 2))
 
-    def _price_reason(self, record: dict[str, Any]) -> str:
+    def _price_reason(self, record: dict[str, Any], own: bool = True) -> str:
         if "unscored-price" in record["flags"]:
             return f"Scored 0: {self.tender.price.unscored_reason}."
         if "excluded" in record["flags"]:
             return "Not scored: the tender was not ranked."
-        return "Scored by the price formula in the award criteria."
+        return price_working(self.ev, record["bidder_id"], own)
 
     def outcome(self) -> list[Block]:
         winner = self.winner
@@ -342,8 +438,8 @@ class _Letter:
         if self.is_winner:
             return [
                 Paragraph(
-                    f"{authority} intends to award the contract to you: your tender was the most "
-                    "advantageous tender, with the highest total score."
+                    f"{authority} intends to award the contract to you: your tender was "
+                    f"{BEST_TENDER[self.regime]}, with the highest total score."
                 )
             ]
         text = (
@@ -366,7 +462,7 @@ class _Letter:
         blocks: list[Block] = [
             Paragraph(
                 f"Your tender's total score was {record['display']['total_score']} out of 100; "
-                f"the most advantageous tender scored {winner['display']['total_score']}, "
+                f"{BEST_TENDER[self.regime]} scored {winner['display']['total_score']}, "
                 f"{display.plain(theirs - mine)} points more."
             )
         ]
@@ -386,7 +482,7 @@ class _Letter:
                     "which the tender's rules call for clarification before a decision."
                     if self.tender.near_tie.published
                     else "Your tender's total was within the evaluation panel's working "
-                    f"margin of {margin} points of the most advantageous tender."
+                    f"margin of {margin} points of {BEST_TENDER[self.regime]}."
                 )
             )
         return blocks
@@ -411,20 +507,40 @@ class _Letter:
         return out
 
     def advantages(self) -> list[Block]:
-        """PCR 2015 reg 86(2)(b): characteristics and relative advantages of the winner."""
+        """PCR 2015 reg 86(2)(b): characteristics and relative advantages of the winner.
+
+        Derived from the scores: price, and each criterion where the successful tender
+        scored more than this one, with the feedback written for the successful tender.
+        """
         assert self.winner is not None
-        i, w = self.index[self.record["bidder_id"]], self.index[self.winner["bidder_id"]]
+        record, winner = self.record, self.winner
+        if "excluded" in record["flags"]:
+            return []  # nothing to compare: why_not says why the tender was not ranked
+        i, w = self.index[record["bidder_id"]], self.index[winner["bidder_id"]]
         items = []
+        if (winner["price_score"] or 0.0) > (record["price_score"] or 0.0):
+            word = (
+                "offer" if FORMULAS[self.tender.price.formula.name].better == "higher" else "price"
+            )
+            amount = display.money(_amount(self.ev.table.iloc[w]), self.tender.tender.currency)
+            items.append(
+                f"{self.tender.price.criterion}: its {word} of {amount} scored "
+                f"{winner['display']['price_score']} against your "
+                f"{record['display']['price_score']}."
+            )
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
             if scores[w] > scores[i]:
-                why = self.rationale.get((self.winner["bidder_id"], c.id), "")
-                items.append(f"{c.id} {c.title}: {why}")
+                why = self.rationale.get((winner["bidder_id"], c.id), "")
+                items.append(
+                    f"{c.id} {c.title}: it scored {display.score(scores[w])} against your "
+                    f"{display.score(scores[i])}. {why}".strip()
+                )
         if not items:
             return [
                 Paragraph(
-                    "The successful tender did not score more than yours on any "
-                    "quality criterion; its advantage was on price."
+                    "The successful tender did not score more than yours on price or on any "
+                    "quality criterion; its advantage lay in the total."
                 )
             ]
         return [
@@ -432,7 +548,7 @@ class _Letter:
                 "Characteristics and relative advantages of the successful tender, "
                 "where it scored more than yours:"
             ),
-            *[Paragraph(t) for t in items],
+            Bullets(tuple(items)),
         ]
 
     def standstill(self) -> list[Block]:
@@ -490,7 +606,7 @@ class _Letter:
             *self.outcome(),
         ]
         out = [Section(TITLES[self.regime], tuple(front))]
-        out.append(Section("The award criteria", (self.criteria_table(),), "1"))
+        out.append(Section("The award criteria", (self.criteria_table(), *self.criteria_at()), "1"))
         out.append(
             Section(
                 "Your tender",

@@ -413,6 +413,8 @@ letters:                       # the bidder letters; each default: not set
   signatory:                   # who signs the letters
   signatory_role:
   contact:                     # whom bidders contact with questions
+  criteria_at:                 # where the full award criteria can be read, e.g. "the
+                               # invitation to tender, part 3"; pa2023 letters need it
 
 abnormally_low:                # screens for abnormal prices (PCR 2015 reg 69, PA 2023 s.34)
   enabled:                     # true or false; default: on, but off under highest_offer

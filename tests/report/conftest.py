@@ -85,6 +85,7 @@ def definition(regime: str = "pcr2015", **overrides: Any) -> dict[str, Any]:
             "sent": date(2025, 4, 17),
             "award_notice": date(2025, 4, 17),
             "signatory": "Carol Example",
+            "criteria_at": "the invitation to tender, part 3",
         },
     }
     data.update(overrides)

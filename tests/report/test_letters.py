@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tender.display import money
 from tender.model import Tender
 from tender.report.letters import (
     check_completeness,
@@ -63,9 +65,14 @@ def test_local_rules_debrief_for_the_reference_runner_up(reference_ev):
     )
     assert "E3 had missed appendix 4" not in text  # the panel's internal note stays internal
     assert "Total score |  | 79.1 | " in text
+    # the price score by reference to the tender: the offer, the anchor, the formula, the score
     assert (
-        "Your tender's total score was 79.1 out of 100; the most advantageous tender "
-        "scored 80.3, 1.2 points more." in text
+        "Your offer of £11,400, scored against the highest offer among the compliant tenders, "
+        "£12,000: W × offer ÷ highest offer = 60 × £11,400 ÷ £12,000 = 57 out of 60." in text
+    )
+    assert (
+        "Your tender's total score was 79.1 out of 100; the most economically advantageous "
+        "tender scored 80.3, 1.2 points more." in text
     )
     # the letter states the closeness, not an interview the evaluation cannot know took place
     assert "within the evaluation panel's working margin of 2 points" in text
@@ -143,8 +150,9 @@ def test_pcr2015_advantages_quote_the_winners_rationale_where_it_scored_more(mak
     index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
     for leaf in ev.tender.quality.leaves():
         scores = ev.criterion_scores[leaf.id]
-        quoted = f"{leaf.id} {leaf.title}: {_rationale(ev, winner, leaf.id)}" in text
+        quoted = f"{leaf.id} {leaf.title}: it scored " in text
         assert quoted == (scores[index[winner]] > scores[index[loser]])
+        assert (_rationale(ev, winner, leaf.id) in text) == quoted
 
 
 def test_completeness_refuses_a_mark_without_feedback(reference_ev):
@@ -380,3 +388,118 @@ def test_other_regimes_address_the_letter_without_refusing_it(reference_ev):
     assert "Address | [NOT SET: address in the bids file]" in text  # not published: not guessed
     assert "Unique identifier" not in text  # not asked for outside pa2023, and none given
     assert "Our reference for your bid | A" in text
+
+
+def _reg31_checklist(ev, bidder_id):
+    """Procurement Regulations 2024 reg 31, item by item, for one assessment summary."""
+    winner = _winner(ev)
+    details = ev.suppliers[bidder_id]
+    text = letter_content(ev, bidder_id).text()
+    records = {r["bidder_id"]: r for r in ev.records()}
+    own = records[bidder_id]
+    leaves = ev.tender.quality.leaves()
+
+    items = {
+        "(2)(a) name": f"To | {details.legal_name} (trading as {details.bidder})" in text,
+        "(2)(b) postal address": f"Address | {details.address}" in text,
+        "(2)(b) email": f"Email | {details.email}" in text,
+        "(2)(c) unique identifier": f"Unique identifier | {details.identifier}" in text,
+        "(2)(d)(i) criteria: title, importance, how assessed, scores available": all(
+            f"{c.id} {c.title} | {c.weight:g}% | " in text and f"| 0 to {c.weight:g}" in text
+            for c in ev.tender.quality.criteria
+        )
+        and "Price | 60% | W × lowest ÷ price (W = 60) | 0 to 60" in text,
+        "(2)(d)(ii) where the full criteria are": "set out in full in the invitation to "
+        "tender, part 3" in text,
+        "(2)(e)(i)(aa) price explained by reference to the tender": (
+            f"Your price of {money(own['price'])}, scored against the lowest price among the "
+            f"compliant tenders, {money(min(Decimal(r['price']) for r in records.values()))}: "
+            "W × lowest ÷ price = 60"
+            in text
+            and f"= 60 × {money(min(Decimal(r['price']) for r in records.values()))} ÷ "
+            f"{money(own['price'])} = {own['display']['price_score']} out of 60."
+            in text
+        ),
+        "(2)(e)(i)(aa) quality explained by reference to the tender": all(
+            _rationale(ev, bidder_id, leaf.id) in text for leaf in leaves
+        ),
+        "(2)(e)(i)(bb) each sub-criterion": all(
+            f"{sub.id} {sub.title} | " in text
+            for c in ev.tender.quality.criteria
+            for sub in c.sub_criteria
+        ),
+        "(2)(e)(ii) total and sub-totals": f"Total score |  | {own['display']['total_score']}"
+        in text
+        and "sub-total of the sub-criteria below" in text,
+    }
+    if bidder_id != winner["bidder_id"]:
+        best = records[winner["bidder_id"]]
+        items |= {
+            "(3)(c) why not awarded": "Why your tender was not successful" in text
+            and f"scored {best['display']['total_score']}" in text,
+            "(3)(d) the most advantageous tender's name": f"The most advantageous tender "
+            f"({winner['bidder']})" in text,
+            "(3)(d) its assessment, explained": all(
+                _rationale(ev, winner["bidder_id"], leaf.id) in text for leaf in leaves
+            )
+            and f"Its price of {money(best['price'])}" in text
+            and f"Total score |  | {best['display']['total_score']}" in text,
+        }
+    return {item: ok for item, ok in items.items()}
+
+
+def test_pa2023_letters_pass_the_reg_31_checklist_item_by_item(make_evaluation):
+    ev = make_evaluation(6, "pa2023", long_names=False)
+    for bidder_id in (_winner(ev)["bidder_id"], _second(ev)["bidder_id"]):
+        failed = [item for item, ok in _reg31_checklist(ev, bidder_id).items() if not ok]
+        assert failed == [], bidder_id
+
+
+def test_pcr2015_letters_pass_the_reg_86_checklist_item_by_item(make_evaluation):
+    ev = make_evaluation(6, "pcr2015", long_names=False)
+    winner, loser = _winner(ev), _second(ev)
+    w, me = winner["bidder_id"], loser["bidder_id"]
+    text = letter_content(ev, me).text()
+    records = {r["bidder_id"]: r for r in ev.records()}
+    index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
+    better = [
+        leaf
+        for leaf in ev.tender.quality.leaves()
+        if ev.criterion_scores[leaf.id][index[w]] > ev.criterion_scores[leaf.id][index[me]]
+    ]
+    price_better = records[w]["price_score"] > records[me]["price_score"]
+    items = {
+        "reg 86(2)(a) the award criteria": "The award criteria" in text
+        and "Price | 60% | W × lowest ÷ price (W = 60) | 0 to 60" in text,
+        "reg 86(2)(b) the winner's name": f"intends to award the contract to {winner['bidder']}"
+        in text,
+        "reg 86(2)(b) relative advantages on price": (
+            f"Price: its price of {money(records[w]['price'])} scored "
+            f"{records[w]['display']['price_score']} against your "
+            f"{records[me]['display']['price_score']}." in text
+        )
+        == price_better,
+        "reg 86(2)(b) relative advantages per criterion, with the winner's feedback": all(
+            f"{leaf.id} {leaf.title}: it scored " in text and _rationale(ev, w, leaf.id) in text
+            for leaf in better
+        ),
+        "reg 86(2)(b) no advantage claimed where the winner did not score more": all(
+            _rationale(ev, w, leaf.id) not in text
+            for leaf in ev.tender.quality.leaves()
+            if leaf not in better
+        ),
+        "reg 86(2)(c) own and winner's scores": (
+            f"Total score |  | {records[me]['display']['total_score']} | " in text
+            and f"Total score |  | {records[w]['display']['total_score']}" in text
+        ),
+        "reg 86(2)(d) reg 87 standstill end": "Under regulation 87 of the Public Contracts "
+        "Regulations 2015 the standstill period ends at midnight at the end of 28 April 2025"
+        in text,
+        "citations of PCR 2015 only": "Public Contracts Regulations 2015 regs 86 and 87" in text
+        and "Procurement Act" not in text
+        and "reg 31" not in text,
+        "the regime's words for the winner": "most economically advantageous tender" in text
+        and "the most advantageous tender" not in text,
+    }
+    assert price_better or better, "the synthetic winner leads somewhere"
+    assert [item for item, ok in items.items() if not ok] == []
