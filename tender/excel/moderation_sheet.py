@@ -2,9 +2,11 @@
 × criterion, with the spread, a flag for discussion, the median as a starting point, and
 cells for the panel's consensus mark and rationale.
 
-Written by `collect` with XlsxWriter (a panel of 30 marking 200 bidders × 25 criteria is
-345,000 cells; XlsxWriter writes them in about 60% of openpyxl's time); read back by
-`moderate`, through the same guard as any returned workbook, since the chair edits it in Excel.
+Written by `collect` with XlsxWriter, all but the rows below the header: a panel of 30
+marking 200 bidders × 25 criteria is 345,000 cells, which XlsxWriter's per-cell calls took
+most of `collect` to write, so those rows are built column by column as XML text
+(`sheet_rows`) and spliced into the sheet XlsxWriter wrote. Read back by `moderate`,
+through the same guard as any returned workbook, since the chair edits it in Excel.
 """
 
 from __future__ import annotations
@@ -24,10 +26,16 @@ from ..model import Tender
 from ..moderation import median_marks, needs_discussion, spreads
 from ..outputs import FIXED_ZIP_TIME
 from ..safety import TRIGGERS, clean_text
-from . import guard, layout
+from . import guard, layout, sheet_rows
 from .guard import Refused
 from .layout import Row
-from .templates import JUSTIFICATION_LINES, lines_needed, row_height, validation_options
+from .templates import (
+    JUSTIFICATION_LINES,
+    line_capacity,
+    lines_needed,
+    row_height,
+    validation_options,
+)
 
 FLAG = "DISCUSS"
 CONSENSUS = "Consensus mark"
@@ -94,6 +102,11 @@ class _Styles:
         self.quoted = {
             k: wb.add_format(_properties(k) | {"quote_prefix": True}) for k in self.KINDS
         }
+        # Numbered now, so the rows written as text (`_body`) can name them, and so the
+        # styles part holds each of them whether or not XlsxWriter wrote a cell with it.
+        for item in (self.bold, self.bold_quoted, self.flag, *self.plain.values(),
+                     *self.quoted.values()):  # fmt: skip
+            item._get_xf_index()
 
 
 def _properties(kind: tuple[bool, bool]) -> dict[str, Any]:
@@ -146,7 +159,8 @@ def write_moderation(
     ws.freeze_panes(1, 4)
     ws.protect("", {"format_columns": True, "format_rows": True, "autofilter": True, "sort": True})
     _print_setup(ws)
-    _row_heights(ws, rows, justifications, carried, widths, consensus_col)
+    ws.set_row(0, row_height(3))
+    heights = _row_heights(rows, justifications, carried, widths, consensus_col)
     last = len(rows)  # 0-based index of the last row
     if rows:
         rule = validation_options(tender.quality.scale)
@@ -154,7 +168,6 @@ def write_moderation(
     ws.autofilter(0, 0, last, len(titles) - 1)
     for index, title in enumerate(titles):
         _text(ws, 0, index, title, styles.bold, styles.bold_quoted)
-    _write_rows(ws, styles, rows, marks, justifications, threshold, carried, kinds)
     ident = wb.add_worksheet(layout.IDENTITY)
     ident.very_hidden()
     ident.protect()
@@ -171,7 +184,18 @@ def write_moderation(
         _text(ident, number, 0, key, plain, quoted)
         _text(ident, number, 1, value, plain, quoted)
     wb.close()
-    return buffer.getvalue()
+    columns = _columns(styles, rows, marks, justifications, threshold, carried, kinds)
+    body = (
+        sheet_rows.row(number, height, cells)
+        for number, height, cells in zip(
+            range(2, last + 2), heights, zip(*columns, strict=True), strict=True
+        )
+    )
+    used = f"A1:{layout.column_letter(len(titles) - 1)}{last + 1}"
+    return sheet_rows.splice(buffer.getvalue(), SHEET_PART, body, used)
+
+
+SHEET_PART = "xl/worksheets/sheet1.xml"  # the Moderation sheet, the workbook's first
 
 
 def column_widths(titles: Sequence[str]) -> list[int]:
@@ -209,35 +233,45 @@ def _print_setup(ws: Any) -> None:
 
 
 def _row_heights(
-    ws: Any,
     rows: Sequence[Row],
     justifications: Sequence[Sequence[str]],
     carried: Mapping[Key, Consensus],
     widths: Sequence[float],
     consensus_col: int,
-) -> None:
+) -> list[float]:
     """Each row as tall as its longest wrapped text (LibreOffice does not size rows to their
     text when it opens a workbook, so text would print over the rows below)."""
-    ws.set_row(0, row_height(3))
-    for at, row in enumerate(rows, start=1):
-        shown = max(
-            lines_needed(row.bidder, widths[1]),
-            lines_needed(row.criterion, widths[3]),
-            JUSTIFICATION_LINES - 1,
-        )
-        for e, notes in enumerate(justifications):
-            if notes[at - 1]:
-                shown = max(shown, lines_needed(notes[at - 1], widths[5 + 2 * e]))
+    known: dict[tuple[str, float], int] = {}  # names and criteria repeat down the sheet
+
+    def lines(text: str, width: float) -> int:
+        found = known.get((text, width))
+        if found is None:
+            found = known[text, width] = lines_needed(text, width)
+        return found
+
+    shown = [
+        max(lines(row.bidder, widths[1]), lines(row.criterion, widths[3]), JUSTIFICATION_LINES - 1)
+        for row in rows
+    ]
+    for e, notes in enumerate(justifications):
+        width = widths[5 + 2 * e]
+        fits = line_capacity(width)  # a note no longer is one line: it never decides
+        for at, note in enumerate(notes):
+            if len(note) > fits or "\n" in note:
+                shown[at] = max(shown[at], lines_needed(note, width))
+    for at, row in enumerate(rows):
         previous = carried.get((row.bidder_id, row.criterion_id))
-        if previous and previous.rationale:
-            shown = max(shown, lines_needed(previous.rationale, widths[consensus_col + 1]))
-        if previous and previous.feedback:
-            shown = max(shown, lines_needed(previous.feedback, widths[consensus_col + 2]))
-        ws.set_row(at, row_height(shown))
+        for offset, text in ((1, previous.rationale if previous else ""),
+                             (2, previous.feedback if previous else "")):  # fmt: skip
+            if text:
+                shown[at] = max(shown[at], lines_needed(text, widths[consensus_col + offset]))
+    return [row_height(count) for count in shown]
 
 
-def _write_rows(
-    ws: Any,
+Column = list[str]  # one cell's XML per sheet row, '' where the cell is left empty
+
+
+def _columns(
     styles: _Styles,
     rows: Sequence[Row],
     marks: Sequence[Sequence[float]],
@@ -245,90 +279,132 @@ def _write_rows(
     threshold: float,
     carried: Mapping[Key, Consensus],
     kinds: Sequence[tuple[bool, bool]],
-) -> None:
-    """One sheet row per bidder × criterion, from row 2.
-
-    The hot loop (345,000 cells for a panel of 30 on 200 bidders × 25 criteria): written a
-    column at a time, which XlsxWriter allows in memory, with spread and median computed
-    for all rows at once.
-    """
-    quoted = [styles.quoted[kind] for kind in kinds]
-    for col in range(4):
-        _write_texts(ws, col, [row.locked()[col] for row in rows], quoted[col])
+) -> list[Column]:
+    """The cells of every sheet row from row 2, a column at a time (345,000 cells for a
+    panel of 30 on 200 bidders × 25 criteria), with spread and median computed for all rows
+    at once. A cell without a style of its own takes its column's, as XlsxWriter writes it."""
+    plain = [styles.plain[kind]._get_xf_index() for kind in kinds]
+    quoted = [styles.quoted[kind]._get_xf_index() for kind in kinds]
+    refs = _Refs(len(kinds), len(rows))
+    columns = [
+        _texts(refs.column(col), [row.locked()[col] for row in rows], plain[col], quoted[col])
+        for col in range(4)
+    ]
     for e, (column_marks, notes) in enumerate(zip(marks, justifications, strict=True)):
         col = 4 + 2 * e
-        write_number = ws.write_number
-        for at, mark in enumerate(column_marks, start=1):
-            if mark == mark:  # not NaN: a missing mark stays an empty cell
-                write_number(at, col, mark)
-        _write_texts(ws, col + 1, notes, quoted[col + 1])
+        style = plain[col]
+        columns.append(
+            [
+                sheet_rows.number_cell(ref, style, mark) if mark == mark else ""  # NaN: none
+                for ref, mark in zip(refs.column(col), column_marks, strict=True)
+            ]
+        )
+        columns.append(_texts(refs.column(col + 1), notes, plain[col + 1], quoted[col + 1]))
     spread_col = 4 + 2 * len(marks)
-    _write_spreads(ws, styles, spread_col, marks, len(rows), threshold)
-    _write_carried(ws, styles, spread_col + 3, rows, carried, quoted)
+    columns += _spreads(styles, refs, spread_col, marks, len(rows), threshold, plain)
+    columns += _carried(styles, refs, spread_col + 3, rows, carried, quoted)
+    return columns
 
 
-def _write_texts(ws: Any, col: int, texts: Sequence[str], quoted: Any) -> None:
-    """A column of outside text from row 2, each as text; empty ones left empty."""
-    write_string = ws.write_string
-    seen: dict[str, tuple[str, bool]] = {}  # names and stock phrases repeat down a column
-    for at, text in enumerate(texts, start=1):
+class _Refs:
+    """Cell references of the body rows, by column (B2, B3, ...)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.numbers = [str(n) for n in range(2, height + 2)]
+        self.letters = [layout.column_letter(col) for col in range(width)]
+
+    def column(self, col: int) -> list[str]:
+        letter = self.letters[col]
+        return [letter + number for number in self.numbers]
+
+
+def _texts(refs: Sequence[str], texts: Sequence[str], plain: int, quoted: int) -> Column:
+    """A column of outside text, each as text; empty ones left empty."""
+    seen: dict[str, tuple[str, int]] = {}  # names and stock phrases repeat down a column
+    out = []
+    for ref, text in zip(refs, texts, strict=True):
         if not text:
+            out.append("")
             continue
         found = seen.get(text)
         if found is None:
-            value = clean_text(text)
-            found = seen[text] = (value, value.startswith(TRIGGERS))
-        write_string(at, col, found[0], quoted if found[1] else None)
+            found = seen[text] = _shown(text, plain, quoted)
+        out.append(sheet_rows.text_cell(ref, found[1], found[0]))
+    return out
 
 
-def _write_spreads(
-    ws: Any,
+def _shown(text: str, plain: int, quoted: int) -> tuple[str, int]:
+    """Outside text as a cell holds it: control characters replaced, cut to a cell's
+    length, with Excel's quote prefix when it would otherwise become a formula on edit."""
+    value = sheet_rows.fitted(clean_text(text))
+    return sheet_rows.inline(value), quoted if value.startswith(TRIGGERS) else plain
+
+
+def _spreads(
     styles: _Styles,
+    refs: _Refs,
     col: int,
     marks: Sequence[Sequence[float]],
     count: int,
     threshold: float,
-) -> None:
+    plain: Sequence[int],
+) -> list[Column]:
     """Spread, discussion flag and median per row, for rows with at least one mark."""
     cube = np.array(marks, dtype=float).reshape(len(marks), count).T  # rows × evaluators
     spread, median = spreads(cube).tolist(), median_marks(cube).tolist()
     flagged = needs_discussion(spread, threshold).tolist()
-    for at, (gap, middle) in enumerate(zip(spread, median, strict=True), start=1):
-        if gap == gap:  # NaN when no evaluator marked the row
-            ws.write_number(at, col, gap)
-            if flagged[at - 1]:
-                ws.write_string(at, col + 1, FLAG, styles.flag)
-            ws.write_number(at, col + 2, middle)
+    flag = styles.flag._get_xf_index()
+    part = sheet_rows.inline(FLAG)
+    gaps, flags, middles = [], [], []
+    for at, (gap, middle) in enumerate(zip(spread, median, strict=True)):
+        marked = gap == gap  # NaN when no evaluator marked the row
+        gaps.append(sheet_rows.number_cell(refs.letters[col] + refs.numbers[at], plain[col], gap)
+                    if marked else "")  # fmt: skip
+        flags.append(sheet_rows.text_cell(refs.letters[col + 1] + refs.numbers[at], flag, part)
+                     if marked and flagged[at] else "")  # fmt: skip
+        middles.append(
+            sheet_rows.number_cell(refs.letters[col + 2] + refs.numbers[at], plain[col + 2], middle)
+            if marked else "")  # fmt: skip
+    return [gaps, flags, middles]
 
 
-def _write_carried(
-    ws: Any,
+def _carried(
     styles: _Styles,
+    refs: _Refs,
     col: int,
     rows: Sequence[Row],
     carried: Mapping[Key, Consensus],
-    quoted: Sequence[Any],
-) -> None:
+    quoted: Sequence[int],
+) -> list[Column]:
     """The consensus, rationale and feedback cells, open to the chair: blank, or as entered
     in an earlier version of the workbook for the same bidder × criterion."""
-    unlocked, unlocked_wrap = styles.plain[False, True], styles.plain[True, True]
-    for at, row in enumerate(rows, start=1):
+    unlocked = styles.plain[False, True]._get_xf_index()
+    unlocked_wrap = styles.plain[True, True]._get_xf_index()
+    consensus: Column = []
+    notes: tuple[Column, Column] = ([], [])
+    for at, row in enumerate(rows):
+        number = refs.numbers[at]
+        ref = refs.letters[col] + number
         previous = carried.get((row.bidder_id, row.criterion_id))
         value = previous.value if previous else None
         if value is None or value == "":
-            ws.write_blank(at, col, None, unlocked)
+            consensus.append(sheet_rows.blank_cell(ref, unlocked))
         elif isinstance(value, bool):
-            ws.write_boolean(at, col, value, unlocked)
+            consensus.append(sheet_rows.boolean_cell(ref, unlocked, value))
         elif isinstance(value, int | float) and math.isfinite(value):
-            ws.write_number(at, col, value, unlocked)
+            consensus.append(sheet_rows.number_cell(ref, unlocked, value))
         else:  # text, or a date typed by mistake: kept as text for the chair to correct
-            _text(ws, at, col, str(value), unlocked, quoted[col])
-        for offset, text in ((1, previous.rationale if previous else ""),
-                             (2, previous.feedback if previous else "")):  # fmt: skip
+            part, style = _shown(str(value), unlocked, quoted[col])
+            consensus.append(sheet_rows.text_cell(ref, style, part))
+        texts = (previous.rationale, previous.feedback) if previous else ("", "")
+        for offset, (out, text) in enumerate(zip(notes, texts, strict=True), start=1):
+            ref = refs.letters[col + offset] + number
             if text:
-                _text(ws, at, col + offset, text, unlocked_wrap, quoted[col + offset])
+                part, style = _shown(text, unlocked_wrap, quoted[col + offset])
+                out.append(sheet_rows.text_cell(ref, style, part))
             else:
-                ws.write_blank(at, col + offset, None, unlocked_wrap)
+                out.append(sheet_rows.blank_cell(ref, unlocked_wrap))
+    return [consensus, *notes]
 
 
 def _text(ws: Any, row: int, col: int, value: str, plain: Any, quoted: Any) -> None:

@@ -48,9 +48,15 @@ CREATED = datetime(*FIXED_ZIP_TIME, tzinfo=UTC)  # no clock in the file: same in
 WIDTHS = {"A": 11, "B": 32, "C": 12, "D": 34, "E": 50, "F": 8, "G": 70}  # the Marking sheet
 
 
+def line_capacity(width: float) -> int:
+    """Characters one wrapped line holds in a column `width` characters wide (a safe
+    estimate: Calibri's characters are narrower than the width's unit, but not all)."""
+    return max(int(width * 0.95) - 1, 1)
+
+
 def lines_needed(text: str, width: float) -> int:
     """Lines `text` takes wrapped in a column `width` characters wide (a safe estimate)."""
-    per_line = max(int(width * 0.95) - 1, 1)
+    per_line = line_capacity(width)
     if len(text) <= per_line and "\n" not in text:
         return 1  # the usual short text: it fits, however its words fall
     total = 0
