@@ -45,14 +45,13 @@ def rank(
     idx = np.flatnonzero(eligible)
     if idx.size == 0:
         return ranks, tied_total, tied_after
-    primary = -comparable(total[idx])
-    keys: list[FloatArray] = [primary]
-    for rule in tie_break:
-        if rule == "higher_quality":
-            keys.append(-comparable(quality[idx]))
-        else:
-            signed = price[idx] if price_better == "lower" else -price[idx]
-            keys.append(np.where(np.isnan(signed), np.inf, comparable(signed)))
+    keys = sort_keys(
+        total[idx],
+        quality=quality[idx],
+        price=price[idx],
+        price_better=price_better,
+        tie_break=tie_break,
+    )
     order = np.lexsort(keys[::-1])
     sorted_keys = np.stack([k[order] for k in keys])
     new_group = np.ones(idx.size, dtype=bool)
@@ -66,6 +65,29 @@ def rank(
     same_total[0] = False
     tied_total[idx[order]] = _equal_to_a_neighbour(same_total)
     return ranks, tied_total, tied_after
+
+
+def sort_keys(
+    total: FloatArray,
+    *,
+    quality: FloatArray,
+    price: FloatArray,
+    price_better: str,
+    tie_break: list[TieBreak],
+) -> list[FloatArray]:
+    """The keys `rank` orders bids by, most significant first; smaller is better.
+
+    The rounded total, then each stated tie-break (higher quality; better price, a
+    missing price last). Bids whose keys are all equal share a rank.
+    """
+    keys: list[FloatArray] = [-comparable(total)]
+    for rule in tie_break:
+        if rule == "higher_quality":
+            keys.append(-comparable(quality))
+        else:
+            signed = price if price_better == "lower" else -price
+            keys.append(np.where(np.isnan(signed), np.inf, comparable(signed)))
+    return keys
 
 
 def _equal_to_a_neighbour(same_as_previous: BoolArray) -> BoolArray:

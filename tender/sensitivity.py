@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,7 @@ import pandas as pd
 from .model import Scale, Tender
 from .price import score_prices
 from .ranking import comparable
+from .rescoring import Change, Standings, swaps
 from .scoring import Evaluation, evaluate
 
 FloatArray = npt.NDArray[np.float64]
@@ -40,6 +42,11 @@ class Lines:
     def at(self, price_weight: float) -> FloatArray:
         """Every bid's total at `price_weight`."""
         return self.intercept + self.slope * price_weight
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each bid's index in the lines."""
+        return {bid: i for i, bid in enumerate(self.bidder_ids)}
 
 
 @dataclass(frozen=True)
@@ -218,12 +225,21 @@ def pair_mark_changes(ev: Evaluation, ahead: str, behind: str) -> list[MarkChang
     rounded onto the scale can overshoot a tie, and an exclusion can move price scores,
     so nothing is stated from them until `pair_changes` or `mark_changes` re-scores them.
     """
-    table = ev.table.set_index("bidder_id")
+    return _pair_mark_changes(Standings(ev), ahead, behind)
+
+
+def _units(ev: Evaluation) -> FloatArray:
+    """Points per mark on each marked criterion: weight ÷ scale maximum."""
     spec = ev.tender.quality
-    unit = np.array([leaf.weight for leaf in spec.leaves()]) / spec.scale.maximum
-    row = {bid: int(np.flatnonzero(ev.table["bidder_id"] == bid)[0]) for bid in (ahead, behind)}
-    totals = table["total_score"]
-    gap = float(totals[ahead]) - float(totals[behind])
+    return np.array([leaf.weight for leaf in spec.leaves()]) / spec.scale.maximum
+
+
+def _pair_mark_changes(standings: Standings, ahead: str, behind: str) -> list[MarkChange]:
+    ev = standings.evaluation
+    spec = ev.tender.quality
+    unit = _units(ev)
+    row = {bid: standings.row_of[bid] for bid in (ahead, behind)}
+    gap = float(standings.total[row[ahead]]) - float(standings.total[row[behind]])
     if comparable(np.float64(gap)) < 0:
         return []
     gap = max(gap, 0.0)  # level totals ordered by a stated tie-break: any step decides
@@ -253,19 +269,25 @@ def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
     changes the leader, each verified by re-scoring.
 
     Candidates come from `pair_mark_changes` between the leader and every other ranked
-    bid, plus lowering a leader's mark below a criterion's minimum mark. Each is re-run
-    through `scoring.evaluate` and kept only if first place really changes or is shared;
-    the outcome is what that evaluation says. Smallest changes first.
+    bid close enough for one mark to reach (`_within_reach`), plus lowering a leader's
+    mark below a criterion's minimum mark. Each is re-scored (`rescoring`, or
+    `scoring.evaluate` when it moves a price anchor) and kept only if first place really
+    changes or is shared; the outcome is what that re-score says. Smallest changes first.
     """
     first = leaders(ev)
     if len(first) != 1:
         return []
     leader = first[0]
-    candidates = [c for bid in order(ev)[1:] for c in pair_mark_changes(ev, leader, bid)]
-    candidates += _threshold_candidates(ev, leader)
+    search = _Search(case, Standings(ev), first)
+    candidates = [
+        c
+        for bid in _within_reach(search.standings, leader)
+        for c in _pair_mark_changes(search.standings, leader, bid)
+    ]
+    candidates += _threshold_candidates(search.standings, leader)
     out = []
-    for change, after in _rescored(case, ev, candidates):
-        now = leaders(after)
+    for change, after in search.rescored(candidates):
+        now = after.leaders()
         if now == [leader]:
             continue
         outcome = "tie" if leader in now else "lead"
@@ -282,14 +304,18 @@ def pair_changes(case: Case, ev: Evaluation, ahead: str, behind: str) -> list[Ma
     overshoots a tie is a lead, and one that falls short is dropped. `leaders_after` is
     first place in the re-scored evaluation. Smallest changes first.
     """
-    candidates = pair_mark_changes(ev, ahead, behind)
-    if leaders(ev) == [ahead]:
-        candidates += _threshold_candidates(ev, ahead)
+    return _pair_changes(_Search(case, Standings(ev), leaders(ev)), ahead, behind)
+
+
+def _pair_changes(search: _Search, ahead: str, behind: str) -> list[MarkChange]:
+    candidates = _pair_mark_changes(search.standings, ahead, behind)
+    if search.first == [ahead]:
+        candidates += _threshold_candidates(search.standings, ahead)
     out = []
-    for change, after in _rescored(case, ev, candidates):
-        outcome = pair_outcome(after, ahead, behind)
+    for change, after in search.rescored(candidates):
+        outcome = after.outcome(ahead, behind)
         if outcome is not None:
-            out.append(replace(change, outcome=outcome, leaders_after=leaders(after)))
+            out.append(replace(change, outcome=outcome, leaders_after=after.leaders()))
     return sorted(out, key=_change_order)
 
 
@@ -309,28 +335,94 @@ def pair_outcome(after: Evaluation, ahead: str, behind: str) -> str | None:
     return "tie" if rank[behind] == rank[ahead] else None
 
 
-def _rescored(
-    case: Case, ev: Evaluation, candidates: list[MarkChange]
-) -> list[tuple[MarkChange, Evaluation]]:
-    """Each distinct candidate (smallest first) with the evaluation of its changed marks."""
-    row_of = {bid: i for i, bid in enumerate(ev.table["bidder_id"])}
-    leaf_of = {leaf.id: k for k, leaf in enumerate(case.tender.quality.leaves())}
-    seen: set[tuple[str, str, float]] = set()
-    out = []
-    for change in sorted(candidates, key=_change_order):
-        key = (change.bidder_id, change.criterion_id, change.to_mark)
-        if key in seen:
-            continue
-        seen.add(key)
-        matrix = ev.consensus.copy()
-        matrix[row_of[change.bidder_id], leaf_of[change.criterion_id]] = change.to_mark
-        out.append((change, _with_marks(case, ev, matrix)))
-    return out
+class _Rescored:
+    """A candidate re-scored in full by `scoring.evaluate`, read as a `rescoring.Change` is."""
+
+    def __init__(self, after: Evaluation) -> None:
+        self.after = after
+
+    def leaders(self) -> list[str]:
+        return leaders(self.after)
+
+    def outcome(self, ahead: str, behind: str) -> str | None:
+        return pair_outcome(self.after, ahead, behind)
 
 
-def _threshold_candidates(ev: Evaluation, leader: str) -> list[MarkChange]:
+@dataclass
+class _Search:
+    """One evaluation's candidates re-scored: its standings, and the full re-scores made."""
+
+    case: Case
+    standings: Standings
+    first: list[str]
+    full: dict[tuple[int, int, float], _Rescored] = field(default_factory=dict)
+
+    def rescored(self, candidates: list[MarkChange]) -> list[tuple[MarkChange, Change | _Rescored]]:
+        """Each distinct candidate (smallest first) with the ranking its changed mark gives.
+
+        One pass through `rescoring` for all of them; a change that excludes a price
+        anchor is re-scored by `scoring.evaluate` instead, once per search.
+        """
+        ev = self.standings.evaluation
+        row_of = self.standings.row_of
+        leaf_of = {leaf.id: k for k, leaf in enumerate(ev.tender.quality.leaves())}
+        seen: set[tuple[str, str, float]] = set()
+        distinct = []
+        for change in sorted(candidates, key=_change_order):
+            key = (change.bidder_id, change.criterion_id, change.to_mark)
+            if key not in seen:
+                seen.add(key)
+                distinct.append(change)
+        rows = np.array([row_of[c.bidder_id] for c in distinct], dtype=np.int64)
+        leaves = np.array([leaf_of[c.criterion_id] for c in distinct], dtype=np.int64)
+        marks = np.array([c.to_mark for c in distinct], dtype=np.float64)
+        quick = self.standings.with_marks(rows, leaves, marks)
+        return [
+            (change, after or self._in_full(int(row), int(leaf), float(mark)))
+            for change, after, row, leaf, mark in zip(
+                distinct, quick, rows, leaves, marks, strict=True
+            )
+        ]
+
+    def _in_full(self, row: int, leaf: int, mark: float) -> _Rescored:
+        if (row, leaf, mark) not in self.full:
+            ev = self.standings.evaluation
+            matrix = ev.consensus.copy()
+            matrix[row, leaf] = mark
+            self.full[(row, leaf, mark)] = _Rescored(_with_marks(self.case, ev, matrix))
+        return self.full[(row, leaf, mark)]
+
+
+def _within_reach(standings: Standings, leader: str) -> list[str]:
+    """Ranked bids after the leader that one mark on one criterion could bring level.
+
+    A candidate exists only if raising the bid's mark, or lowering the leader's, to the
+    end of the scale covers the gap: the rest can change nothing (a small allowance keeps
+    the candidates `_snap` accepts at the scale's ends).
+    """
+    ev = standings.evaluation
+    scale = ev.tender.quality.scale
+    unit = _units(ev)
+    lead = standings.row_of[leader]
+    rows = np.array([standings.row_of[b] for b in order(ev)[1:]], dtype=np.int64)
+    if rows.size == 0:
+        return []
+    with np.errstate(invalid="ignore"):
+        up = np.where(np.isnan(ev.consensus[rows]), -np.inf, scale.maximum - ev.consensus[rows])
+        down = ev.consensus[lead] - scale.minimum
+        down = np.where(np.isnan(down), -np.inf, down)
+        room = np.maximum(up, down[None, :])
+        reach = (unit[None, :] * room).max(axis=1)
+        gap = np.maximum(standings.total[lead] - standings.total[rows], 0.0)
+    close = gap <= reach + 1e-6 * (1.0 + np.abs(reach))
+    return [standings.ids[r] for r in rows[close]]
+
+
+def _threshold_candidates(standings: Standings, leader: str) -> list[MarkChange]:
+    """Lowering a leader's mark to the allowed mark just below a criterion's minimum."""
+    ev = standings.evaluation
     spec = ev.tender.quality
-    row = int(np.flatnonzero(ev.table["bidder_id"] == leader)[0])
+    row = standings.row_of[leader]
     out = []
     for k, leaf in enumerate(spec.leaves()):
         if leaf.minimum_mark is None:
@@ -411,10 +503,14 @@ def leave_one_out(case: Case, ev: Evaluation) -> list[WithoutEvaluator]:
 
 @dataclass(frozen=True)
 class Removal:
-    """The ranking with one non-winning bid removed; `swaps` are (was ahead, now not ahead)."""
+    """The ranking with one non-winning bid removed; `swaps` are (was ahead, now not ahead).
+
+    `order` is None when the removed bid anchors nothing in the price formula, so every
+    other bid keeps its score and the rest keep their order exactly (no swaps).
+    """
 
     removed: str
-    order: list[str]
+    order: list[str] | None
     swaps: list[tuple[str, str]]
 
 
@@ -423,12 +519,19 @@ def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
 
     A swap is a pair of remaining bids where the one ranked ahead before is behind or
     level after. Excluded bids are not tried: they never move compliant bids' scores.
+    Only a removal of a price anchor (`rescoring.Standings.moves_others`) can move another
+    bid's score, so only those are re-scored; the rest change nothing.
     """
     first = set(leaders(ev))
+    standings = Standings(ev)
     before = dict(zip(ev.table["bidder_id"], ev.table["rank"], strict=True))
+    ranked = order(ev)
     out = []
-    for removed in order(ev):
+    for removed in ranked:
         if removed in first:
+            continue
+        if not standings.moves_others(standings.row_of[removed]):
+            out.append(Removal(removed, None, []))
             continue
         run = evaluate(
             case.tender,
@@ -438,14 +541,8 @@ def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
             excluded_marks=case.excluded_marks,
         )
         after = dict(zip(run.table["bidder_id"], run.table["rank"], strict=True))
-        rest = [b for b in order(ev) if b != removed and after.get(b, 0) > 0]
-        swaps = [
-            (a, b)
-            for i, a in enumerate(rest)
-            for b in rest[i + 1 :]
-            if before[a] < before[b] and after[a] >= after[b]
-        ]
-        out.append(Removal(removed, order(run), swaps))
+        rest = [b for b in ranked if b != removed and after.get(b, 0) > 0]
+        out.append(Removal(removed, order(run), swaps(rest, before, after)))
     return out
 
 
@@ -493,7 +590,7 @@ def near_tie_rules(ev: Evaluation) -> NearTies:
 
 def pair_crossover(lines: Lines, a: str, b: str) -> float | None:
     """The price weight in [0, 100] at which bids a and b have equal totals, if any."""
-    i, j = lines.bidder_ids.index(a), lines.bidder_ids.index(b)
+    i, j = lines.position[a], lines.position[b]
     slope = lines.slope[i] - lines.slope[j]
     if comparable(np.float64(slope)) == 0:
         return None
@@ -540,49 +637,55 @@ def verdicts(
     if not first:
         return []
     leader = first[0]
-    table = ev.table
-    ids = list(table["bidder_id"])
     flagged = rules.points.copy()
     for extra in (rules.ranges, rules.corridor):
         if extra is not None:
             flagged |= extra
-    lines = lines or price_weight_lines(ev)
-    step = ev.tender.quality.scale.step
+    pair = _Pair(
+        _Search(case, Standings(ev), first), rules, without, lines or price_weight_lines(ev)
+    )
+    row_of = pair.search.standings.row_of
     out = []
     for other in order(ev):
-        i = ids.index(other)
-        if other == leader or not flagged[i]:
+        if other == leader or not flagged[row_of[other]]:
             continue
-        reasons, fragile, stated = _pair_reasons(
-            case, ev, rules, leader, other, step, without, lines
-        )
+        reasons, fragile, stated = pair.reasons(leader, other)
         out.append(Verdict(leader, other, not fragile, reasons, stated))
     return out
 
 
-def _pair_reasons(
-    case: Case,
-    ev: Evaluation,
-    rules: NearTies,
-    leader: str,
-    other: str,
-    step: float | None,
-    without: list[WithoutEvaluator],
-    lines: Lines,
+@dataclass(frozen=True)
+class _Pair:
+    """What every verdict reads: the re-scoring search, the rules, leave-one-out, the lines."""
+
+    search: _Search
+    rules: NearTies
+    without: list[WithoutEvaluator]
+    lines: Lines
+
+    def reasons(self, leader: str, other: str) -> tuple[list[str], bool, list[MarkChange]]:
+        """The verdict's sentences, whether the pair is fragile, and the changes it states."""
+        standings = self.search.standings
+        i, j = standings.row_of[leader], standings.row_of[other]
+        gap = standings.total[i] - standings.total[j]
+        level = bool(comparable(np.float64(gap)) == 0)
+        reasons = ["Their totals are equal." if level else f"{leader} leads by {gap:.2f} points."]
+        changes, small, stated = _change_reasons(self.search, leader, other)
+        evaluators, flipped = _evaluator_reasons(self.without, leader, other)
+        reasons += changes + evaluators + _weight_reasons(self, leader, other)
+        reasons += _range_reasons(self.rules, i, j, leader, other)
+        return reasons, level or small or flipped, stated
+
+
+def _change_reasons(
+    search: _Search, leader: str, other: str
 ) -> tuple[list[str], bool, list[MarkChange]]:
-    ids = list(ev.table["bidder_id"])
-    i, j = ids.index(leader), ids.index(other)
-    total = ev.table["total_score"].to_numpy(dtype=np.float64)
-    gap = total[i] - total[j]
-    reasons = []
-    fragile = False
-    if comparable(np.float64(gap)) == 0:
-        reasons.append("Their totals are equal.")
-        fragile = True
-    else:
-        reasons.append(f"{leader} leads by {gap:.2f} points.")
-    changes = pair_changes(case, ev, leader, other)
+    """The smallest re-scored changes that tie or reverse the pair; fragile if one step does."""
+    step = search.standings.evaluation.tender.quality.scale.step
+    changes = _pair_changes(search, leader, other)
+    reasons: list[str] = []
     stated: list[MarkChange] = []
+    fragile = False
     for outcome, verb in (("tie", "ties them"), ("lead", f"puts {other} ahead")):
         least = smallest(changes, outcome)
         if not least:
@@ -594,39 +697,46 @@ def _pair_reasons(
         if len(least) > SHOWN_CHANGES:
             shown += f" ({len(least)} ways in all)"
         reasons.append(f"Changing {amount} on one criterion {verb}: {shown}.")
-        if step is not None and moved <= step + 1e-9:
-            fragile = True
-    flips = [w for w in without if w.evaluator_id is not None and _level_or_ahead(w, other, leader)]
-    if flips:
-        figures = "; ".join(
-            f"without {w.evaluator_id} {other} {w.totals[other]:.2f}, {leader} "
-            f"{w.totals[leader]:.2f}"
-            for w in flips
-        )
-        reasons.append(
-            f"Setting aside {', '.join(str(w.evaluator_id) for w in flips)}'s marks puts "
-            f"{other} level or ahead on the median of the remaining evaluators' marks "
-            f"({figures})."
-        )
-        fragile = True
-    elif without:
-        reasons.append("No single evaluator's marks decide between them.")
-    weight = pair_crossover(lines, leader, other)
-    set_at = ev.tender.weights.price
-    if weight is not None:
-        side = "below" if weight < set_at else "above"
-        reasons.append(f"They swap if the price weight is {side} {weight:.2f} (set at {set_at:g}).")
-    if (
-        rules.low is not None
-        and rules.high is not None
-        and rules.ranges is not None
-        and rules.ranges[j]
-    ):
-        reasons.append(
-            f"Evaluators' own marks give totals of {rules.low[i]:.1f}–{rules.high[i]:.1f} "
-            f"({leader}) and {rules.low[j]:.1f}–{rules.high[j]:.1f} ({other}), which overlap."
-        )
+        fragile = fragile or (step is not None and moved <= step + 1e-9)
     return reasons, fragile, stated
+
+
+def _evaluator_reasons(
+    without: list[WithoutEvaluator], leader: str, other: str
+) -> tuple[list[str], bool]:
+    """Whose marks, set aside, put `other` level or ahead; fragile if anyone's do."""
+    flips = [w for w in without if w.evaluator_id is not None and _level_or_ahead(w, other, leader)]
+    if not flips:
+        return (["No single evaluator's marks decide between them."] if without else []), False
+    figures = "; ".join(
+        f"without {w.evaluator_id} {other} {w.totals[other]:.2f}, {leader} {w.totals[leader]:.2f}"
+        for w in flips
+    )
+    return [
+        f"Setting aside {', '.join(str(w.evaluator_id) for w in flips)}'s marks puts "
+        f"{other} level or ahead on the median of the remaining evaluators' marks "
+        f"({figures})."
+    ], True
+
+
+def _weight_reasons(pair: _Pair, leader: str, other: str) -> list[str]:
+    """The price weight at which the pair swaps, if one in 0-100 does."""
+    weight = pair_crossover(pair.lines, leader, other)
+    if weight is None:
+        return []
+    set_at = pair.search.standings.evaluation.tender.weights.price
+    side = "below" if weight < set_at else "above"
+    return [f"They swap if the price weight is {side} {weight:.2f} (set at {set_at:g})."]
+
+
+def _range_reasons(rules: NearTies, i: int, j: int, leader: str, other: str) -> list[str]:
+    """The evaluators' own ranges of the pair's totals, when that rule flags `other`."""
+    if rules.low is None or rules.high is None or rules.ranges is None or not rules.ranges[j]:
+        return []
+    return [
+        f"Evaluators' own marks give totals of {rules.low[i]:.1f}–{rules.high[i]:.1f} "
+        f"({leader}) and {rules.low[j]:.1f}–{rules.high[j]:.1f} ({other}), which overlap."
+    ]
 
 
 def _level_or_ahead(run: WithoutEvaluator, other: str, leader: str) -> bool:

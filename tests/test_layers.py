@@ -47,7 +47,10 @@ LAYERS: list[tuple[str, set[str]]] = [
             "allocation",
         },
     ),
-    ("analyses", {"scoring", "sensitivity", "robustness", "clarifications", "settlement"}),
+    (
+        "analyses",
+        {"scoring", "rescoring", "sensitivity", "robustness", "clarifications", "settlement"},
+    ),
     ("adapters", {"inputs", "outputs", "panel", "terminal", "excel", "report"}),
     ("workflows", {"workflows"}),
     ("cli", {"cli", "__main__"}),
