@@ -7,13 +7,22 @@ derived here once so that every output carries the same words.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
 
 from . import display
 from .moderation import PROVISIONAL_RULE
 
 if TYPE_CHECKING:
     from .scored import Scored
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 FLAGS = (
     "excluded",
@@ -33,75 +42,106 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What the notes read of the whole table, worked out once per evaluation.
+
+    Every note about one bid that names others (the leader, the near-tied bids, the
+    corridor's choice, equal totals) reads these, so the records take one pass over
+    the bids instead of one pass per bid.
+    """
+
+    ev: Scored
+
+    @cached_property
+    def leader_total(self) -> float:
+        ranked = self.ev.table["total_score"][self.ev.table["rank"] > 0]
+        return float(ranked.max()) if not ranked.empty else math.nan
+
+    @cached_property
+    def leaf_position(self) -> dict[str, int]:
+        return {leaf.id: k for k, leaf in enumerate(self.ev.tender.quality.leaves())}
+
+    @cached_property
+    def abnormal_reasons(self) -> dict[str, list[str]]:
+        return _abnormal_reasons(self.ev)
+
+    @cached_property
+    def range_leader(self) -> Any:
+        """The first-ranked bid as the evaluator-range note names it."""
+        table = self.ev.table
+        return table.loc[table["rank"] > 0].sort_values("rank").iloc[0]
+
+    @cached_property
+    def near_tied(self) -> list[tuple[str, float]]:
+        """(bidder_id, total) of every near-tied bid, in bids-file order."""
+        table = self.ev.table
+        near = table[table["is_near_tie"]]
+        return list(zip(near["bidder_id"], near["total_score"].astype(float), strict=True))
+
+    @cached_property
+    def corridor_choice(self) -> str:
+        table = self.ev.table
+        return ", ".join(table.loc[table["is_corridor_choice"], "bidder_id"])
+
+    @cached_property
+    def by_total(self) -> tuple[FloatArray, IntArray]:
+        """Ranked bids' totals sorted, and their positions in the table."""
+        table = self.ev.table
+        ranked = np.flatnonzero((table["rank"] > 0).to_numpy())
+        total = table["total_score"].to_numpy(dtype=np.float64)[ranked]
+        order = np.argsort(total, kind="stable")
+        return total[order], ranked[order]
+
+    @cached_property
+    def excluded_marks(self) -> dict[str, list[str]]:
+        """One sentence per evaluator whose marks for a bid were left out, and why, by bid."""
+        out: dict[str, list[str]] = {}
+        for (evaluator, bidder), reason in sorted(self.ev.excluded_marks.items()):
+            out.setdefault(bidder, []).append(f"Marks of evaluator {evaluator} excluded: {reason}.")
+        return out
+
+
 def bid_records(ev: Scored) -> list[dict[str, Any]]:
     """One dict per bid, in bids-file order: scores at full precision, display strings,
     `flags` (codes from FLAGS) and `notes` (sentences)."""
-    tender = ev.tender
-    table = ev.table
-    ranked = table[table["rank"] > 0]
-    leader_total = ranked["total_score"].max() if not ranked.empty else math.nan
-    leaf_ids = [leaf.id for leaf in tender.quality.leaves()]
-    abnormal_reasons = _abnormal_reasons(ev)
-    out = []
-    rows: list[Any] = list(table.itertuples(index=False))
-    for position, row in enumerate(rows):
-        flags: list[str] = []
-        notes: list[str] = []
-        if row.is_excluded:
-            flags.append("excluded")
-            notes.append(f"Excluded from ranking: {row.exclusion_reason}.")
-        if row.has_unscored_price:
-            flags.append("unscored-price")
-            notes.append(f"Price scored 0: {tender.price.unscored_reason}.")
-        if row.is_above_budget:
-            flags.append("above-budget")
-            notes.append("Price above the budget: price score 0.")
-        if row.is_abnormal_price:
-            flags.append("abnormal-price")
-            notes.append(_abnormal_note(ev, row, abnormal_reasons.get(row.bidder_id, [])))
-        if row.is_near_tie:
-            flags.append("near-tie")
-            notes.append(_near_tie_note(ev, row, leader_total))
-        if row.is_range_overlap:
-            flags.append("range-overlap")
-            notes.append(_range_note(ev, row))
-        if row.is_corridor_candidate:
-            flags.append("corridor")
-            notes.append(_corridor_note(ev, row))
-        if row.is_exact_tie:
-            flags.append("exact-tie")
-            notes.append(_exact_tie_note(ev, row))
-        if ev.provisional:
-            flags.append("provisional")
-            notes.append(f"PROVISIONAL: quality from the {PROVISIONAL_RULE}; no moderated marks.")
-        notes += _excluded_marks_notes(ev, str(row.bidder_id))
-        if row.note and row.note != "nan":
-            notes.append(f"Officer's note: {row.note}")
-        out.append(
-            {
-                "bidder_id": row.bidder_id,
-                "bidder": row.bidder,
-                "price": _price(row),
-                "price_score": _number(row.price_score),
-                "quality_score": _number(row.quality_score),
-                "total_score": _number(row.total_score),
-                "rank": int(row.rank) if row.rank > 0 else None,
-                "flags": flags,
-                "notes": notes,
-                "display": _display(row, tender.price.unscored_reason),
-                "criteria": _criteria(ev, position, leaf_ids),
-            }
-        )
-    return out
+    context = _Context(ev)
+    rows: list[Any] = list(ev.table.itertuples(index=False))
+    return [_record(context, position, row) for position, row in enumerate(rows)]
 
 
-def _excluded_marks_notes(ev: Scored, bidder_id: str) -> list[str]:
-    """One sentence per evaluator whose marks for this bid were left out, and why."""
-    return [
-        f"Marks of evaluator {evaluator} excluded: {reason}."
-        for (evaluator, bidder), reason in sorted(ev.excluded_marks.items())
-        if bidder == bidder_id
-    ]
+def _record(context: _Context, position: int, row: Any) -> dict[str, Any]:
+    flags, notes = _flags_and_notes(context, row)
+    return {
+        "bidder_id": row.bidder_id,
+        "bidder": row.bidder,
+        "price": _price(row),
+        "price_score": _number(row.price_score),
+        "quality_score": _number(row.quality_score),
+        "total_score": _number(row.total_score),
+        "rank": int(row.rank) if row.rank > 0 else None,
+        "flags": flags,
+        "notes": notes,
+        "display": _display(row, context.ev.tender.price.unscored_reason),
+        "criteria": _criteria(context, position),
+    }
+
+
+def _flags_and_notes(context: _Context, row: Any) -> tuple[list[str], list[str]]:
+    """The bid's flags (codes from FLAGS, in that order) and its notes, one per flag and more."""
+    flags: list[str] = []
+    notes: list[str] = []
+    for column, flag, note in _FLAG_RULES:
+        if getattr(row, column):
+            flags.append(flag)
+            notes.append(note(context, row))
+    if context.ev.provisional:
+        flags.append("provisional")
+        notes.append(f"PROVISIONAL: quality from the {PROVISIONAL_RULE}; no moderated marks.")
+    notes += context.excluded_marks.get(str(row.bidder_id), [])
+    if row.note and row.note != "nan":
+        notes.append(f"Officer's note: {row.note}")
+    return flags, notes
 
 
 def _abnormal_reasons(ev: Scored) -> dict[str, list[str]]:
@@ -123,10 +163,12 @@ def _abnormal_reasons(ev: Scored) -> dict[str, list[str]]:
     return {str(ids[position]): reasons for position, reasons in found.items()}
 
 
-def _abnormal_note(ev: Scored, row: Any, reasons: list[str]) -> str:
+def _abnormal_note(context: _Context, row: Any) -> str:
     from .abnormal import citation
     from .price import FORMULAS
 
+    ev = context.ev
+    reasons = context.abnormal_reasons.get(row.bidder_id, [])
     low = FORMULAS[ev.tender.price.formula.name].better == "lower"
     text = f"Abnormally {'low' if low else 'high'} price: " + "; ".join(reasons) + "."
     if row.price_decision:
@@ -137,13 +179,16 @@ def _abnormal_note(ev: Scored, row: Any, reasons: list[str]) -> str:
     )
 
 
-def _criteria(ev: Scored, position: int, leaf_ids: list[str]) -> dict[str, Any]:
+def _criteria(context: _Context, position: int) -> dict[str, Any]:
     """Per criterion (every level): the consensus mark (marked criteria only) and score."""
+    ev = context.ev
+    leaf_position = context.leaf_position
     out: dict[str, Any] = {}
     for criterion_id, scores in ev.criterion_scores.items():
         entry: dict[str, Any] = {"score": _number(scores[position])}
-        if criterion_id in leaf_ids:
-            entry = {"mark": _number(ev.consensus[position, leaf_ids.index(criterion_id)]), **entry}
+        if criterion_id in leaf_position:
+            mark = ev.consensus[position, leaf_position[criterion_id]]
+            entry = {"mark": _number(mark), **entry}
         out[criterion_id] = entry
     return out
 
@@ -172,13 +217,14 @@ def _display(row: Any, unscored_reason: str) -> dict[str, str]:
     }
 
 
-def _near_tie_note(ev: Scored, row: Any, leader_total: float) -> str:
-    margin = ev.tender.near_tie.margin
-    others = ev.table[ev.table["is_near_tie"] & (ev.table["bidder_id"] != row.bidder_id)]
-    names = ", ".join(others["bidder_id"])
+def _near_tie_note(context: _Context, row: Any) -> str:
+    margin = context.ev.tender.near_tie.margin
+    leader_total = context.leader_total
     gap = leader_total - row.total_score
     if gap <= 1e-9:
-        closest = (leader_total - others["total_score"]).min()
+        others = [(bid, total) for bid, total in context.near_tied if bid != row.bidder_id]
+        names = ", ".join(bid for bid, _ in others)
+        closest = min((leader_total - total for _, total in others), default=math.nan)
         lead = f"leads {names} by {display.score(closest, 2)} points"
     else:
         lead = f"{display.score(gap, 2)} points behind the leader"
@@ -188,8 +234,8 @@ def _near_tie_note(ev: Scored, row: Any, leader_total: float) -> str:
     )
 
 
-def _range_note(ev: Scored, row: Any) -> str:
-    leader = ev.table.loc[ev.table["rank"] > 0].sort_values("rank").iloc[0]
+def _range_note(context: _Context, row: Any) -> str:
+    leader = context.range_leader
     own = f"{display.score(row.total_low, 2)}–{display.score(row.total_high, 2)}"
     if leader["bidder_id"] == row.bidder_id:
         return (
@@ -203,26 +249,20 @@ def _range_note(ev: Scored, row: Any) -> str:
     )
 
 
-def _corridor_note(ev: Scored, row: Any) -> str:
-    corridor = ev.tender.near_tie.corridor
+def _corridor_note(context: _Context, row: Any) -> str:
+    corridor = context.ev.tender.near_tie.corridor
     assert corridor is not None
     rule = corridor.decide_by.replace("_", " ")
-    chosen = ", ".join(ev.table.loc[ev.table["is_corridor_choice"], "bidder_id"])
+    chosen = context.corridor_choice
     return (
         f"Within the {corridor.percent:g}% corridor below the leading total; the "
         f"pre-announced criterion ({rule}) picks {chosen}."
     )
 
 
-def _exact_tie_note(ev: Scored, row: Any) -> str:
-    table = ev.table
-    same = table[
-        (table["rank"] > 0)
-        & (table["bidder_id"] != row.bidder_id)
-        & ((table["total_score"] - row.total_score).abs() < 1e-9)
-    ]
-    with_ids = ", ".join(same["bidder_id"])
-    rules = ev.tender.ranking.tie_break
+def _exact_tie_note(context: _Context, row: Any) -> str:
+    with_ids = ", ".join(_equal_totals(context, row))
+    rules = context.ev.tender.ranking.tie_break
     if row.shares_rank:
         how = "no stated tie-break separates them, so the rank is shared"
         if not rules:
@@ -234,3 +274,38 @@ def _exact_tie_note(ev: Scored, row: Any) -> str:
             + ")"
         )
     return f"Exact tie on total with {with_ids}: {how}."
+
+
+def _equal_totals(context: _Context, row: Any) -> list[str]:
+    """Other ranked bids whose total is within 1e-9 of this bid's, in bids-file order.
+
+    A binary search in the sorted totals finds the few near this one; the test itself is
+    the exact one, |total − this total| < 1e-9.
+    """
+    totals, positions = context.by_total
+    own = float(row.total_score)
+    low = int(np.searchsorted(totals, own - 2e-9, side="left"))
+    high = int(np.searchsorted(totals, own + 2e-9, side="right"))
+    ids = context.ev.table["bidder_id"].to_numpy()
+    near = sorted(
+        int(p)
+        for p, t in zip(positions[low:high], totals[low:high], strict=True)
+        if abs(t - own) < 1e-9
+    )
+    return [str(ids[p]) for p in near if ids[p] != row.bidder_id]
+
+
+_FLAG_RULES: tuple[tuple[str, str, Callable[[_Context, Any], str]], ...] = (
+    ("is_excluded", "excluded", lambda c, row: f"Excluded from ranking: {row.exclusion_reason}."),
+    (
+        "has_unscored_price",
+        "unscored-price",
+        lambda c, row: f"Price scored 0: {c.ev.tender.price.unscored_reason}.",
+    ),
+    ("is_above_budget", "above-budget", lambda c, row: "Price above the budget: price score 0."),
+    ("is_abnormal_price", "abnormal-price", _abnormal_note),
+    ("is_near_tie", "near-tie", _near_tie_note),
+    ("is_range_overlap", "range-overlap", _range_note),
+    ("is_corridor_candidate", "corridor", _corridor_note),
+    ("is_exact_tie", "exact-tie", _exact_tie_note),
+)

@@ -2,7 +2,12 @@
 
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tender import display
 from tender.notes import FLAGS
+from tender.scoring import evaluate
 from tender.workflows.evaluation import evaluate_file
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
@@ -38,3 +43,43 @@ def test_records_trace_each_criterion():
         "T1b": {"mark": 3.0, "score": 6.0},
         "T2": {"mark": 3.0, "score": 18.0},
     }
+
+
+# --- Notes that name other bids: one pass over the table, as a filter per bid would say ---
+
+_bids = st.lists(
+    st.tuples(st.sampled_from([100, 100, 125, 150]), st.integers(4, 6), st.integers(4, 6)),
+    min_size=2,
+    max_size=7,
+)
+
+
+@settings(max_examples=40)
+@given(bids=_bids, tie_break=st.sampled_from([[], ["higher_quality"]]))
+def test_notes_naming_other_bids_match_a_filter_of_the_whole_table(tiny, bids, tie_break):
+    tender = tiny.tender(
+        {"Q1": 25, "Q2": 15}, ranking={"tie_break": tie_break}, near_tie={"margin": 3}
+    )
+    ids = [chr(ord("A") + i) for i in range(len(bids))]
+    frames = tiny.tables(
+        {b: p for b, (p, _, _) in zip(ids, bids, strict=True)},
+        {b: {"Q1": q1, "Q2": q2} for b, (_, q1, q2) in zip(ids, bids, strict=True)},
+    )
+    ev = evaluate(tender, frames[0], None, frames[2])
+    table = ev.table
+    leader_total = table.loc[table["rank"] > 0, "total_score"].max()
+    for row, record in zip(table.itertuples(index=False), ev.records(), strict=True):
+        if row.is_exact_tie:
+            same = table[
+                (table["rank"] > 0)
+                & (table["bidder_id"] != row.bidder_id)
+                & ((table["total_score"] - row.total_score).abs() < 1e-9)
+            ]
+            expected = f"Exact tie on total with {', '.join(same['bidder_id'])}: "
+            assert any(note.startswith(expected) for note in record["notes"])
+        if row.is_near_tie and leader_total - row.total_score <= 1e-9:
+            others = table[table["is_near_tie"] & (table["bidder_id"] != row.bidder_id)]
+            closest = (leader_total - others["total_score"]).min()
+            expected = f"Near-tie: leads {', '.join(others['bidder_id'])} by "
+            expected += f"{display.score(closest, 2)} points"
+            assert any(note.startswith(expected) for note in record["notes"])
