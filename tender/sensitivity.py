@@ -279,9 +279,11 @@ def mark_changes(case: Case, ev: Evaluation) -> list[MarkChange]:
         return []
     leader = first[0]
     search = _Search(case, Standings(ev), first)
+    reach = search.within_reach(leader)
     candidates = [
         c
-        for bid in _within_reach(search.standings, leader)
+        for bid in order(ev)[1:]
+        if bid in reach
         for c in _pair_mark_changes(search.standings, leader, bid)
     ]
     candidates += _threshold_candidates(search.standings, leader)
@@ -308,7 +310,9 @@ def pair_changes(case: Case, ev: Evaluation, ahead: str, behind: str) -> list[Ma
 
 
 def _pair_changes(search: _Search, ahead: str, behind: str) -> list[MarkChange]:
-    candidates = _pair_mark_changes(search.standings, ahead, behind)
+    candidates = []
+    if behind in search.within_reach(ahead):
+        candidates = _pair_mark_changes(search.standings, ahead, behind)
     if search.first == [ahead]:
         candidates += _threshold_candidates(search.standings, ahead)
     out = []
@@ -356,6 +360,14 @@ class _Search:
     standings: Standings
     first: list[str]
     full: dict[tuple[int, int, float], _Rescored] = field(default_factory=dict)
+    reach: dict[str, set[str]] = field(default_factory=dict)
+
+    def within_reach(self, ahead: str) -> set[str]:
+        """The ranked bids one mark could bring level with `ahead` (`_within_reach`)."""
+        if ahead not in self.reach:
+            ranked = [b for b in order(self.standings.evaluation) if b != ahead]
+            self.reach[ahead] = set(_within_reach(self.standings, ahead, ranked))
+        return self.reach[ahead]
 
     def rescored(self, candidates: list[MarkChange]) -> list[tuple[MarkChange, Change | _Rescored]]:
         """Each distinct candidate (smallest first) with the ranking its changed mark gives.
@@ -393,18 +405,18 @@ class _Search:
         return self.full[(row, leaf, mark)]
 
 
-def _within_reach(standings: Standings, leader: str) -> list[str]:
-    """Ranked bids after the leader that one mark on one criterion could bring level.
+def _within_reach(standings: Standings, ahead: str, others: list[str]) -> list[str]:
+    """The bids of `others` that one mark on one criterion could bring level with `ahead`.
 
-    A candidate exists only if raising the bid's mark, or lowering the leader's, to the
-    end of the scale covers the gap: the rest can change nothing (a small allowance keeps
-    the candidates `_snap` accepts at the scale's ends).
+    `pair_mark_changes` finds a candidate only if raising the other bid's mark, or
+    lowering `ahead`'s, to the end of the scale covers the gap between them: for the
+    rest it finds none (a small allowance keeps every mark `_snap` accepts at the ends).
     """
     ev = standings.evaluation
     scale = ev.tender.quality.scale
     unit = _units(ev)
-    lead = standings.row_of[leader]
-    rows = np.array([standings.row_of[b] for b in order(ev)[1:]], dtype=np.int64)
+    lead = standings.row_of[ahead]
+    rows = np.array([standings.row_of[b] for b in others], dtype=np.int64)
     if rows.size == 0:
         return []
     with np.errstate(invalid="ignore"):
