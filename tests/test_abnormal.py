@@ -178,7 +178,9 @@ def test_scottish_next_price_matches_brute_force(values, better):
 def _screened(tiny, formula="lowest_price", regime=None, **low):
     """A £50, B and C £100: A is 50% below (or, for income, B and C 33% above) the others."""
     from tender.notes import bid_records
-    from tender.robustness import analyse, document, text_lines
+    from tender.robustness import analyse
+    from tender.robustness_document import document
+    from tender.robustness_text import text_lines
 
     extra = {"abnormally_low": low} if low else {}
     tender = tiny.tender({"Q1": 40}, formula=formula, **extra)

@@ -51,7 +51,19 @@ LAYERS: list[tuple[str, set[str]]] = [
         "analyses",
         {"scoring", "rescoring", "sensitivity", "robustness", "clarifications", "settlement"},
     ),
-    ("adapters", {"inputs", "outputs", "panel", "terminal", "excel", "report"}),
+    (
+        "adapters",
+        {
+            "inputs",
+            "outputs",
+            "panel",
+            "terminal",
+            "robustness_document",
+            "robustness_text",
+            "excel",
+            "report",
+        },
+    ),
     ("workflows", {"workflows"}),
     ("cli", {"cli", "__main__"}),
 ]

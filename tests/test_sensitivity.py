@@ -467,7 +467,9 @@ def test_leave_one_out_says_which_figures_are_medians_and_which_moderated(tiny):
     #   B Q1 8, 8, 10: median 8 → 78; without E1 or E2, B Q1 is 9 → 81 (A still 83).
     # The old text showed "all evaluators A 83.00" beside a moderated result of 80 with
     # nothing to say which was which.
-    from tender.robustness import analyse, document, text_lines
+    from tender.robustness import analyse
+    from tender.robustness_document import document
+    from tender.robustness_text import text_lines
 
     tender = tiny.tender({"Q1": 30, "Q2": 10})
     bids, marks, moderated = tiny.tables(

@@ -19,7 +19,7 @@ def sensitivity(definition: str, output_format: str) -> None:
     leader, each evaluator left out, each non-winning bid removed, the near-tie rules
     with a verdict per near-tie, panel agreement and abnormal-price screens.
     """
-    from ..robustness import text_lines
+    from ..robustness_text import text_lines
     from ..workflows.sensitivity import sensitivity as analyse_tender
 
     analysed = analyse_tender(definition)

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Tender
-from ..robustness import Robustness, analyse, document
+from ..robustness import Robustness, analyse
+from ..robustness_document import document
 from .evaluation import Loaded, load_case
 
 

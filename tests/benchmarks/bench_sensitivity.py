@@ -1,16 +1,25 @@
 """Benchmark the robustness analyses (run by hand: python tests/benchmarks/bench_sensitivity.py).
 
-A synthetic tender (bids × criteria × evaluators as below) is analysed end to end, and
-the smallest-mark-change search is compared with a plain-numpy baseline that computes the
-same closed-form candidates without re-scoring them. The library re-scores each candidate
-through `scoring.evaluate` (so thresholds and tie-breaks are honoured), which is what the
-ratio measures.
+A synthetic tender (bids × 12 criteria × 5 evaluators, prices and marks at random) is
+analysed as `tender sensitivity` analyses it once the files are read: every analysis,
+its JSON-ready document and its text. Beside it, in the same process and on the same
+marks, a plain numpy floor does the arithmetic no implementation can skip: the median
+marks of the whole panel and with each evaluator left out, the totals and ranking of
+each, the evaluators' ranges, the marks each bid needs on each criterion to draw level
+with the leader, and the price formula's anchors. Timings on a shared machine are noisy;
+the ratio to the floor run beside it is the figure that counts. Printed per size: the
+evaluation, the analyses, the floor and the ratio; then the growth exponent (slope of
+log time on log size) of the analyses and of the floor.
+
+    python tests/benchmarks/bench_sensitivity.py [SIZE ...]    (default 100 300 1000 3000 10000)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,16 +31,25 @@ sys.path.insert(0, str(ROOT))
 from tender import sensitivity  # noqa: E402
 from tender.model import Tender  # noqa: E402
 from tender.robustness import analyse  # noqa: E402
+from tender.robustness_document import document  # noqa: E402
+from tender.robustness_text import text_lines  # noqa: E402
+
+CRITERIA = 12
+EVALUATORS = 5
+PRICE_WEIGHT = 60.0
+SIZES = (100, 300, 1000, 3000, 10000)
 
 
 def synthetic(bids: int, criteria: int, evaluators: int, seed: int = 7) -> sensitivity.Case:
+    """A tender of `bids` bids with every evaluator's marks and moderated marks (the
+    rounded medians), as the readers produce them (marks as text)."""
     rng = np.random.default_rng(seed)
-    weight = 40 / criteria
+    weight = (100 - PRICE_WEIGHT) / criteria
     tender = Tender.model_validate(
         {
             "schema_version": 1,
             "tender": {"reference": "BENCH", "title": "Benchmark", "authority": "Bench"},
-            "weights": {"price": 60, "quality": 40},
+            "weights": {"price": PRICE_WEIGHT, "quality": 100 - PRICE_WEIGHT},
             "price": {"formula": {"name": "lowest_price"}},
             "quality": {
                 "scale": {"maximum": 10},
@@ -44,50 +62,55 @@ def synthetic(bids: int, criteria: int, evaluators: int, seed: int = 7) -> sensi
             "data": {"bids": "bids.csv"},
         }
     )
-    ids = [f"B{i:03d}" for i in range(bids)]
+    ids = np.array([f"B{i:05d}" for i in range(bids)])
     bid_frame = pd.DataFrame(
-        {
-            "bidder_id": ids,
-            "bidder": ids,
-            "price": rng.uniform(80_000, 120_000, bids).round(2),
-        }
+        {"bidder_id": ids, "bidder": ids, "price": rng.uniform(80_000, 120_000, bids).round(2)}
     )
     marks = rng.integers(3, 9, size=(bids, criteria, evaluators))
-    leaf_ids = [f"Q{i + 1}" for i in range(criteria)]
+    leaf_ids = np.array([f"Q{i + 1}" for i in range(criteria)])
     b, c, e = np.meshgrid(range(bids), range(criteria), range(evaluators), indexing="ij")
     mark_frame = pd.DataFrame(
         {
-            "bidder_id": np.array(ids)[b.ravel()],
-            "criterion_id": np.array(leaf_ids)[c.ravel()],
+            "bidder_id": ids[b.ravel()],
+            "criterion_id": leaf_ids[c.ravel()],
             "evaluator_id": np.array([f"E{i + 1}" for i in range(evaluators)])[e.ravel()],
             "mark": marks.ravel().astype(str),
         }
     )
-    median = np.median(marks, axis=-1)
     b2, c2 = np.meshgrid(range(bids), range(criteria), indexing="ij")
     moderated = pd.DataFrame(
         {
-            "bidder_id": np.array(ids)[b2.ravel()],
-            "criterion_id": np.array(leaf_ids)[c2.ravel()],
-            "moderated_mark": np.round(median).ravel().astype(str),
+            "bidder_id": ids[b2.ravel()],
+            "criterion_id": leaf_ids[c2.ravel()],
+            "moderated_mark": np.round(np.median(marks, axis=-1)).ravel().astype(str),
             "rationale": "agreed at moderation",
         }
     )
     return sensitivity.Case(tender, bid_frame, mark_frame, moderated)
 
 
-def baseline_candidates(total: np.ndarray, consensus: np.ndarray, unit: np.ndarray) -> int:
-    """Plain numpy: marks needed for every challenger to tie the leader on every criterion."""
-    leader = int(np.argmax(total))
-    gap = total[leader] - total
-    need = gap[:, None] / unit[None, :]
-    raise_to = consensus + need
-    lower_to = consensus[leader][None, :] - need
-    ok = (raise_to <= 10) | (lower_to >= 0)
-    return int(ok.sum())
+def floor(cube: np.ndarray, consensus: np.ndarray, prices: np.ndarray) -> int:
+    """Plain numpy: the arithmetic every implementation of the analyses must do."""
+    unit = np.full(cube.shape[1], (100 - PRICE_WEIGHT) / cube.shape[1] / 10)
+    price_score = PRICE_WEIGHT * prices.min() / prices
+    anchors = int(np.argmin(prices)), int(np.argmax(prices))
+    leaders = []
+    panels = [consensus, np.median(cube, axis=-1)]
+    panels += [np.median(np.delete(cube, e, axis=-1), axis=-1) for e in range(cube.shape[-1])]
+    for marks in panels:
+        total = price_score + marks @ unit
+        leaders.append(int(np.argsort(-total, kind="stable")[0]))
+    total = price_score + consensus @ unit
+    low = price_score + cube.min(axis=-1) @ unit
+    high = price_score + cube.max(axis=-1) @ unit
+    first = leaders[0]
+    need = (total[first] - total)[:, None] / unit[None, :]
+    reachable = (consensus + need <= 10) | (consensus[first][None, :] - need >= 0)
+    overlap = (high >= low[first]) & (low <= high[first])
+    return int(reachable.sum()) + int(overlap.sum()) + sum(leaders) + sum(anchors)
 
 
-def timed(function, repeat: int = 3) -> float:
+def timed(function: Callable[[], object], repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
         start = time.perf_counter()
@@ -96,24 +119,42 @@ def timed(function, repeat: int = 3) -> float:
     return best
 
 
-def main() -> None:
-    for bids, criteria, evaluators in ((6, 4, 3), (20, 8, 3), (60, 12, 5)):
-        case = synthetic(bids, criteria, evaluators)
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """Slope of log time on log size (1 = linear, 2 = quadratic)."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def main(sizes: list[int]) -> None:
+    print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    print(f"{CRITERIA} criteria × {EVALUATORS} evaluators; best of 3 below 3,000 bids, else 1 run")
+    analysed: list[float] = []
+    floors: list[float] = []
+    for bids in sizes:
+        case = synthetic(bids, CRITERIA, EVALUATORS)
+        repeat = 3 if bids < 3000 else 1
+        ev_time = timed(case.evaluate, repeat)
         ev = case.evaluate()
-        unit = np.full(criteria, 40 / criteria / 10)
-        total = ev.table["total_score"].to_numpy()
-        library = timed(lambda case=case, ev=ev: sensitivity.mark_changes(case, ev))
-        base = timed(
-            lambda total=total, ev=ev, unit=unit: baseline_candidates(total, ev.consensus, unit),
-            repeat=50,
-        )
-        whole = timed(lambda case=case, ev=ev: analyse(case, ev), repeat=1)
+
+        def analyses(case: sensitivity.Case = case, ev: object = ev) -> None:
+            text_lines(document(analyse(case, ev)), {})  # type: ignore[arg-type]
+
+        whole = timed(analyses, repeat)
+        assert ev.individual is not None
+        prices = ev.table["price"].to_numpy(dtype=np.float64)
+        base = timed(lambda ev=ev, prices=prices: floor(ev.individual, ev.consensus, prices), 5)
+        analysed.append(whole)
+        floors.append(base)
         print(
-            f"{bids:3d} bids × {criteria:2d} criteria × {evaluators} evaluators: "
-            f"mark_changes {library * 1000:8.1f} ms (numpy closed form {base * 1e6:6.1f} µs, "
-            f"ratio {library / base:8.0f}×); whole analysis {whole * 1000:8.1f} ms"
+            f"{bids:6d} bids: evaluate {ev_time:7.2f} s; analyses {whole:7.2f} s; "
+            f"numpy floor {base * 1000:8.2f} ms; ratio {whole / base:6.0f}×"
         )
+    if len(sizes) > 1:
+        print(
+            f"growth exponent: analyses {exponent(sizes, analysed):.2f}, "
+            f"floor {exponent(sizes, floors):.2f} (target ≤ 1.3)"
+        )
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
-    main()
+    main([int(a) for a in sys.argv[1:]] or list(SIZES))
