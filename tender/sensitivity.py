@@ -538,6 +538,7 @@ def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
     standings = Standings(ev)
     before = dict(zip(ev.table["bidder_id"], ev.table["rank"], strict=True))
     ranked = order(ev)
+    tables = _ByBidder(case)
     out = []
     for removed in ranked:
         if removed in first:
@@ -545,21 +546,34 @@ def rank_reversals(case: Case, ev: Evaluation) -> list[Removal]:
         if not standings.moves_others(standings.row_of[removed]):
             out.append(Removal(removed, None, []))
             continue
-        run = evaluate(
-            case.tender,
-            _without(case.bids, removed),
-            None if case.marks is None else _without(case.marks, removed),
-            None if case.moderated is None else _without(case.moderated, removed),
-            excluded_marks=case.excluded_marks,
-        )
+        bids, marks, moderated = tables.without(removed)
+        run = evaluate(case.tender, bids, marks, moderated, excluded_marks=case.excluded_marks)
         after = dict(zip(run.table["bidder_id"], run.table["rank"], strict=True))
         rest = [b for b in ranked if b != removed and after.get(b, 0) > 0]
         out.append(Removal(removed, order(run), swaps(rest, before, after)))
     return out
 
 
-def _without(frame: pd.DataFrame, bidder: str) -> pd.DataFrame:
-    return frame[frame["bidder_id"].astype(str).str.strip() != bidder].reset_index(drop=True)
+class _ByBidder:
+    """The case's tables with each row's bidder id read once, to take one bid out of all."""
+
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.ids = [
+            None if f is None else f["bidder_id"].astype(str).str.strip().to_numpy()
+            for f in (case.bids, case.marks, case.moderated)
+        ]
+
+    def without(self, bidder: str) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+        """Bids, marks and moderated marks less the rows of `bidder` (absent ones stay None)."""
+        bids, marks, moderated = (
+            None if f is None or ids is None else f[ids != bidder].reset_index(drop=True)
+            for f, ids in zip(
+                (self.case.bids, self.case.marks, self.case.moderated), self.ids, strict=True
+            )
+        )
+        assert bids is not None
+        return bids, marks, moderated
 
 
 # --- Near-tie rules and verdicts ----------------------------------------------------------
