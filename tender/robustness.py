@@ -3,7 +3,7 @@
 `analyse` runs the sensitivity analyses, the near-tie rules, the panel-agreement
 statistics and the abnormally-low screens on an evaluation, and returns them as one
 typed record. Pure: the inputs are read by `workflows.evaluation.load_case`; the record
-becomes plain data in `robustness_document` and terminal text in `robustness_text`.
+becomes plain data in `robustness_document` and terminal text in `terminal`.
 """
 
 from __future__ import annotations

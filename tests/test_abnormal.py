@@ -180,7 +180,7 @@ def _screened(tiny, formula="lowest_price", regime=None, **low):
     from tender.notes import bid_records
     from tender.robustness import analyse
     from tender.robustness_document import document
-    from tender.robustness_text import text_lines
+    from tender.terminal import robustness_lines
 
     extra = {"abnormally_low": low} if low else {}
     tender = tiny.tender({"Q1": 40}, formula=formula, **extra)
@@ -192,7 +192,7 @@ def _screened(tiny, formula="lowest_price", regime=None, **low):
     case = Case(tender, bids, None, moderated)
     ev = case.evaluate()
     records = {r["bidder_id"]: r for r in bid_records(ev)}
-    text = text_lines(document(analyse(case, ev)), {})
+    text = robustness_lines(document(analyse(case, ev)), {})
     return ev, records, text
 
 

@@ -59,7 +59,6 @@ LAYERS: list[tuple[str, set[str]]] = [
             "panel",
             "terminal",
             "robustness_document",
-            "robustness_text",
             "excel",
             "report",
         },

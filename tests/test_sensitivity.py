@@ -469,7 +469,7 @@ def test_leave_one_out_says_which_figures_are_medians_and_which_moderated(tiny):
     # nothing to say which was which.
     from tender.robustness import analyse
     from tender.robustness_document import document
-    from tender.robustness_text import text_lines
+    from tender.terminal import robustness_lines
 
     tender = tiny.tender({"Q1": 30, "Q2": 10})
     bids, marks, moderated = tiny.tables(
@@ -478,7 +478,7 @@ def test_leave_one_out_says_which_figures_are_medians_and_which_moderated(tiny):
         {"A": {"Q1": [6, 6, 6], "Q2": [5] * 3}, "B": {"Q1": [8, 8, 10], "Q2": [6] * 3}},
     )
     case = s.Case(tender, bids, marks, moderated)
-    lines = text_lines(document(analyse(case, case.evaluate())), {})
+    lines = robustness_lines(document(analyse(case, case.evaluate())), {})
     at = next(i for i, line in enumerate(lines) if line.startswith("Evaluator leave-one-out"))
     assert lines[at] == (
         "Evaluator leave-one-out (MEDIAN of the evaluators' own marks, not the moderated marks)"

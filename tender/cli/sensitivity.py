@@ -19,7 +19,7 @@ def sensitivity(definition: str, output_format: str) -> None:
     leader, each evaluator left out, each non-winning bid removed, the near-tie rules
     with a verdict per near-tie, panel agreement and abnormal-price screens.
     """
-    from ..robustness_text import text_lines
+    from ..terminal import robustness_lines
     from ..workflows.sensitivity import sensitivity as analyse_tender
 
     analysed = analyse_tender(definition)
@@ -28,5 +28,5 @@ def sensitivity(definition: str, output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps(analysed.document, indent=2, ensure_ascii=False, allow_nan=False))
         return
-    for line in text_lines(analysed.document, analysed.names):
+    for line in robustness_lines(analysed.document, analysed.names):
         click.echo(line)

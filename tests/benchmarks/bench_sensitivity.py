@@ -32,7 +32,7 @@ from tender import sensitivity  # noqa: E402
 from tender.model import Tender  # noqa: E402
 from tender.robustness import analyse  # noqa: E402
 from tender.robustness_document import document  # noqa: E402
-from tender.robustness_text import text_lines  # noqa: E402
+from tender.terminal import robustness_lines  # noqa: E402
 
 CRITERIA = 12
 EVALUATORS = 5
@@ -136,7 +136,7 @@ def main(sizes: list[int]) -> None:
         ev = case.evaluate()
 
         def analyses(case: sensitivity.Case = case, ev: object = ev) -> None:
-            text_lines(document(analyse(case, ev)), {})  # type: ignore[arg-type]
+            robustness_lines(document(analyse(case, ev)), {})  # type: ignore[arg-type]
 
         whole = timed(analyses, repeat)
         assert ev.individual is not None
