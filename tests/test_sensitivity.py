@@ -355,6 +355,7 @@ def _brute_force(case, ev):
     return best
 
 
+@pytest.mark.slow
 @settings(max_examples=40)  # each example re-scores every mark on the scale
 @given(
     bids=st.lists(bid_strategy, min_size=2, max_size=4),
