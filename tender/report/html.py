@@ -17,6 +17,8 @@ from . import charts, document, svg
 
 TEXT_WIDTH = 481.89  # points: the PDF's text width (A4 less 20 mm margins); charts scale
 CONFIDENTIAL_MARK = "CONFIDENTIAL - not for publication"
+MARGIN_TEXT = "font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 7.5pt;"
+GREY = "color: #555;"
 NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 STYLE = """
@@ -24,8 +26,9 @@ STYLE = """
 body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 1rem;
   line-height: 1.5; color: #1a1a1a; background: #fff; margin: 0; }
 main, .doc-footer p { max-width: 52rem; margin: 0 auto; padding: 0 1.25rem; }
-.mark { position: sticky; top: 0; margin: 0; padding: 0.4rem 1.25rem; text-align: center;
-  font-weight: bold; color: #fff; background: #b00020; z-index: 1; }
+header { position: sticky; top: 0; z-index: 1; }
+.mark { margin: 0; padding: 0.4rem 1.25rem; text-align: center; font-weight: bold;
+  color: #fff; background: #b00020; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 2rem 0 0.75rem; }
 h3 { font-size: 1.05rem; margin: 1.25rem 0 0.5rem; }
@@ -61,10 +64,9 @@ summary { cursor: pointer; color: #1f4e79; text-decoration: underline; }
   @page { size: A4; margin: 20mm 20mm 24mm; }
   body { font-size: 9.5pt; line-height: 1.35; color: #000; }
   main, .doc-footer p { max-width: none; padding: 0; }
-  .mark { position: fixed; top: -12mm; left: 0; right: 0; background: none; color: #c00;
-    padding: 0; }
-  .doc-footer { position: fixed; bottom: -16mm; left: 0; right: 0; border: none;
-    margin: 0; padding: 0; font-size: 7.5pt; color: #555; }
+  header { position: static; }
+  .mark { background: none; color: #b00020; border: 1px solid #b00020; padding: 1mm; }
+  .doc-footer { font-size: 7.5pt; }
   h1 { font-size: 17pt; margin-top: 0; }
   h2 { font-size: 11.5pt; }
   h1, h2, h3, caption { break-after: avoid; }
@@ -77,6 +79,29 @@ summary { cursor: pointer; color: #1f4e79; text-decoration: underline; }
   a { color: inherit; }
 }
 """
+
+
+def css_string(value: str) -> str:
+    """`value` as a quoted CSS string that cannot end the string or the style element."""
+    out = []
+    for ch in NOT_TEXT.sub("\ufffd", value):
+        out.append(ch if ch.isalnum() or ch in " .,:;-()[]·" else f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def page_margins(marks: list[str], footer: str) -> str:
+    """Print rules for every page's margins: the marks at the top, the footer and page
+    number at the bottom, as on the PDF's pages (CSS paged media margin boxes)."""
+    boxes = []
+    if marks:
+        boxes.append(
+            f"@top-center {{ content: {css_string(' · '.join(marks))}; {MARGIN_TEXT} "
+            "color: #b00020; font-weight: bold; font-size: 11pt; }"
+        )
+    if footer:
+        boxes.append(f"@bottom-left {{ content: {css_string(footer)}; {MARGIN_TEXT} {GREY} }}")
+    boxes.append(f'@bottom-right {{ content: "Page " counter(page); {MARGIN_TEXT} {GREY} }}')
+    return "@media print { @page { " + " ".join(boxes) + " } }"
 
 
 def text(value: str) -> str:
@@ -216,7 +241,7 @@ def render_html(doc: document.Document, *, confidential: bool = False) -> bytes:
         f'<meta name="keywords" content="{text(meta.keywords)}">',
         '<meta name="generator" content="tender">',
         *(['<meta name="robots" content="noindex, nofollow">'] if confidential else []),
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}{page_margins(marks, doc.footer)}</style>",
         "</head>",
         "<body>",
     ]

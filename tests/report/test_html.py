@@ -277,3 +277,21 @@ def test_every_block_type_renders_so_new_sections_need_no_work_here():
 def test_html_bytes_are_reproducible(reference_ev, reference_narrative):
     doc = report_content(reference_ev, reference_narrative)
     assert render_html(doc) == render_html(doc)
+
+
+def test_the_printed_page_margins_carry_the_marks_and_a_hostile_footer_as_text():
+    from tender.report.html import css_string, page_margins
+
+    assert css_string('A "B" </style><script>\\') == (
+        '"A \\22 B\\22  \\3c \\2f style\\3e \\3c script\\3e \\5c "'
+    )
+    rules = page_margins(["DRAFT - not for issue"], "X · </style>")
+    assert '@top-center { content: "DRAFT - not for issue";' in rules
+    assert '@bottom-left { content: "X · \\3c \\2f style\\3e ";' in rules
+    assert 'content: "Page " counter(page);' in rules
+    doc = Document(
+        "t", (Section("Front", (Paragraph("p"),)),), Metadata("t", "s", "a"), footer="</style>x"
+    )
+    data = render_html(doc)
+    assert data.count(b"</style>") == 1
+    assert page(data).find(".//footer").text_content() == "</style>x"
