@@ -204,6 +204,19 @@ def panel(project: Path, reference: Path) -> PanelKit:
     return PanelKit(project, reference)
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The whole suite (`pytest -q`, no paths given) runs on every core through pytest-xdist;
+    a run naming files or tests stays in one process, where starting workers costs more
+    than it saves. `-n N` (or `-n 0`) given on the command line always wins."""
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    # A worker runs this hook too: turning workers on there starts workers without end.
+    worker = "PYTEST_XDIST_WORKER" in os.environ or hasattr(config, "workerinput")
+    if whole_suite and not worker and config.pluginmanager.hasplugin("xdist"):
+        if getattr(config.option, "numprocesses", None) is None:
+            config.option.numprocesses = "auto"
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

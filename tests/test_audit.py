@@ -163,6 +163,7 @@ def _append_many(path: str, worker: int, count: int) -> None:
         audit.append_log(Path(path), "event", worker=worker, n=n)
 
 
+@pytest.mark.slow
 def test_appends_from_several_processes_keep_one_chain(tmp_path):
     log = tmp_path / "log.jsonl"
     context = multiprocessing.get_context("spawn")

@@ -194,6 +194,7 @@ def test_all_problems_reported_at_once():
     assert len(caught.value.problems) == 2
 
 
+@pytest.mark.slow
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
 def test_results_invariant_to_order_of_bids_and_rows(seed):
     tender = load_tender(TINY)

@@ -199,6 +199,7 @@ bid_strategy = st.tuples(
 )
 
 
+@pytest.mark.slow
 @given(bids=st.lists(bid_strategy, min_size=2, max_size=5))
 def test_crossover_changes_the_leader_just_past_it_and_not_before(tiny, bids):
     tender = tiny.tender({"Q1": 25, "Q2": 15})
@@ -508,6 +509,7 @@ def test_setting_aside_an_evaluator_gives_the_medians_it_compares(small):
 formula_strategy = st.sampled_from(["lowest_price", "linear_deduction", "interpolation"])
 
 
+@pytest.mark.slow
 @settings(max_examples=40)  # each example re-scores every candidate change twice
 @given(
     bids=st.lists(bid_strategy, min_size=2, max_size=4),

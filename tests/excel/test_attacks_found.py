@@ -501,6 +501,7 @@ print(time.process_time() - start, (peak - before) // 1024)
 """
 
 
+@pytest.mark.slow
 def test_a_small_file_cannot_take_a_gigabyte_to_read(
     filled: bytes, expected: Expected, tmp_path: Path
 ) -> None:

@@ -21,6 +21,9 @@ from click.testing import CliRunner
 
 from tender.cli import cli
 
+# A corpus of hundreds of runs: the quick loop (`-m "not slow"`) leaves it to the full suite.
+pytestmark = pytest.mark.slow
+
 SLUG = "pest-control-2016"
 DEFINITION = f"criteria/{SLUG}.yaml"
 BIDS = f"bids/{SLUG}"

@@ -24,6 +24,9 @@ from tender.excel.guard import OLE2_MAGIC
 from tests.workbooks import parts as entries
 from tests.workbooks import rebuild as pack
 
+# A corpus of hundreds of runs: the quick loop (`-m "not slow"`) leaves it to the full suite.
+pytestmark = pytest.mark.slow
+
 MARKING = "xl/worksheets/sheet2.xml"
 RELS = "xl/_rels/workbook.xml.rels"
 SHEET_RELS = "xl/worksheets/_rels/sheet2.xml.rels"
