@@ -212,9 +212,9 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
     whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
     # A worker runs this hook too: turning workers on there starts workers without end.
     worker = "PYTEST_XDIST_WORKER" in os.environ or hasattr(config, "workerinput")
-    if whole_suite and not worker and config.pluginmanager.hasplugin("xdist"):
-        if getattr(config.option, "numprocesses", None) is None:
-            config.option.numprocesses = "auto"
+    asked = getattr(config.option, "numprocesses", None) is not None
+    if whole_suite and not worker and not asked and config.pluginmanager.hasplugin("xdist"):
+        config.option.numprocesses = "auto"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
