@@ -20,6 +20,7 @@ from .model import Scale, _is_dyadic
 MAX_PROBLEMS_PER_FILE = 200
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def numeric_marks(
     """The mark column as floats, reporting blanks, text and marks off the scale."""
     raw = frame[column]
     if pd.api.types.is_numeric_dtype(raw.dtype):
-        values = raw.to_numpy(dtype=np.float64, na_value=np.nan, copy=True)
+        values = raw.to_numpy(dtype=np.float64, na_value=np.nan)  # read, never written
         text = None
     else:
         text = raw.astype(str).str.strip()
@@ -194,11 +195,13 @@ def scatter(
     frame: pd.DataFrame,
     first_line: int,
     problems: ProblemList,
-) -> tuple[FloatArray, IntArray]:
+) -> tuple[FloatArray, BoolArray]:
     """Place each usable row's value at its cell of a dense array of the axes' shape.
 
-    Returns the array (NaN where nothing was given) and the count of rows per cell; rows
-    that share a cell are reported as duplicates.
+    Returns the array (NaN where nothing was given) and which cells have a row; rows that
+    share a cell are reported as duplicates. The duplicate check is on the codes: a cell
+    written twice shows as fewer cells filled than rows placed, and only then are the
+    rows counted cell by cell to name them.
     """
     shape = tuple(len(a.ids) for a in axes)
     flat = codes[0].astype(np.int64)
@@ -208,40 +211,41 @@ def scatter(
     usable = None
     if any(c.min(initial=0) < 0 for c in codes):
         usable = np.logical_and.reduce([c >= 0 for c in codes])
-        flat = np.where(usable, flat, 0)
-        values = np.where(usable, values, np.nan)
+        flat = flat[usable]
+        values = values[usable]
     cells = int(np.prod(shape))
-    weights = None if usable is None else usable.astype(np.float64)
-    counts = np.bincount(flat, weights=weights, minlength=cells).astype(np.int64)
-    if counts.size and counts.max() > 1:
-        _report_duplicates(flat, counts, usable, axes, frame, first_line, problems)
+    filled = np.zeros(cells, dtype=bool)
+    filled[flat] = True
+    if np.count_nonzero(filled) < flat.size:
+        _report_duplicates(codes, shape, usable, axes, frame, first_line, problems)
     dense = np.full(cells, np.nan)
-    if usable is None:
-        dense[flat] = values
-    else:
-        dense[flat[usable]] = values[usable]
-    return dense.reshape(shape), counts.reshape(shape)
+    dense[flat] = values
+    return dense.reshape(shape), filled.reshape(shape)
 
 
 def _report_duplicates(
-    flat: IntArray,
-    counts: IntArray,
-    usable: npt.NDArray[np.bool_] | None,
+    codes: list[IntArray],
+    shape: tuple[int, ...],
+    usable: BoolArray | None,
     axes: list[Axis],
     frame: pd.DataFrame,
     first_line: int,
     problems: ProblemList,
 ) -> None:
-    duplicated = counts[flat] > 1
+    """Name every later row for a cell already given, with the line of the first."""
+    flat = codes[0].astype(np.int64)
+    for c, size in zip(codes[1:], shape[1:], strict=True):
+        flat *= size
+        flat += c
     if usable is not None:
-        duplicated &= usable
-    cells = pd.Series(np.where(duplicated, flat, -1))
-    later = np.flatnonzero(duplicated & cells.duplicated().to_numpy())
+        flat = np.where(usable, flat, -1)
+    cells = pd.Series(flat)
+    later = np.flatnonzero(cells.duplicated().to_numpy() & (flat >= 0))
     problems.skip(len(later) - problems.room)
     later = later[: problems.room]
     if not later.size:
         return
-    firsts = cells[duplicated].drop_duplicates()
+    firsts = cells[flat >= 0].drop_duplicates()
     first_of_cell = dict(zip(firsts.to_numpy().tolist(), firsts.index.tolist(), strict=True))
     for pos in later.tolist():
         problems.add(
@@ -254,15 +258,14 @@ def _report_duplicates(
 
 
 def report_gaps(
-    counts: IntArray, required: npt.NDArray[np.bool_], axes: list[Axis], problems: ProblemList
+    filled: BoolArray, required: BoolArray, axes: list[Axis], problems: ProblemList
 ) -> None:
     """Report every required cell with no row: 'no row for bidder C, criterion Q2'."""
-    empty = counts == 0
-    if not empty.any():
-        return
-    missing = np.argwhere(empty & required)
-    for index in missing:
+    missing = np.argwhere(~filled & required)
+    room = problems.room
+    for index in missing[:room]:
         where = ", ".join(f"{a.label} {a.ids[i]}" for a, i in zip(axes, index, strict=True))
         problems.add(
             "", f"no row for {where}", "a row for every " + ", ".join(a.label for a in axes)
         )
+    problems.skip(len(missing) - room)

@@ -7,6 +7,7 @@ every renderer reads and none recomputes. No file I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from . import abnormal, compliance, marks, moderation, near_ties, quality, ranki
 from .bidders import Supplier, id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
-from .model import BudgetRelative, Tender
+from .model import ID_PATTERN, BudgetRelative, Tender
 from .price import FORMULAS, score_prices
 
 FloatArray = npt.NDArray[np.float64]
@@ -292,7 +293,7 @@ def _checked_bids(
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
-    bad_ids = id_problems(bids["bidder_id"], src.first_line)
+    bad_ids = [] if _all_ids_sound(ids) else id_problems(bids["bidder_id"], src.first_line)
     for bad in bad_ids:
         where = f"line {bad.position + src.first_line}"
         if ids[bad.position].strip():
@@ -300,14 +301,14 @@ def _checked_bids(
         problems.add(where, bad.found, bad.expected)
     ids_usable = not bad_ids
     names = bids["bidder"].astype(str).to_numpy(dtype=object)
-    folded = np.array([name.strip().casefold() for name in names], dtype=object)
+    folded = _folded(names)
     for blank in np.flatnonzero(folded == ""):
         problems.add(
             marks.row_label(bids, int(blank), axes, src.first_line),
             "an empty bidder name",
             "the organisation's name",
         )
-    for pos, first in _repeats(folded):
+    for pos, first in [] if pd.Index(folded).is_unique else _repeats(folded):
         if ids[pos] != ids[first]:
             problems.add(
                 marks.row_label(bids, pos, axes, src.first_line),
@@ -330,6 +331,47 @@ def _checked_bids(
             f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
         )
     return bids, ids_usable
+
+
+_SOUND_IDS = re.compile(rf"(?:{ID_PATTERN}\n)*{ID_PATTERN}")
+
+
+def _all_ids_sound(ids: npt.NDArray[np.object_]) -> bool:
+    """Whether every id follows the id rule and none repeats, checked in bulk.
+
+    The common case, a sound list, costs one regular-expression match over the ids joined
+    by newlines and one hash of them, not a match per id; a newline in an id shows as one
+    line too many and sends the list to `bidders.id_problems`, which names each problem.
+    """
+    if ids.size == 0:
+        return False
+    try:
+        joined = "\n".join(ids)
+    except TypeError:  # not all text
+        return False
+    if joined.count("\n") != ids.size - 1 or _SOUND_IDS.fullmatch(joined) is None:
+        return False
+    return bool(pd.Index(ids).is_unique)
+
+
+def _folded(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Each name trimmed and case-folded, for comparing names: in bulk when no name holds
+    a line break (one casefold of all of them joined), else name by name."""
+    joined = "\n".join(names)
+    if joined.count("\n") == max(names.size - 1, 0):
+        parts = joined.casefold().split("\n") if names.size else []
+        if len(parts) == names.size:
+            folded = np.array(parts, dtype=object)
+            edges = joined[:1] + joined[-1:]
+            clean = joined.isascii() and not any(s in joined for s in _EDGE_SPACES)
+            if clean and not any(c.isspace() for c in edges):
+                return folded
+            return np.array([name.strip() for name in folded], dtype=object)
+    return np.array([name.strip().casefold() for name in names], dtype=object)
+
+
+# ASCII white space that strip() would remove at a name's edge, as it shows in the joined text
+_EDGE_SPACES = [f"\n{c}" for c in " \t\r\x0b\x0c"] + [f"{c}\n" for c in " \t\r\x0b\x0c"]
 
 
 def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:
@@ -362,10 +404,10 @@ def _scatter_marks(
     table = table.reset_index(drop=True)
     codes = marks.id_codes(table, axes, src.first_line, problems)
     values = marks.numeric_marks(table, "mark", scale, axes, src.first_line, problems)
-    cube, counts = marks.scatter(codes, values, axes, table, src.first_line, problems)
+    cube, filled = marks.scatter(codes, values, axes, table, src.first_line, problems)
     if not problems.items:
         required = passes[:, None, None] & ~left_out[:, None, :]
-        marks.report_gaps(counts, np.broadcast_to(required, counts.shape), axes, problems)
+        marks.report_gaps(filled, np.broadcast_to(required, filled.shape), axes, problems)
     if left_out.any() and cube.size:
         cube = np.where(left_out[:, None, :], np.nan, cube)
     return cube, problems.done()
@@ -385,10 +427,10 @@ def _scatter_moderated(
     table = table.reset_index(drop=True)
     codes = marks.id_codes(table, axes, src.first_line, problems)
     values = marks.numeric_marks(table, "moderated_mark", scale, axes, src.first_line, problems)
-    matrix, counts = marks.scatter(codes, values, axes, table, src.first_line, problems)
+    matrix, filled = marks.scatter(codes, values, axes, table, src.first_line, problems)
     if not problems.items:
-        required = np.broadcast_to(passes[:, None], counts.shape)
-        marks.report_gaps(counts, required, axes, problems)
+        required = np.broadcast_to(passes[:, None], filled.shape)
+        marks.report_gaps(filled, required, axes, problems)
     if "rationale" not in table:
         table = table.assign(rationale="")
     if "feedback" not in table:
@@ -399,10 +441,7 @@ def _scatter_moderated(
         at = np.full(len(table), np.nan)
         at[known] = median[codes[0][known], codes[1][known]]
         differs = np.flatnonzero(known & moderation.differs_from_median(values, at))
-        given = table["rationale"].iloc[differs].to_numpy(dtype=object)
-        blank = np.fromiter(
-            (not (isinstance(text, str) and text.strip()) for text in given), bool, len(given)
-        )
+        blank = _blank(table["rationale"].iloc[differs])
         for pos in differs[blank]:
             problems.add(
                 marks.row_label(table, int(pos), axes, src.first_line),
@@ -412,6 +451,14 @@ def _scatter_moderated(
             )
     frame = table[["bidder_id", "criterion_id", "rationale", "feedback"]]
     return matrix, frame, problems.done()
+
+
+def _blank(texts: pd.Series) -> BoolArray:
+    """Where a text is missing or only spaces."""
+    given = texts.to_numpy(dtype=object)
+    return np.fromiter(
+        (not (isinstance(text, str) and text.strip()) for text in given), bool, len(given)
+    )
 
 
 __all__ = ["Evaluation", "Sources", "TenderInputError", "evaluate"]

@@ -26,18 +26,33 @@ def test_categorical_codes_follow_the_axis_not_the_categories():
     assert axis.codes(values).tolist() == [2, 0, -1, 2]
 
 
-def test_scatter_places_values_and_counts_duplicates():
+def test_scatter_places_values_and_names_duplicates():
     axes = [Axis("b", "bidder", pd.Index(["A", "B"])), Axis("c", "criterion", pd.Index(["Q1"]))]
     frame = pd.DataFrame({"b": ["A", "B", "B"], "c": ["Q1", "Q1", "Q1"]})
     problems = ProblemList("m.csv")
     codes = [axes[0].codes(frame["b"]), axes[1].codes(frame["c"])]
-    dense, counts = scatter(codes, np.array([4.0, 5.0, 6.0]), axes, frame, 2, problems)
-    assert counts.tolist() == [[1], [2]]
+    dense, filled = scatter(codes, np.array([4.0, 5.0, 6.0]), axes, frame, 2, problems)
+    assert filled.tolist() == [[True], [True]]
     assert dense[0, 0] == 4.0
     assert [str(p) for p in problems.done()] == [
         "m.csv: line 4 (bidder B, criterion Q1): found a second row for the same bidder, "
         "criterion (first at line 3); expected one row each"
     ]
+
+
+def test_scatter_says_which_cells_have_no_row_and_skips_unknown_ids():
+    axes = [
+        Axis("b", "bidder", pd.Index(["A", "B", "C"])),
+        Axis("c", "criterion", pd.Index(["Q1"])),
+    ]
+    frame = pd.DataFrame({"b": ["A", "X", "C"], "c": ["Q1", "Q1", "Q1"]})
+    problems = ProblemList("m.csv")
+    codes = [axes[0].codes(frame["b"]), axes[1].codes(frame["c"])]
+    dense, filled = scatter(codes, np.array([4.0, 5.0, 6.0]), axes, frame, 2, problems)
+    assert filled.tolist() == [[True], [False], [True]]
+    assert np.isnan(dense[1, 0])
+    assert dense[2, 0] == 6.0
+    assert problems.done() == []
 
 
 def test_problem_list_is_capped():

@@ -274,3 +274,21 @@ def test_renaming_evaluators_changes_nothing(order):
     renamed = evaluate(tender, inputs.bids, marks, None)
     assert np.array_equal(base.consensus, renamed.consensus, equal_nan=True)
     pd.testing.assert_frame_equal(base.table, renamed.table)
+
+
+def test_the_bulk_checks_of_ids_and_names_refuse_what_the_row_checks_refuse():
+    # The sound list is checked in bulk (ids joined by newlines, names folded at once):
+    # an id holding a newline, a repeated id and names equal but for case and edge spaces
+    # must still be refused row by row.
+    from tests.conftest import build_tables, build_tender
+
+    tender = build_tender({"Q1": 40})
+    bids, _, moderated = build_tables({"A": 100.0, "B": 120.0}, moderated={"A": {"Q1": 5}})
+    for ids, names in (
+        (["A\nB", "B"], ["One", "Two"]),
+        (["A", "A"], ["One", "Two"]),
+        (["A", "B"], ["One Ltd", " one ltd\t"]),
+    ):
+        frame = bids.assign(bidder_id=ids, bidder=names)
+        with pytest.raises(TenderInputError):
+            evaluate(tender, frame, None, moderated)
