@@ -300,15 +300,45 @@ class Ranking(Strict):
     tie_break: list[TieBreak] = Field(default_factory=list)
 
 
+class Publisher(Strict):
+    """Who publishes the open data (OCDS `publisher`); the name defaults to the authority.
+
+    `scheme` is an org-id.guide list code (GB-LAE, GB-COH, ...) and `uid` the id in it;
+    when the publisher is the authority, the buyer party carries the same identifier.
+    """
+
+    name: Text | None = None
+    scheme: Text | None = None
+    uid: Text | None = None
+    uri: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)] | None = None
+
+
 class Publication(Strict):
-    """How bidders are named in documents made public (the committee report).
+    """How bidders are named in documents made public, and what the open data needs.
 
     Councils commonly name only the recommended bidder and refer to the others by a
-    label: "Company A (Goodwin Pest Management)", "Company B", ...
+    label: "Company A (Goodwin Pest Management)", "Company B", ... The same rule holds in
+    the OCDS release package. The register keys are facts of the contracts register
+    (Local Government Transparency Code 2015) that the evaluation does not know.
     """
 
     anonymise_unsuccessful: bool = False
     label: Annotated[str, Field(pattern=r"\{bidder_id\}")] = "Company {bidder_id}"
+    # OCDS: the ocid is `<ocid_prefix>-<tender.reference>`; `uri` is where the package
+    # will be published; `published_on` its date (default: the award notice, the letters'
+    # date or the decision, whichever is set first).
+    ocid_prefix: Annotated[str, Field(pattern=r"^ocds-[a-z0-9]{6}$")] | None = None
+    uri: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)] | None = None
+    license: Annotated[str, Field(pattern=r"^https?://[^\s]+$", max_length=2000)] | None = None
+    published_on: date | None = None
+    publisher: Publisher = Field(default_factory=Publisher)
+    category: Literal["goods", "services", "works"] | None = None
+    # The contracts register's own facts.
+    department: Text | None = None
+    description: Text | None = None
+    vat_not_recoverable: Annotated[Decimal, Field(strict=False, ge=0)] | None = None
+    review_date: date | None = None
+    procedure: Literal["published_tender", "invitation_to_quote"] | None = None
 
 
 class Evaluator(Strict):

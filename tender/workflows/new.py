@@ -383,10 +383,37 @@ data:                          # paths relative to this file
   provenance:                  # a sentence on how the inputs came about, stated in the
                                # report's inputs appendix; default: none
 
-publication:                   # how bidders are named in the committee report
+publication:                   # how bidders are named in public documents (the committee
+                               # report, the OCDS release package), and what tender publish
+                               # needs; each default: not set
   anonymise_unsuccessful: false  # name only the recommended bidder; default false
   label: "Company {bidder_id}"   # the others' name then; must contain {bidder_id};
                                  # default as shown
+  ocid_prefix:                 # the publisher's OCDS prefix (ocds- and six letters or
+                               # digits); required by tender publish
+  uri:                         # https:// address the release package will be published at;
+                               # required by tender publish
+  license:                     # https:// address of the data's licence; default: none
+  published_on:                # YYYY-MM-DD the package is published; default
+                               # letters.award_notice, else letters.sent, else
+                               # report.meeting_date
+  publisher:                   # who publishes the data; the buyer carries its identifier
+                               # when it is the authority
+    name:                      # default: tender.authority
+    scheme:                    # org-id.guide list code, such as GB-LAE
+    uid:                       # the publisher's id in that list
+    uri:                       # https:// address of the publisher
+  category:                    # goods, services or works
+  # The contracts register (Local Government Transparency Code 2015); a fact left unset
+  # shows as [NOT SET: key] in contracts-register.csv. The supplier's address, company
+  # number and SME or VCSE status come from optional bids-file columns: address,
+  # legal_name, identifier_scheme and identifier_id (such as GB-COH and 01234567), sme and
+  # vcse (yes or no).
+  department:                  # the department responsible
+  description:                 # what the contract is for, in a sentence or two
+  vat_not_recoverable:         # VAT that cannot be recovered, in the currency above
+  review_date:                 # YYYY-MM-DD the contract is next reviewed
+  procedure:                   # published_tender or invitation_to_quote
 
 report:                        # the committee report's header; each default: not set (the
                                # report then shows [NOT SET: report.<key>])

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
-from ..audit import last_hash, record_run
+from ..audit import check_log, last_hash, record_run
 from ..files import Gate, os_errors
 from ..inputs import project_root
 from ..panel import protected_files
@@ -59,3 +60,24 @@ def write_and_record(
         provisional=ev.provisional,
     )
     return written
+
+
+def last_run(folder: Path, event: str) -> dict[str, Any] | None:
+    """The latest intact record of `event` in the folder's runs.jsonl, or None."""
+    found = [e for e in check_log(folder / "runs.jsonl").entries if e.get("event") == event]
+    return found[-1] if found else None
+
+
+def changed_inputs(entry: Mapping[str, Any], fingerprints: Mapping[str, str]) -> list[str]:
+    """The inputs whose fingerprints differ from those the run recorded, sorted.
+
+    The narrative is the report's own input, not the evaluation's: it is not compared.
+    """
+    recorded = entry.get("inputs", {})
+    if not isinstance(recorded, Mapping):
+        recorded = {}
+    return sorted(
+        name
+        for name in {*recorded, *fingerprints}
+        if recorded.get(name) != fingerprints.get(name) and not name.endswith(".narrative.md")
+    )

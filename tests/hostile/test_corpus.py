@@ -168,8 +168,8 @@ YAML_DAMAGES: dict[str, Damage] = {
 }
 
 ALL = ("check", "score", "report", "sensitivity", "clarify", "templates", "collect", "moderate",
-       "log")  # fmt: skip
-SCORING = ("check", "score", "report", "sensitivity", "clarify")
+       "log", "publish")  # fmt: skip
+SCORING = ("check", "score", "report", "sensitivity", "clarify", "publish")
 
 CSV_CASES = [
     Case(f"{BIDS}/bids.csv", d, (*SCORING, "templates", "collect", "moderate"))
@@ -214,7 +214,7 @@ OTHER_CASES = [
         )
         for d in LOG_DAMAGES
     ),
-    *(Case(RUNS, d, ("score", "report")) for d in LOG_DAMAGES),
+    *(Case(RUNS, d, ("score", "report", "publish")) for d in LOG_DAMAGES),
     *(
         Case(f"{BIDS}/.panel-key", d, ("templates", "collect"))
         for d in (
@@ -239,7 +239,7 @@ YAML_CASES = [Case(DEFINITION, d, ALL) for d in YAML_DAMAGES] + [Case(DEFINITION
 FILE_FOR_FOLDER = [
     Case(f"{BIDS}/templates", "file-for-folder", ("templates",)),
     Case(f"{BIDS}/archive", "file-for-folder", ("collect",)),
-    Case(f"reports/{SLUG}", "file-for-folder", ("score", "report")),
+    Case(f"reports/{SLUG}", "file-for-folder", ("score", "report", "publish")),
     Case("reports", "file-for-folder", ("clarify",)),
 ]
 CASES = [*CSV_CASES, *YAML_CASES, *OTHER_CASES, *FILE_FOR_FOLDER]

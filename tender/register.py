@@ -1,0 +1,126 @@
+"""The contracts register row: the Local Government Transparency Code 2015's columns.
+
+Councils publish every contract over £5,000 with these facts each quarter. The row is built
+from the same publication facts as the OCDS package, so the two never disagree. A fact the
+definition does not give is written as `[NOT SET: key]`, as the report does, rather than
+refusing: the register is a spreadsheet the transparency officer completes and checks before
+it is published (the VAT or the review date often come from finance later), and a visible
+gap cannot be mistaken for a value. Text that could become a formula is neutralised. Pure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .publication import Published
+from .safety import csv_cell
+
+COLUMNS = (
+    "Reference number",
+    "Title",
+    "Department",
+    "Description",
+    "Supplier name",
+    "Supplier details",
+    "Supplier registration number",
+    "Total value",
+    "Value basis",
+    "VAT not recoverable",
+    "Start date",
+    "End date",
+    "Review date",
+    "Procedure",
+    "SME",
+    "VCSE",
+)
+PROCEDURES = {
+    "published_tender": "Published invitation to tender",
+    "invitation_to_quote": "Invitation to quote",
+}
+VALUE_BASIS = {
+    "awarded bid": "the awarded bid's price",
+    "estimate": "the contract's estimated whole-life value",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One register row: each column's text, and the keys left unset."""
+
+    values: tuple[str, ...]
+    not_set: tuple[str, ...]
+
+
+def not_set(key: str) -> str:
+    """The visible mark of a fact the definition or the bids file does not give."""
+    return f"[NOT SET: {key}]"
+
+
+def register_row(facts: Published) -> Row:
+    """The awarded contract's row, in COLUMNS order."""
+    tender = facts.tender
+    pub = tender.publication
+    supplier = facts.supplier
+    gaps: list[str] = []
+    bids = facts.bids_name
+
+    def given(value: str | None, key: str) -> str:
+        if value is None:
+            gaps.append(key)
+            return not_set(key)
+        return value
+
+    registration = (
+        f"{supplier.scheme} {supplier.identifier}"
+        if supplier.scheme and supplier.identifier
+        else None
+    )
+    values = (
+        tender.tender.reference,
+        tender.tender.title,
+        given(pub.department, "publication.department"),
+        given(pub.description, "publication.description"),
+        supplier.name,
+        given(supplier.address, f"{bids} address"),
+        given(registration, f"{bids} identifier_id"),
+        given(_money(facts.award_value), "contract.estimated_value"),
+        VALUE_BASIS[facts.value_from],
+        given(_money(pub.vat_not_recoverable), "publication.vat_not_recoverable"),
+        given(_day(facts.contract_start), "contract.start"),
+        given(_day(facts.contract_end), "contract.initial_years"),
+        given(_day(pub.review_date), "publication.review_date"),
+        given(PROCEDURES.get(pub.procedure or ""), "publication.procedure"),
+        given(_yes_no(supplier.sme), f"{bids} sme"),
+        given(_yes_no(supplier.vcse), f"{bids} vcse"),
+    )
+    return Row(values, tuple(gaps))
+
+
+def register_csv(facts: Published) -> bytes:
+    """contracts-register.csv: the header and the awarded contract's row, UTF-8, "\\n"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    writer.writerow([csv_cell(v) for v in register_row(facts).values])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _money(amount: Decimal | None) -> str | None:
+    """Plain digits for a spreadsheet: 135000 or 1234.50 (no symbol, no separators)."""
+    if amount is None:
+        return None
+    if amount == amount.to_integral_value():
+        return str(amount.quantize(Decimal(1)))
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _yes_no(flag: bool | None) -> str | None:
+    return None if flag is None else ("Yes" if flag else "No")
