@@ -75,6 +75,7 @@ def status(definition: str | Path | Tender) -> Status:
     if run is not None:
         stages += _settled(run)
         stages.append(_report(tender, run))
+        stages.append(_publication(tender, run))
         stages.append(_standstill(tender))
     source = tender.source.name if tender.source else "criteria/X.yaml"
     return Status(tender.tender.reference, stages, _next(stages, source))
@@ -229,6 +230,25 @@ def _report(tender: Tender, run: Run) -> Stage:
     return Stage("report", DONE, f"{written}; its inputs are unchanged")
 
 
+def _publication(tender: Tender, run: Run) -> Stage:
+    """The OCDS package and register row: written, and whether their inputs changed since."""
+    from .runs import changed_inputs, last_run
+
+    last = last_run(project_root(tender) / "reports" / tender.slug, "published")
+    if last is None:
+        return Stage("publication", NOT_STARTED, "no release package written yet")
+    written = f"written {last.get('at', '?')}"
+    changed = changed_inputs(last, run.evaluation.fingerprints)
+    if changed:
+        return Stage(
+            "publication",
+            OPEN,
+            f"{written}: stale",
+            [f"{name}: changed since the publication was written" for name in changed],
+        )
+    return Stage("publication", DONE, f"{written}; its inputs are unchanged")
+
+
 def _standstill(tender: Tender) -> Stage:
     from ..dates import long_date, pa2023_standstill_end, pcr2015_standstill_end
 
@@ -256,6 +276,7 @@ NEXT = {
     "abnormal-prices": "record the decisions (data.abnormally_low_decisions); tender score {d}",
     "dates": "correct the dates in {d}",
     "report": "tender report {d}",
+    "publication": "tender publish {d}",
     "standstill": "set letters.sent (or letters.award_notice) in {d}",
 }
 

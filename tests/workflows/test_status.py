@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tender.workflows.publish import publish
 from tender.workflows.report import report
 from tender.workflows.status import status
 from tender.workflows.templates import templates
@@ -21,6 +22,7 @@ STAGES = [
     "dates",
     "clarifications",
     "report",
+    "publication",
     "standstill",
 ]
 
@@ -29,8 +31,11 @@ def states(found) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {s.stage: s.state for s in found.stages}
 
 
-def test_the_reference_is_done_at_every_stage_once_reported(reference: Path) -> None:
+def test_the_reference_is_done_at_every_stage_once_reported_and_published(
+    reference: Path,
+) -> None:
     report(reference)
+    publish(reference)
     found = status(reference)
     assert [s.stage for s in found.stages] == STAGES
     assert set(states(found).values()) == {"done"}
@@ -81,3 +86,31 @@ def test_rows_without_a_consensus_are_named_while_marks_are_provisional(panel) -
     assert stage.state == "open"
     assert stage.items[1] == "bidder A, criterion Q1: no consensus mark yet"
     assert stage.items[-1] == "14 more rows without a consensus mark"
+
+
+def test_the_publication_is_a_stage_not_started_then_done_then_stale(
+    project: Path, reference: Path
+) -> None:
+    def stage() -> tuple[str, str, list[str]]:
+        (found,) = [s for s in status(reference).stages if s.stage == "publication"]
+        return found.state, found.detail, found.items
+
+    assert stage() == ("not started", "no release package written yet", [])
+    publish(reference)
+    state, detail, items = stage()
+    assert (state, items) == ("done", [])
+    assert detail.startswith("written ")
+    assert detail.endswith("; its inputs are unchanged")
+    moderated = project / "bids" / "pest-control-2016" / "moderated.csv"
+    moderated.write_text(moderated.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    state, detail, items = stage()
+    assert state == "open"
+    assert detail.endswith(": stale")
+    assert items == [
+        "bids/pest-control-2016/moderated.csv: changed since the publication was written"
+    ]
+
+
+def test_once_reported_the_next_command_is_publish(reference: Path) -> None:
+    report(reference)
+    assert status(reference).next_command == "tender publish criteria/pest-control-2016.yaml"
