@@ -1,11 +1,11 @@
 """The facts both publications state, worked out once: who bid, who won, what, when.
 
 The OCDS release package (`ocds`) and the contracts register (`register`) must never
-disagree, so both read these records. Bidder details come from optional columns of the
-bids file (`legal_name`, `address`, `identifier_scheme`, `identifier_id`, `sme`, `vcse`);
-a bidder without an identifier gets none. Bidders the publication settings anonymise
-carry only their label. Nothing here reads marks, rationales or feedback: none of it is
-published. Pure; no I/O.
+disagree, so both read these records. Bidder details come from the bids file's optional
+supplier columns, as `bidders.supplier_map` reads them (checked where the file is read),
+and its `sme` and `vcse` columns, checked here; a bidder without an identifier gets none.
+Bidders the publication settings anonymise carry only their label. Nothing here reads
+marks, rationales or feedback: none of it is published. Pure; no I/O.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from typing import Literal
 import pandas as pd
 
 from . import dates
+from .bidders import Supplier, supplier_map
 from .errors import Problem, raise_if, shorten
 from .model import Tender
 from .price import FORMULAS
 from .scoring import Evaluation
 
-DETAIL_COLUMNS = ("legal_name", "address", "identifier_scheme", "identifier_id")
 FLAG_COLUMNS = ("sme", "vcse")
 YES, NO = ("yes", "y", "true"), ("no", "n", "false")
 
@@ -91,12 +91,12 @@ def published(ev: Evaluation, bids: pd.DataFrame, bids_name: str) -> Published:
     """The publication facts of a settled evaluation (one first-ranked bid).
 
     Raises:
-        TenderInputError: a bad `sme`/`vcse` answer or half an identifier in the bids
-            file (line and column), or no date to publish on.
+        TenderInputError: a bad `sme`/`vcse` answer in the bids file (line and column),
+            or no date to publish on.
     """
     tender = ev.tender
     problems: list[Problem] = []
-    details = _details(bids, bids_name, problems)
+    flags = _flags(bids, bids_name, problems)
     on = publication_date(tender)
     if on is None:
         source = tender.source.name if tender.source else tender.tender.reference
@@ -111,7 +111,7 @@ def published(ev: Evaluation, bids: pd.DataFrame, bids_name: str) -> Published:
         )
     raise_if(problems)
     assert on is not None
-    bidders = _bidders(ev, details)
+    bidders = _bidders(ev, supplier_map(bids), flags)
     supplier = next(b for b in bidders if b.is_supplier)
     value, value_from = _award_value(tender, supplier)
     start = tender.contract.start
@@ -179,55 +179,30 @@ def _award_value(tender: Tender, supplier: Bidder) -> tuple[Decimal | None, Valu
 
 
 @dataclass(frozen=True)
-class _Details:
-    legal_name: str | None
-    address: str | None
-    scheme: str | None
-    identifier: str | None
+class _Flags:
     sme: bool | None
     vcse: bool | None
 
 
-def _details(bids: pd.DataFrame, name: str, problems: list[Problem]) -> dict[str, _Details]:
-    out: dict[str, _Details] = {}
+def _flags(bids: pd.DataFrame, name: str, problems: list[Problem]) -> dict[str, _Flags]:
+    """The `sme` and `vcse` answers by bidder; anything but yes, no or blank is a problem."""
+    out: dict[str, _Flags] = {}
     for position, row in enumerate(bids.to_dict("records")):
         bidder = str(row.get("bidder_id", "")).strip()
-        where = f"line {position + 2} (bidder {bidder or '?'})"
-        text = {c: _text(row.get(c)) for c in DETAIL_COLUMNS}
-        flags: dict[str, bool | None] = {}
+        found: dict[str, bool | None] = {}
         for column in FLAG_COLUMNS:
             answer = _text(row.get(column))
-            flags[column] = None
+            found[column] = None
             if answer is None:
                 continue
             if answer.casefold() in YES:
-                flags[column] = True
+                found[column] = True
             elif answer.casefold() in NO:
-                flags[column] = False
+                found[column] = False
             else:
-                problems.append(
-                    Problem(name, f"{where}, column {column}", shorten(answer), "yes, no or blank")
-                )
-        scheme, identifier = text["identifier_scheme"], text["identifier_id"]
-        if (scheme is None) != (identifier is None):
-            missing = "identifier_id" if identifier is None else "identifier_scheme"
-            problems.append(
-                Problem(
-                    name,
-                    f"{where}, column {missing}",
-                    "nothing",
-                    "both identifier_scheme and identifier_id (such as GB-COH and "
-                    "01234567), or neither",
-                )
-            )
-        out[bidder] = _Details(
-            text["legal_name"],
-            text["address"],
-            scheme,
-            identifier,
-            flags["sme"],
-            flags["vcse"],
-        )
+                where = f"line {position + 2} (bidder {bidder or '?'}), column {column}"
+                problems.append(Problem(name, where, shorten(answer), "yes, no or blank"))
+        out[bidder] = _Flags(found["sme"], found["vcse"])
     return out
 
 
@@ -238,12 +213,15 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _bidders(ev: Evaluation, details: dict[str, _Details]) -> list[Bidder]:
+def _bidders(
+    ev: Evaluation, details: dict[str, Supplier], flags: dict[str, _Flags]
+) -> list[Bidder]:
     pub = ev.tender.publication
     out = []
     for row in ev.table.itertuples(index=False):
         bidder_id = str(row.bidder_id)
-        found = details.get(bidder_id, _Details(None, None, None, None, None, None))
+        found = details.get(bidder_id) or Supplier(bidder_id, str(row.bidder), 0)
+        flag = flags.get(bidder_id, _Flags(None, None))
         is_supplier = bool(row.rank == 1)
         anonymised = pub.anonymise_unsuccessful and not is_supplier
         price = row.price_amount if isinstance(row.price_amount, Decimal) else None
@@ -256,11 +234,11 @@ def _bidders(ev: Evaluation, details: dict[str, _Details]) -> list[Bidder]:
                     else found.legal_name or str(row.bidder)
                 ),
                 anonymised=anonymised,
-                scheme=None if anonymised else found.scheme,
-                identifier=None if anonymised else found.identifier,
-                address=None if anonymised else found.address,
-                sme=None if anonymised else found.sme,
-                vcse=None if anonymised else found.vcse,
+                scheme=None if anonymised else found.identifier_scheme or None,
+                identifier=None if anonymised else found.identifier_id or None,
+                address=None if anonymised else found.address or None,
+                sme=None if anonymised else flag.sme,
+                vcse=None if anonymised else flag.vcse,
                 status="disqualified" if bool(row.is_excluded) else "valid",
                 price=price,
                 is_supplier=is_supplier,

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from tender.ocds import (
     DocumentsWritten,
     at,
@@ -21,6 +23,17 @@ from tender.ocds_schema import validate_package
 from tender.publication import published
 from tender.workflows.evaluation import evaluate_file
 from tender.workflows.score import score
+
+
+def set_details(bids: Path, details: dict[str, dict[str, str]]) -> None:
+    """Give bidders supplier details in the bids file (columns added where missing)."""
+    frame = pd.read_csv(bids, dtype=str, keep_default_na=False)
+    for bidder, values in details.items():
+        for column, value in values.items():
+            if column not in frame:
+                frame[column] = ""
+            frame.loc[frame["bidder_id"] == bidder, column] = value
+    frame.to_csv(bids, index=False)
 
 
 def package_of(reference: Path, written: DocumentsWritten | None = None) -> dict[str, Any]:
@@ -139,12 +152,20 @@ def test_uk_dates_carry_the_offset_of_the_clock_that_day() -> None:
 
 def test_identifiers_appear_only_for_named_bidders_that_have_one(reference: Path) -> None:
     bids = reference.parents[1] / "bids" / "pest-control-2016" / "bids.csv"
-    lines = bids.read_text(encoding="utf-8").splitlines()
-    lines[0] += ",legal_name,identifier_scheme,identifier_id,sme"
-    lines[1] += ",Goodwin Pest Management Ltd,GB-COH,01234567,yes"
-    lines[3] += ",Company C Ltd,GB-COH,07654321,no"  # anonymised: stays anonymous
-    lines[2:] = [line if line.count(",") >= 8 else line + ",,,," for line in lines[2:]]
-    bids.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_details(
+        bids,
+        {
+            "A": {
+                "legal_name": "Goodwin Pest Management Ltd",
+                "identifier_scheme": "GB-COH",
+                "identifier_id": "01234567",
+                "sme": "yes",
+            },
+            # anonymised: stays anonymous
+            "C": {"legal_name": "Company C Ltd", "identifier_scheme": "GB-COH",
+                  "identifier_id": "07654321", "sme": "no"},
+        },
+    )  # fmt: skip
     package = package_of(reference)
     assert validate_package(package) == []
     parties = {p["id"]: p for p in package["releases"][0]["parties"]}

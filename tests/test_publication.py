@@ -22,6 +22,7 @@ def with_details(reference: Path, rows: str, anonymise: bool = True) -> Run:
     bids = reference.parents[1] / "bids" / "pest-control-2016" / "bids.csv"
     base = pd.read_csv(bids, dtype=str, keep_default_na=False)
     extra = pd.read_csv(pd.io.common.StringIO(f"{IDS}\n{rows}"), dtype=str, keep_default_na=False)
+    base = base.drop(columns=[c for c in extra.columns if c != "bidder_id" and c in base])
     base.merge(extra, on="bidder_id", how="left").fillna("").to_csv(bids, index=False)
     if not anonymise:
         text = reference.read_text(encoding="utf-8")
@@ -81,19 +82,21 @@ def test_without_anonymisation_every_bidder_carries_its_own_details(reference: P
     assert (c.name, c.scheme, c.identifier, c.sme) == ("Company C Ltd", "GB-COH", "07654321", False)
 
 
-def test_half_an_identifier_and_an_unclear_flag_are_refused_by_line_and_column(
-    reference: Path,
-) -> None:
-    run = with_details(reference, "A,,GB-COH,,,maybe,\nB,,,123,,,Y\n")
+def test_an_unclear_sme_or_vcse_answer_is_refused_by_line_and_column(reference: Path) -> None:
+    run = with_details(reference, "A,,,,,maybe,\nB,,,,,,Y\nC,,,,,,charity\n")
     with pytest.raises(TenderInputError) as raised:
         facts_of(run)
     assert [str(p) for p in raised.value.problems] == [
         "bids.csv: line 2 (bidder A), column sme: found 'maybe'; expected yes, no or blank",
-        "bids.csv: line 2 (bidder A), column identifier_id: found nothing; expected both "
-        "identifier_scheme and identifier_id (such as GB-COH and 01234567), or neither",
-        "bids.csv: line 3 (bidder B), column identifier_scheme: found nothing; expected both "
-        "identifier_scheme and identifier_id (such as GB-COH and 01234567), or neither",
+        "bids.csv: line 4 (bidder C), column vcse: found 'charity'; expected yes, no or blank",
     ]
+
+
+def test_half_an_identifier_is_refused_where_the_bids_file_is_read(reference: Path) -> None:
+    with pytest.raises(TenderInputError) as raised:
+        with_details(reference, "A,,GB-COH,,,,\n")
+    (problem,) = raised.value.problems
+    assert problem.where.endswith("column identifier_id")
 
 
 def test_a_cost_contract_publishes_the_awarded_price_and_marks_exclusions_disqualified() -> None:

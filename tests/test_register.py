@@ -9,6 +9,7 @@ from pathlib import Path
 from tender.publication import published
 from tender.register import COLUMNS, register_csv, register_row
 from tender.workflows.evaluation import evaluate_file
+from tests.test_ocds import set_details
 
 
 def row_of(reference: Path) -> dict[str, str]:
@@ -63,11 +64,18 @@ def test_given_facts_fill_the_row_and_text_cannot_become_a_formula(reference: Pa
     ).replace("  department: Environment and Public Realm\n", "")
     reference.write_text(text, encoding="utf-8")
     bids = reference.parents[1] / "bids" / "pest-control-2016" / "bids.csv"
-    lines = bids.read_text(encoding="utf-8").splitlines()
-    lines[0] += ",address,identifier_scheme,identifier_id,sme,vcse"
-    lines[1] += ',"1 High Street, Maidstone",GB-COH,01234567,yes,no'
-    lines[2:] = [line + ",,,,," for line in lines[2:]]
-    bids.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    set_details(
+        bids,
+        {
+            "A": {
+                "address": "1 High Street, Maidstone",
+                "identifier_scheme": "GB-COH",
+                "identifier_id": "01234567",
+                "sme": "yes",
+                "vcse": "no",
+            }
+        },
+    )
     row = row_of(reference)
     assert row["Department"] == '\'=HYPERLINK("http://x")'
     assert (row["Supplier details"], row["Supplier registration number"]) == (
