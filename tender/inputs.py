@@ -26,7 +26,8 @@ from .audit import sha256_file
 from .bidders import SUPPLIER_COLUMNS, clean_names, suppliers
 from .errors import Problem, TenderInputError, raise_if, shorten
 from .files import NotAFileError, open_regular, reason
-from .model import Tender
+from .model import SingleColumn, Tender
+from .pricing import Pricing
 
 MAX_YAML_BYTES = 1 << 20
 MAX_CSV_BYTES = 1 << 30
@@ -512,9 +513,22 @@ def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
     Raises:
         TenderInputError: for a missing or unreadable file or a missing price column.
     """
+    frame, _, problems = parse_priced_bids(tender)
+    return frame, problems
+
+
+def parse_priced_bids(tender: Tender) -> tuple[pd.DataFrame, Pricing | None, list[Problem]]:
+    """The bids file, how each evaluated price was reached (None for a price column), and
+    the problems that leave a bid without a usable price.
+
+    Raises:
+        TenderInputError: for a missing or unreadable file or a missing price column.
+    """
     path = tender.resolve(tender.data.bids)
     name = display_path(path, project_root(tender))
     frame = read_csv_text(path, name)
+    if tender.price.model.name != "column":
+        return _priced_from_file(tender, frame, name)
     column = tender.price.column
     if column not in frame.columns:
         raise TenderInputError(
@@ -552,13 +566,66 @@ def parse_bids(tender: Tender) -> tuple[pd.DataFrame, list[Problem]]:
     if "bidder" in frame.columns:
         frame["bidder"] = clean_names(frame["bidder"])  # cleaned once, here, for every output
     problems += _supplier_details(frame, name)
-    frame = frame.drop(columns=[column]).assign(
+    frame = _with_prices(frame.drop(columns=[column]), amounts)
+    return frame, None, problems
+
+
+def _with_prices(frame: pd.DataFrame, amounts: list[Decimal | None]) -> pd.DataFrame:
+    """`price` (float, NaN = no price) for the formulas and `price_amount` (Decimal) to show."""
+    return frame.assign(
         price=pd.Series(
             [float(a) if a is not None else float("nan") for a in amounts], dtype="float64"
         ),
         price_amount=pd.Series(amounts, dtype=object),
     )
-    return frame, problems
+
+
+def _priced_from_file(
+    tender: Tender, frame: pd.DataFrame, bids_name: str
+) -> tuple[pd.DataFrame, Pricing | None, list[Problem]]:
+    """Evaluated prices from the prices file (`data.prices`) under the schedule or parts.
+
+    A bid the missing-line rule makes non-compliant carries the reason in the bids'
+    `excluded_by_decision` column, so every re-scoring carries the exclusion with it.
+    Only the pass/fail requirements decide which bids count as compliant for the
+    highest-other rule: the prices come before any decision that depends on them.
+
+    Raises:
+        TenderInputError: for a prices file that is missing or cannot be read.
+    """
+    from .compliance import requirement_failures
+    from .pricing import price_bids
+    from .scoring import DECISION_COLUMN
+
+    spec = tender.price.model
+    assert not isinstance(spec, SingleColumn)
+    assert tender.data.prices is not None
+    if "bidder" in frame.columns:
+        frame["bidder"] = clean_names(frame["bidder"])
+    problems: list[Problem] = _supplier_details(frame, bids_name)
+    column = tender.price.column
+    if column in frame.columns:
+        problems.append(
+            Problem(
+                bids_name,
+                "header",
+                f"a price column '{column}' beside a price model {spec.name}",
+                f"no column '{column}': each evaluated price comes from data.prices",
+            )
+        )
+    path = tender.resolve(tender.data.prices)
+    name = display_path(path, project_root(tender))
+    prices = read_csv_text(path, name)
+    ids = list(frame["bidder_id"].astype(str)) if "bidder_id" in frame.columns else []
+    present = [r for r in tender.requirements if r.column in frame.columns]
+    compliant = (requirement_failures(frame, present) == "").to_numpy(dtype=bool)
+    pricing, found = price_bids(spec, ids, compliant, prices, name)
+    problems += found
+    if pricing is None:
+        return _with_prices(frame, [None] * len(frame)), None, problems
+    frame = _with_prices(frame, list(pricing.evaluated))
+    frame[DECISION_COLUMN] = list(pricing.reasons)
+    return frame, pricing, problems
 
 
 def _supplier_details(frame: pd.DataFrame, name: str) -> list[Problem]:
@@ -597,6 +664,7 @@ class Inputs:
     warnings: list[str] = field(default_factory=list)
     decisions: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    pricing: Pricing | None = None  # how each evaluated price was reached, line by line
 
 
 def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs:
@@ -618,9 +686,10 @@ def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs
     warnings: list[str] = []
     problems: list[Problem] = []
 
-    parsed = _collect(lambda: parse_bids(tender), problems)
+    parsed = _collect(lambda: parse_priced_bids(tender), problems)
     bids = parsed[0] if parsed is not None else None
-    deferred = parsed[1] if parsed is not None else []
+    pricing = parsed[1] if parsed is not None else None
+    deferred = parsed[2] if parsed is not None else []
     if not defer_price_problems:
         problems += deferred
         deferred = []
@@ -642,7 +711,9 @@ def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs
             continue
         tables[key] = _collect(lambda p=path, n=names[key]: read_csv_text(p, n), problems)
     raise_if(problems)
-    for key in ("bids", "marks", "moderated"):
+    if tender.data.prices is not None and tender.price.model.name != "column":
+        names["prices"] = display_path(tender.resolve(tender.data.prices), root)
+    for key in ("bids", "prices", "marks", "moderated"):
         if key in names and tender.resolve(getattr(tender.data, key)).exists():
             fingerprints[names[key]] = sha256_file(tender.resolve(getattr(tender.data, key)))
     assert bids is not None
@@ -656,6 +727,7 @@ def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs
         warnings,
         decisions,
         deferred,
+        pricing,
     )
 
 
@@ -668,6 +740,7 @@ def _abnormal_price_decisions(
     re-scoring (sensitivity, clarifications) carries the exclusion with it.
     """
     from .abnormal import check_decisions
+    from .compliance import join_reasons
     from .scoring import ACCEPTED_COLUMN, DECISION_COLUMN
 
     if tender.data.abnormally_low_decisions is None:
@@ -689,7 +762,10 @@ def _abnormal_price_decisions(
         for bidder, d in decisions.items()
         if d.decision == "accepted"
     }
-    bids[DECISION_COLUMN] = [rejected.get(bidder, "") for bidder in bids["bidder_id"]]
+    decided = pd.Series([rejected.get(bidder, "") for bidder in bids["bidder_id"]], dtype=object)
+    if DECISION_COLUMN in bids:  # a missing line's non-compliance, put there by the prices
+        decided = join_reasons(bids[DECISION_COLUMN].reset_index(drop=True), decided)
+    bids[DECISION_COLUMN] = decided.to_numpy()
     bids[ACCEPTED_COLUMN] = [accepted.get(bidder, "") for bidder in bids["bidder_id"]]
     return decisions
 

@@ -129,13 +129,178 @@ PriceFormula = Annotated[
 ]
 
 
+Money = Annotated[Decimal, Field(strict=False, ge=0, allow_inf_nan=False)]
+Percent = Annotated[Decimal, Field(strict=False, ge=0, le=100, allow_inf_nan=False)]
+# With a percentage adjustment, each bid's offer is one row of the prices file under this id.
+ADJUSTMENT_ID = "adjustment"
+
+
+class SingleColumn(Strict):
+    """The default: each bid's price is one number in the bids file's `price.column`."""
+
+    name: Literal["column"] = "column"
+
+
+class ScheduleLine(Strict):
+    """One line of a schedule of rates: bidders price a rate per unit of it.
+
+    `volume` is the tender's indicative quantity a year; `published_rate` is the
+    authority's own rate, needed only when bids offer a percentage adjustment on it.
+    """
+
+    id: Id
+    description: Text
+    unit: Text
+    volume: Money
+    published_rate: Money | None = None
+
+
+class MissingLine(Strict):
+    """What a line (or part) a bid leaves unpriced counts for, stated in the tender.
+
+    `non_compliant`: the bid is not evaluated; `highest_other`: the highest rate offered
+    for it by the other compliant bids; `stated`: the stated `rate`.
+    """
+
+    rule: Literal["non_compliant", "highest_other", "stated"] = "non_compliant"
+    rate: (
+        Annotated[
+            Decimal, Field(strict=False, allow_inf_nan=False, max_digits=18, decimal_places=6)
+        ]
+        | None
+    ) = None
+
+    @model_validator(mode="after")
+    def _rate_with_stated(self) -> MissingLine:
+        if (self.rule == "stated") != (self.rate is not None):
+            raise problem(
+                f"rule {self.rule} with{'out' if self.rate is None else ''} a rate",
+                "a rate with rule stated, and only then",
+            )
+        return self
+
+
+class Schedule(Strict):
+    """A schedule of rates: evaluated price = Σ rate × volume × years.
+
+    With `basis: adjustment` bids offer one percentage (prices-file line id
+    `adjustment`) on the published rates: −5.0 on a schedule totalling T gives T × 0.95.
+    """
+
+    name: Literal["schedule"]
+    basis: Literal["rates", "adjustment"] = "rates"
+    years: Annotated[int, Field(gt=0, le=100)] = 1
+    lines: Annotated[list[ScheduleLine], Field(min_length=1)]
+    missing_line: MissingLine = Field(default_factory=MissingLine)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Schedule:
+        _unique("line id", [line.id for line in self.lines])
+        if self.basis == "adjustment":
+            unpublished = [line.id for line in self.lines if line.published_rate is None]
+            if unpublished:
+                raise problem(
+                    f"lines without a published_rate: {', '.join(unpublished)}",
+                    "a published_rate on every line when bids offer an adjustment",
+                )
+            if ADJUSTMENT_ID in {line.id for line in self.lines}:
+                raise problem(
+                    f"a line with id {ADJUSTMENT_ID!r}", "that id kept for the adjustment offered"
+                )
+        return self
+
+
+class Part(Strict):
+    """A named part of a multi-part offer, priced per bid in the prices file."""
+
+    id: Id
+    description: Text
+
+
+class Scenario(Strict):
+    """A turnover a year assumed for evaluation: stated as an assumption, never a fact."""
+
+    turnover: Money
+    assumption: Text
+
+
+EXPRESSION_PARTS: dict[str, tuple[str, ...]] = {
+    "income_share": ("guarantee", "share", "threshold"),
+    "whole_life": ("purchase", "running"),
+}
+
+
+class Components(Strict):
+    """Named parts combined into one evaluated price by one of a few fixed expressions.
+
+    `sum`: Σ parts. `income_share`: guarantee + share % × max(0, scenario turnover −
+    threshold). `whole_life`: purchase + Σ running ÷ (1 + r)^t for t = 1…years, r the
+    `discount_rate` in %.
+    """
+
+    name: Literal["components"]
+    expression: Literal["sum", "income_share", "whole_life"]
+    parts: Annotated[list[Part], Field(min_length=1)]
+    scenario: Scenario | None = None
+    discount_rate: Percent | None = None
+    years: Annotated[int, Field(gt=0, le=100)] | None = None
+    missing_line: MissingLine = Field(default_factory=MissingLine)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Components:
+        ids = [part.id for part in self.parts]
+        _unique("part id", ids)
+        needed = EXPRESSION_PARTS.get(self.expression)
+        if needed is not None and sorted(ids) != sorted(needed):
+            raise problem(
+                f"parts {', '.join(ids)} for {self.expression}",
+                f"exactly the parts {', '.join(needed)}",
+            )
+        if (self.expression == "income_share") != (self.scenario is not None):
+            raise problem(
+                f"expression {self.expression} with{'out' if self.scenario is None else ''} "
+                "a scenario",
+                "a scenario (turnover and assumption) with income_share, and only then",
+            )
+        if self.expression == "income_share" and self.missing_line.rule == "highest_other":
+            raise problem(
+                "missing_line rule highest_other for an income share",
+                "non_compliant or stated: the highest other offer would favour the bid",
+            )
+        whole_life = self.discount_rate is not None and self.years is not None
+        stated = self.discount_rate is not None or self.years is not None
+        if (self.expression == "whole_life") != whole_life or (stated and not whole_life):
+            raise problem(
+                f"expression {self.expression} with discount_rate {self.discount_rate} and "
+                f"years {self.years}",
+                "discount_rate and years with whole_life, and only then",
+            )
+        return self
+
+
+PriceModel = Annotated[SingleColumn | Schedule | Components, Field(discriminator="name")]
+
+
+class StatedIncomeShare(Strict):
+    """An income share the recommended bid offers beside the price scored: stated in the
+    report's financial appendix at an assumed turnover, never scored."""
+
+    bidder_id: Id
+    guarantee: Money
+    share_percent: Percent
+    threshold: Money
+    scenario: Scenario
+
+
 class PriceSpec(Strict):
-    """How price is read from the bids file and scored."""
+    """How price is read (one bids-file column, a schedule of rates, parts) and scored."""
 
     criterion: Text = "Price"
     column: Id = "price"
     formula: PriceFormula
     unscored_reason: Text = "unable to score due to limited information"
+    model: PriceModel = Field(default_factory=SingleColumn)
+    income_share: StatedIncomeShare | None = None
 
 
 class Criterion(Strict):
@@ -360,6 +525,8 @@ class DataPaths(Strict):
     abnormally_low_decisions: Text | None = None
     near_tie_decisions: Text | None = None
     conflict_decisions: Text | None = None
+    # Line rates or parts per bid (bidder_id, line_id, rate), for a schedule or components.
+    prices: Text | None = None
     # How the inputs came about, stated in the report's inputs appendix (e.g. reconstructed).
     provenance: Text | None = None
 
@@ -396,6 +563,11 @@ class Tender(Strict):
         _unique("criterion id", [c.id for c in self.quality.all_criteria()])
         _unique("evaluator id", [e.id for e in self.panel])
         _unique("requirement id", [r.id for r in self.requirements])
+        if self.price.model.name != "column" and self.data.prices is None:
+            raise problem(
+                f"price model {self.price.model.name} and no data.prices",
+                "data.prices naming the prices file (bidder_id, line_id, rate)",
+            )
         for leaf in self.quality.leaves():
             if leaf.minimum_mark is not None and not self.quality.scale.allows(leaf.minimum_mark):
                 raise problem(

@@ -1,4 +1,5 @@
-"""Write results: results.csv, results.json, results.xlsx; atomic, reproducible files.
+"""Write results: results.csv, results.json, results.xlsx (and prices.csv, each evaluated
+price line by line, when a schedule or parts price the bids); atomic, reproducible files.
 
 Everything is rendered in memory first and only then written, each file to a temporary
 file beside it and renamed into place, so a failed run leaves earlier results untouched.
@@ -11,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,10 @@ from .files import OutputLockedError as OutputLockedError
 from .files import OutputRefused, reproducible_zip, write_files
 from .files import _fsync_dir as _fsync_dir
 from .files import write_atomic as write_atomic
+from .model import ADJUSTMENT_ID, Components, Schedule
 from .moderation import PROVISIONAL_RULE
 from .price import FORMULAS
+from .pricing import Pricing
 from .safety import csv_cell, set_text, set_value
 from .scoring import Evaluation
 
@@ -83,7 +87,84 @@ def results_document(ev: Evaluation) -> dict[str, Any]:
         },
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(ev.fingerprints.items())],
         "bids": ev.records(),
+        **({"evaluated_prices": evaluated_prices(ev.pricing)} if ev.pricing else {}),
     }
+
+
+def evaluated_prices(pricing: Pricing) -> dict[str, Any]:
+    """How each evaluated price was reached, line by line, for results.json."""
+    return {
+        "model": pricing.model.model_dump(mode="json"),
+        "bids": [
+            {
+                "bidder_id": bidder_id,
+                "evaluated_price": _amount(pricing.evaluated[bid]),
+                "working": pricing.working(bid),
+                "lines": [
+                    {
+                        "line_id": line.line_id,
+                        "rate": _amount(line.rate),
+                        "quantity": _amount(line.quantity),
+                        "extension": _amount(line.extension),
+                        "basis": line.basis,
+                    }
+                    for line in pricing.trace(bid)
+                ],
+            }
+            for bid, bidder_id in enumerate(pricing.bidder_ids)
+        ],
+    }
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
+
+PRICE_TRACE_COLUMNS = [
+    "bidder_id",
+    "line_id",
+    "description",
+    "unit",
+    "rate",
+    "quantity",
+    "extension",
+    "basis",
+    "evaluated_price",
+]
+
+
+def render_price_trace(pricing: Pricing) -> bytes:
+    """prices.csv: every line of every bid's evaluated price, with its rate and extension."""
+    described = _descriptions(pricing.model)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(PRICE_TRACE_COLUMNS)
+    for bid, _ in enumerate(pricing.bidder_ids):
+        total = _amount(pricing.evaluated[bid]) or ""
+        for line in pricing.trace(bid):
+            description, unit = described.get(line.line_id, ("", ""))
+            writer.writerow(
+                [
+                    line.bidder_id,
+                    line.line_id,
+                    csv_cell(description),
+                    csv_cell(unit),
+                    _amount(line.rate) or "",
+                    _amount(line.quantity) or "",
+                    _amount(line.extension) or "",
+                    line.basis,
+                    total,
+                ]
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _descriptions(spec: Schedule | Components) -> dict[str, tuple[str, str]]:
+    if isinstance(spec, Components):
+        return {part.id: (part.description, "") for part in spec.parts}
+    if spec.basis == "adjustment":
+        return {ADJUSTMENT_ID: ("percentage adjustment on the published schedule", "%")}
+    return {line.id: (line.description, line.unit) for line in spec.lines}
 
 
 def render_json(ev: Evaluation) -> bytes:
@@ -233,8 +314,11 @@ def write_results(
 
 def render_results(ev: Evaluation, folder: Path) -> dict[Path, bytes]:
     """results.csv, results.json and results.xlsx for `folder`, rendered in memory."""
-    return {
+    files = {
         folder / "results.csv": render_csv(ev),
         folder / "results.json": render_json(ev),
         folder / "results.xlsx": render_xlsx(ev),
     }
+    if ev.pricing is not None:
+        files[folder / "prices.csv"] = render_price_trace(ev.pricing)
+    return files

@@ -22,6 +22,7 @@ from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
 from .model import ID_PATTERN, BudgetRelative, Tender
 from .price import FORMULAS, score_prices
+from .pricing import Pricing
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -67,6 +68,8 @@ class Evaluation:
     # bidder_id → the supplier as the bids file names it (legal name, address, identifier);
     # set by the workflow that read the file (`bidders.supplier_map`), empty otherwise
     suppliers: dict[str, Supplier] = field(default_factory=dict)
+    # How each evaluated price was reached from a schedule or parts (None: a price column).
+    pricing: Pricing | None = None
 
     @property
     def ranked(self) -> pd.DataFrame:

@@ -40,6 +40,8 @@ from .document import (
     WeightLines,
 )
 from .narrative import Narrative
+from .prices import appendix_title as price_appendix_title
+from .prices import price_appendix
 
 HIGHLIGHT_ALL_UP_TO = 7  # colours the sensitivity chart can tell apart
 APPENDICES = (
@@ -492,6 +494,9 @@ def report_content(
     Appendix F: the revised marks and the result before and after.
     """
     listed = [*APPENDICES, *([("F", CLARIFIED)] if clarified else [])]
+    priced = price_appendix_title(ev)
+    if priced is not None:
+        listed.append((chr(ord(listed[-1][0]) + 1), priced))
     tender = ev.tender
     parts = [
         ("PURPOSE OF REPORT AND EXECUTIVE SUMMARY", _purpose(ev, narrative)),
@@ -530,6 +535,8 @@ def report_content(
     sections += appendices(ev)
     if clarified is not None:
         sections.append(clarification_section(clarified[0], ev, clarified[1]))
+    if priced is not None:
+        sections += price_appendix(ev, f"Appendix {listed[-1][0]}")
     classification = tender.report.classification
     return Document(
         title=tender.tender.title,

@@ -102,11 +102,20 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     raise_if(inputs.problems)
     evaluation = replace(evaluation, suppliers=supplier_map(inputs.bids))
     run = Run(evaluation, inputs.warnings, inputs, conflicts=conflicts)
-    if not settled:
-        return run
-    if tender.data.clarifications is not None:
+    if settled and tender.data.clarifications is not None:
         run = _settle(run, sources)
-    return _with_near_tie_decisions(run)
+    if settled:
+        run = _with_near_tie_decisions(run)
+    return _with_pricing(run)
+
+
+def _with_pricing(run: Run) -> Run:
+    """Each evaluation carries how its evaluated prices were reached, line by line."""
+    pricing = run.inputs.pricing
+    if pricing is None:
+        return run
+    before = run.before and replace(run.before, pricing=pricing)
+    return replace(run, evaluation=replace(run.evaluation, pricing=pricing), before=before)
 
 
 def conflict_decisions(
