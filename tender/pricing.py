@@ -191,14 +191,16 @@ def _rate_units(
     plain = text.str.fullmatch(RATE_PATTERN).to_numpy(dtype=bool)
     negative = text.str.startswith("-").to_numpy(dtype=bool)
     allow_negative = isinstance(spec, Schedule) and spec.basis == "adjustment"
-    whole, _, fraction = (text.str.partition(".")[i] for i in range(3))
+    dot = text.str.find(".").to_numpy(dtype=np.int64)
+    places = np.where(dot < 0, 0, text.str.len().to_numpy(dtype=np.int64) - dot - 1)
+    places = np.where(plain, places, 0)
     stated = spec.missing_line.rate
-    stated_decimals = max(0, -int(stated.as_tuple().exponent)) if stated is not None else 0
-    decimals = max(int(fraction[plain].str.len().max()) if plain.any() else 0, stated_decimals)
+    stated_decimals = _decimals(stated) if stated is not None else 0
+    decimals = max(int(places.max(initial=0)), stated_decimals)
     units = np.zeros(len(text), dtype=np.int64)
     if plain.any():
-        digits = whole[plain] + fraction[plain].str.ljust(decimals, "0")
-        units[plain] = digits.astype(np.int64).to_numpy()
+        digits = text[plain].str.replace(".", "", regex=False).astype(np.int64).to_numpy()
+        units[plain] = digits * 10 ** (decimals - places[plain])
     low = -100 * 10**decimals if allow_negative else 0
     bad = ~plain | (units < low) | (negative & ~allow_negative)
     bad |= _over_hundred(spec, prices, units, decimals)
@@ -253,7 +255,7 @@ def _evaluate(
     if isinstance(spec, Schedule) and spec.basis == "rates":
         quantities = tuple(tidy(line.volume * spec.years) for line in spec.lines)
         baskets = _baskets(rates, quantities)
-        qscale = max((_decimals(q) for q in quantities), default=0)
+        qscale = max((_decimals(q) for q in quantities if q is not None), default=0)
         for bid in np.flatnonzero(usable):
             evaluated[bid] = tidy(Decimal(int(baskets[bid])).scaleb(-decimals - qscale))
     elif isinstance(spec, Schedule):
@@ -315,11 +317,10 @@ def _combine(spec: Components, values: dict[str, Decimal]) -> Decimal:
         assert spec.scenario is not None
         over = max(Decimal(0), spec.scenario.turnover - values["threshold"])
         return values["guarantee"] + values["share"] / 100 * over
-    assert spec.discount_rate is not None and spec.years is not None
+    assert spec.discount_rate is not None
+    assert spec.years is not None
     factor = 1 + spec.discount_rate / 100
-    running = sum(
-        (values["running"] / factor**t for t in range(1, spec.years + 1)), Decimal(0)
-    )
+    running = sum((values["running"] / factor**t for t in range(1, spec.years + 1)), Decimal(0))
     return values["purchase"] + running
 
 

@@ -45,6 +45,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "feedback",
             "dates",
             "allocation",
+            "pricing",
         },
     ),
     (

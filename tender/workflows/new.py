@@ -284,6 +284,39 @@ price:
                                # (a number above 1); default 2
   unscored_reason: unable to score due to limited information  # said of a bid with no
                                # price, which scores 0; default as shown
+  # model:                     # how each bid's evaluated price is reached; default: one
+  #   name: column             # number per bid in the bids-file column above. Or
+  #   name: schedule           # a schedule of rates, priced in data.prices:
+  #   basis: rates             # rates (Σ rate × volume × years) or adjustment (one
+  #                            # percentage per bid, line id "adjustment", on the
+  #                            # published rates: -5.0 on a total T gives T × 0.95)
+  #   years: 1                 # years the volumes are counted over; default 1
+  #   lines:                   # one per priced line
+  #     - id: L1
+  #       description: "[TO COMPLETE: what is priced]"
+  #       unit: visit          # what one rate buys: visit, hour, item
+  #       volume: 100          # the tender's indicative quantity a year
+  #       published_rate: 50   # adjustment only: the authority's published rate
+  #   missing_line:            # stated in the tender: a line a bid leaves unpriced
+  #     rule: non_compliant    # non_compliant, highest_other (the highest rate the other
+  #                            # compliant bids offered) or stated; default non_compliant
+  #     rate: 0                # stated only: the rate a missing line counts for
+  #   name: components         # or parts combined by a fixed expression:
+  #   expression: sum          # sum; income_share (parts guarantee, share in %, threshold);
+  #                            # whole_life (parts purchase, running a year)
+  #   parts:
+  #     - {id: guarantee, description: "[TO COMPLETE]"}
+  #   scenario:                # income_share only: the turnover a year assumed
+  #     turnover: 100000       # in the currency above
+  #     assumption: "[TO COMPLETE: where the figure comes from; it is not a forecast]"
+  #   discount_rate: 3.5       # whole_life only: r in %, e.g. the Treasury's 3.5
+  #   years: 5                 # whole_life only: running costs for years 1 to n
+  # income_share:              # an income share beside the price scored, stated in the
+  #   bidder_id: A             # report's financial appendix and never scored
+  #   guarantee: 12000         # a year, in the currency above
+  #   share_percent: 25        # % of gross income above the threshold
+  #   threshold: 100000        # a year
+  #   scenario: {turnover: 67600, assumption: "[TO COMPLETE]"}
 
 quality:
   scale:                       # TO DECIDE: the marks evaluators may give
@@ -377,6 +410,8 @@ data:                          # paths relative to this file
                                # ../bids/@NAME@/abnormal-price-decisions.csv; default: none
   near_tie_decisions:          # decisions not to interview a near-tied bidder, with the
                                # reason (bidder_id, decision, reason, decided_on); default: none
+  prices:                      # a price model's prices file (bidder_id, line_id, rate), such as
+                               # ../bids/@NAME@/prices.csv; default: none
   conflict_decisions:          # the chair's decision on each declared conflict of interest
                                # (evaluator_id, bidder_id, decision: marks stand or marks
                                # excluded, reason, decided_on YYYY-MM-DD); default: none

@@ -1,0 +1,141 @@
+"""The shipped schedule-of-rates example, end to end, against figures worked out by hand.
+
+Rates (bids/office-cleaning-2026/prices.csv) × the definition's volumes a year × 3 years:
+  A: 250×85 + 12×420 + 52×65.50 + 40×28 = 30816 a year → 92448
+  B: 250×80 + 12×450 + 52×70 + 40×30   = 30240 a year → 90720 (lowest compliant)
+  C: no rate for L3, so at the highest rate the other compliant bids offered, B's 70
+     (D's 95 does not count: D fails SAFE): 22500 + 4800 + 3640 + 1000 = 31940 → 95820
+  D: not ranked (failed requirement SAFE)
+Price score = 50 × 90720 ÷ price; quality = 30 × Q1/10 + 20 × Q2/10 from the moderated marks
+  A (8, 7) = 38; B (6, 6) = 30; C (7, 8) = 37.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tender.cli.group import cli
+from tender.workflows.evaluation import evaluate_file
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "office-cleaning-2026"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    (tmp_path / "criteria").mkdir()
+    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
+    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    return tmp_path / "criteria" / f"{NAME}.yaml"
+
+
+def test_the_evaluated_prices_and_scores_are_the_hand_computed_ones(example: Path) -> None:
+    table = evaluate_file(example).evaluation.table.set_index("bidder_id")
+    assert list(table["price_amount"]) == [
+        Decimal("92448"),
+        Decimal("90720"),
+        Decimal("95820"),
+        Decimal("87390"),
+    ]
+    assert table.loc["A", "price_score"] == pytest.approx(50 * 90720 / 92448)
+    assert table.loc["B", "price_score"] == pytest.approx(50.0)
+    assert table.loc["C", "price_score"] == pytest.approx(50 * 90720 / 95820)
+    assert list(table.loc[["A", "B", "C"], "quality_score"]) == pytest.approx([38, 30, 37])
+    assert table.loc["A", "total_score"] == pytest.approx(50 * 90720 / 92448 + 38)
+    assert list(table.loc[["A", "C", "B", "D"], "rank"]) == [1, 2, 3, 0]
+    assert "failed requirement SAFE" in table.loc["D", "exclusion_reason"]
+
+
+def test_check_score_sensitivity_and_report_run_and_the_trace_is_written(
+    example: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    for args in (
+        ["check", str(example)],
+        ["score", str(example), "--out", str(out)],
+        ["sensitivity", str(example)],
+        ["report", str(example), "--out", str(out), "--no-letters"],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+    score = runner.invoke(cli, ["score", str(example), "--out", str(out)]).output
+    assert "49.1" in score
+    assert "87.1" in score
+    assert "47.3" in score
+    assert "84.3" in score
+    with (out / "prices.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    c_l3 = next(r for r in rows if r["bidder_id"] == "C" and r["line_id"] == "L3")
+    assert (c_l3["rate"], c_l3["quantity"], c_l3["extension"], c_l3["evaluated_price"]) == (
+        "70",
+        "156",
+        "10920",
+        "95820",
+    )
+    assert c_l3["basis"].startswith("missing: priced at the highest rate")
+    document = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    a = document["evaluated_prices"]["bids"][0]
+    assert (a["bidder_id"], a["evaluated_price"]) == ("A", "92448")
+    assert [line["extension"] for line in a["lines"]] == ["63750", "15120", "10218", "3360"]
+    assert (out / "award-report.pdf").stat().st_size > 0
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_bad_prices_file_is_named_by_row_and_field_and_nothing_is_written(
+    example: Path, tmp_path: Path
+) -> None:
+    prices = example.parent.parent / "bids" / NAME / "prices.csv"
+    _replace(prices, "A,L3,65.50", "A,L3,£65.50")
+    _replace(prices, "B,L2,450.00", "B,L7,450.00")
+    out = tmp_path / "out"
+    for command in ("check", "score"):
+        result = CliRunner().invoke(
+            cli, [command, str(example), "--out", str(out)][: 2 if command == "check" else 4]
+        )
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output + result.stderr
+        assert (
+            "bids/office-cleaning-2026/prices.csv: line 4 (bidder A, line L3), column rate: "
+            "found '£65.50'; expected a rate of 0 or more" in result.stderr
+        )
+        assert "line 7 (bidder B, line L7): found unknown line 'L7'" in result.stderr
+    assert not out.exists()
+
+
+def test_a_price_column_beside_a_schedule_is_refused(example: Path) -> None:
+    bids = example.parent.parent / "bids" / NAME / "bids.csv"
+    _replace(bids, "bidder_id,bidder,safety_accredited", "bidder_id,bidder,safety_accredited,price")
+    for line in ("yes\n", "no\n"):
+        _replace(bids, line, line.replace("\n", ",1\n"))
+    result = CliRunner().invoke(cli, ["check", str(example)])
+    assert result.exit_code == 1
+    assert "bids.csv: header: found a price column 'price' beside a price model schedule" in (
+        result.stderr
+    )
+
+
+def test_a_missing_prices_file_is_an_error_naming_it(example: Path) -> None:
+    (example.parent.parent / "bids" / NAME / "prices.csv").unlink()
+    result = CliRunner().invoke(cli, ["score", str(example)])
+    assert result.exit_code == 1
+    assert "bids/office-cleaning-2026/prices.csv: found no such file" in result.stderr
+
+
+def test_a_schedule_needs_a_prices_file_in_the_definition(example: Path) -> None:
+    _replace(example, "  prices: ../bids/office-cleaning-2026/prices.csv\n", "")
+    result = CliRunner().invoke(cli, ["check", str(example)])
+    assert result.exit_code == 1
+    assert "price model schedule and no data.prices" in result.stderr
