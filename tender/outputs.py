@@ -1,4 +1,4 @@
-"""Write results: results.csv, results.json, results.xlsx (and prices.csv, each evaluated
+"""Write results: results.csv, results.json, results.xlsx (and evaluated-prices.csv, each evaluated
 price line by line, when a schedule or parts price the bids); atomic, reproducible files.
 
 Everything is rendered in memory first and only then written, each file to a temporary
@@ -134,7 +134,7 @@ PRICE_TRACE_COLUMNS = [
 
 
 def render_price_trace(pricing: Pricing) -> bytes:
-    """prices.csv: every line of every bid's evaluated price, with its rate and extension."""
+    """evaluated-prices.csv: every line of every bid's evaluated price, rate and extension."""
     described = _descriptions(pricing.model)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -320,5 +320,5 @@ def render_results(ev: Evaluation, folder: Path) -> dict[Path, bytes]:
         folder / "results.xlsx": render_xlsx(ev),
     }
     if ev.pricing is not None:
-        files[folder / "prices.csv"] = render_price_trace(ev.pricing)
+        files[folder / "evaluated-prices.csv"] = render_price_trace(ev.pricing)
     return files

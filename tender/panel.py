@@ -56,7 +56,14 @@ def panel_files(tender: Tender) -> PanelFiles:
     return PanelFiles(project_root(tender) / "bids" / tender.slug)
 
 
-DATA_FILES = ("bids", "marks", "moderated", "clarifications", "abnormally_low_decisions")
+DATA_FILES = (
+    "bids",
+    "prices",
+    "marks",
+    "moderated",
+    "clarifications",
+    "abnormally_low_decisions",
+)
 
 
 def protected_files(tender: Tender, *, writing: tuple[str, ...] = ()) -> list[Path]:

@@ -71,7 +71,7 @@ def test_check_score_sensitivity_and_report_run_and_the_trace_is_written(
     assert "87.1" in score
     assert "47.3" in score
     assert "84.3" in score
-    with (out / "prices.csv").open(encoding="utf-8") as handle:
+    with (out / "evaluated-prices.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     c_l3 = next(r for r in rows if r["bidder_id"] == "C" and r["line_id"] == "L3")
     assert (c_l3["rate"], c_l3["quantity"], c_l3["extension"], c_l3["evaluated_price"]) == (
@@ -139,3 +139,48 @@ def test_a_schedule_needs_a_prices_file_in_the_definition(example: Path) -> None
     result = CliRunner().invoke(cli, ["check", str(example)])
     assert result.exit_code == 1
     assert "price model schedule and no data.prices" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "found"),
+    [
+        (b"", "No columns to parse from file"),
+        (b"bidder_id,line_id,rate\nA,L1,8\x005\n", "a NUL character"),
+        (b"bidder_id,line_id,rate\nA,L1,\xa385\n", "text that is not UTF-8"),
+        (b"bidder_id;line_id;rate\nA;L1;85\n", "columns separated by ';'"),
+        (b"bidder_id,line_id,rate\nA,L1,1,000\n", "rows with more fields than the header"),
+        (b"bidder_id,line_id,rate\nA,L1,85\nB,L1\n", "a row of 2 fields"),
+        (b"bidder_id,line_id,rate\nA,L1,1e400\n", "found '1e400'"),
+        (b"bidder_id,line_id,rate\nA,L1,NaN\n", "found 'NaN'"),
+        (b"bidder_id,line_id,rate\nA,L1,1234567890123.5\n", "found '1234567890123.5'"),
+        (b"bidder_id,line_id\nA,L1\n", "columns bidder_id, line_id, rate (missing: rate)"),
+    ],
+)
+def test_a_damaged_prices_file_is_refused_naming_it(
+    example: Path, content: bytes, found: str
+) -> None:
+    (example.parent.parent / "bids" / NAME / "prices.csv").write_bytes(content)
+    for command in ("check", "score", "sensitivity", "report"):
+        result = CliRunner().invoke(cli, [command, str(example)])
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output + result.stderr
+        assert "bids/office-cleaning-2026/prices.csv" in result.stderr
+        assert found in result.stderr, result.stderr
+    assert not (example.parent.parent / "reports").exists()
+
+
+def test_a_folder_where_the_prices_file_should_be_is_refused(example: Path) -> None:
+    prices = example.parent.parent / "bids" / NAME / "prices.csv"
+    prices.unlink()
+    prices.mkdir()
+    result = CliRunner().invoke(cli, ["score", str(example)])
+    assert result.exit_code == 1
+    assert "prices.csv: found a folder" in result.stderr
+
+
+def test_the_write_gate_protects_the_prices_file(example: Path) -> None:
+    from tender.inputs import load_tender
+    from tender.panel import protected_files
+
+    prices = example.parent.parent / "bids" / NAME / "prices.csv"
+    assert prices.resolve() in [p.resolve() for p in protected_files(load_tender(example))]
