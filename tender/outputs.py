@@ -107,6 +107,7 @@ def evaluated_prices(pricing: Pricing) -> dict[str, Any]:
                         "quantity": _amount(line.quantity),
                         "extension": _amount(line.extension),
                         "basis": line.basis,
+                        "note": line.note,
                     }
                     for line in pricing.trace(bid)
                 ],
@@ -129,6 +130,7 @@ PRICE_TRACE_COLUMNS = [
     "quantity",
     "extension",
     "basis",
+    "note",
     "evaluated_price",
 ]
 
@@ -153,6 +155,7 @@ def render_price_trace(pricing: Pricing) -> bytes:
                     _amount(line.quantity) or "",
                     _amount(line.extension) or "",
                     line.basis,
+                    csv_cell(line.note),
                     total,
                 ]
             )

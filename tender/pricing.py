@@ -16,7 +16,7 @@ this kernel prices it alone.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, localcontext
 from typing import Any
 
@@ -28,7 +28,7 @@ from .errors import Problem, shorten
 from .marks import Axis, ProblemList, id_codes, require_columns, row_label, scatter
 from .model import ADJUSTMENT_ID, Components, Schedule
 
-PRICE_COLUMNS = ["bidder_id", "line_id", "rate"]
+PRICE_COLUMNS = ["bidder_id", "line_id", "rate"]  # and an optional `note`
 MAX_DECIMALS = 6
 MAX_WHOLE_DIGITS = 12
 RATE_PATTERN = rf"-?\d{{1,{MAX_WHOLE_DIGITS}}}(\.\d{{1,{MAX_DECIMALS}}})?"
@@ -53,6 +53,7 @@ class TraceLine:
     quantity: Decimal | None
     extension: Decimal | None
     basis: str
+    note: str = ""  # from the prices file's optional `note` column (a correction made)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Pricing:
     decimals: int
     quantities: tuple[Decimal | None, ...]
     total_published: Decimal | None = None
+    notes: dict[tuple[int, int], str] = field(default_factory=dict)  # (bid, line) → note
 
     def rate(self, bid: int, line: int) -> Decimal | None:
         """The rate counted for a bid's line (offered or filled by the rule), if any."""
@@ -97,6 +99,7 @@ class Pricing:
                     quantity,
                     None if rate is None or quantity is None else tidy(rate * quantity),
                     "no rate" if code < 0 else words[code],
+                    self.notes.get((bid, line), ""),
                 )
             )
         return out
@@ -168,7 +171,22 @@ def price_bids(
             else f"no rate for line {lines}, and no other compliant bid priced it"
         )
     pricing = _evaluate(spec, bidder_ids, line_ids, rates, basis, decimals, reasons)
+    if "note" in prices.columns:
+        pricing = replace(pricing, notes=_notes(prices, given, positions))
     return pricing, problems.done()
+
+
+def _notes(
+    prices: pd.DataFrame, given: BoolArray, positions: npt.NDArray[np.float64]
+) -> dict[tuple[int, int], str]:
+    """The optional `note` of each row given (a correction collect-prices made), by cell."""
+    text = prices["note"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    out = {}
+    for bid, line in zip(*np.nonzero(given), strict=True):
+        note = text[int(positions[bid, line])]
+        if note:
+            out[(int(bid), int(line))] = str(note)
+    return out
 
 
 def _line_ids(spec: PriceModel) -> list[str]:

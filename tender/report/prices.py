@@ -82,7 +82,7 @@ def _pricing_blocks(ev: Evaluation, pricing: Pricing) -> list[Block]:
                     rate,
                     _number(line.quantity),
                     amount(line.extension, currency),
-                    line.basis,
+                    f"{line.basis}; {line.note}" if line.note else line.basis,
                 )
             )
         blocks.append(

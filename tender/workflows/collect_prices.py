@@ -29,6 +29,7 @@ from ..inputs import load_tender, project_root
 from ..lock import tender_lock
 from ..model import Tender
 from ..panel import bidder_list, load_key, panel_files, protected_files, written_path
+from ..safety import csv_cell
 from .price_templates import schedule_of
 
 SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
@@ -208,17 +209,20 @@ def _choose(
 
 
 def prices_table(bidders: list[str], lines: list[str], accepted: dict[str, PriceReturn]) -> bytes:
-    """The prices file: bidder_id, line_id, rate, in bid then line order; blank lines omitted."""
+    """The prices file: bidder_id, line_id, rate, note (each correction made), in bid then
+    line order; blank lines omitted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["bidder_id", "line_id", "rate"])
+    writer.writerow(["bidder_id", "line_id", "rate", "note"])
     for bidder_id in bidders:
         ret = accepted.get(bidder_id)
         if ret is None:
             continue
+        corrected = {c.line_id: f"{ret.name}: {c}" for c in ret.corrections}
         for line_id in lines:
             if line_id in ret.rates:
-                writer.writerow([bidder_id, line_id, f"{ret.rates[line_id]:f}"])
+                note = csv_cell(corrected.get(line_id, ""))
+                writer.writerow([bidder_id, line_id, f"{ret.rates[line_id]:f}", note])
     return buffer.getvalue().encode("utf-8")
 
 

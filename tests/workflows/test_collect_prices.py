@@ -66,7 +66,7 @@ def test_every_return_collected_gives_the_example_s_evaluated_prices(example: Pa
     assert result.missing == []
     assert result.corrections == []
     written = (example.parent.parent / "bids" / NAME / "prices.csv").read_text(encoding="utf-8")
-    assert written.splitlines()[:3] == ["bidder_id,line_id,rate", "A,L1,85", "A,L2,420"]
+    assert written.splitlines()[:3] == ["bidder_id,line_id,rate,note", "A,L1,85,", "A,L2,420,"]
     assert "C,L3" not in written  # left blank: the missing-line rule prices it
     table = evaluate_file(example).evaluation.table
     assert list(table["price_amount"]) == [
@@ -99,7 +99,20 @@ def test_the_rate_prevails_and_every_correction_names_its_cell(example: Path) ->
     log = read_log(panel_files(load_tender(example)).log)
     [entry] = [e for e in log if e["event"] == "price_corrected"]
     assert (entry["cell"], entry["found"], entry["corrected"]) == ("Pricing!F4", "1021.8", "10218")
-    assert evaluate_file(example).evaluation.table["price_amount"][0] == Decimal("92448")
+    ev = evaluate_file(example).evaluation
+    assert ev.table["price_amount"][0] == Decimal("92448")
+    assert ev.pricing is not None
+    l3 = ev.pricing.trace(0)[2]
+    assert (l3.line_id, l3.extension) == ("L3", Decimal("10218"))
+    assert l3.note == (
+        "A.xlsx: Pricing!F4 (line L3): extended total 1021.8 corrected to 10218, "
+        "rate × quantity (the rate prevails)"
+    )
+    from tender.report.prices import price_appendix
+
+    [section] = price_appendix(ev, "Appendix F")
+    shown = [row for block in section.blocks for row in getattr(block, "rows", ())]
+    assert ("L3", "£65.50", "156", "£10,218", f"offered; {l3.note}") in shown
 
 
 def test_a_bad_return_is_refused_naming_the_cell_and_the_others_kept(example: Path) -> None:
