@@ -4,10 +4,11 @@ Run by hand (not collected by pytest):
     .venv/bin/python tests/benchmarks/bench_prices.py [BIDS LINES]
 
 Times `pricing.price_bids` on the long prices table as read (text, every rate checked,
-exact integer units, the missing-line rule), then `scoring.evaluate` on the evaluated
-prices, against a plain-numpy floor on the same table: rates parsed as floats, scattered
-into a bids × lines matrix and multiplied by the volume vector. It prints seconds and the
-ratio to the floor, and checks that both give the same baskets.
+exact integer units, the missing-line rule) against a plain-numpy floor on the same
+table: rates parsed as floats, scattered into a bids × lines matrix and multiplied by the
+volume vector. It prints seconds and the ratio to the floor, and checks that both give
+the same baskets. The evaluated prices then score as any price column does
+(bench_scoring.py).
 """
 
 from __future__ import annotations
