@@ -287,9 +287,9 @@ price:
   # model:                     # how each bid's evaluated price is reached; default: one
   #   name: column             # number per bid in the bids-file column above. Or
   #   name: schedule           # a schedule of rates, priced in data.prices:
-  #   basis: rates             # rates (Σ rate × volume × years) or adjustment (one
+  #   basis: rates             # rates (sum of rate x volume x years) or adjustment (one
   #                            # percentage per bid, line id "adjustment", on the
-  #                            # published rates: -5.0 on a total T gives T × 0.95)
+  #                            # published rates: -5.0 on a total T gives T x 0.95)
   #   years: 1                 # years the volumes are counted over; default 1
   #   lines:                   # one per priced line
   #     - id: L1
