@@ -13,6 +13,7 @@ from pathlib import Path
 from ..clarifications import Outcomes
 from ..errors import Problem, raise_if
 from ..inputs import display_path, project_root
+from ..robustness import Robustness
 from ..scoring import Evaluation
 from ..settlement import OpenItem
 from .content import confidential_content, report_content
@@ -44,6 +45,7 @@ def render_report(
     open_items: Sequence[OpenItem] = (),
     draft: bool = False,
     clarified: tuple[Evaluation, Outcomes] | None = None,
+    robustness: Robustness | None = None,
 ) -> ReportFiles:
     """The award report (PDF, DOCX, HTML) and, with `letters`, one letter per bidder (PDF, DOCX).
 
@@ -55,7 +57,7 @@ def render_report(
         TenderInputError: when letters are asked for, not as a draft, and an open item or
             the completeness check (a mark without a rationale, no letter date) stops them.
     """
-    doc = report_content(ev, narrative, clarified)
+    doc = report_content(ev, narrative, clarified, robustness)
     shown = tuple(str(item) for item in open_items)
     if shown:
         doc = as_draft(doc, shown)

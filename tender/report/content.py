@@ -25,8 +25,9 @@ from ..moderation import (
     spreads,
 )
 from ..price import FORMULAS
+from ..robustness import Robustness
 from ..scoring import Evaluation
-from ..sensitivity import crossovers, price_weight_lines
+from ..sensitivity import crossovers, price_weight_lines, smallest
 from .document import (
     Block,
     Bullets,
@@ -414,7 +415,9 @@ def weight_lines(ev: Evaluation) -> WeightLines:
     )
 
 
-def _preferred(ev: Evaluation, narrative: Narrative) -> _Numbered:
+def _preferred(
+    ev: Evaluation, narrative: Narrative, robustness: Robustness | None = None
+) -> _Numbered:
     s = _Numbered("4")
     winner = _winner(ev)
     if winner is not None:
@@ -432,6 +435,10 @@ def _preferred(ev: Evaluation, narrative: Narrative) -> _Numbered:
         s.para(text + ".")
     s.narrative(narrative, "preferred-option")
     s.narrative(narrative, "financial")
+    if robustness is not None and winner is not None:
+        s.add(Paragraph("How robust the recommendation is", style="heading"))
+        for text in robustness_paragraphs(ev, robustness):
+            s.para(text)
     return s
 
 
@@ -477,6 +484,16 @@ def _implications(narrative: Narrative) -> tuple[list[Block], list[str]]:
     return [Table(("Issue", "Implications", "Sign-off"), tuple(rows), (0.22, 0.53, 0.25))], []
 
 
+def _background_papers(narrative: Narrative) -> _Numbered:
+    """Section 9, as committee reports end: the papers relied on, or "None"."""
+    s = _Numbered("9")
+    if narrative.blocks("background-papers") is None:
+        s.add(Paragraph("None."))
+    else:
+        s.narrative(narrative, "background-papers")
+    return s
+
+
 def _simple(number: str, narrative: Narrative, key: str) -> _Numbered:
     s = _Numbered(number)
     s.narrative(narrative, key)
@@ -487,11 +504,14 @@ def report_content(
     ev: Evaluation,
     narrative: Narrative,
     clarified: tuple[Evaluation, Outcomes] | None = None,
+    robustness: Robustness | None = None,
 ) -> Document:
     """The award recommendation report, in the shape of a council committee report.
 
     `clarified` (the evaluation as moderated, and the outcomes that revised it) adds
-    Appendix F: the revised marks and the result before and after.
+    Appendix F: the revised marks and the result before and after. `robustness` (the
+    results of `robustness.analyse` on `ev`) adds the plain-words robustness paragraphs to
+    section 4; they are read from it, never recomputed here.
     """
     listed = [*APPENDICES, *([("F", CLARIFIED)] if clarified else [])]
     priced = price_appendix_title(ev)
@@ -502,7 +522,10 @@ def report_content(
         ("PURPOSE OF REPORT AND EXECUTIVE SUMMARY", _purpose(ev, narrative)),
         ("INTRODUCTION AND BACKGROUND", _background(ev, narrative)),
         ("AVAILABLE OPTIONS", _simple("3", narrative, "options")),
-        ("PREFERRED OPTION AND REASONS FOR RECOMMENDATIONS", _preferred(ev, narrative)),
+        (
+            "PREFERRED OPTION AND REASONS FOR RECOMMENDATIONS",
+            _preferred(ev, narrative, robustness),
+        ),
         (
             "CONSULTATION RESULTS AND PREVIOUS COMMITTEE FEEDBACK",
             _simple("5", narrative, "consultation"),
@@ -532,6 +555,7 @@ def report_content(
             "8",
         )
     )
+    sections.append(_background_papers(narrative).section("BACKGROUND PAPERS"))
     sections += appendices(ev)
     if clarified is not None:
         sections.append(clarification_section(clarified[0], ev, clarified[1]))
@@ -986,3 +1010,95 @@ def _inputs(ev: Evaluation) -> list[Block]:
         Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E1: Inputs.", small=True),
         Paragraph(f"Produced by tender {__version__}."),
     ]
+
+
+def robustness_paragraphs(ev: Evaluation, r: Robustness) -> list[str]:
+    """The robustness analysis in plain words: verdict, smallest change, crossovers, and why
+    the weights stand. Read from `robustness.analyse`'s results; nothing is recomputed."""
+    names = ev.public_names()
+    tender = ev.tender
+    titles = {c.id: c.title for c in tender.quality.leaves()}
+    out = [_verdict_words(ev, r, names)]
+    out.append(_change_words(r, names, titles))
+    out.append(_crossover_words(ev, r, names))
+    out.append(
+        f"The weights (price {tender.weights.price:g}, quality {tender.weights.quality:g}) were "
+        "fixed by the invitation to tender and published to every bidder before tenders were "
+        "received; they cannot be changed now. These figures show how close the decision is, "
+        "not another way of making it."
+    )
+    return out
+
+
+def _verdict_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
+    margin = f"{ev.tender.near_tie.margin:g}"
+    if not r.verdicts:
+        return (
+            f"Verdict: ROBUST. No other bid is within the near-tie margin of {margin} points of "
+            "the recommended bid."
+        )
+    totals = {str(row["bidder_id"]): row for row in _rows(ev)}
+    step = ev.tender.quality.scale.step
+    evaluator = any(w.evaluator_id is not None and w.leader_changed for w in r.without)
+    out = []
+    for v in r.verdicts:
+        gap = Decimal(totals[v.leader]["display"]["total_score"]) - Decimal(
+            totals[v.other]["display"]["total_score"]
+        )
+        lead = f"{names[v.leader]} leads {names[v.other]} by {display.plain(gap)} points"
+        if v.robust:
+            out.append(f"{lead}, and no change of one mark step would tie or reverse them")
+            continue
+        why = []
+        if step is not None and any(c.marks_moved <= step + 1e-9 for c in v.changes):
+            why.append("a change of one mark step on a single criterion would tie or reverse them")
+        if evaluator:
+            why.append("setting aside one evaluator's marks would change the leader")
+        out.append(f"{lead}; " + " and ".join(why or ["their totals are level"]))
+    word = "ROBUST" if all(v.robust for v in r.verdicts) else "FRAGILE"
+    return f"Verdict: {word}. " + "; ".join(out) + "."
+
+
+def _change_words(r: Robustness, names: dict[str, str], titles: dict[str, str]) -> str:
+    parts = []
+    for outcome, verb in (("tie", "would tie first place"), ("lead", "would change the leader")):
+        least = smallest(r.changes, outcome)
+        if not least:
+            continue
+        moved = least[0].marks_moved
+        shown = " or ".join(
+            f"{c.criterion_id} {titles.get(c.criterion_id, '')} for {names[c.bidder_id]} from "
+            f"{c.from_mark:g} to {c.to_mark:g}"
+            for c in least[:2]
+        )
+        more = ", among others" if len(least) > 2 else ""
+        marks = f"{moved:g} mark{'s' if moved != 1 else ''}"
+        parts.append(f"moving one moderated mark by {marks} ({shown}{more}) {verb}")
+    if not parts:
+        return (
+            "No change of a single moderated mark, to any other mark on the scale, would tie "
+            "or change first place."
+        )
+    return "The smallest change that would alter the recommendation: " + "; ".join(parts) + "."
+
+
+def _crossover_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
+    set_at = ev.tender.weights.price
+    if not r.crossovers:
+        return (
+            "The same bid leads at every price weight from 0 to 100: the choice of weights "
+            "does not decide the result."
+        )
+    points = [
+        f"at {display.score(c.price_weight)} the lead passes from {names[c.before]} to "
+        f"{names[c.after]}"
+        for c in r.crossovers
+    ]
+    nearest = min(r.crossovers, key=lambda c: abs(c.price_weight - set_at))
+    return (
+        "If the price weight had been different (quality taking the rest of the 100): "
+        + "; ".join(points)
+        + f". The nearest of these, {display.score(nearest.price_weight)}, is "
+        f"{display.score(abs(nearest.price_weight - set_at))} points "
+        f"{'below' if nearest.price_weight < set_at else 'above'} the weight used, {set_at:g}."
+    )

@@ -228,14 +228,20 @@ def load_case(definition: str | Path | Tender, *, settled: bool = True) -> Loade
     """
     run = evaluate_file(definition, settled=settled)
     inputs = run.inputs
-    case = Case(
+    return Loaded(
+        case_of(run), run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions
+    )
+
+
+def case_of(run: Run) -> Case:
+    """The case the robustness analyses re-score: the run's bids and the marks it used."""
+    return Case(
         run.evaluation.tender,
-        inputs.bids,
-        inputs.marks,
+        run.inputs.bids,
+        run.inputs.marks,
         run.moderated,
         excluded_marks=dict(run.evaluation.excluded_marks),
     )
-    return Loaded(case, run.evaluation, list(run.warnings), dict(inputs.names), inputs.decisions)
 
 
 def check_named_files(ev: Evaluation) -> dict[str, str]:

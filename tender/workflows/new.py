@@ -45,6 +45,10 @@ EXPECTED_NAME = (
 )
 
 NARRATIVE_SECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Background papers",
+        "[TO COMPLETE: the unpublished papers the report relied on, one per bullet, or: None.]",
+    ),
     ("Priorities", "- [TO COMPLETE: a corporate priority this contract serves, one per bullet]"),
     (
         "Purpose",

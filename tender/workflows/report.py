@@ -9,7 +9,7 @@ from ..audit import sha256_file
 from ..inputs import display_path, project_root
 from ..model import Tender
 from ..scoring import Evaluation
-from .evaluation import Run, evaluate_file
+from .evaluation import Run, case_of, evaluate_file
 from .runs import write_and_record
 
 
@@ -47,6 +47,7 @@ def report(
     """
     from ..report.build import render_report
     from ..report.narrative import load_narrative
+    from ..robustness import analyse
 
     run = evaluate_file(definition)
     ev = run.evaluation
@@ -54,6 +55,7 @@ def report(
     narrative = load_narrative(ev.tender)
     ev = _with_narrative(ev)
     clarified = (run.before, run.outcomes) if run.before and run.outcomes else None
+    robustness = analyse(case_of(run), run.evaluation, run.inputs.decisions)
     rendered = render_report(
         ev,
         narrative,
@@ -62,6 +64,7 @@ def report(
         open_items=run.open_items(),
         draft=draft,
         clarified=clarified,
+        robustness=robustness,
     )
     written = write_and_record(
         ev, folder, rendered.files, "reported", out=out, doing="write the report"

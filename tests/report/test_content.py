@@ -303,3 +303,57 @@ def test_abnormal_prices_and_their_decisions_are_recorded(reference):
         "Company B",
     ]
     assert "explanation accepted on 22 November 2016" in paragraphs[1]
+
+
+def _robustness(reference: Path):
+    from tender.robustness import analyse
+    from tender.workflows.evaluation import case_of, evaluate_file
+
+    run = evaluate_file(reference)
+    return run.evaluation, analyse(case_of(run), run.evaluation, run.inputs.decisions)
+
+
+def test_the_robustness_paragraphs_say_fragile_in_plain_words(reference, reference_narrative):
+    ev, robustness = _robustness(reference)
+    text = report_content(ev, reference_narrative, robustness=robustness).text()
+    assert "How robust the recommendation is" in text
+    # Table 1 (published): A 80.3, B 79.1. Q1 weighs 12 on a 0-10 scale, so one mark there
+    # is 1.2 points, the whole gap: one step ties them.
+    assert (
+        "4.5 Verdict: FRAGILE. Company A (Goodwin Pest Management) leads Company B by 1.2 "
+        "points; a change of one mark step on a single criterion would tie or reverse them." in text
+    )
+    assert (
+        "moving one moderated mark by 1 mark (Q1 Performance measurement for Company A (Goodwin "
+        "Pest Management) from 4 to 3 or Q1 Performance measurement for Company B from 5 to 6) "
+        "would tie first place" in text
+    )
+    # Hand-computed from Table 1: with price weight w, A = w + 0.5075 (100 - w) and
+    # B = 0.95 w + 0.5525 (100 - w) are level at w = 4.5 / 0.095 = 47.37; D (offer 5,540,
+    # quality 26.6 of 40) = 0.4617 w + 0.665 (100 - w) meets B at w = 11.25 / 0.6008 = 18.72.
+    assert (
+        "at 18.7 the lead passes from Company D to Company B; at 47.4 the lead passes from "
+        "Company B to Company A (Goodwin Pest Management). The nearest of these, 47.4, is 12.6 "
+        "points below the weight used, 60." in text
+    )
+    assert "The weights (price 60, quality 40) were fixed by the invitation to tender" in text
+    assert "How robust" not in report_content(ev, reference_narrative).text()
+
+
+def test_a_clear_lead_is_robust(reference, reference_narrative):
+    from tender.robustness import Robustness
+
+    ev, robustness = _robustness(reference)
+    clear = Robustness(**{**robustness.__dict__, "verdicts": [], "changes": [], "crossovers": []})
+    text = report_content(ev, reference_narrative, robustness=clear).text()
+    assert "Verdict: ROBUST. No other bid is within the near-tie margin of 2 points" in text
+    assert "No change of a single moderated mark, to any other mark on the scale" in text
+    assert "The same bid leads at every price weight from 0 to 100" in text
+
+
+def test_background_papers_close_the_report(reference_ev, reference_narrative):
+    text = report_content(reference_ev, reference_narrative).text()
+    assert "9 BACKGROUND PAPERS\nNone." in text
+    listed = parse_narrative("## Background papers\n\n- Tender evaluation file, 2016\n", "n.md")
+    text = report_content(reference_ev, listed).text()
+    assert "9 BACKGROUND PAPERS\nTender evaluation file, 2016\nAppendix A" in text

@@ -25,3 +25,21 @@ def test_the_report_alone_writes_no_letters(project: Path, reference: Path) -> N
 def test_every_bidder_gets_a_letter(reference: Path) -> None:
     reported = report(reference)
     assert reported.letters == 6
+
+
+def test_the_written_report_says_how_robust_the_recommendation_is(reference: Path) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    done = report(reference, letters=False)
+    pdf = next(p for p in done.written if p.name == "award-report.pdf")
+    text = re.sub(
+        r"\s+",
+        " ",
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages),
+    )
+    assert "How robust the recommendation is" in text
+    assert "Verdict: FRAGILE." in text  # one Q1 mark ties A and B (Table 1: 80.3 v 79.1)
+    assert "fixed by the invitation to tender" in text
