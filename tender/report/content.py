@@ -644,14 +644,14 @@ def clarification_section(before: Evaluation, after: Evaluation, outcomes: Outco
             ("Organisation", "Criterion", "Mark before", "Mark after", "Interview"),
             revised,
             (0.3, 0.3, 0.12, 0.12, 0.16),
-            "Table F1: Moderated marks revised after clarification.",
+            "Table F.1: Moderated marks revised after clarification.",
             numeric=(2, 3),
         ),
         Table(
             ("Organisation", "Total before", "Total after", "Rank before", "Rank after"),
             rows,
             (0.4, 0.15, 0.15, 0.15, 0.15),
-            "Table F2: Total scores and ranks before and after the revisions.",
+            "Table F.2: Total scores and ranks before and after the revisions.",
             numeric=(1, 2, 3, 4),
         ),
     )
@@ -767,7 +767,7 @@ def _method(ev: Evaluation) -> list[Block]:
             ("Criterion", "What was assessed", "Weight", "How it is scored"),
             tuple(rows),
             (0.12, 0.46, 0.1, 0.32),
-            "Table A1: Award criteria and weights.",
+            "Table A.1: Award criteria and weights.",
             numeric=(2,),
         ),
         Paragraph(f"Price formula: {price_formula_prose(tender)}"),
@@ -778,7 +778,7 @@ def _method(ev: Evaluation) -> list[Block]:
                 ("Mark", "Descriptor"),
                 tuple((f"{m:g}", d) for m, d in sorted(scale.descriptors.items())),
                 (0.12, 0.88),
-                "Table A2: Marking scale.",
+                "Table A.2: Marking scale.",
                 numeric=(0,),
             )
         )
@@ -862,7 +862,7 @@ def _marks(ev: Evaluation) -> list[Block]:
             header,
             tuple(rows),
             (name_width, *([rest] * (count + 1))),
-            "Table B1: Marks and weighted scores by criterion.",
+            "Table B.1: Marks and weighted scores by criterion.",
             numeric=tuple(range(1, count + 2)),
             small=count > 6,
         ),
@@ -924,7 +924,7 @@ def _moderation(ev: Evaluation) -> list[Block]:
             ("Organisation", "Criterion", "Evaluators' marks", "Median", "Agreed", "Rationale"),
             tuple(rows),
             (0.17, 0.1, 0.17, 0.09, 0.09, 0.38),
-            "Table C1: Moderation record.",
+            "Table C.1: Moderation record.",
             numeric=(3, 4),
             small=True,
         ),
@@ -1007,7 +1007,7 @@ def _inputs(ev: Evaluation) -> list[Block]:
             "check a file against its SHA-256 fingerprint."
             + (f" {ev.tender.data.provenance}" if ev.tender.data.provenance else "")
         ),
-        Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E1: Inputs.", small=True),
+        Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E.1: Inputs.", small=True),
         Paragraph(f"Produced by tender {__version__}."),
     ]
 

@@ -181,7 +181,7 @@ def test_inputs_appendix_says_which_inputs_are_reconstructed(reference_ev, refer
     # The reference's weights, marks and interview record are not the councils' record.
     text = report_content(reference_ev, reference_narrative).text()
     start = text.index("The figures in this report were produced from exactly these files")
-    said = text[start : text.index("Table E1", start)]
+    said = text[start : text.index("Table E.1", start)]
     assert "Reconstructed inputs." in said
     assert "the criterion weights, the individual and moderated marks and the record of" in said
     assert "not the councils' record." in said

@@ -1,0 +1,246 @@
+"""Nothing internal reaches a bidder or the public: every letter and the public report of
+the reference and of a new tender, read back from their PDF and DOCX files, are scanned for
+the panel's internal rationale, any evaluator id, and any other bidder's scores (issue 10).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import docx
+import pandas as pd
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from tender.workflows.new import new
+from tender.workflows.report import Reported, report
+
+# Names in several scripts and one very long legal name: each must print as written.
+NAMES = {
+    "A": (
+        "Łódź Usługi Sanitarne Sp. z o.o.",
+        "Łódź Usługi Sanitarne Spółka z ograniczoną odpowiedzialnością",
+    ),
+    "B": ("Cwmni Glanhau Llŷn", "Cwmni Glanhau Llŷn a'r Eifl Cyfyngedig"),
+    "C": ("شركة المكافحة المتكاملة", "شركة المكافحة المتكاملة للخدمات البيئية ذ.م.م"),
+    "D": ("害虫防除サービス", "株式会社日本害虫防除サービス"),
+    "E": (
+        "Long Name Holdings",
+        "Long Name Holdings " + "and Associated Partners " * 11 + "Limited",
+    ),
+}
+
+
+def words(text: str) -> str:
+    """Runs of whitespace as one space: a line break in a PDF is not a difference."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return words(" ".join(page.extract_text() for page in reader.pages))
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.footer.paragraphs]
+    return words(" ".join(parts))
+
+
+def html_text(path: Path) -> str:
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return words(html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def documents(done: Reported) -> dict[Path, str]:
+    """Every PDF, DOCX and HTML written, public report and letters, with its text."""
+    readers = {".pdf": pdf_text, ".docx": docx_text, ".html": html_text}
+    return {p: readers[p.suffix](p) for p in done.written if p.suffix in readers}
+
+
+def sentences(text: str) -> list[str]:
+    """The clauses of an internal note long enough to be its own (not a common phrase)."""
+    return [s.strip() for s in re.split(r"[.;:]\s", words(text)) if len(s.strip()) >= 18]
+
+
+def scan(done: Reported) -> None:
+    """Every bidder-facing and public document against the evaluation's internal record."""
+    ev = done.run.evaluation
+    frame = ev.rationales
+    assert frame is not None
+    feedback = " ".join(words(str(t)) for t in frame["feedback"])
+    internal = {
+        clause
+        for note in frame["rationale"]
+        for clause in sentences(str(note))
+        if clause not in feedback  # words the feedback also uses are not a leak
+    }
+    assert internal, "the record has internal notes to look for"
+    panel = ev.tender.panel_ids()
+    records = {r["bidder_id"]: r for r in ev.records()}
+    winner = next(b for b, r in records.items() if r["rank"] == 1)
+    public = ev.public_names()
+    docs = documents(done)
+    letters = {p: t for p, t in docs.items() if p.parent.name == "letters"}
+    reports = {p: t for p, t in docs.items() if p.name.startswith("award-report.")}
+    assert len(letters) == 2 * len(records)
+    assert {p.suffix for p in reports} >= {".pdf", ".docx"}
+    assert not any("confidential" in p.name for p in [*letters, *reports])
+    for path, text in [*letters.items(), *reports.items()]:
+        leaked = [clause for clause in internal if clause in text]
+        assert leaked == [], path.name
+        ids = [e for e in panel if re.search(rf"(?<![\w.]){re.escape(e)}(?![\w.])", text)]
+        assert ids == [], path.name
+    for path, text in letters.items():
+        bidder = next(b for b in records if path.stem == _slug(done, b))
+        shown = {bidder, winner}
+        for other, record in records.items():
+            if other in shown:
+                continue
+            assert record["bidder"] not in text, (path.name, other)
+            for leaf in ev.tender.quality.leaves():
+                mine = frame[(frame["bidder_id"] == other) & (frame["criterion_id"] == leaf.id)]
+                for clause in sentences(str(mine["feedback"].iat[0])):
+                    assert clause not in text, (path.name, other)
+        totals = set(re.findall(r"Total score (\d+(?:\.\d+)?)", text))
+        assert totals <= {records[b]["display"]["total_score"] for b in shown}, path.name
+    for path, text in reports.items():
+        for other, record in records.items():
+            if record["bidder"] not in public[other]:  # anonymised: the real name stays out
+                assert record["bidder"] not in text, (path.name, other)
+
+
+def _slug(done: Reported, bidder_id: str) -> str:
+    from tender.report.letters import letter_slugs
+
+    return letter_slugs(done.run.evaluation)[bidder_id]
+
+
+def test_the_reference_documents_disclose_nothing_internal(reference: Path) -> None:
+    scan(report(reference))
+
+
+def rival(bidder_id: str) -> str:
+    return "B" if bidder_id == "A" else "A"
+
+
+def new_tender(root: Path, regime: str) -> Path:
+    """`tender new`, then completed as an officer would: definition, bids, marks, narrative."""
+    new("hygiene-2026", root)
+    definition = root / "criteria" / "hygiene-2026.yaml"
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "tender": {
+            "reference": "HYG-2026",
+            "title": "Environmental hygiene services",
+            "authority": "Example County Council",
+            "regime": regime,
+        },
+        "contract": {"start": date(2026, 9, 1), "initial_years": 3},
+        "weights": {"price": 60.0, "quality": 40.0},
+        "price": {"column": "price", "formula": {"name": "lowest_price"}},
+        "quality": {
+            "scale": {"maximum": 5.0},
+            "criteria": [
+                {"id": "Q1", "title": "Method statement", "weight": 25.0},
+                {"id": "Q2", "title": "Social value", "weight": 15.0},
+            ],
+        },
+        "panel": [
+            {"id": "EV1", "role": "Service manager"},
+            {"id": "EV2", "role": "Procurement officer"},
+        ],
+        "data": {
+            "bids": "../bids/hygiene-2026/bids.csv",
+            "marks": "../bids/hygiene-2026/marks.csv",
+            "moderated": "../bids/hygiene-2026/moderated.csv",
+        },
+        "publication": {"anonymise_unsuccessful": True},
+        "letters": {
+            "sent": date(2026, 6, 15),
+            "award_notice": date(2026, 6, 16),
+            "signatory": "Dana Example",
+            "criteria_at": "the invitation to tender, part 3",
+        },
+    }
+    definition.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    bids = root / "bids" / "hygiene-2026"
+    prices = {"A": 100_000, "B": 104_000, "C": 120_000, "D": 131_000, "E": 150_000}
+    pd.DataFrame(
+        [
+            {
+                "bidder_id": b,
+                "bidder": NAMES[b][0],
+                "price": str(p),
+                "legal_name": NAMES[b][1],
+                "address": f"{n} Example Street\nExampletown EX{n} 1AA",
+                "email": f"tenders@{b.lower()}.example.org",
+                "identifier_scheme": "GB-COH",
+                "identifier_id": f"{n:08d}",
+            }
+            for n, (b, p) in enumerate(prices.items(), start=1)
+        ]
+    ).to_csv(bids / "bids.csv", index=False)
+    marks = {"A": (4, 3), "B": (4, 4), "C": (3, 3), "D": (2, 4), "E": (5, 2)}
+    pd.DataFrame(
+        [
+            {"bidder_id": b, "criterion_id": c, "evaluator_id": e, "mark": str(m[j])}
+            for b, m in marks.items()
+            for j, c in enumerate(("Q1", "Q2"))
+            for e in ("EV1", "EV2")
+        ]
+    ).to_csv(bids / "marks.csv", index=False)
+    pd.DataFrame(
+        [
+            {
+                "bidder_id": b,
+                "criterion_id": c,
+                "moderated_mark": str(m[j]),
+                # the panel's own note: names an evaluator and a rival, never for the bidder
+                "rationale": f"Agreed after EV2 compared it with {NAMES[rival(b)][0]} at the "
+                f"meeting; spread discussed for bid {b} criterion {c}",
+                "feedback": f"Section {j + 2} of your tender sets out "
+                + (
+                    "a staffed rota with named supervisors"
+                    if c == "Q1"
+                    else "local apprenticeships"
+                )
+                + f" for bid {b}.",
+            }
+            for b, m in marks.items()
+            for j, c in enumerate(("Q1", "Q2"))
+        ]
+    ).to_csv(bids / "moderated.csv", index=False)
+    return definition
+
+
+@pytest.mark.parametrize("regime", ["pa2023", "pcr2015", "local_rules"])
+def test_a_new_tenders_documents_disclose_nothing_internal(tmp_path: Path, regime: str) -> None:
+    done = report(new_tender(tmp_path, regime), draft=True)
+    scan(done)
+    texts = documents(done)
+    for bidder_id, (_name, legal) in NAMES.items():
+        stem = _slug(done, bidder_id)
+        for suffix in (".pdf", ".docx"):
+            letter = next(
+                t
+                for p, t in texts.items()
+                if p.parent.name == "letters" and p.name == stem + suffix
+            )
+            assert "?" not in letter  # no character fell back to '?'
+            if suffix == ".docx":
+                assert words(legal) in letter  # any script, any length, as written
+            else:  # a PDF holds right-to-left words in the order they are drawn
+                for word in words(legal).split():
+                    assert word in letter or word[::-1] in letter, (suffix, word)
