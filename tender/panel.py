@@ -18,7 +18,7 @@ from pathlib import Path
 from .errors import TenderError
 from .files import os_errors, read_file
 from .inputs import project_root
-from .model import Tender
+from .model import DataPaths, Tender
 
 KEY_FILE = ".panel-key"
 KEY_BYTES = 32
@@ -56,14 +56,10 @@ def panel_files(tender: Tender) -> PanelFiles:
     return PanelFiles(project_root(tender) / "bids" / tender.slug)
 
 
-DATA_FILES = (
-    "bids",
-    "prices",
-    "marks",
-    "moderated",
-    "clarifications",
-    "abnormally_low_decisions",
-)
+# Every file the definition names under `data:` is an input no output may replace: taken from
+# the model itself, so a data file added later is protected without anyone remembering to.
+# (`provenance` is a statement about the inputs, not a file.)
+DATA_FILES = tuple(key for key in DataPaths.model_fields if key != "provenance")
 
 
 def protected_files(tender: Tender, *, writing: tuple[str, ...] = ()) -> list[Path]:

@@ -85,3 +85,38 @@ def test_a_key_that_cannot_be_written_is_removed_not_left_half_written(
         load_key(files, create=True)
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert not files.key.exists()
+
+
+def test_every_data_file_the_definition_names_is_protected(reference: Path) -> None:
+    from tender.model import DataPaths
+    from tender.panel import protected_files
+
+    tender = load_tender(reference)
+    paths = {key: f"../bids/pest-control-2016/{key}.csv" for key in DataPaths.model_fields}
+    paths.pop("provenance")
+    named = tender.model_copy(update={"data": tender.data.model_copy(update=paths)})
+    protected = {p.resolve() for p in protected_files(named)}
+    for key, relative in paths.items():
+        assert named.resolve(relative).resolve() in protected, key
+
+
+def test_score_may_not_write_over_a_decisions_file(project: Path, reference: Path) -> None:
+    from click.testing import CliRunner
+
+    from tender.cli import cli
+
+    folder = project / "bids" / "pest-control-2016"
+    decisions = folder / "results.json"  # a near-tie decisions file that happens to share a name
+    decisions.write_text("bidder_id,decision,reason,decided_on\n", encoding="utf-8")
+    text = reference.read_text(encoding="utf-8")
+    reference.write_text(
+        text.replace(
+            "data:\n", "data:\n  near_tie_decisions: ../bids/pest-control-2016/results.json\n", 1
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["score", str(reference), "--out", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert "results.json" in result.stderr
+    assert "an input of this evaluation" in result.stderr
+    assert decisions.read_text(encoding="utf-8") == "bidder_id,decision,reason,decided_on\n"
