@@ -1023,9 +1023,8 @@ def robustness_paragraphs(ev: Evaluation, r: Robustness) -> list[str]:
     out.append(_crossover_words(ev, r, names))
     out.append(
         f"The weights (price {tender.weights.price:g}, quality {tender.weights.quality:g}) were "
-        "fixed by the invitation to tender and published to every bidder before tenders were "
-        "received; they cannot be changed now. These figures show how close the decision is, "
-        "not another way of making it."
+        "fixed by the invitation to tender; they cannot be changed once tenders have been "
+        "received. These figures show how close the decision is, not another way of making it."
     )
     return out
 
