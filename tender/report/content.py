@@ -205,9 +205,9 @@ def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str]
             "is made."
         ], True
     return [
-        close + f"within the evaluation panel's working margin of {margin} points (a margin "
-        "the invitation to tender did not publish). Bids this close may be interviewed to "
-        "clarify points in their submissions before a recommendation is made."
+        close + f"within the evaluation panel's working margin of {margin} points. Bids this "
+        "close may be interviewed to clarify points in their submissions before a "
+        "recommendation is made."
     ], True
 
 
@@ -1049,8 +1049,14 @@ def _verdict_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
             out.append(f"{lead}, and no change of one mark step would tie or reverse them")
             continue
         why = []
-        if step is not None and any(c.marks_moved <= step + 1e-9 for c in v.changes):
-            why.append("a change of one mark step on a single criterion would tie or reverse them")
+        one_step = [c for c in v.changes if step is not None and c.marks_moved <= step + 1e-9]
+        if one_step:
+            effect = (
+                "reverse them"
+                if any(c.outcome == "lead" for c in one_step)
+                else "tie them (reversing them takes more)"
+            )
+            why.append(f"a change of one mark step on a single criterion would {effect}")
         if evaluator:
             why.append("setting aside one evaluator's marks would change the leader")
         out.append(f"{lead}; " + " and ".join(why or ["their totals are level"]))
