@@ -667,7 +667,7 @@ class _Letter:
         return out
 
     def _addressee(self) -> list[tuple[str, str]]:
-        """To, address, email and identifier; a missing item shown as not set, never guessed.
+        """To, address, email and identifier; a missing item never guessed.
 
         The identifier row is shown under `pa2023` (reg 31(2)(c) requires it) or when given.
         """
@@ -675,11 +675,18 @@ class _Letter:
         name = details.name
         if details.legal_name and details.legal_name != details.bidder:
             name = f"{details.legal_name} (trading as {details.bidder})"
-        rows = [
-            ("To", name),
-            ("Address", details.address or "[NOT SET: address in the bids file]"),
-            ("Email", details.email or "[NOT SET: email in the bids file]"),
-        ]
+        rows = [("To", name)]
+        # Under pa2023 a missing contact is shown as not set (and the letter is refused until
+        # it is given); elsewhere the law does not ask for it, so an unknown one is left out
+        # rather than printed as a gap in a letter that is sent.
+        for label, value, column in (
+            ("Address", details.address, "address"),
+            ("Email", details.email, "email"),
+        ):
+            if value:
+                rows.append((label, value))
+            elif self.regime == "pa2023":
+                rows.append((label, f"[NOT SET: {column} in the bids file]"))
         if details.identifier or self.regime == "pa2023":
             rows.append(
                 (

@@ -385,7 +385,8 @@ def test_other_regimes_address_the_letter_without_refusing_it(reference_ev):
     assert check_completeness(reference_ev).problems == []
     text = letter_content(reference_ev, "A").text()
     assert "To | Goodwin Pest Management\n" in text
-    assert "Address | [NOT SET: address in the bids file]" in text  # not published: not guessed
+    assert "Address" not in text  # not published: neither guessed nor printed as a gap
+    assert "Email" not in text
     assert "Unique identifier" not in text  # not asked for outside pa2023, and none given
     assert "Our reference for your bid | A" in text
 
