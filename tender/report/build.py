@@ -46,6 +46,7 @@ def render_report(
     draft: bool = False,
     clarified: tuple[Evaluation, Outcomes] | None = None,
     robustness: Robustness | None = None,
+    outcomes: Outcomes | None = None,
 ) -> ReportFiles:
     """The award report (PDF, DOCX, HTML) and, with `letters`, one letter per bidder (PDF, DOCX).
 
@@ -87,7 +88,7 @@ def render_report(
     listed = (*shown, *(str(p) for p in check.problems))
     target = (folder / LETTERS).resolve()
     for bidder_id, stem in letter_slugs(ev).items():
-        letter = letter_content(ev, bidder_id)
+        letter = letter_content(ev, bidder_id, outcomes)
         if listed:
             letter = as_draft(letter, listed)
         for suffix, render in ((".pdf", render_pdf), (".docx", render_docx)):

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import dates, display
 from ..bidders import REG31_ITEMS, Supplier
+from ..clarifications import Outcomes
 from ..errors import Problem
 from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
@@ -314,8 +315,15 @@ def letter_slugs(ev: Evaluation) -> dict[str, str]:
 class _Letter:
     """Builds one bidder's letter from the Evaluation's records."""
 
-    def __init__(self, ev: Evaluation, record: dict[str, Any], winner: dict[str, Any] | None):
+    def __init__(
+        self,
+        ev: Evaluation,
+        record: dict[str, Any],
+        winner: dict[str, Any] | None,
+        outcomes: Outcomes | None = None,
+    ):
         self.ev = ev
+        self.outcomes = outcomes
         self.tender = ev.tender
         self.record = record
         self.winner = winner
@@ -456,7 +464,7 @@ class _Letter:
             ].iat[0]
             return [Paragraph(f"Your tender was not ranked because: {reason}.")]
         if winner is None or self.is_winner:
-            return []
+            return self.interview()
         mine = Decimal(record["display"]["total_score"])
         theirs = Decimal(winner["display"]["total_score"])
         blocks: list[Block] = [
@@ -485,7 +493,36 @@ class _Letter:
                     f"margin of {margin} points of {BEST_TENDER[self.regime]}."
                 )
             )
-        return blocks
+        return blocks + self.interview()
+
+    def interview(self) -> list[Block]:
+        """The bidder's clarification interviews as the outcomes file records them, and what
+        they changed; what was discussed stays in the panel's record."""
+        if self.outcomes is None:
+            return []
+        bidder = self.record["bidder_id"]
+        held = sorted({i.on for i in self.outcomes.interviews if i.bidder_id == bidder})
+        if not held:
+            return []
+        titles = {c.id: f"{c.id} {c.title}" for c in self.tender.quality.leaves()}
+        revised = [
+            f"{titles.get(r.criterion_id, r.criterion_id)} to {display.mark(r.to_mark)}"
+            for r in self.outcomes.revisions
+            if r.bidder_id == bidder
+        ]
+        when = " and ".join(dates.long_date(d) for d in held)
+        result = (
+            "as a result the panel revised your mark for " + "; ".join(revised)
+            if revised
+            else "none of your marks was revised as a result"
+        )
+        plural = "s" if len(held) > 1 else ""
+        return [
+            Paragraph(
+                f"The evaluation panel held a clarification interview{plural} with you on "
+                f"{when}; {result}."
+            )
+        ]
 
     def _criteria_won_by_winner(self) -> list[str]:
         assert self.winner is not None
@@ -725,13 +762,13 @@ class _Letter:
         )
 
 
-def letter_content(ev: Evaluation, bidder_id: str) -> Document:
-    """The letter (or assessment summary) for one bidder."""
+def letter_content(ev: Evaluation, bidder_id: str, outcomes: Outcomes | None = None) -> Document:
+    """The letter (or assessment summary) for one bidder; `outcomes`: its interviews, if any."""
     records = ev.records()
     record = next(r for r in records if r["bidder_id"] == bidder_id)
     first = [r for r in records if r["rank"] == 1]
     winner = first[0] if len(first) == 1 else None
-    letter = _Letter(ev, record, winner)
+    letter = _Letter(ev, record, winner, outcomes)
     tender = ev.tender
     return Document(
         title=TITLES[tender.tender.regime],

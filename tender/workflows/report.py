@@ -65,6 +65,7 @@ def report(
         draft=draft,
         clarified=clarified,
         robustness=robustness,
+        outcomes=run.outcomes,
     )
     written = write_and_record(
         ev, folder, rendered.files, "reported", out=out, doing="write the report"

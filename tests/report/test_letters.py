@@ -504,3 +504,37 @@ def test_pcr2015_letters_pass_the_reg_86_checklist_item_by_item(make_evaluation)
     }
     assert price_better or better, "the synthetic winner leads somewhere"
     assert [item for item, ok in items.items() if not ok] == []
+
+
+def test_a_letter_says_when_its_bidder_was_interviewed_and_what_that_changed(reference):
+    # The reference's outcomes file records interviews with A and B on 22 November 2016
+    # and no revised mark; C was not interviewed.
+    from tender.workflows.evaluation import evaluate_file
+
+    run = evaluate_file(reference)
+    assert run.outcomes is not None
+    for bidder in ("A", "B"):
+        text = letter_content(run.evaluation, bidder, run.outcomes).text()
+        assert (
+            "The evaluation panel held a clarification interview with you on 22 November "
+            "2016; none of your marks was revised as a result."
+        ) in text
+        assert "national account work" not in text  # what was said stays in the record
+        assert "apprenticeship commitments" not in text
+    assert "clarification interview" not in letter_content(run.evaluation, "C", run.outcomes).text()
+
+
+def test_a_revised_mark_is_named_in_the_letter(reference):
+
+    from tender.clarifications import Outcomes, Revision
+    from tender.workflows.evaluation import evaluate_file
+
+    run = evaluate_file(reference)
+    assert run.outcomes is not None
+    revision = Revision("B", "Q1", 7.0, "Survey set out", date(2016, 11, 22), 2)
+    outcomes = Outcomes(run.outcomes.interviews, [revision])
+    text = letter_content(run.evaluation, "B", outcomes).text()
+    assert (
+        "held a clarification interview with you on 22 November 2016; as a result the panel "
+        "revised your mark for Q1 Performance measurement to 7."
+    ) in text
