@@ -590,7 +590,8 @@ def appendices(ev: Evaluation) -> list[Section]:
 CONFIDENTIAL = (
     "CONFIDENTIAL: the evaluation panel's internal record, not for publication (for a "
     "council, exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local "
-    "Government Act 1972: information relating to the business affairs of particular persons)."
+    "Government Act 1972: 'Information relating to the financial or business affairs of any "
+    "particular person')."
 )
 
 

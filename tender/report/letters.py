@@ -394,7 +394,7 @@ class _Letter:
             (
                 self.tender.price.criterion,
                 "",
-                record["display"]["price_score"],
+                display.score(record["price_score"]),  # the reason is in the explanation
                 self._price_reason(record, own=record is self.record) if explain else "",
             )
         ]
@@ -531,8 +531,8 @@ class _Letter:
         price = (self.record["price_score"] or 0.0, self.winner["price_score"] or 0.0)
         if price[1] > price[0]:
             out.append(
-                f"{self.tender.price.criterion} ({self.winner['display']['price_score']} "
-                f"against your {self.record['display']['price_score']})"
+                f"{self.tender.price.criterion} ({display.score(self.winner['price_score'])} "
+                f"against your {display.score(self.record['price_score'])})"
             )
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
