@@ -141,41 +141,68 @@ class _Reader:
         cells: dict[tuple[int, int], Value] = {}
         last = (0, -1)
         last_row = width = 0
-        # What a cell shows depends only on its type, its style and the text stored: each
-        # such triple is read (by `value`) once, and remembered when read without a problem.
-        seen = self._seen
         for row in data:
             number = row.get("r") if row.tag == _ROW_TAG else None
             at = _int(number)
             if number is None or at <= last_row:
                 return self._misplaced(name, f"{name}!row {number}" if number else name, None)
             last_row = at
-            for cell in row:
-                ref = cell.get("r") or ""
-                position = _position(ref, number) if cell.tag == _CELL_TAG else None
-                if position is None or position <= last:
-                    return self._misplaced(name, ref, number, position is None)
-                last = position
-                count = len(cell)
-                if not count:
-                    continue  # nothing stored: an empty cell, whatever its style
-                key = _shape(cell, count)
-                found = None if key is None else seen.get(key)
-                if found is None:
-                    before = len(self.problems)
-                    found = self.value(f"{name}!{ref}", cell)
-                    if key is not None and len(self.problems) == before and found[1] is not None:
-                        seen[key] = found
-                value, style = found
-                if value == "":
-                    continue
-                cells[position] = value
-                if position[1] > width:
-                    width = position[1]
-                unseen = None if not visible or style is None else style.unseen
-                if unseen is not None or (hidden is not None and hidden.hides(*position)):
-                    self._not_shown(f"{name}!{ref}", unseen, position, hidden)
+            read = self._row(name, row, number, last, cells, visible, hidden)
+            if read is None:
+                return []
+            last, width = read[0], max(width, read[1])
         return _grid(cells, width + 1)
+
+    def _row(
+        self,
+        name: str,
+        row: Element,
+        number: str,
+        last: tuple[int, int],
+        cells: dict[tuple[int, int], Value],
+        visible: bool,
+        hidden: _Hidden | None,
+    ) -> tuple[tuple[int, int], int] | None:
+        """Read one row's cells into `cells`: (the last position read, its widest column),
+        or None once a cell is found out of place (recorded; the sheet is not read further)."""
+        # What a cell shows depends only on its type, its style and the text stored: each
+        # such triple is read (by `value`) once, and remembered when read without a problem.
+        seen = self._seen
+        width = 0
+        for cell in row:
+            ref = cell.get("r") or ""
+            position = _position(ref, number) if cell.tag == _CELL_TAG else None
+            if position is None or position <= last:
+                self._misplaced(name, ref, number, position is None)
+                return None
+            last = position
+            count = len(cell)
+            if not count:
+                continue  # nothing stored: an empty cell, whatever its style
+            key = _shape(cell, count)
+            found = None if key is None else seen.get(key)
+            if found is None:
+                found = self._first_read(f"{name}!{ref}", cell, key)
+            value, style = found
+            if value == "":
+                continue
+            cells[position] = value
+            width = position[1]  # columns only rise along a row: the last is the widest
+            unseen = None if not visible or style is None else style.unseen
+            if unseen is not None or (hidden is not None and hidden.hides(*position)):
+                self._not_shown(f"{name}!{ref}", unseen, position, hidden)
+        return last, width
+
+    def _first_read(
+        self, where: str, cell: Element, key: tuple[str | None, str | None, str] | None
+    ) -> tuple[Value, Style | None]:
+        """A cell whose shape has not been read yet: read it, and remember it by its shape
+        when it has one and was read without a problem."""
+        before = len(self.problems)
+        found = self.value(where, cell)
+        if key is not None and len(self.problems) == before and found[1] is not None:
+            self._seen[key] = found
+        return found
 
     def _misplaced(self, name: str, ref: str, row: str | None, unreadable: bool = True) -> Grid:
         """Record a row (`row` None) or a cell stored out of order or without a reference;
@@ -450,23 +477,36 @@ def _cell_formats(package: Package) -> list[Style]:
     for xf in root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf"):
         number = _int(xf.get("numFmtId", "0"))
         if number not in cache:
-            code = custom.get(number, numfmt.BUILTIN.get(number, ""))
-            cache[number] = (
-                numfmt.describe(code, number) if code or number in numfmt.BUILTIN_DATES
-                else numfmt.Format(f"unknown format {shorten(xf.get('numFmtId'))}", "other")
-            )  # fmt: skip
-        font, fill = _int(xf.get("fontId", "0")), _int(xf.get("fillId", "0"))
-        unseen = fonts[font] if 0 <= font < len(fonts) else "a font that does not exist"
-        if (
-            unseen is None
-            and 0 <= font < len(colours)
-            and 0 <= fill < len(fills)
-            and colours[font] is not None
-            and colours[font] == fills[fill]
-        ):
-            unseen = "text the colour of its background"
-        styles.append(Style(cache[number], unseen))
+            cache[number] = _number_format(xf, number, custom)
+        styles.append(Style(cache[number], _xf_unseen(xf, fonts, colours, fills)))
     return styles or [GENERAL]
+
+
+def _number_format(xf: Element, number: int, custom: dict[int, str]) -> numfmt.Format:
+    """What a cell format's number format shows: a custom code, a built-in one, or, for an
+    id that is neither, an unknown format (its cells are refused where a mark is read)."""
+    code = custom.get(number, numfmt.BUILTIN.get(number, ""))
+    if code or number in numfmt.BUILTIN_DATES:
+        return numfmt.describe(code, number)
+    return numfmt.Format(f"unknown format {shorten(xf.get('numFmtId'))}", "other")
+
+
+def _xf_unseen(
+    xf: Element, fonts: list[str | None], colours: list[str | None], fills: list[str | None]
+) -> str | None:
+    """Why a cell format's text cannot be seen: its font's reason, a font that does not
+    exist, or a font the colour of its fill; None if it can be seen."""
+    font, fill = _int(xf.get("fontId", "0")), _int(xf.get("fillId", "0"))
+    unseen = fonts[font] if 0 <= font < len(fonts) else "a font that does not exist"
+    if (
+        unseen is None
+        and 0 <= font < len(colours)
+        and 0 <= fill < len(fills)
+        and colours[font] is not None
+        and colours[font] == fills[fill]
+    ):
+        unseen = "text the colour of its background"
+    return unseen
 
 
 def _colour(node: Element | None) -> str | None:
