@@ -14,6 +14,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
@@ -453,8 +454,17 @@ def _check_all_relationships(package: Package) -> None:
 
 def _map_sheets(package: Package) -> None:
     """Sheet names to their part paths, through workbook.xml and its relationships."""
-    name = package.name
     _check_all_relationships(package)
+    _check_main_document(package)
+    workbook = _parse(package.parts["xl/workbook.xml"], package.name, "xl/workbook.xml")
+    targets = _workbook_links(package)
+    package.date1904 = _date1904(package, workbook)
+    _map_sheet_parts(package, workbook, targets)
+
+
+def _check_main_document(package: Package) -> None:
+    """The package's one main document is the workbook at xl/workbook.xml."""
+    name = package.name
     root_rels = "_rels/.rels"
     if root_rels not in package.parts:
         raise refuse(name, root_rels, "no such part", "a workbook saved by Excel")
@@ -470,7 +480,12 @@ def _map_sheets(package: Package) -> None:
             "a main document at " + (", ".join(shorten(d) for d in documents) or "no part"),
             "the workbook at xl/workbook.xml",
         )
-    workbook = _parse(package.parts["xl/workbook.xml"], name, "xl/workbook.xml")
+
+
+def _workbook_links(package: Package) -> dict[str, tuple[str, str]]:
+    """The workbook's relationships by id, after setting its shared strings and styles
+    parts: at most one of each, and only to a part that is there."""
+    name = package.name
     rels_part = "xl/_rels/workbook.xml.rels"
     if rels_part not in package.parts:
         raise refuse(name, rels_part, "no such part", "a workbook saved by Excel")
@@ -480,13 +495,28 @@ def _map_sheets(package: Package) -> None:
         if len(paths) > 1 or any(p not in package.parts for p in paths):
             raise refuse(name, rels_part, f"a damaged link to the {kind} part", SAVE_AS)
         setattr(package, attribute, paths[0] if paths else None)
+    return targets
+
+
+def _date1904(package: Package, workbook: Element) -> bool:
+    """Whether the workbook counts dates from 1904; any value but on or off is refused."""
     properties = workbook.find(f"{NS_MAIN}workbookPr")
     system = None if properties is None else properties.get("date1904")
     if system not in (None, "0", "1", "false", "true"):
         raise refuse(
-            name, "xl/workbook.xml", f"a date system {shorten(system)}", "1904 on or off (1 or 0)"
+            package.name,
+            "xl/workbook.xml",
+            f"a date system {shorten(system)}",
+            "1904 on or off (1 or 0)",
         )
-    package.date1904 = system in ("1", "true")
+    return system in ("1", "true")
+
+
+def _map_sheet_parts(
+    package: Package, workbook: Element, targets: dict[str, tuple[str, str]]
+) -> None:
+    """Each sheet's part and state, by its name: a worksheet part of its own that is there."""
+    name = package.name
     sheets = workbook.find(f"{NS_MAIN}sheets")
     used: set[str] = set()
     for sheet in sheets if sheets is not None else []:
