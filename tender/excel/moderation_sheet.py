@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xlsxwriter  # type: ignore[import-untyped]
@@ -36,6 +36,9 @@ from .templates import (
     row_height,
     validation_options,
 )
+
+if TYPE_CHECKING:
+    from .cells import Grid
 
 FLAG = "DISCUSS"
 CONSENSUS = "Consensus mark"
@@ -451,7 +454,15 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
         )
     # a filtered sheet reads the same: hidden rows are the meeting's view, not a trick
     sheets = read_sheets(package, (layout.MODERATION, layout.IDENTITY), hidden_rows=True)
-    fields = {str(r[0]): str(r[1]) for r in sheets[layout.IDENTITY] if len(r) >= 2}
+    _check_identity(sheets[layout.IDENTITY], name, tender)
+    rows = sheets[layout.MODERATION]
+    titles = [str(v) for v in rows[0]] if rows else []
+    return _consensus_rows(rows, name, titles, _consensus_columns(titles, name))
+
+
+def _check_identity(identity: Grid, name: str, tender: Tender) -> None:
+    """The Identity sheet names a moderation workbook written for this tender."""
+    fields = {str(r[0]): str(r[1]) for r in identity if len(r) >= 2}
     if fields.get("format") != layout.MODERATION_FORMAT:
         raise guard.refuse(
             name,
@@ -466,8 +477,11 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
             f"a moderation workbook for tender {shorten(fields.get('tender_reference', ''))}",
             f"one for this tender, {tender.tender.reference!r}",
         )
-    rows = sheets[layout.MODERATION]
-    titles = [str(v) for v in rows[0]] if rows else []
+
+
+def _consensus_columns(titles: list[str], name: str) -> dict[str, int]:
+    """The column of each header read, by its title: the four needed ones must be there,
+    the feedback column may not be (workbooks written before it was added)."""
     needed = ("Bidder ID", "Criterion ID", CONSENSUS, RATIONALE)
     missing = [t for t in needed if t not in titles]
     if missing:
@@ -477,7 +491,14 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
             "headers without " + ", ".join(missing),
             "the headers as written by `tender collect`",
         )
-    at = {title: titles.index(title) for title in (*needed, FEEDBACK) if title in titles}
+    return {title: titles.index(title) for title in (*needed, FEEDBACK) if title in titles}
+
+
+def _consensus_rows(
+    rows: Grid, name: str, titles: list[str], at: dict[str, int]
+) -> dict[Key, Consensus]:
+    """Each row's consensus by its ids; rows without ids are skipped, and a pair of ids
+    found twice is refused (with every other pair found twice)."""
     out: dict[Key, Consensus] = {}
     problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
@@ -497,23 +518,28 @@ def read_consensus(data: bytes, name: str, tender: Tender, max_rows: int) -> dic
                 )
             )
             continue
-        rationale = padded[at[RATIONALE]]
-        feedback = padded[at[FEEDBACK]] if FEEDBACK in at else ""
-        out[key] = Consensus(
-            value=padded[at[CONSENSUS]],
-            rationale="" if rationale is None else str(rationale).strip(),
-            cell=f"{layout.MODERATION}!{layout.column_letter(at[CONSENSUS])}{number}",
-            rationale_cell=f"{layout.MODERATION}!{layout.column_letter(at[RATIONALE])}{number}",
-            feedback="" if feedback is None else str(feedback).strip(),
-            feedback_cell=(
-                f"{layout.MODERATION}!{layout.column_letter(at[FEEDBACK])}{number}"
-                if FEEDBACK in at
-                else ""
-            ),
-        )
+        out[key] = _consensus(padded, at, number)
     if problems:
         raise Refused(problems)
     return out
+
+
+def _consensus(padded: list[Any], at: dict[str, int], number: int) -> Consensus:
+    """One row's consensus, rationale and feedback, each with the cell it was read from."""
+    rationale = padded[at[RATIONALE]]
+    feedback = padded[at[FEEDBACK]] if FEEDBACK in at else ""
+    return Consensus(
+        value=padded[at[CONSENSUS]],
+        rationale="" if rationale is None else str(rationale).strip(),
+        cell=f"{layout.MODERATION}!{layout.column_letter(at[CONSENSUS])}{number}",
+        rationale_cell=f"{layout.MODERATION}!{layout.column_letter(at[RATIONALE])}{number}",
+        feedback="" if feedback is None else str(feedback).strip(),
+        feedback_cell=(
+            f"{layout.MODERATION}!{layout.column_letter(at[FEEDBACK])}{number}"
+            if FEEDBACK in at
+            else ""
+        ),
+    )
 
 
 def _id(value: Any) -> str:
