@@ -481,6 +481,15 @@ class _Letter:
                     "The successful tender scored more than yours on: " + "; ".join(ahead) + "."
                 )
             )
+        behind = self._criteria_led(winner_ahead=False)
+        if behind:
+            blocks.append(
+                Paragraph(
+                    "Your tender scored more than the successful tender on: "
+                    + "; ".join(behind)
+                    + "."
+                )
+            )
         if "near-tie" in record["flags"]:
             margin = f"{self.tender.near_tie.margin:g}"
             blocks.append(
@@ -525,22 +534,31 @@ class _Letter:
         ]
 
     def _criteria_won_by_winner(self) -> list[str]:
+        return self._criteria_led(winner_ahead=True)
+
+    def _criteria_led(self, *, winner_ahead: bool) -> list[str]:
+        """Criteria where the winner scored more than this bid ('(60 against your 57)'), or,
+        reversed, less ('(your 6 against its 4.8)')."""
         assert self.winner is not None
         i, w = self.index[self.record["bidder_id"]], self.index[self.winner["bidder_id"]]
         out = []
-        price = (self.record["price_score"] or 0.0, self.winner["price_score"] or 0.0)
-        if price[1] > price[0]:
-            out.append(
-                f"{self.tender.price.criterion} ({display.score(self.winner['price_score'])} "
-                f"against your {display.score(self.record['price_score'])})"
-            )
+
+        def compared(name: str, theirs: float, mine: float) -> None:
+            if winner_ahead and theirs > mine:
+                out.append(f"{name} ({display.score(theirs)} against your {display.score(mine)})")
+            elif not winner_ahead and mine > theirs:
+                out.append(
+                    f"{name} (your {display.score(mine)} against its {display.score(theirs)})"
+                )
+
+        compared(
+            self.tender.price.criterion,
+            self.winner["price_score"] or 0.0,
+            self.record["price_score"] or 0.0,
+        )
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
-            if scores[w] > scores[i]:
-                out.append(
-                    f"{c.id} {c.title} ({display.score(scores[w])} against your "
-                    f"{display.score(scores[i])})"
-                )
+            compared(f"{c.id} {c.title}", float(scores[w]), float(scores[i]))
         return out
 
     def advantages(self) -> list[Block]:

@@ -537,3 +537,19 @@ def test_a_revised_mark_is_named_in_the_letter(reference):
         "held a clarification interview with you on 22 November 2016; as a result the panel "
         "revised your mark for Q1 Performance measurement to 7."
     ) in text
+
+
+def test_a_losing_letter_also_says_where_the_bid_beat_the_winner(reference_ev):
+    # Moderated marks: B 5 and 7 against A 4 and 4 on Q1 (weight 12) and Q2 (weight 11) of
+    # a 0-10 scale, so 6 against 4.8 and 7.7 against 4.4; Q4 is level (6 each, 4.8).
+    text = letter_content(reference_ev, "B").text()
+    assert (
+        "Your tender scored more than the successful tender on: Q1 Performance measurement "
+        "(your 6 against its 4.8); Q2 Auditable and easily accessible systems (your 7.7 "
+        "against its 4.4)."
+    ) in text
+    assert "Q4 Potential to grow the business (your" not in text
+    assert (
+        "Your tender scored more than the successful tender"
+        not in letter_content(reference_ev, "A").text()
+    )
