@@ -104,13 +104,22 @@ def describe(code: str, builtin_id: int | None = None) -> Format:
         return Format(code, kind, shows_text=text)  # literal text around a date: still a date
     if any(_BRACKET.search(s) or "\0" in s for s in sections[:3]):
         return Format(code, "other", shows_text=text)  # conditions, currency, quoted literals
+    decimals = _section_decimals(sections[:3])
+    if decimals is None:
+        return Format(code, "other", shows_text=text)
+    return Format(code, "number", decimals, shows_text=text)
+
+
+def _section_decimals(sections: list[str]) -> tuple[int | None, ...] | None:
+    """The decimal places each number section shows (the second is the negative one);
+    None if any section is not a plain number."""
     decimals: list[int | None] = []
-    for position, section in enumerate(sections[:3]):
+    for position, section in enumerate(sections):
         places = _digits(section, negative=position == 1)
         if places == -1:
-            return Format(code, "other", shows_text=text)
+            return None
         decimals.append(places)
-    return Format(code, "number", tuple(decimals), shows_text=text)
+    return tuple(decimals)
 
 
 def _shows_text(sections: list[str]) -> bool:

@@ -359,6 +359,15 @@ def _declaration(
 ) -> dict[str, str]:
     """The Cover's declaration; a declared conflict is refused unless the chair's decision
     on it is recorded (`decided`, from data.conflict_decisions)."""
+    answers = _declaration_answers(rows, problems)
+    cell = {key: f"{layout.COVER}!B{number}" for key, number, _ in layout.DECLARATION}
+    _check_signature(answers, cell, evaluator, problems)
+    _check_conflict(answers, cell, problems, decided)
+    return answers
+
+
+def _declaration_answers(rows: list[list[Any]], problems: ProblemList) -> dict[str, str]:
+    """Each declaration answer as text, by its key; a label not as issued is a problem."""
     answers: dict[str, str] = {}
     for key, number, label in layout.DECLARATION:
         row = rows[number - 1] if number - 1 < len(rows) else []
@@ -369,7 +378,13 @@ def _declaration(
         answers[key] = _text(value).strip()
         if found_label != label:
             problems.add(f"{layout.COVER}!A{number}", shorten(found_label), f"{label!r} as issued")
-    cell = {key: f"{layout.COVER}!B{number}" for key, number, _ in layout.DECLARATION}
+    return answers
+
+
+def _check_signature(
+    answers: dict[str, str], cell: dict[str, str], evaluator: Evaluator, problems: ProblemList
+) -> None:
+    """The declaration is signed with this evaluator's name, and dated."""
     if not answers["name"]:
         problems.add(cell["name"], "no name", "the evaluator's full name, signing the declaration")
     elif evaluator.name and _normal(answers["name"]) != _normal(evaluator.name):
@@ -381,6 +396,12 @@ def _declaration(
         )
     if not answers["date"]:
         problems.add(cell["date"], "no date", "the date of the declaration")
+
+
+def _check_conflict(
+    answers: dict[str, str], cell: dict[str, str], problems: ProblemList, decided: bool
+) -> None:
+    """The conflict answer is No or Yes, and a Yes only counts once the chair decided on it."""
     conflict = answers["conflict"].casefold()
     if conflict not in {a.casefold() for a in layout.CONFLICT_ANSWERS}:
         problems.add(
@@ -395,4 +416,3 @@ def _declaration(
             "No; the chair must decide on a declared conflict before these marks are used "
             "(record it in data.conflict_decisions)",
         )
-    return answers

@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import TenderError
 from ..files import os_errors
 from ..inputs import load_tender, project_root
-from ..model import Tender
+from ..model import Evaluator, Tender
 from ..panel import bidders_to_mark, load_key, panel_files, protected_files
 from ..seal import seal
 
@@ -60,22 +60,15 @@ def issue_templates(
     Raises:
         TenderError: no panel, or an evaluator id not on the panel.
     """
-    from ..audit import append_log, read_log, sha256_bytes
+    from ..audit import read_log
     from ..excel import layout
-    from ..excel.templates import identity_fields, marking_part, write_template
+    from ..excel.templates import identity_fields, marking_part
     from ..files import Gate
     from ..lock import tender_lock
 
     files = panel_files(tender)
     panel = {e.id: e for e in tender.panel}
-    if not panel:
-        raise TenderError(f"{tender.source}: panel: found no evaluators; expected the panel list")
-    chosen = evaluators or list(panel)
-    unknown = [e for e in chosen if e not in panel]
-    if unknown:
-        raise TenderError(
-            f"evaluator {', '.join(unknown)} is not on the panel ({', '.join(panel)})"
-        )
+    chosen = _chosen(tender, panel, evaluators)
     to_mark = bidders_to_mark(tender)
     rows = layout.marking_rows(tender, to_mark.marked)
     structure = layout.structure_fingerprint(tender, rows)
@@ -105,32 +98,65 @@ def issue_templates(
                 (tender, panel[evaluator_id], rows, identity, seal(key, identity),
                  to_mark.excluded, marking)
             )  # fmt: skip
-        rendered: dict[Path, bytes] = {}
-        issued: list[Issued] = []
-        for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
-            evaluator_id, identity = job[1].id, job[3]
-            path = paths[evaluator_id]
-            rendered[path] = data
-            issued.append(
-                Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
-                       sha256_bytes(data))
-            )  # fmt: skip
+        rendered, issued = _rendered(jobs, paths)
         with os_errors(folder, "write the templates"):
             gate.write(rendered)
-        for item in issued:
-            append_log(
-                files.log,
-                "template_issued",
-                at=now or _now(),
-                evaluator_id=item.evaluator_id,
-                issue=item.issue,
-                template_id=item.template_id,
-                file=item.path.name,
-                sha256=item.sha256,
-                structure=structure,
-                rows=len(rows),
-            )
+        _log_issues(files.log, issued, now, structure, len(rows))
         return issued
+
+
+def _chosen(tender: Tender, panel: dict[str, Evaluator], evaluators: list[str] | None) -> list[str]:
+    """The evaluators to issue templates to: those asked for, else the whole panel."""
+    if not panel:
+        raise TenderError(f"{tender.source}: panel: found no evaluators; expected the panel list")
+    chosen = evaluators or list(panel)
+    unknown = [e for e in chosen if e not in panel]
+    if unknown:
+        raise TenderError(
+            f"evaluator {', '.join(unknown)} is not on the panel ({', '.join(panel)})"
+        )
+    return chosen
+
+
+def _rendered(
+    jobs: list[tuple[Any, ...]], paths: dict[str, Path]
+) -> tuple[dict[Path, bytes], list[Issued]]:
+    """Each template's bytes by its path, and what identifies each one issued."""
+    from ..audit import sha256_bytes
+    from ..excel.templates import write_template
+
+    rendered: dict[Path, bytes] = {}
+    issued: list[Issued] = []
+    for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
+        evaluator_id, identity = job[1].id, job[3]
+        path = paths[evaluator_id]
+        rendered[path] = data
+        issued.append(
+            Issued(evaluator_id, path, int(identity["issue"]), identity["template_id"],
+                   sha256_bytes(data))
+        )  # fmt: skip
+    return rendered, issued
+
+
+def _log_issues(
+    log: Path, issued: list[Issued], now: str | None, structure: str, rows: int
+) -> None:
+    """One template_issued entry per template written, after all were written."""
+    from ..audit import append_log
+
+    for item in issued:
+        append_log(
+            log,
+            "template_issued",
+            at=now or _now(),
+            evaluator_id=item.evaluator_id,
+            issue=item.issue,
+            template_id=item.template_id,
+            file=item.path.name,
+            sha256=item.sha256,
+            structure=structure,
+            rows=rows,
+        )
 
 
 def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
