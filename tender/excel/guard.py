@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -692,6 +693,27 @@ def formula_cells(xml: bytes, limit: int = 20) -> list[str]:
         if len(found) >= limit:
             break
     return found
+
+
+def require_as_issued(package: Package, sheets: Sequence[str]) -> None:
+    """Each of `sheets` visible and without merged cells, as the tool issued it.
+
+    Raises:
+        Refused: naming the first sheet (or merged range) that is not.
+    """
+    for sheet in sheets:
+        if package.states.get(sheet) != "visible":
+            raise refuse(
+                package.name,
+                sheet,
+                f"a sheet that is {package.states.get(sheet)}",
+                "the sheet visible, as issued (unhide it and save again)",
+            )
+        merged = merged_ranges(package.sheet_xml(sheet))
+        if merged:
+            raise refuse(
+                package.name, f"{sheet}!{merged[0]}", "merged cells", "cells as issued, unmerged"
+            )
 
 
 def merged_ranges(xml: bytes) -> list[str]:

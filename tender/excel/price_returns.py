@@ -141,19 +141,7 @@ def _check_sheets(package: guard.Package) -> None:
             f"sheets {', '.join(repr(s) for s in found) or 'none'}",
             "the sheets as issued: " + ", ".join(repr(s) for s in PRICING_SHEETS),
         )
-    for sheet in (COVER, PRICING):
-        if package.states.get(sheet) != "visible":
-            raise guard.refuse(
-                package.name,
-                sheet,
-                f"a sheet that is {package.states.get(sheet)}",
-                "the sheet visible, as issued (unhide it and save again)",
-            )
-        merged = guard.merged_ranges(package.sheet_xml(sheet))
-        if merged:
-            raise guard.refuse(
-                package.name, f"{sheet}!{merged[0]}", "merged cells", "cells as issued, unmerged"
-            )
+    guard.require_as_issued(package, (COVER, PRICING))
 
 
 def _text(value: Any) -> str:

@@ -118,19 +118,7 @@ def _check_sheets(package: guard.Package) -> None:
             + ", ".join(repr(s) for s in layout.TEMPLATE_SHEETS)
             + " (sheets must not be renamed, added or deleted)",
         )
-    for sheet in (layout.COVER, layout.MARKING):
-        if package.states.get(sheet) != "visible":
-            raise guard.refuse(
-                package.name,
-                sheet,
-                f"a sheet that is {package.states.get(sheet)}",
-                "the sheet visible, as issued (unhide it and save again)",
-            )
-        merged = guard.merged_ranges(package.sheet_xml(sheet))
-        if merged:
-            raise guard.refuse(
-                package.name, f"{sheet}!{merged[0]}", "merged cells", "cells as issued, unmerged"
-            )
+    guard.require_as_issued(package, (layout.COVER, layout.MARKING))
 
 
 def _text(value: Any) -> str:
