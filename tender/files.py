@@ -596,3 +596,41 @@ def read_file(path: Path, limit: int, doing: str = "read it") -> bytes:
         raise FileSystemError(
             f"{path}: could not {doing}: found {refused.found}; expected {refused.expected}"
         ) from None
+
+
+SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
+
+
+@dataclass(frozen=True)
+class Received:
+    """One file of a returns folder, in received order: its bytes, or why it was refused."""
+
+    entry: Entry
+    order: int
+    data: bytes | None
+    refused: FileRefused | None
+
+
+def read_received(folder: Path, limit: int, expected: str) -> list[Received]:
+    """Every file of a returns folder, read once with a bound, in received order.
+
+    Received order is modification time, then name (a claim, like a workbook's own date).
+    Lock and hidden files are skipped; a link, folder or device is refused by name, never
+    followed or opened, and so is a file over `limit` bytes.
+    """
+    entries = [e for e in list_folder(folder) if not SKIPPED_NAMES.match(e.path.name)]
+    entries.sort(key=lambda e: (e.status.st_mtime_ns, e.path.name))
+    out = []
+    for order, entry in enumerate(entries):
+        size = entry.status.st_size
+        try:
+            if entry.kind is not None:
+                raise FileRefused(entry.kind, expected)
+            if size > limit:
+                raise FileRefused(f"a file of {size:,} bytes", f"at most {limit:,} bytes")
+            data = read_regular(entry.path, limit, entry.status, expected=expected)
+        except FileRefused as refused:
+            out.append(Received(entry, order, None, refused))
+            continue
+        out.append(Received(entry, order, data, None))
+    return out

@@ -295,3 +295,27 @@ def test_reads_are_bounded(tmp_path: Path) -> None:
     assert read_file(path, 101) == b"x" * 101
     with pytest.raises(FileSystemError, match="found a file of more than 100 bytes"):
         read_file(path, 100)
+
+
+def test_a_returns_folder_is_read_once_in_received_order(tmp_path: Path) -> None:
+    import os
+
+    from tender.files import read_received
+
+    (tmp_path / "b.xlsx").write_bytes(b"bb")
+    (tmp_path / "a.xlsx").write_bytes(b"a" * 10)
+    (tmp_path / "~$a.xlsx").write_bytes(b"lock")  # Excel's lock file: skipped
+    (tmp_path / "sub").mkdir()
+    os.utime(tmp_path / "b.xlsx", ns=(1, 1))  # received first, whatever its name
+    os.utime(tmp_path / "a.xlsx", ns=(2, 2))
+    os.utime(tmp_path / "sub", ns=(3, 3))
+    got = read_received(tmp_path, limit=5, expected="a workbook")
+    assert [(r.entry.name, r.data) for r in got] == [
+        ("b.xlsx", b"bb"),
+        ("a.xlsx", None),
+        ("sub", None),
+    ]
+    refused = {r.entry.name: r.refused for r in got if r.refused is not None}
+    assert refused["a.xlsx"] is not None and refused["a.xlsx"].found == "a file of 10 bytes"
+    assert "sub" in refused
+    assert "~$a.xlsx" not in {r.entry.name for r in got}

@@ -31,7 +31,15 @@ from ..excel import layout
 from ..excel.guard import Limits, Refused
 from ..excel.moderation_sheet import Consensus, read_consensus, write_moderation
 from ..excel.returns import Expected, Return, read_return
-from ..files import FileRefused, Gate, list_folder, os_errors, read_file, read_regular, write_atomic
+from ..files import (
+    FileRefused,
+    Gate,
+    os_errors,
+    read_file,
+    read_received,
+    read_regular,
+    write_atomic,
+)
 from ..inputs import display_path, load_tender, project_root
 from ..lock import tender_lock
 from ..model import Tender
@@ -52,7 +60,6 @@ from .evaluation import conflict_decisions, excluded_marks
 __all__ = ["Collection", "Outcome", "collect", "expected_returns", "spread_threshold"]
 
 MARKS_COLUMNS = ["bidder_id", "criterion_id", "evaluator_id", "mark", "justification"]
-SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
 EXPECTED_RETURN = "a regular file saved by the evaluator"
 
 Progress = Callable[[int, int, str], None]
@@ -475,30 +482,22 @@ def _read_folder(folder: Path, limits: Limits, outcomes: list[Outcome]) -> list[
     (`files.shown_name`), so a newline in a name cannot forge a line of the summary or log.
     """
     limit = limits.max_file_bytes
-    entries = [e for e in list_folder(folder) if not SKIPPED_NAMES.match(e.path.name)]
-    # Received order: modification time, then name (a claim, like the workbook's own date).
-    entries.sort(key=lambda e: (e.status.st_mtime_ns, e.path.name))
     candidates = []
-    for order, entry in enumerate(entries):
-        size = entry.status.st_size
-        try:
-            if entry.kind is not None:
-                raise FileRefused(entry.kind, EXPECTED_RETURN)
-            if size > limit:
-                raise FileRefused(f"a file of {size:,} bytes", f"at most {limit:,} bytes")
-            data = read_regular(entry.path, limit, entry.status, expected=EXPECTED_RETURN)
-        except FileRefused as refused:
+    for got in read_received(folder, limit, EXPECTED_RETURN):
+        entry = got.entry
+        if got.refused is not None or got.data is None:
+            refused = got.refused or FileRefused("nothing read", EXPECTED_RETURN)
             outcomes.append(
                 Outcome(
                     entry.name,
                     "",
                     "rejected",
                     problems=[Problem(entry.name, "", refused.found, refused.expected)],
-                    size=size,
+                    size=entry.status.st_size,
                 )
             )
             continue
-        candidates.append(_Candidate(entry.name, data, sha256_bytes(data), order))
+        candidates.append(_Candidate(entry.name, got.data, sha256_bytes(got.data), got.order))
     return candidates
 
 

@@ -24,7 +24,7 @@ from ..errors import Problem, TenderError
 from ..excel.guard import Refused
 from ..excel.price_returns import Correction, PriceExpected, PriceReturn, read_price_return
 from ..excel.price_templates import price_rows, price_structure
-from ..files import FileRefused, Gate, list_folder, os_errors, read_regular, write_atomic
+from ..files import FileRefused, Gate, os_errors, read_received, read_regular, write_atomic
 from ..inputs import load_tender, project_root
 from ..lock import tender_lock
 from ..model import Tender
@@ -32,7 +32,6 @@ from ..panel import bidder_list, load_key, panel_files, protected_files, written
 from ..safety import csv_cell
 from .price_templates import schedule_of
 
-SKIPPED_NAMES = re.compile(r"^(~\$|\.)")  # Excel lock files, hidden files
 EXPECTED = "a regular file saved by the bidder"
 
 
@@ -228,18 +227,11 @@ def prices_table(bidders: list[str], lines: list[str], accepted: dict[str, Price
 
 def _read_folder(folder: Path, limit: int, outcomes: list[PriceOutcome]) -> list[_Candidate]:
     """Every regular file in the folder, read once with a bound; anything else refused."""
-    entries = [e for e in list_folder(folder) if not SKIPPED_NAMES.match(e.path.name)]
-    entries.sort(key=lambda e: (e.status.st_mtime_ns, e.path.name))
     out = []
-    for order, entry in enumerate(entries):
-        size = entry.status.st_size
-        try:
-            if entry.kind is not None:
-                raise FileRefused(entry.kind, EXPECTED)
-            if size > limit:
-                raise FileRefused(f"a file of {size:,} bytes", f"at most {limit:,} bytes")
-            data = read_regular(entry.path, limit, entry.status, expected=EXPECTED)
-        except FileRefused as refused:
+    for got in read_received(folder, limit, EXPECTED):
+        entry = got.entry
+        if got.refused is not None or got.data is None:
+            refused = got.refused or FileRefused("nothing read", EXPECTED)
             outcomes.append(
                 PriceOutcome(
                     entry.name,
@@ -249,7 +241,7 @@ def _read_folder(folder: Path, limit: int, outcomes: list[PriceOutcome]) -> list
                 )
             )
             continue
-        out.append(_Candidate(entry.name, data, sha256_bytes(data), order))
+        out.append(_Candidate(entry.name, got.data, sha256_bytes(got.data), got.order))
     return out
 
 
