@@ -98,8 +98,10 @@ def written_path(tender: Tender, relative: str) -> Path:
     return path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path
 
 
-def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
+def load_key(files: PanelFiles, *, create: bool = False, issuer: str = "templates") -> bytes:
     """The tender's sealing key; created (mode 0600) when `create` and none exists yet.
+
+    `issuer` is the command that issues the workbooks this key seals, for the message.
 
     Raises:
         TenderError: when there is no key and `create` is false (no templates issued).
@@ -117,7 +119,7 @@ def load_key(files: PanelFiles, *, create: bool = False) -> bytes:
     if not create:
         raise TenderError(
             f"{path}: no panel key, so no templates were issued for this tender from this "
-            "folder; run `tender templates` first"
+            f"folder; run `tender {issuer}` first"
         )
     key = secrets.token_bytes(KEY_BYTES)
     with os_errors(path, "create the panel key"):

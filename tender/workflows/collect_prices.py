@@ -95,7 +95,7 @@ def collect_prices(
         tuple(bidders),
         rows,
         price_structure(tender, rows),
-        load_key(files),
+        load_key(files, issuer="price-templates"),
     )
     target = written_path(tender, tender.data.prices)
     gate = Gate(

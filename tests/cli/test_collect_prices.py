@@ -37,3 +37,19 @@ def test_a_folder_of_refused_files_writes_nothing(tmp_path: Path) -> None:
     assert "no workbook accepted; nothing written" in result.output
     assert prices.read_bytes() == before
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_before_any_pricing_workbook_is_issued_it_says_which_command_issues_them(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "criteria").mkdir()
+    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
+    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    returned = tmp_path / "returned"
+    returned.mkdir()
+    result = CliRunner().invoke(
+        cli, ["collect-prices", str(tmp_path / "criteria" / f"{NAME}.yaml"), str(returned)]
+    )
+    assert result.exit_code == 1
+    assert "run `tender price-templates` first" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
