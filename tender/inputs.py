@@ -300,13 +300,28 @@ def _problems_from_validation(
     name: str, exc: ValidationError, data: Any, node: Any
 ) -> list[Problem]:
     problems = []
-    for error in exc.errors():
+    for error in _located(exc.errors()):
         where, line = _field_path(error["loc"], data, node)
         if line:
             where = f"{where or 'top level'} (line {line})"
         found, expected = _found_expected(error)
         problems.append(Problem(name, where, found, expected))
     return problems
+
+
+def _located(errors: list[Any]) -> list[Any]:
+    """Errors as located as the model can say: each lot's problems under `lots[i]`."""
+    out = []
+    for error in errors:
+        ctx = error.get("ctx") or {}
+        if error["type"] == "tender" and "problems" in ctx:
+            out += [
+                {"type": "tender", "loc": loc, "ctx": {"found": found, "expected": expected}}
+                for loc, found, expected in ctx["problems"]
+            ]
+        else:
+            out.append(error)
+    return out
 
 
 def _field_path(loc: tuple[Any, ...], data: Any, node: Any) -> tuple[str, int | None]:

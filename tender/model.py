@@ -13,7 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"  # every id: safe in CSV, paths and messages
@@ -531,8 +538,44 @@ class DataPaths(Strict):
     provenance: Text | None = None
 
 
+class Lot(Strict):
+    """One lot of a procurement divided into lots (Procurement Act 2023 s.18).
+
+    A lot has its own bids and marks (`data`) and may state its own weights, price,
+    quality criteria, requirements and near-tie rule; what it leaves out it inherits from
+    the tender. `Tender.lot(id)` makes it an ordinary tender definition.
+    """
+
+    id: Id
+    title: Text
+    weights: Weights | None = None
+    price: PriceSpec | None = None
+    quality: QualitySpec | None = None
+    requirements: list[Requirement] | None = None
+    near_tie: NearTieRule | None = None
+    data: DataPaths
+
+
+# The sections a lot may state for itself instead of inheriting the tender's.
+LOT_OVERRIDES = ("weights", "price", "quality", "requirements", "near_tie")
+# A definition with lots need not name a bids file of its own: each lot names its own.
+LOTS_ONLY_BIDS = "(each lot names its own bids file)"
+
+
+class AwardRules(Strict):
+    """How lots are awarded when one bidder tops more lots than it may win, stated in advance.
+
+    `max_lots_per_bidder` caps the lots one bidder is awarded (default: no cap);
+    `allocation` is `lot_order` (each lot in turn to its highest-ranked bidder not yet at
+    the cap) or `best_total` (the highest sum of the winners' total scores).
+    """
+
+    max_lots_per_bidder: Annotated[int, Field(ge=1)] | None = None
+    allocation: Literal["lot_order", "best_total"] = "lot_order"
+
+
 class Tender(Strict):
-    """A whole tender definition (schema_version 1)."""
+    """A whole tender definition (schema_version 1), or one lot of it (`Tender.lot`)."""
 
     schema_version: Literal[1]
     tender: Identity
@@ -549,8 +592,19 @@ class Tender(Strict):
     report: ReportDetails = Field(default_factory=lambda: ReportDetails())
     letters: LetterDetails = Field(default_factory=lambda: LetterDetails())
     abnormally_low: AbnormallyLow = Field(default_factory=lambda: AbnormallyLow())
+    lots: list[Lot] = Field(default_factory=list)
+    award: AwardRules | None = None
 
     _source: Path | None = PrivateAttr(default=None)
+    _lot: Lot | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lots_name_their_bids(cls, data: object) -> object:
+        """A definition with lots may leave out the tender's own `data`."""
+        if isinstance(data, dict) and data.get("lots") and "data" not in data:
+            return {**data, "data": {"bids": LOTS_ONLY_BIDS}}
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Tender:
@@ -563,7 +617,7 @@ class Tender(Strict):
         _unique("criterion id", [c.id for c in self.quality.all_criteria()])
         _unique("evaluator id", [e.id for e in self.panel])
         _unique("requirement id", [r.id for r in self.requirements])
-        if self.price.model.name != "column" and self.data.prices is None:
+        if self.price.model.name != "column" and self.data.prices is None and not self.lots:
             raise problem(
                 f"price model {self.price.model.name} and no data.prices",
                 "data.prices naming the prices file (bidder_id, line_id, rate)",
@@ -574,7 +628,59 @@ class Tender(Strict):
                     f"minimum_mark {_number(leaf.minimum_mark)} on {leaf.id}",
                     self.quality.scale.describe(),
                 )
+        self._check_lots()
         return self
+
+    def _check_lots(self) -> None:
+        """Each lot validated as a whole tender; every problem located under `lots[i]`."""
+        _unique("lot id", [lot.id for lot in self.lots])
+        if self.award is not None and not self.lots:
+            raise problem("award rules and no lots", "award only in a definition with lots")
+        found: list[tuple[tuple[str | int, ...], str, str]] = []
+        for index, lot in enumerate(self.lots):
+            try:
+                self._lot_tender(lot)
+            except ValidationError as exc:
+                found += [_lot_problem(index, lot, error) for error in exc.errors()]
+        if found:
+            loc, first, expected = found[0]
+            raise PydanticCustomError(
+                "tender",
+                "found {found}; expected {expected}",
+                {"found": first, "expected": expected, "loc": loc, "problems": found},
+            )
+
+    def _lot_tender(self, lot: Lot) -> Tender:
+        sections = {name: getattr(self, name) for name in type(self).model_fields}
+        sections.update(lots=[], award=None, data=lot.data)
+        for name in LOT_OVERRIDES:
+            if getattr(lot, name) is not None:
+                sections[name] = getattr(lot, name)
+        tender = Tender.model_validate(sections)
+        tender._source = self._source
+        tender._lot = lot
+        return tender
+
+    def lot(self, lot_id: str) -> Tender:
+        """The lot `lot_id` as an ordinary tender definition: the same file, the lot's own
+        data and overrides, the tender's sections for the rest; evaluated like any tender.
+
+        Raises:
+            KeyError: no lot has that id.
+        """
+        for lot in self.lots:
+            if lot.id == lot_id:
+                return self._lot_tender(lot)
+        raise KeyError(lot_id)
+
+    def lot_ids(self) -> list[str]:
+        """The lots' ids in the order the definition lists them (empty: no lots)."""
+        return [lot.id for lot in self.lots]
+
+    @property
+    def this_lot(self) -> Lot | None:
+        """The lot this definition was made from by `Tender.lot`; None for a whole tender."""
+        return self._lot
 
     @property
     def source(self) -> Path | None:
@@ -583,9 +689,11 @@ class Tender(Strict):
 
     @property
     def slug(self) -> str:
-        """Short name used for output folders: the definition's file stem."""
+        """Short name used for output folders: the definition's file stem, and for a lot
+        (`Tender.lot`) the stem and the lot id, `cleaning-lots-2026-1`."""
         if self._source is not None:
-            return self._source.stem
+            stem = self._source.stem
+            return stem if self._lot is None else f"{stem}-{self._lot.id}"
         return "".join(ch if ch.isalnum() else "-" for ch in self.tender.reference).lower()
 
     def resolve(self, relative: str) -> Path:
@@ -597,11 +705,22 @@ class Tender(Strict):
         """This definition, remembering the file it came from."""
         copy = self.model_copy()
         copy._source = source
+        copy._lot = self._lot
         return copy
 
     def panel_ids(self) -> list[str]:
         """Evaluator ids in panel order."""
         return [e.id for e in self.panel]
+
+
+def _lot_problem(index: int, lot: Lot, error: object) -> tuple[tuple[str | int, ...], str, str]:
+    """A lot's validation error as (location under lots[index], found, expected)."""
+    assert isinstance(error, dict)
+    loc = ("lots", index, *error["loc"])
+    ctx = error.get("ctx") or {}
+    if error["type"] == "tender":
+        return loc, f"lot {lot.id}: {ctx['found']}", str(ctx["expected"])
+    return loc, f"lot {lot.id}: {error['msg']}", "a lot that is valid as a whole tender"
 
 
 def _unique(what: str, values: list[str]) -> None:

@@ -56,3 +56,77 @@ def test_minimum_mark_only_on_marked_criteria():
             minimum_mark=2,
             sub_criteria=[Criterion(id="M1", title="y", weight=1)],
         )
+
+
+def lots_definition(**lot: object) -> dict[str, object]:
+    """A small definition with two lots; `lot` overrides the second lot's keys."""
+    return {
+        "schema_version": 1,
+        "tender": {"reference": "L-1", "title": "Lots", "authority": "Council"},
+        "weights": {"price": 60.0, "quality": 40.0},
+        "price": {"formula": {"name": "lowest_price"}},
+        "quality": {
+            "scale": {"maximum": 10.0},
+            "criteria": [{"id": "Q1", "title": "Quality", "weight": 40.0}],
+        },
+        "lots": [
+            {"id": "1", "title": "North", "data": {"bids": "north.csv"}},
+            {"id": "2", "title": "South", "data": {"bids": "south.csv"}, **lot},
+        ],
+    }
+
+
+def test_a_lot_inherits_what_it_does_not_state_and_names_its_own_data():
+    from tender.model import Tender
+
+    tender = Tender.model_validate(
+        lots_definition(
+            weights={"price": 70.0, "quality": 30.0},
+            quality={
+                "scale": {"maximum": 5.0},
+                "criteria": [{"id": "S1", "title": "Safety", "weight": 30.0}],
+            },
+        )
+    )
+    assert tender.lot_ids() == ["1", "2"]
+    north, south = tender.lot("1"), tender.lot("2")
+    assert (north.weights.price, north.quality.criteria[0].id) == (60.0, "Q1")
+    assert (south.weights.price, south.quality.criteria[0].id) == (70.0, "S1")
+    assert (north.data.bids, south.data.bids) == ("north.csv", "south.csv")
+    assert north.lots == []
+    assert north.award is None
+    assert south.this_lot is not None
+    assert south.this_lot.title == "South"
+    assert tender.this_lot is None
+    with pytest.raises(KeyError):
+        tender.lot("3")
+
+
+def test_a_lot_is_validated_as_a_whole_tender():
+    from tender.model import Tender
+
+    with pytest.raises(ValidationError) as caught:
+        Tender.model_validate(lots_definition(weights={"price": 70.0, "quality": 30.0}))
+    (error,) = caught.value.errors()
+    assert error["ctx"]["loc"] == ("lots", 1)
+    assert error["ctx"]["found"] == "lot 2: quality criteria weights totalling 40"
+    assert error["ctx"]["expected"] == "the quality weight, 30"
+
+
+def test_lot_ids_are_unique_and_award_rules_need_lots():
+    from tender.model import Tender
+
+    with pytest.raises(ValidationError, match="lot id '1' used twice"):
+        Tender.model_validate(lots_definition(id="1", title="Again"))
+    data = lots_definition()
+    data["award"] = {"max_lots_per_bidder": 0}
+    with pytest.raises(ValidationError, match="greater than or equal to 1"):
+        Tender.model_validate(data)
+    data["award"] = {"allocation": "by_lottery"}
+    with pytest.raises(ValidationError, match="lot_order"):
+        Tender.model_validate(data)
+    del data["lots"]
+    data["data"] = {"bids": "bids.csv"}
+    data["award"] = {"max_lots_per_bidder": 1}
+    with pytest.raises(ValidationError, match="award only in a definition with lots"):
+        Tender.model_validate(data)

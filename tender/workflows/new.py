@@ -422,6 +422,28 @@ data:                          # paths relative to this file
   provenance:                  # a sentence on how the inputs came about, stated in the
                                # report's inputs appendix; default: none
 
+lots: []                       # a procurement divided into lots (the Procurement Act 2023
+                               # s.18 asks authorities to consider lots); each lot is
+                               # evaluated and ranked on its own, from its own data; a lot
+                               # may state its own weights, price, quality, requirements
+                               # and near_tie, as above, and inherits those it leaves out;
+                               # default: none
+# lots:
+#   - id: "1"                  # letters, digits, '-', '_' or '.'; unique
+#     title: "[TO COMPLETE: what lot 1 covers]"
+#     data:                    # the lot's own files, as under data above
+#       bids: ../bids/@NAME@/lot-1/bids.csv
+#       marks: ../bids/@NAME@/lot-1/marks.csv
+#       moderated: ../bids/@NAME@/lot-1/moderated.csv
+award:                         # how lots are awarded, as the invitation to tender states;
+                               # only with lots; default: no cap, each lot to its
+                               # first-ranked bidder
+# award:
+#   max_lots_per_bidder: 1     # the most lots one bidder may be awarded; default: no cap
+#   allocation: lot_order      # lot_order (each lot in turn, to its highest-ranked bidder
+#                              # not yet at the cap) or best_total (the highest sum of the
+#                              # winners' total scores); default lot_order
+
 publication:                   # how bidders are named in public documents (the committee
                                # report, the OCDS release package), and what tender publish
                                # needs; each default: not set

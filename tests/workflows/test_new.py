@@ -178,17 +178,29 @@ def uncommented(text: str, key: str) -> str:
     return "\n".join(kept) + "\n"
 
 
-@pytest.mark.parametrize("key", ["sub_criteria", "corridor", "timetable"])
+@pytest.mark.parametrize("key", ["sub_criteria", "corridor", "timetable", "lots"])
 def test_each_commented_example_loads_when_uncommented(tmp_path: Path, key: str) -> None:
     definition = scaffolded(tmp_path)[0]
     definition.write_text(uncommented(definition.read_text(encoding="utf-8"), key), "utf-8")
     tender = load_tender(definition)
-    if key == "sub_criteria":
+    if key == "lots":
+        assert tender.lot_ids() == ["1"]
+        assert tender.lot("1").data.bids == "../bids/cleaning-2025/lot-1/bids.csv"
+    elif key == "sub_criteria":
         assert [c.id for c in tender.quality.leaves()] == ["Q1a", "Q1b", "Q2"]
     elif key == "corridor":
         assert tender.near_tie.corridor is not None
     else:
         assert len(tender.report.timetable) == 1
+
+
+def test_the_award_example_loads_beside_the_lots_example(tmp_path: Path) -> None:
+    definition = scaffolded(tmp_path)[0]
+    text = uncommented(uncommented(definition.read_text(encoding="utf-8"), "lots"), "award")
+    definition.write_text(text, "utf-8")
+    award = load_tender(definition).award
+    assert award is not None
+    assert (award.max_lots_per_bidder, award.allocation) == (1, "lot_order")
 
 
 def test_an_existing_file_is_named_and_nothing_is_written(tmp_path: Path) -> None:
