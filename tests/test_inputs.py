@@ -322,3 +322,38 @@ def test_supplier_details_are_checked_where_they_are_read(tmp_path):
     frame = load_inputs(tender, defer_price_problems=True).bids
     assert frame.loc[0, "address"] == "1 Mill Lane, Xton"
     assert frame.loc[0, "identifier_id"] == ""  # refused, so read as not given
+
+
+LOTS_EXAMPLE = Path(__file__).resolve().parents[1] / "criteria" / "cleaning-lots-2026.yaml"
+
+
+def lots_problems(tmp_path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    from tender.errors import TenderInputError
+    from tender.inputs import load_tender
+
+    text = LOTS_EXAMPLE.read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "criteria").mkdir()
+    definition = tmp_path / "criteria" / "lots.yaml"
+    definition.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(TenderInputError) as caught:
+        load_tender(definition)
+    return [(p.where, p.found, p.expected) for p in caught.value.problems]
+
+
+def test_a_lots_field_problem_names_the_lot_the_field_and_its_line(tmp_path: Path) -> None:
+    line = LOTS_EXAMPLE.read_text(encoding="utf-8").splitlines().index("      quality: 30") + 1
+    assert lots_problems(tmp_path, "      quality: 30\n", "      quality: 3o\n") == [
+        (f"lots[2].weights.quality (line {line})", "'3o' (str)", "a valid number")
+    ]
+
+
+def test_a_lot_that_is_no_whole_tender_is_named_with_what_was_found(tmp_path: Path) -> None:
+    line = LOTS_EXAMPLE.read_text(encoding="utf-8").splitlines().index('  - id: "3"') + 1
+    assert lots_problems(tmp_path, "          weight: 30\n", "          weight: 20\n") == [
+        (
+            f"lots[2] (line {line})",
+            "lot 3: quality criteria weights totalling 20",
+            "the quality weight, 30",
+        )
+    ]

@@ -50,7 +50,15 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     (
         "analyses",
-        {"scoring", "rescoring", "sensitivity", "robustness", "clarifications", "settlement"},
+        {
+            "scoring",
+            "rescoring",
+            "sensitivity",
+            "robustness",
+            "clarifications",
+            "settlement",
+            "lots",
+        },
     ),
     (
         "adapters",

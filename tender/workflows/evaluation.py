@@ -69,6 +69,7 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
         TenderInputError: every problem in the definition or its inputs.
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    refuse_lots(tender)
     inputs = load_inputs(tender, defer_price_problems=True)
     bidder_ids = list(inputs.bids["bidder_id"].astype(str)) if "bidder_id" in inputs.bids else []
     try:
@@ -107,6 +108,28 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     if settled:
         run = _with_near_tie_decisions(run)
     return _with_pricing(run)
+
+
+def refuse_lots(tender: Tender) -> None:
+    """A definition with lots is evaluated lot by lot (`workflows.lots`), never as one tender.
+
+    Raises:
+        TenderInputError: naming the lots and what to do instead.
+    """
+    if not tender.lots:
+        return
+    name = display_path(tender.source, project_root(tender)) if tender.source else "definition"
+    raise TenderInputError(
+        [
+            Problem(
+                name,
+                "lots",
+                f"a definition with lots ({', '.join(tender.lot_ids())})",
+                "check, score or sensitivity, which evaluate every lot, or a command's --lot; "
+                "report and publish do not yet support lots",
+            )
+        ]
+    )
 
 
 def _with_pricing(run: Run) -> Run:

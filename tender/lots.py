@@ -1,0 +1,111 @@
+"""A procurement divided into lots: each lot's evaluation, and who is awarded which lot.
+
+Each lot is evaluated exactly as a tender is (`Tender.lot` makes it one, `scoring.evaluate`
+scores, ranks and flags it), independently of the others; this module only gathers the
+lots' evaluations and awards them under the definition's `award` rules with
+`allocation.allocate`. Pure; no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .allocation import Allocation, Award, Standing, allocate
+from .model import AwardRules, Tender
+from .scoring import Evaluation
+
+
+@dataclass(frozen=True)
+class LotsEvaluation:
+    """Every lot's evaluation, in the definition's lot order, and the allocation.
+
+    `tender` is the whole definition; each evaluation's `tender` is its lot as an ordinary
+    definition (`Tender.lot`, with `this_lot` set). `allocation.awards` holds one `Award`
+    per lot in the same order: the bidder (None: left unawarded), its rank and total on the
+    lot, and the reason in words a letter can quote.
+    """
+
+    tender: Tender
+    lots: tuple[Evaluation, ...]
+    allocation: Allocation
+
+    @property
+    def lot_ids(self) -> list[str]:
+        """The lots' ids, in lot order."""
+        return self.tender.lot_ids()
+
+    @property
+    def provisional(self) -> bool:
+        """True while any lot's quality scores are provisional (not yet moderated)."""
+        return any(ev.provisional for ev in self.lots)
+
+    def lot(self, lot_id: str) -> Evaluation:
+        """The evaluation of lot `lot_id`.
+
+        Raises:
+            KeyError: no lot has that id.
+        """
+        return self.lots[self._index(lot_id)]
+
+    def award(self, lot_id: str) -> Award:
+        """Who lot `lot_id` is awarded to, and why.
+
+        Raises:
+            KeyError: no lot has that id.
+        """
+        return self.allocation.awards[self._index(lot_id)]
+
+    def lots_won(self, bidder_id: str) -> list[str]:
+        """The lots awarded to `bidder_id`, in lot order."""
+        return self.allocation.lots_of(bidder_id)
+
+    def lots_bid(self, bidder_id: str) -> list[str]:
+        """The lots `bidder_id` bid for (listed in the lot's bids file), in lot order."""
+        return [
+            lot_id
+            for lot_id, ev in zip(self.lot_ids, self.lots, strict=True)
+            if bidder_id in set(ev.table["bidder_id"])
+        ]
+
+    def _index(self, lot_id: str) -> int:
+        ids = self.lot_ids
+        if lot_id not in ids:
+            raise KeyError(lot_id)
+        return ids.index(lot_id)
+
+
+def award_rules(tender: Tender) -> AwardRules:
+    """The definition's award rules; unstated: no cap, lot by lot."""
+    return tender.award if tender.award is not None else AwardRules()
+
+
+def standings(lot_id: str, ev: Evaluation) -> list[Standing]:
+    """The lot's ranked bids (every bid its evaluation ranked), as the allocation reads them."""
+    ranked = ev.ranked
+    return [
+        Standing(lot_id, str(bidder), int(rank), float(total))
+        for bidder, rank, total in zip(
+            ranked["bidder_id"], ranked["rank"], ranked["total_score"], strict=True
+        )
+    ]
+
+
+def allocate_lots(tender: Tender, evaluations: Sequence[Evaluation]) -> LotsEvaluation:
+    """Award every lot of `tender` from its evaluation, under the definition's award rules.
+
+    `evaluations` are the lots' evaluations in the definition's lot order. A lot with no
+    ranked bid, or whose ranked bidders all hold their maximum of lots, is left unawarded
+    with the reason.
+
+    Raises:
+        ValueError: evaluations that are not one per lot in lot order.
+    """
+    ids = tender.lot_ids()
+    given = [ev.tender.this_lot.id if ev.tender.this_lot else None for ev in evaluations]
+    if given != ids:
+        raise ValueError(f"evaluations of lots {given}; expected one per lot, in order {ids}")
+    rules = award_rules(tender)
+    found = [s for lot_id, ev in zip(ids, evaluations, strict=True) for s in standings(lot_id, ev)]
+    allocation = allocate(ids, found, rules.max_lots_per_bidder, rules.allocation)
+    return LotsEvaluation(tender, tuple(evaluations), allocation)
