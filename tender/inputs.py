@@ -508,6 +508,27 @@ def _parse_csv(handle: BinaryIO, name: str) -> pd.DataFrame:
         ) from None
 
 
+def refuse_whole_lots(tender: Tender) -> None:
+    """A definition with lots has no bids of its own: each lot (`Tender.lot`) names its own.
+
+    Raises:
+        TenderInputError: naming the lots, and --lot.
+    """
+    if not tender.lots or tender.this_lot is not None:
+        return
+    name = display_path(tender.source, project_root(tender)) if tender.source else "definition"
+    raise TenderInputError(
+        [
+            Problem(
+                name,
+                "lots",
+                f"a definition with lots ({', '.join(tender.lot_ids())})",
+                "one lot of it (--lot L; Tender.lot in code): each lot names its own bids",
+            )
+        ]
+    )
+
+
 def read_bids(tender: Tender) -> pd.DataFrame:
     """The bids file with `price` (float, NaN = no price) and `price_amount` (Decimal).
 
@@ -539,6 +560,7 @@ def parse_priced_bids(tender: Tender) -> tuple[pd.DataFrame, Pricing | None, lis
     Raises:
         TenderInputError: for a missing or unreadable file or a missing price column.
     """
+    refuse_whole_lots(tender)
     path = tender.resolve(tender.data.bids)
     name = display_path(path, project_root(tender))
     frame = read_csv_text(path, name)

@@ -652,7 +652,10 @@ class Tender(Strict):
 
     def _lot_tender(self, lot: Lot) -> Tender:
         sections = {name: getattr(self, name) for name in type(self).model_fields}
-        sections.update(lots=[], award=None, data=lot.data)
+        # Documents of one lot (templates, pricing workbooks, results) name the lot.
+        title = f"{self.tender.title}, lot {lot.id}: {lot.title}"
+        identity = self.tender.model_copy(update={"title": title})
+        sections.update(tender=identity, lots=[], award=None, data=lot.data)
         for name in LOT_OVERRIDES:
             if getattr(lot, name) is not None:
                 sections[name] = getattr(lot, name)
@@ -664,6 +667,7 @@ class Tender(Strict):
     def lot(self, lot_id: str) -> Tender:
         """The lot `lot_id` as an ordinary tender definition: the same file, the lot's own
         data and overrides, the tender's sections for the rest; evaluated like any tender.
+        Its title names the lot: "Cleaning, lot 1: North"; the reference stays the tender's.
 
         Raises:
             KeyError: no lot has that id.

@@ -144,8 +144,9 @@ def bidder_list(tender: Tender) -> list[tuple[str, str]]:
     """
     from .bidders import clean_names, id_problems
     from .errors import Problem, TenderInputError
-    from .inputs import FIRST_LINE, display_path, read_csv_text
+    from .inputs import FIRST_LINE, display_path, read_csv_text, refuse_whole_lots
 
+    refuse_whole_lots(tender)
     path = tender.resolve(tender.data.bids)
     name = display_path(path, project_root(tender))
     frame = read_csv_text(path, name)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from . import display
 from .clarifications import Outcomes, Revised, Standing
+from .lots import LotsEvaluation, award_rules
 from .scoring import Evaluation
 
 
@@ -54,6 +55,31 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     for record in order:
         for note in record["notes"]:
             console.print(f"  {record['bidder_id']}: {note}", markup=False)
+
+
+def allocation_lines(lots: LotsEvaluation) -> list[str]:
+    """The allocation in words: the rule stated in advance, then each lot's award and why."""
+    from .allocation import RULES
+
+    rules = award_rules(lots.tender)
+    cap = rules.max_lots_per_bidder
+    limit = "no limit on lots per bidder" if cap is None else f"at most {cap} lot"
+    limit += (
+        "s per bidder" if cap is not None and cap != 1 else ("" if cap is None else " per bidder")
+    )
+    lines = [f"Allocation ({limit}; {RULES[rules.allocation]}):"]
+    for lot, ev, award in zip(lots.tender.lots, lots.lots, lots.allocation.awards, strict=True):
+        names = dict(zip(ev.table["bidder_id"], ev.table["bidder"], strict=True))
+        if award.bidder_id is None or award.total is None:
+            won = "not awarded"
+        else:
+            won = (
+                f"{names[award.bidder_id]} ({award.bidder_id}), total {display.score(award.total)}"
+            )
+        lines.append(f"  lot {lot.id} ({lot.title}): {won}: {award.reason}")
+    if lots.provisional:
+        lines.append("PROVISIONAL: a lot has no moderated marks yet.")
+    return lines
 
 
 def print_clarification(

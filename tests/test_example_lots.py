@@ -35,12 +35,16 @@ Under lot_order instead: lot 1 A; lot 2 A is at the cap → B; lot 3 B is at the
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from tender.cli.group import cli
 from tender.inputs import load_tender
 from tender.lots import allocate_lots
 from tender.workflows.lots import evaluate_lots_file
@@ -135,3 +139,62 @@ def test_by_lot_order_the_third_lot_would_be_left_unawarded(example: Path) -> No
         ("2", "B"),
         ("3", None),
     ]
+
+
+def test_check_score_and_sensitivity_run_every_lot_and_show_the_allocation(
+    example: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    out = tmp_path / "out"
+    outputs = {}
+    for args in (
+        ["check", str(example)],
+        ["score", str(example), "--out", str(out)],
+        ["sensitivity", str(example)],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, (args, result.output, result.stderr)
+        outputs[args[0]] = result.output
+    assert "EX-CLEAN-LOTS-2026 lot 3: OK: 2 bids, 1 marked criteria" in outputs["check"]
+    for command in ("check", "score", "sensitivity"):
+        assert (
+            "lot 1 (Offices in the north of the district): Clearview Services (C), total "
+            "88.5: ranked 2nd on this lot" in outputs[command]
+        )
+    assert "lot 3: Window cleaning at every site" in " ".join(outputs["score"].split())
+    assert "Lot 2: Depots and offices in the south of the district" in outputs["sensitivity"]
+    with (out / "allocation.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["lot_id"], r["bidder_id"], r["rank"], r["total_score_shown"]) for r in rows] == [
+        ("1", "C", "2", "88.5"),
+        ("2", "A", "1", "92.8"),
+        ("3", "B", "1", "92.6"),
+    ]
+    lot_3 = json.loads((out / "lots" / "3" / "results.json").read_text(encoding="utf-8"))
+    assert lot_3["method"]["price_weight"] == 70
+    assert [b["bidder_id"] for b in lot_3["bids"]] == ["A", "B"]
+    allocation = json.loads((out / "allocation.json").read_text(encoding="utf-8"))
+    assert allocation["award"]["max_lots_per_bidder"] == 1
+    assert allocation["award"]["allocation"] == "best_total"
+
+
+def test_score_as_json_gives_every_lot_and_the_allocation(example: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["score", str(example), "--format", "json", "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.output)
+    assert [lot["lot_id"] for lot in document["lots"]] == ["1", "2", "3"]
+    assert [a["bidder_id"] for a in document["allocation"]["lots"]] == ["C", "A", "B"]
+
+
+def test_report_refuses_a_lots_definition_until_it_supports_lots(
+    example: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", str(example), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output + result.stderr
+    assert "found a definition with lots (1, 2, 3)" in result.stderr
+    assert "report and publish do not yet support lots" in result.stderr
+    assert not out.exists()

@@ -65,6 +65,7 @@ LAYERS: list[tuple[str, set[str]]] = [
         {
             "inputs",
             "outputs",
+            "lots_results",
             "panel",
             "terminal",
             "robustness_document",

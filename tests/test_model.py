@@ -97,6 +97,8 @@ def test_a_lot_inherits_what_it_does_not_state_and_names_its_own_data():
     assert north.award is None
     assert south.this_lot is not None
     assert south.this_lot.title == "South"
+    assert south.tender.title == "Lots, lot 2: South"
+    assert south.tender.reference == "L-1"
     assert tender.this_lot is None
     with pytest.raises(KeyError):
         tender.lot("3")

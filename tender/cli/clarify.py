@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .group import cli, out_folder_option, tender_file
+from .group import cli, lot_option, out_folder_option, tender_file
 
 
 @cli.command()
@@ -15,7 +15,8 @@ from .group import cli, out_folder_option, tender_file
     "outcomes", required=False, type=click.Path(exists=True, dir_okay=False), metavar="OUTCOMES"
 )
 @out_folder_option("Folder for the results [default: reports/<tender>/clarifications/].")
-def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
+@lot_option()
+def clarify(definition: str, outcomes: str | None, out: Path | None, lot: str | None) -> None:
     """Apply the clarification OUTCOMES of TENDER and show the ranking before and after.
 
     OUTCOMES is a CSV (bidder_id, interview_date, panel, clarification, criterion_id,
@@ -23,8 +24,9 @@ def clarify(definition: str, outcomes: str | None, out: Path | None) -> None:
     moderated marks file is never changed: revised marks are written as a new file.
     """
     from ..workflows.clarify import clarify as apply
+    from ..workflows.lots import lot_definition
 
-    recorded = apply(definition, outcomes, out)
+    recorded = apply(lot_definition(definition, lot), outcomes, out)
     loaded, result, folder, written = (
         recorded.loaded,
         recorded.result,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .group import INPUT_ERROR, cli, tender_file
+from .group import INPUT_ERROR, cli, lot_option, tender_file
 
 
 @cli.command()
@@ -17,7 +17,8 @@ from .group import INPUT_ERROR, cli, tender_file
     metavar="RETURNED_DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-def collect(definition: str, returned: Path) -> None:
+@lot_option()
+def collect(definition: str, returned: Path, lot: str | None) -> None:
     """Collect the evaluators' returned workbooks in RETURNED_DIR for TENDER.
 
     Every file is archived unchanged first, then checked. Good returns are collected even
@@ -27,10 +28,10 @@ def collect(definition: str, returned: Path) -> None:
     from rich.markup import escape
     from rich.progress import Progress
 
-    from ..inputs import load_tender
     from ..workflows.collect import collect as collect_returns
+    from ..workflows.lots import lot_definition
 
-    tender = load_tender(definition)
+    tender = lot_definition(definition, lot)
     console = Console(stderr=True)
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Reading returns", total=None)

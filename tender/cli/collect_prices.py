@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .group import INPUT_ERROR, cli, tender_file
+from .group import INPUT_ERROR, cli, lot_option, tender_file
 
 
 @cli.command("collect-prices")
@@ -16,7 +16,8 @@ from .group import INPUT_ERROR, cli, tender_file
     metavar="RETURNED_DIR",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
 )
-def collect_prices(definition: str, returned: Path) -> None:
+@lot_option()
+def collect_prices(definition: str, returned: Path, lot: str | None) -> None:
     """Collect the bidders' pricing workbooks in RETURNED_DIR into TENDER's prices file.
 
     Every file is archived unchanged first, then checked. The rate prevails over the
@@ -24,8 +25,9 @@ def collect_prices(definition: str, returned: Path) -> None:
     workbook was refused.
     """
     from ..workflows.collect_prices import collect_prices as collect
+    from ..workflows.lots import lot_definition
 
-    result = collect(definition, returned)
+    result = collect(lot_definition(definition, lot), returned)
     for outcome in result.outcomes:
         if outcome.status in ("superseded", "duplicate"):
             click.echo(f"note: {outcome.file}: {outcome.status}: {outcome.note}", err=True)

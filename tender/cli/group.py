@@ -81,6 +81,16 @@ def out_folder_option(help_text: str) -> Callable[[Command], Command]:
     )
 
 
+def lot_option() -> Callable[[Command], Command]:
+    """The --lot option of commands that work on one lot of a definition with lots."""
+    return click.option(
+        "--lot",
+        default=None,
+        metavar="LOT",
+        help="The lot to work on: required when TENDER has lots, refused when it has none.",
+    )
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="tender")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .group import cli, tender_file
+from .group import cli, lot_option, tender_file
 
 
 @cli.command()
@@ -22,11 +22,13 @@ from .group import cli, tender_file
     default=None,
     help="Moderated marks file to write [default: data.moderated of the tender].",
 )
-def moderate(definition: str, workbook: Path, out: Path | None) -> None:
+@lot_option()
+def moderate(definition: str, workbook: Path, out: Path | None, lot: str | None) -> None:
     """Write TENDER's moderated marks from the consensus in MODERATION.xlsx."""
+    from ..workflows.lots import lot_definition
     from ..workflows.moderate import moderate as ingest
 
-    result = ingest(definition, workbook, out)
+    result = ingest(lot_definition(definition, lot), workbook, out)
     click.echo(
         f"wrote {result.path}: {result.rows} consensus marks, {result.differing} differing "
         f"from the median, {result.changed} changed since the last moderation"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from .group import cli, format_option, tender_file
@@ -22,8 +24,15 @@ def status(definition: str, output_format: str) -> None:
         click.echo(found.json())
         return
     click.echo(f"{found.tender}")
-    for stage in found.stages:
-        click.echo(f"  {stage.stage:<16} {stage.state:<12} {stage.detail}")
-        for item in stage.items:
-            click.echo(f"      - {item}")
+    for lot in found.lots:
+        click.echo(f"  lot {lot.lot}")
+        _stages(lot.stages, "    ")
+    _stages(found.stages, "  ")
     click.echo(f"next: {found.next_command}")
+
+
+def _stages(stages: Any, indent: str) -> None:
+    for stage in stages:
+        click.echo(f"{indent}{stage.stage:<16} {stage.state:<12} {stage.detail}")
+        for item in stage.items:
+            click.echo(f"{indent}    - {item}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .group import cli, out_folder_option, tender_file
+from .group import cli, lot_option, out_folder_option, tender_file
 
 
 @cli.command()
@@ -19,13 +19,16 @@ from .group import cli, out_folder_option, tender_file
     metavar="ID",
     help="Issue only for this panel member (repeatable) [default: the whole panel].",
 )
-def templates(definition: str, out: Path | None, evaluators: tuple[str, ...]) -> None:
+@lot_option()
+def templates(
+    definition: str, out: Path | None, evaluators: tuple[str, ...], lot: str | None
+) -> None:
     """Write a marking template for each evaluator of TENDER (no prices in them)."""
-    from ..inputs import load_tender
     from ..panel import panel_files
+    from ..workflows.lots import lot_definition
     from ..workflows.templates import templates as issue
 
-    tender = load_tender(definition)
+    tender = lot_definition(definition, lot)
     issued = issue(tender, out, list(evaluators) or None)
     for item in issued:
         click.echo(f"{item.evaluator_id}\tissue {item.issue}\t{item.path}")

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..audit import sha256_file
-from ..errors import Problem, raise_if
+from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import display_path, load_tender, parse_bids, project_root
+from ..lots import LotsEvaluation, allocate_lots
 from ..model import Tender
 from ..panel import bidder_list
 from .evaluation import Run, check_named_files, evaluate_file
@@ -26,10 +27,16 @@ class Checked:
     run: Run | None  # None before marking: nothing to evaluate yet
     fingerprints: dict[str, str]
     bids: int
+    # A definition with lots: each lot checked as a tender, in lot order, and once every
+    # lot is marked, the lots' evaluations with the allocation.
+    lots: tuple[Checked, ...] = ()
+    allocation: LotsEvaluation | None = None
 
     @property
     def ready_for(self) -> str:
-        """'templates' before marking, else 'scoring'."""
+        """'templates' before marking (before every lot is marked), else 'scoring'."""
+        if self.lots:
+            return "scoring" if all(lot.run is not None for lot in self.lots) else "templates"
         return "templates" if self.run is None else "scoring"
 
 
@@ -43,6 +50,8 @@ def check(definition: str | Path | Tender) -> Checked:
         TenderInputError: every problem found, in every file.
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    if tender.lots:
+        return _check_lots(tender)
     if _marked(tender):
         run = evaluate_file(tender)
         more = check_named_files(run.evaluation)
@@ -62,6 +71,31 @@ def check(definition: str | Path | Tender) -> Checked:
     if tender.source is not None:
         prints[display_path(tender.source, root)] = sha256_file(tender.source)
     return Checked(tender, None, dict(sorted(prints.items())), len(bidders))
+
+
+def _check_lots(tender: Tender) -> Checked:
+    """Every lot checked as a tender; every problem of every lot reported at once."""
+    lots: list[Checked] = []
+    problems: list[Problem] = []
+    for lot_id in tender.lot_ids():
+        try:
+            lots.append(check(tender.lot(lot_id)))
+        except TenderInputError as exc:
+            problems += exc.problems
+    raise_if(problems)
+    prints = {k: v for lot in lots for k, v in lot.fingerprints.items()}
+    runs = [lot.run for lot in lots if lot.run is not None]
+    allocation = None
+    if len(runs) == len(lots):
+        allocation = allocate_lots(tender, [run.evaluation for run in runs])
+    return Checked(
+        tender,
+        None,
+        dict(sorted(prints.items())),
+        sum(lot.bids for lot in lots),
+        tuple(lots),
+        allocation,
+    )
 
 
 def _marked(tender: Tender) -> bool:

@@ -7,7 +7,7 @@ give the same output bytes, so the run times live here, not in the outputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from .. import __version__
 from ..audit import check_log, last_hash, record_run
 from ..files import Gate, os_errors
 from ..inputs import project_root
+from ..model import Tender
 from ..panel import protected_files
 from ..scoring import Evaluation
 
@@ -39,10 +40,33 @@ def write_and_record(
         TenderInputError: a damaged runs.jsonl, before anything is written.
         FileSystemError: the disk or the operating system refused a write.
     """
+    return write_and_record_for(
+        [ev.tender], ev.fingerprints, ev.provisional, folder, files, event, out=out, doing=doing
+    )
+
+
+def write_and_record_for(
+    tenders: Sequence[Tender],
+    fingerprints: Mapping[str, str],
+    provisional: bool,
+    folder: Path,
+    files: Mapping[Path, bytes],
+    event: str,
+    *,
+    out: Path | None,
+    doing: str,
+) -> list[Path]:
+    """`write_and_record` for one run over several definitions (the lots of a tender):
+    every file any of them names is protected, and one record names every input.
+
+    Raises:
+        OutputRefused, TenderInputError, FileSystemError: as `write_and_record`.
+    """
     runs = folder / "runs.jsonl"
+    protected = [path for tender in tenders for path in protected_files(tender)]
     gate = Gate(
-        tuple(protected_files(ev.tender)),
-        project_root(ev.tender),
+        tuple(dict.fromkeys(protected)),
+        project_root(tenders[0]),
         named={out: "--out"} if out else {},
         appends=(runs,),
     )
@@ -55,9 +79,9 @@ def write_and_record(
         event,
         at=datetime.now(UTC).isoformat(timespec="seconds"),
         tool_version=__version__,
-        inputs=ev.fingerprints,
+        inputs=dict(fingerprints),
         outputs=[p.relative_to(folder).as_posix() for p in written],
-        provisional=ev.provisional,
+        provisional=provisional,
     )
     return written
 

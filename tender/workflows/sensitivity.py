@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import Problem, TenderInputError, raise_if
+from ..inputs import load_tender
+from ..lots import LotsEvaluation, allocate_lots
 from ..model import Tender
 from ..robustness import Robustness, analyse
 from ..robustness_document import document
@@ -27,13 +30,48 @@ class Analysed:
         return dict(zip(table["bidder_id"], table["bidder"], strict=True))
 
 
-def sensitivity(definition: str | Path | Tender) -> Analysed:
+@dataclass(frozen=True)
+class LotsAnalysed:
+    """Every lot's analyses, in lot order, and the lots' evaluations with the allocation."""
+
+    lots: tuple[Analysed, ...]
+    allocation: LotsEvaluation
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every lot's warnings, each prefixed with its lot."""
+        return [
+            f"lot {lot_id}: {warning}"
+            for lot_id, analysed in zip(self.allocation.lot_ids, self.lots, strict=True)
+            for warning in analysed.loaded.warnings
+        ]
+
+
+def sensitivity(definition: str | Path | Tender) -> Analysed | LotsAnalysed:
     """Run the price-weight, single-mark, leave-one-out, rank-reversal, near-tie, panel
     agreement and abnormal-price analyses; nothing is written.
 
+    A definition with lots gives `LotsAnalysed`: every lot analysed on its own.
+
     Raises:
-        TenderInputError: every problem in the definition or its inputs.
+        TenderInputError: every problem in the definition or its inputs (every lot's).
     """
+    tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    if not tender.lots:
+        return _analysed(tender)
+    lots: list[Analysed] = []
+    problems: list[Problem] = []
+    for lot_id in tender.lot_ids():
+        try:
+            lots.append(_analysed(tender.lot(lot_id)))
+        except TenderInputError as exc:
+            problems += exc.problems
+    raise_if(problems)
+    allocation = allocate_lots(tender, [lot.loaded.evaluation for lot in lots])
+    return LotsAnalysed(tuple(lots), allocation)
+
+
+def _analysed(definition: Tender) -> Analysed:
     loaded = load_case(definition)
     result = analyse(loaded.case, loaded.evaluation, loaded.decisions)
     return Analysed(loaded, result, document(result))

@@ -40,14 +40,21 @@ class Status:
     tender: str
     stages: list[Stage]
     next_command: str
+    # A definition with lots: each lot's own status, in lot order (`lot` its id).
+    lots: tuple[Status, ...] = ()
+    lot: str | None = None
 
     def document(self) -> dict[str, Any]:
-        """The stable JSON contract: tender, stages [{stage, state, detail, items}], next."""
-        return {
-            "tender": self.tender,
-            "stages": [asdict(s) for s in self.stages],
-            "next_command": self.next_command,
-        }
+        """The stable JSON contract: tender, stages [{stage, state, detail, items}], next;
+        with lots, also `lots`, each lot's own document with its `lot` id."""
+        found: dict[str, Any] = {"tender": self.tender}
+        if self.lot is not None:
+            found["lot"] = self.lot
+        found["stages"] = [asdict(s) for s in self.stages]
+        found["next_command"] = self.next_command
+        if self.lots:
+            found["lots"] = [lot.document() for lot in self.lots]
+        return found
 
     def json(self) -> str:
         return json.dumps(self.document(), indent=2, ensure_ascii=False)
@@ -60,6 +67,8 @@ def status(definition: str | Path | Tender) -> Status:
         TenderInputError: only for a definition that cannot be read at all.
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    if tender.lots:
+        return _lots_status(tender)
     entries = check_log(panel_files(tender).log).entries
     if _supplied(tender, entries):
         where = tender.data.marks or ""
@@ -72,13 +81,45 @@ def status(definition: str | Path | Tender) -> Status:
         stages = [_templates(tender, entries), *_returns(tender, entries)]
     run, problems = _evaluated(tender)
     stages.append(_evaluation(tender, run, problems))
+    lot = tender.this_lot
     if run is not None:
         stages += _settled(run)
-        stages.append(_report(tender, run))
-        stages.append(_publication(tender, run))
+        if lot is None:  # the report and publication of lots are the whole tender's
+            stages.append(_report(tender, run))
+            stages.append(_publication(tender, run))
         stages.append(_standstill(tender))
     source = tender.source.name if tender.source else "criteria/X.yaml"
-    return Status(tender.tender.reference, stages, _next(stages, source))
+    if lot is None:
+        return Status(tender.tender.reference, stages, _next(stages, source))
+    return Status(tender.tender.reference, stages, _next(stages, source, lot.id), lot=lot.id)
+
+
+def _lots_status(tender: Tender) -> Status:
+    """Each lot's stages, then the allocation: done once every lot can be evaluated."""
+    lots = tuple(status(tender.lot(lot_id)) for lot_id in tender.lot_ids())
+    waiting = [
+        f"lot {lot.lot}: not yet evaluated"
+        for lot in lots
+        if not any(s.stage == "evaluation" and s.state == DONE for s in lot.stages)
+    ]
+    rule = tender.award.allocation if tender.award is not None else "lot_order"
+    allocation = Stage(
+        "allocation",
+        OPEN if waiting else DONE,
+        f"by {rule}" + ("" if waiting else ": see tender score"),
+        waiting,
+    )
+    earliest = min(range(len(lots)), key=lambda i: (_first_open(lots[i]), i))
+    return Status(tender.tender.reference, [allocation], lots[earliest].next_command, lots)
+
+
+def _first_open(found: Status) -> int:
+    """How early in the workflow a status's first open stage is: the earliest lot goes next."""
+    order = list(NEXT)
+    open_stages = [
+        order.index(s.stage) for s in found.stages if s.state != DONE and s.stage in NEXT
+    ]
+    return min(open_stages, default=len(order))
 
 
 def _supplied(tender: Tender, entries: list[dict[str, Any]]) -> bool:
@@ -281,8 +322,16 @@ NEXT = {
 }
 
 
-def _next(stages: list[Stage], definition: str) -> str:
+# Stages whose command works on one lot: its next step names the lot.
+PER_LOT = frozenset({"templates", "returns", "conflicts", "moderation", "near-ties"})
+NOTHING = "nothing: every stage is done"
+
+
+def _next(stages: list[Stage], definition: str, lot: str | None = None) -> str:
     for stage in stages:
         if stage.state != DONE and stage.stage in NEXT:
-            return NEXT[stage.stage].format(d=f"criteria/{definition}")
-    return "nothing: every stage is done"
+            command = NEXT[stage.stage].format(d=f"criteria/{definition}")
+            if lot is not None and stage.stage in PER_LOT:
+                command += f" --lot {lot}"
+            return command
+    return NOTHING

@@ -95,3 +95,74 @@ def test_a_definition_without_lots_has_no_lots_to_evaluate(reference: Path) -> N
             "a definition with lots",
         )
     ]
+
+
+def test_score_writes_every_lot_and_the_allocation_as_one_recorded_run(example: Path) -> None:
+    from tender.audit import check_log
+    from tender.workflows.score import LotsScored, score
+
+    scored = score(example)
+    assert isinstance(scored, LotsScored)
+    folder = example.parent.parent / "reports" / NAME
+    assert scored.folder == folder
+    assert scored.lot_folder("2") == folder / "lots" / "2"
+    (entry,) = check_log(folder / "runs.jsonl").entries
+    assert entry["event"] == "scored"
+    assert "lots/3/results.json" in entry["outputs"]
+    assert "allocation.csv" in entry["outputs"]
+    assert f"bids/{NAME}/lot-2/moderated.csv" in entry["inputs"]
+
+
+def test_score_never_writes_over_a_lots_input(example: Path) -> None:
+    from tender.files import OutputRefused
+    from tender.workflows.score import score
+
+    out = example.parent.parent / "bids" / NAME / "lot-1"
+    before = (out / "bids.csv").read_bytes()
+    (out / "lots" / "1").mkdir(parents=True)
+    (out / "lots" / "1" / "results.csv").symlink_to(out / "bids.csv")
+    with pytest.raises(OutputRefused):
+        score(example, out)
+    assert (out / "bids.csv").read_bytes() == before
+
+
+def test_check_before_marking_says_which_lots_are_ready_for_templates(example: Path) -> None:
+    from tender.workflows.check import check
+
+    for lot in ("lot-1", "lot-2", "lot-3"):
+        for name in ("marks.csv", "moderated.csv"):
+            (example.parent.parent / "bids" / NAME / lot / name).unlink()
+    checked = check(example)
+    assert checked.ready_for == "templates"
+    assert [c.run for c in checked.lots] == [None, None, None]
+    assert checked.allocation is None
+    assert checked.bids == 8
+
+
+def test_status_shows_each_lots_stages_and_names_the_lot_in_the_next_step(example: Path) -> None:
+    from tender.workflows.status import status
+
+    for name in ("marks.csv", "moderated.csv"):
+        (example.parent.parent / "bids" / NAME / "lot-2" / name).unlink()
+    found = status(example)
+    assert [lot.lot for lot in found.lots] == ["1", "2", "3"]
+    assert found.next_command == f"tender templates criteria/{NAME}.yaml --lot 2"
+    (allocation,) = found.stages
+    assert (allocation.stage, allocation.state) == ("allocation", "open")
+    assert allocation.items == ["lot 2: not yet evaluated"]
+    document = found.document()
+    assert [lot["lot"] for lot in document["lots"]] == ["1", "2", "3"]
+    assert "report" not in {s["stage"] for s in document["lots"][0]["stages"]}
+
+
+def test_sensitivity_analyses_every_lot_and_names_every_lots_problems(example: Path) -> None:
+    from tender.workflows.sensitivity import LotsAnalysed, sensitivity
+
+    analysed = sensitivity(example)
+    assert isinstance(analysed, LotsAnalysed)
+    assert [a.loaded.evaluation.tender.this_lot.id for a in analysed.lots] == ["1", "2", "3"]
+    assert [a.bidder_id for a in analysed.allocation.allocation.awards] == ["C", "A", "B"]
+    for lot in ("lot-1", "lot-3"):
+        (example.parent.parent / "bids" / NAME / lot / "prices.csv").unlink()
+    files = {file for file, *_ in problems(lambda: sensitivity(example))}
+    assert {f"bids/{NAME}/lot-1/prices.csv", f"bids/{NAME}/lot-3/prices.csv"} <= files
