@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .allocation import Allocation, Award, Standing, allocate
 from .model import AwardRules, Tender
 from .scoring import Evaluation
@@ -80,9 +82,20 @@ def award_rules(tender: Tender) -> AwardRules:
     return tender.award if tender.award is not None else AwardRules()
 
 
-def standings(lot_id: str, ev: Evaluation) -> list[Standing]:
-    """The lot's ranked bids (every bid its evaluation ranked), as the allocation reads them."""
-    ranked = ev.ranked
+def standings(lot_id: str, ev: Evaluation, keep: int | None = None) -> list[Standing]:
+    """The lot's ranked bids, best first, as the allocation reads them.
+
+    With `keep`, only the first `keep` ranks' bids (and any sharing the last rank kept):
+    with L lots, no more than L − 1 bidders can be at the cap elsewhere, so each lot's
+    award, under either rule, is among its best L bids; the rest never change it.
+    """
+    table = ev.table
+    ranks = table["rank"].to_numpy()
+    chosen = ranks > 0
+    if keep is not None and int(chosen.sum()) > keep:
+        last = np.partition(ranks[chosen], keep - 1)[keep - 1]  # no sort of every bid
+        chosen &= ranks <= last
+    ranked = table[chosen].sort_values(["rank", "bidder_id"])
     return [
         Standing(lot_id, str(bidder), int(rank), float(total))
         for bidder, rank, total in zip(
@@ -106,6 +119,10 @@ def allocate_lots(tender: Tender, evaluations: Sequence[Evaluation]) -> LotsEval
     if given != ids:
         raise ValueError(f"evaluations of lots {given}; expected one per lot, in order {ids}")
     rules = award_rules(tender)
-    found = [s for lot_id, ev in zip(ids, evaluations, strict=True) for s in standings(lot_id, ev)]
+    found = [
+        s
+        for lot_id, ev in zip(ids, evaluations, strict=True)
+        for s in standings(lot_id, ev, keep=len(ids))
+    ]
     allocation = allocate(ids, found, rules.max_lots_per_bidder, rules.allocation)
     return LotsEvaluation(tender, tuple(evaluations), allocation)

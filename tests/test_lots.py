@@ -171,3 +171,28 @@ def test_the_allocation_never_exceeds_max_lots_per_bidder(
         if award.bidder_id is not None:
             ranked = result.lot(award.lot_id).ranked
             assert award.bidder_id in set(ranked["bidder_id"])
+
+
+many_bids = st.dictionaries(
+    st.sampled_from([f"B{i}" for i in range(8)]),
+    st.tuples(st.integers(50, 60), st.integers(0, 2)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(
+    st.fixed_dictionaries({lot: many_bids for lot in LOTS}),
+    st.integers(min_value=1, max_value=2),
+    st.sampled_from(["lot_order", "best_total"]),
+)
+def test_only_each_lots_best_bids_as_many_as_lots_can_decide_an_award(
+    case: dict[str, dict[str, tuple[int, int]]], cap: int, rule: str
+) -> None:
+    """Narrow prices and marks give many near and exact ties among eight bidders."""
+    from tender.allocation import allocate
+
+    tender = definition(cap=cap, rule=rule)
+    result = evaluated(tender, case)
+    every = [s for lot in LOTS for s in standings(lot, result.lot(lot))]
+    assert result.allocation == allocate(list(LOTS), every, cap, rule)  # type: ignore[arg-type]

@@ -9,6 +9,11 @@ plain-numpy floor on the same long arrays in the same run, doing only the necess
 (scatter into a bids × criteria × evaluators cube, median, weighted sum, rank). It prints
 CPU seconds, the peak memory each run allocates above what was there before it, and both
 as ratios to the floor. Targets at 1,000,000 bids: ≤ 2× the floor's time, ≤ 3× its memory.
+
+Then two more cases (issue 13): a tender of 10 lots, each lot evaluated as a tender
+(`Tender.lot`, `evaluate`) and the lots awarded under a cap of one lot per bidder by both
+rules (`lots.allocate_lots`), beside the same floor run once per lot; and a 200-line
+schedule of rates priced for 1,000 bids (bench_prices.py, run from here).
 """
 
 from __future__ import annotations
@@ -187,5 +192,58 @@ def main(sizes: list[int]) -> None:
         )
 
 
+def make_lots_tender(lots: int, rule: str) -> Tender:
+    """The benchmark tender divided into `lots` lots, at most one lot per bidder."""
+    data = make_tender().model_dump(exclude_unset=True)
+    data["lots"] = [
+        {"id": f"L{i}", "title": f"Lot {i}", "data": {"bids": f"lot-{i}.csv"}} for i in range(lots)
+    ]
+    data["award"] = {"max_lots_per_bidder": 1, "allocation": rule}
+    return Tender.model_validate(data)
+
+
+def evaluate_lots(tender: Tender, data: list[tuple[pd.DataFrame, ...]]) -> object:
+    """What `score` does for a lots definition, without the files: every lot, then awards."""
+    from tender.lots import allocate_lots
+
+    evaluations = [
+        evaluate(tender.lot(lot_id), *tables)
+        for lot_id, tables in zip(tender.lot_ids(), data, strict=True)
+    ]
+    return allocate_lots(tender, evaluations)
+
+
+def floor_lots(per_lot: int, codes: list[tuple[tuple[IntArray, ...], FloatArray]]) -> object:
+    """The single-tender floor, run once per lot."""
+    return [numpy_floor(per_lot, c, p) for c, p in codes]  # type: ignore[arg-type]
+
+
+def lots_main(lots: int = 10, per_lot: int = 10_000) -> None:
+    """Every lot evaluated, then allocated, against the floor run once per lot."""
+    from tender.lots import LotsEvaluation, allocate_lots
+
+    data: list[tuple[pd.DataFrame, ...]] = [make_data(per_lot, seed=i + 1) for i in range(lots)]
+    codes = [(floor_inputs(marks), bids["price"].to_numpy()) for bids, marks, _ in data]
+    floor = best_of(3, partial(floor_lots, per_lot, codes))
+    plain = best_of(3, partial(evaluate, make_tender(), *data[0])) * lots
+    for rule in ("lot_order", "best_total"):
+        tender = make_lots_tender(lots, rule)
+        seconds = best_of(3, partial(evaluate_lots, tender, data))
+        result = evaluate_lots(tender, data)
+        assert isinstance(result, LotsEvaluation)
+        allocating = best_of(3, partial(allocate_lots, tender, list(result.lots)))
+        awarded = sum(a.bidder_id is not None for a in result.allocation.awards)
+        print(
+            f"{lots} lots × {per_lot:,} bids ({rule}): evaluate + allocate {seconds:.3f} s "
+            f"(allocation {allocating * 1000:.1f} ms); {lots} × one tender's evaluate "
+            f"{plain:.3f} s; floor × {lots} {floor:.3f} s; ratio to the floor "
+            f"{seconds / floor:.2f}×; {awarded} lots awarded"
+        )
+
+
 if __name__ == "__main__":
     main([int(a) for a in sys.argv[1:]] or [1_000, 100_000, 1_000_000])
+    lots_main()
+    import bench_prices  # beside this file: the 200-line schedule × 1,000 bids case
+
+    bench_prices.main(1000, 200)
