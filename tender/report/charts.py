@@ -34,8 +34,10 @@ FONT_SIZE = 7.5
 def _text(
     x: float, y: float, text: str, size: float = FONT_SIZE, anchor: str = "start", **kw: object
 ) -> list[String]:
-    """`text` as Strings, one per font run (a name in Japanese needs a second font)."""
-    pieces = list(fonts.runs(text, kw.pop("fontName", REGULAR)))  # type: ignore[arg-type]
+    """One line of `text` as Strings, one per font run (a name in Japanese needs a second
+    font), right-to-left text shaped and in display order."""
+    line = fonts.visual(fonts.shape(text))
+    pieces = list(fonts.runs(line, kw.pop("fontName", REGULAR)))  # type: ignore[arg-type]
     total = sum(stringWidth(piece, face, size) for face, piece in pieces)
     x -= {"start": 0.0, "middle": total / 2, "end": total}[anchor]
     out = []

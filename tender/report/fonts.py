@@ -5,21 +5,31 @@ DejaVu Sans (Bitstream Vera extended, same Latin metrics) covers Latin with ever
 accent, Greek, Cyrillic, Arabic and Hebrew; Droid Sans Fallback covers Japanese, Chinese and
 Korean. Text is split into runs, each in the first font of its chain that has the
 character; only a character no bundled font has is degraded (accents dropped, else '?').
-Arabic is drawn with its own glyphs in the order written (no contextual shaping).
+
+A PDF draws glyphs as given, so right-to-left text is prepared here: Arabic is shaped into
+its joined forms (`shape`, arabic-reshaper) before anything is measured or wrapped, and each
+line, once wrapped, is put in display order (`visual`, python-bidi's Unicode bidirectional
+algorithm on an LTR page). Reordering per line, not per paragraph, keeps the words of a
+wrapped Arabic name on the lines where a reader expects them.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
+
+if TYPE_CHECKING:
+    from arabic_reshaper import ArabicReshaper
 
 REGULAR = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -31,6 +41,12 @@ FILES = {
     FALLBACK: "DroidSansFallbackFull.ttf",
 }
 CHAINS = {REGULAR: (REGULAR, FALLBACK), BOLD: (BOLD, REGULAR, FALLBACK)}
+# the blocks of right-to-left scripts (Hebrew to NKo, Samaritan to Arabic Extended,
+# presentation forms, and the historic and Arabic mathematical blocks beyond the BMP)
+RIGHT_TO_LEFT = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefe\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")  # letters the reshaper joins
 SUBSTITUTES = {"→": "->", "Σ": "sum of ", "\u2009": " ", "\u00a0": " ", "\u202f": " "}
 
 
@@ -59,6 +75,49 @@ def _has(ch: str) -> bool:
     return any(ord(ch) in _glyphs(f) for f in FILES)
 
 
+@cache
+def _reshaper() -> ArabicReshaper:
+    """Shaping that keeps every mark (harakat) and uses only the ligatures both bundled
+    text fonts have, so no shaped glyph degrades to '?'. Imported here: only a document
+    with Arabic in it pays for loading the shaper."""
+    from arabic_reshaper import ArabicReshaper
+    from arabic_reshaper.ligatures import LIGATURES
+
+    both = _glyphs(REGULAR) & _glyphs(BOLD)
+    ligatures = {
+        name: all(ord(ch) in both for form in forms for ch in form)
+        for name, (_match, forms) in LIGATURES
+    }
+    return ArabicReshaper(configuration={"delete_harakat": False, **ligatures})
+
+
+def shape(text: str) -> str:
+    """`text` with Arabic letters in their joined (presentation) forms, still in logical
+    order: what is measured and wrapped is then what is drawn."""
+    if not ARABIC.search(text):
+        return text
+    return str(_reshaper().reshape(text))
+
+
+def visual(line: str) -> str:
+    """One shaped line in the order it is drawn, left to right, brackets mirrored.
+
+    python-bidi's Python implementation of the algorithm: its Rust one leaves '(' and ')'
+    unmirrored in Arabic, so "(ذ.م.م)" would print as ")ذ.م.م(".
+    """
+    if not right_to_left(line):
+        return line
+    from bidi.algorithm import get_display
+
+    return str(get_display(line, base_dir="L"))
+
+
+def right_to_left(text: str) -> bool:
+    """Whether `text` holds right-to-left script, which must be wrapped here, not by the
+    layout engine, so that each line can be reordered on its own."""
+    return RIGHT_TO_LEFT.search(text) is not None
+
+
 def printable(text: str) -> str:
     """`text` with each character no bundled font has replaced: accents dropped, else '?'.
 
@@ -82,7 +141,7 @@ def runs(text: str, font: str = REGULAR) -> Iterator[tuple[str, str]]:
     """(font, text) pieces of printable `text`, each in the first font of the chain with it."""
     chain = CHAINS.get(font, (font, FALLBACK))
     current, piece = "", list[str]()
-    for ch in printable(text):
+    for ch in printable(shape(text)):
         chosen = next((f for f in chain if ord(ch) in _glyphs(f)), chain[0])
         if ch == " " and current:  # a space stays in the run it is in
             chosen = current
@@ -114,7 +173,7 @@ def fit(text: str, room: float, size: float = 7.5, font: str = REGULAR) -> str:
 
     Cutting in the middle keeps the end of a name, which often tells similar names apart.
     """
-    text = printable(text)
+    text = printable(shape(text))
     if width(text, font, size) <= room:
         return text
     head, tail = len(text) // 2, len(text) // 2
@@ -134,7 +193,7 @@ def wrap(text: str, room: float, size: float = 7.5, font: str = REGULAR) -> list
     a line is broken after '/', '-', '_' or '.', else between characters."""
     lines: list[str] = []
     line = ""
-    for word in printable(text).split():
+    for word in printable(shape(text)).split():
         candidate = f"{line} {word}" if line else word
         if width(candidate, font, size) <= room:
             line = candidate
@@ -178,8 +237,8 @@ def break_token(token: str, room: float, size: float, font: str = REGULAR) -> li
 
 
 def draw(canvas: object, x: float, y: float, text: str, font: str, size: float) -> None:
-    """Draw `text` at (x, y) on a reportlab canvas, each run in its own font."""
-    for face, piece in runs(text, font):
+    """Draw one line of `text` at (x, y) on a reportlab canvas, each run in its own font."""
+    for face, piece in runs(visual(shape(text)), font):
         canvas.setFont(face, size)  # type: ignore[attr-defined]
         canvas.drawString(x, y, piece)  # type: ignore[attr-defined]
         x += stringWidth(piece, face, size)

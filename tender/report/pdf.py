@@ -30,6 +30,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from . import charts, document, fonts
 from .fonts import BOLD, REGULAR, fit, printable, register
@@ -103,6 +104,44 @@ def text(value: str, font: str = REGULAR) -> str:
     return fonts.markup(value, font)
 
 
+class _RightToLeft(Paragraph):  # type: ignore[misc]
+    """A paragraph holding right-to-left text. It is wrapped here, on its shaped logical
+    text, at the width the layout offers; each line is then put in display order and set
+    with an explicit break, so reportlab draws lines it has no reason to wrap again."""
+
+    def __init__(
+        self,
+        text: str | None,
+        style: ParagraphStyle,
+        bulletText: str | None = None,
+        frags: list[Any] | None = None,
+    ) -> None:
+        super().__init__("" if frags is None else text, style, bulletText, frags)
+        self.logical = text if frags is None else None  # the pieces of a split are laid out
+        self.laid_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        style = self.style
+        if self.logical is not None and availWidth != self.laid_at:
+            room = availWidth - style.leftIndent - style.firstLineIndent - style.rightIndent
+            lines = [
+                fonts.visual(line)
+                for part in self.logical.split("\n")
+                for line in fonts.wrap(part, room - 0.5, style.fontSize, style.fontName)
+            ]
+            markup = "<br/>".join(text(line, style.fontName) for line in lines)
+            self._setup(markup, style, self.bulletText, None, cleanBlockQuotedText)
+            self.laid_at = availWidth
+        return super().wrap(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+def para(value: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """Plain text as a paragraph; right-to-left text is wrapped and reordered line by line."""
+    if fonts.right_to_left(value):
+        return _RightToLeft(value, style, bulletText=bullet)
+    return Paragraph(text(value, style.fontName), style, bulletText=bullet)
+
+
 def _cell_markup(value: str, style: ParagraphStyle, room: float) -> str:
     """One paragraph of a cell; a word wider than `room` is broken where it sensibly can."""
     lines = []
@@ -154,9 +193,7 @@ class _Renderer:
         if isinstance(block, document.Paragraph):
             return [self.paragraph(block)]
         if isinstance(block, document.Bullets):
-            return [
-                Paragraph(text(item), self.styles["bullet"], bulletText="•") for item in block.items
-            ]
+            return [para(item, self.styles["bullet"], bullet="•") for item in block.items]
         if isinstance(block, document.Table):
             return self.table(block)
         return self.chart(block)
@@ -169,7 +206,7 @@ class _Renderer:
             style = "heading"
         bullet = text(block.number) if block.number else None
         chosen = self.styles[style]
-        return Paragraph(text(block.text, chosen.fontName), chosen, bulletText=bullet)
+        return para(block.text, chosen, bullet)
 
     def _cell(self, value: str, style: ParagraphStyle, right: bool, width: float) -> list[Flowable]:
         indent = len(value) - len(value.lstrip(" "))
@@ -180,6 +217,8 @@ class _Renderer:
             style = ParagraphStyle(f"{style.name}-r", style, alignment=TA_RIGHT)
         room = max(width - 2 * CELL_PADDING - style.leftIndent - 0.5, 1.0)
         parts = [p for p in value.split("\n\n")] or [""]
+        if fonts.right_to_left(value):
+            return [para(p, style) for p in parts]
         return [Paragraph(_cell_markup(p, style, room), style) for p in parts]
 
     def table(self, block: document.Table) -> list[Flowable]:
@@ -227,18 +266,15 @@ class _Renderer:
         if block.caption:
             # keep the caption with at least the table's first rows, not with all of it
             out.append(CondPageBreak(70))
-            out.append(Paragraph(text(block.caption, BOLD), self.styles["caption"]))
+            out.append(para(block.caption, self.styles["caption"]))
         out += [table, Spacer(1, 8)]
         return out
 
     def chart(self, block: document.Chart) -> list[Flowable]:
         key: list[str] = []
         drawing = charts.draw(block, self.width, key)
-        caption = Paragraph(text(block.caption), self.styles["figure"])
-        names = [
-            Paragraph(text(f"[{n}] {name}"), self.styles["key"])
-            for n, name in enumerate(key, start=1)
-        ]
+        caption = para(block.caption, self.styles["figure"])
+        names = [para(f"[{n}] {name}", self.styles["key"]) for n, name in enumerate(key, start=1)]
         after = [Spacer(1, 6)] if names else []
         return [Spacer(1, 4), KeepTogether([drawing, caption, *names[:3]]), *names[3:], *after]
 
@@ -250,9 +286,9 @@ class _Renderer:
             label = section.number + ("." if section.number.isdigit() else ":")
             out.append(CondPageBreak(120))  # a heading never ends a page
             heading = f"{label} {section.title}"
-            out.append(Paragraph(text(heading, BOLD), self.styles["heading"]))
+            out.append(para(heading, self.styles["heading"]))
         else:
-            out.append(Paragraph(text(section.title, BOLD), self.styles["title"]))
+            out.append(para(section.title, self.styles["title"]))
         for block in section.blocks:
             out += self.block(block)
         return out

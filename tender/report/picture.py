@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Shape, String
 from reportlab.lib.colors import Color
 
-from .fonts import FILES, FONT_DIR
+from .fonts import FILES, FONT_DIR, right_to_left
 
 OVERSAMPLE = 3
 ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}  # on the baseline, as in reportlab
@@ -32,8 +32,12 @@ def _rgb(colour: Color | None) -> RGB | None:
 
 
 @cache
-def _font(name: str, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_DIR / FILES[name]), pixels)
+def _font(name: str, pixels: int, as_given: bool = False) -> ImageFont.FreeTypeFont:
+    """The font at `pixels`; `as_given` draws the characters in the order given, unshaped:
+    right-to-left text reaches a chart already shaped and in display order, which Pillow's
+    own layout (raqm) would reorder a second time."""
+    engine = ImageFont.Layout.BASIC if as_given else None
+    return ImageFont.truetype(str(FONT_DIR / FILES[name]), pixels, layout_engine=engine)
 
 
 class _Painter:
@@ -113,7 +117,7 @@ class _Painter:
             done = stop + off
 
     def text(self, shape: String) -> None:
-        font = _font(shape.fontName, round(shape.fontSize * self.scale))
+        font = _font(shape.fontName, round(shape.fontSize * self.scale), right_to_left(shape.text))
         self.pen.text(
             self.at(shape.x, shape.y),
             shape.text,

@@ -13,7 +13,7 @@ from html import escape
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, Shape, String
 from reportlab.lib.colors import Color
 
-from .fonts import BOLD, FALLBACK
+from .fonts import BOLD, FALLBACK, right_to_left
 
 FAMILY = "'DejaVu Sans', Verdana, Arial, sans-serif"  # the PDF's font, where installed
 FALLBACK_FAMILY = "'Droid Sans Fallback', 'Noto Sans CJK JP', sans-serif"
@@ -81,6 +81,8 @@ class _Writer:
             style = ' font-weight="bold"'
         elif shape.fontName == FALLBACK:
             style = f' font-family="{FALLBACK_FAMILY}"'
+        if right_to_left(shape.text):  # already shaped and in display order: draw as given
+            style += ' direction="ltr" unicode-bidi="bidi-override"'
         anchor = "" if shape.textAnchor == "start" else f' text-anchor="{shape.textAnchor}"'
         fill = _colour(shape.fillColor) if shape.fillColor is not None else "#000000"
         return (

@@ -72,3 +72,14 @@ def test_a_shape_no_chart_uses_is_refused():
     drawing.add(Ellipse(5, 5, 2, 3))
     with pytest.raises(TypeError, match="Ellipse"):
         to_svg(drawing, "f", "t", "d")
+
+
+def test_right_to_left_text_is_drawn_in_the_order_the_pdf_draws_it():
+    """A chart's Arabic reaches the SVG shaped and in display order; a browser would
+    reorder it a second time unless told to draw it as given."""
+    drawing = Drawing(200, 20)
+    drawing.add(String(5, 5, "2026 \ufe94\ufedb\ufeae\ufeb7", fontName=REGULAR, fontSize=8))
+    drawing.add(String(5, 15, "Company A", fontName=REGULAR, fontSize=8))
+    arabic, latin = parsed(drawing).find("s:g", NS)
+    assert (arabic.get("direction"), arabic.get("unicode-bidi")) == ("ltr", "bidi-override")
+    assert latin.get("unicode-bidi") is None
