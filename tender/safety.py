@@ -35,11 +35,3 @@ def set_text(cell: Any, text: str) -> None:
     cell.data_type = "s"
     if text.startswith(TRIGGERS):
         cell.quotePrefix = True
-
-
-def set_value(cell: Any, value: Any) -> None:
-    """Write a number as a number and any text through `set_text`."""
-    if isinstance(value, str):
-        set_text(cell, value)
-    else:
-        cell.value = value

@@ -169,22 +169,6 @@ def test_help_is_fast_and_loads_no_heavy_library():
     assert output.strip().splitlines()[-1] == "[]"
 
 
-def test_score_loads_no_library_only_other_commands_need(reference):
-    """Start-up is paid on every run: score writes no document, reads no workbook."""
-    code = (
-        "import sys\n"
-        "from tender.cli import cli\n"
-        f"try:\n    cli(['score', {str(reference)!r}])\nexcept SystemExit:\n    pass\n"
-        "unneeded = {'reportlab', 'docx', 'python_calamine', 'xlsxwriter', 'scipy',"
-        " 'hypothesis', 'pytest', 'matplotlib', 'PIL.ImageDraw'}\n"
-        "print(sorted(unneeded & set(sys.modules)))\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
-    assert output.strip().splitlines()[-1] == "[]"
-
-
 def test_check_reports_problems_in_every_file_at_once(project, reference, runner):
     folder = project / "bids" / "pest-control-2016"
     bids = folder / "bids.csv"

@@ -1,8 +1,12 @@
-"""`tender score` writes only where it may: never through a link, never outside the tender."""
+"""`tender score` writes only where it may (never through a link, never outside the
+tender), and loads only what it uses."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -61,3 +65,29 @@ def test_a_reports_folder_linked_out_of_the_project_is_refused_but_out_may_name_
         "results.xlsx",
         "runs.jsonl",
     ]
+
+
+def test_score_loads_only_pandas_and_the_libraries_it_uses(reference: Path) -> None:
+    """Start-up is paid on every run: beyond what `import pandas` loads, score may load only
+    the definition's parser and models, the table's printer, the workbook writer and click.
+    Any other library (a document renderer, a workbook reader, holidays...) is a regression.
+    """
+    code = (
+        "import sys\n"
+        "stdlib = set(sys.stdlib_module_names)\n"
+        "def third_party():\n"
+        "    return {m.partition('.')[0] for m in sys.modules} - stdlib\n"
+        "import pandas\n"
+        "floor = third_party()\n"
+        "from tender.cli import cli\n"
+        f"try:\n    cli(['score', {str(reference)!r}])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(third_party() - floor))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    extra = ast.literal_eval(result.stdout.strip().splitlines()[-1])
+    allowed = {"tender", "click", "yaml", "pydantic", "pydantic_core", "annotated_types"}
+    allowed |= {"typing_extensions", "typing_inspection", "rich", "xlsxwriter"}
+    assert sorted(set(extra) - allowed) == []
+    assert "xlsxwriter" in extra  # the check sees what score loads
