@@ -21,8 +21,6 @@ import re
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
-
 PCR2015_STANDSTILL_DAYS = 10  # PCR 2015 reg 87(2)(a): notice sent by electronic means
 PA2023_STANDSTILL_WORKING_DAYS = 8  # Procurement Act 2023 s.51(2)
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -61,6 +59,8 @@ def count_words(number: int) -> str:
 
 @cache
 def _bank_holidays(year: int, parts: tuple[str, ...]) -> frozenset[date]:
+    import holidays  # the calendars load in ~15 ms: only when a date is counted
+
     days: set[date] = set()
     for part in parts:
         days.update(holidays.country_holidays("GB", subdiv=part, years=year))

@@ -49,9 +49,13 @@ def _number(value: float) -> str:
 
 
 class Strict(BaseModel):
-    """Base: strict types, frozen, unknown keys refused."""
+    """Base: strict types, frozen, unknown keys refused.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    Validators are built on first use (`defer_build`): every section is validated inside
+    the one `Tender` validator, so building one for each section at import only cost
+    start-up."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Identity(Strict):

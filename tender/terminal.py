@@ -7,19 +7,22 @@ evaluation log's lines and the sensitivity report. Commands print these; none dr
 from __future__ import annotations
 
 import textwrap
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from . import display
 from .clarifications import Outcomes, Revised, Standing
 from .lots import LotsEvaluation, award_rules
 from .scoring import Evaluation
 
+if TYPE_CHECKING:  # rich loads only when a table is drawn: the log and sensitivity lines need none
+    from rich.console import Console
+
 
 def print_table(ev: Evaluation, console: Console | None = None) -> None:
     """Print the evaluation table, best first, with each bid's notes below it."""
+    from rich.console import Console
+    from rich.table import Table
+
     if console is None:
         console = Console(highlight=False)
         console.width = max(console.width, 100)
@@ -91,6 +94,9 @@ def print_clarification(
     console: Console | None = None,
 ) -> None:
     """The interviews, the marks they revised, and each bid before and after, best first."""
+    from rich.console import Console
+    from rich.table import Table
+
     if console is None:
         console = Console(highlight=False)
         console.width = max(console.width, 110)

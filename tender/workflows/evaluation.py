@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,7 +19,6 @@ from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import Inputs, display_path, load_inputs, load_tender, project_root, read_csv_text
 from ..model import Tender
 from ..scoring import Evaluation, Sources, evaluate
-from ..sensitivity import Case
 from ..settlement import (
     ConflictDecision,
     NearTieDecision,
@@ -27,6 +27,9 @@ from ..settlement import (
     check_near_tie_decisions,
     open_items,
 )
+
+if TYPE_CHECKING:
+    from ..sensitivity import Case  # the analyses load only for the commands that run them
 
 
 @dataclass(frozen=True)
@@ -258,6 +261,8 @@ def load_case(definition: str | Path | Tender, *, settled: bool = True) -> Loade
 
 def case_of(run: Run) -> Case:
     """The case the robustness analyses re-score: the run's bids and the marks it used."""
+    from ..sensitivity import Case
+
     return Case(
         run.evaluation.tender,
         run.inputs.bids,
