@@ -1,8 +1,14 @@
-"""The group's one error handler: library errors become messages and exit codes."""
+"""The group's one error handler, and what each command loads before it runs."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
 import click
+import pytest
 from click.testing import CliRunner
 
 from tender.cli.group import INPUT_ERROR, TenderGroup
@@ -39,3 +45,85 @@ def test_other_library_errors_are_one_message() -> None:
     result = CliRunner().invoke(_group(), ["refused"])
     assert result.exit_code == INPUT_ERROR
     assert result.stderr == "error: reports: could not write it: the disk is full\n"
+
+
+def _run_python(code: str, cwd: Path | None = None) -> str:
+    """The last line `code` prints, run in a fresh interpreter (nothing loaded yet)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_a_command_loads_its_twin_first_and_leaves_the_collector_on(reference: Path) -> None:
+    code = (
+        "import gc, sys\n"
+        "from tender.cli import cli\n"
+        f"try:\n    cli(['log', {str(reference)!r}])\nexcept SystemExit:\n    pass\n"
+        "print('tender.workflows.log' in sys.modules, gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    loaded, enabled, frozen = _run_python(code).split()
+    assert (loaded, enabled) == ("True", "True")
+    assert int(frozen) > 100_000  # pandas, numpy, pydantic and the definition's models
+
+
+COLLECTIONS = (
+    "import gc\n"
+    "from importlib import import_module\n"
+    "from tender.cli.group import load_quietly\n"
+    "count = []\n"
+    "gc.callbacks.append(lambda phase, info: phase == 'start' and count.append(1))\n"
+    "LOAD('tender.workflows.score')\n"
+    "print(len(count), gc.isenabled())\n"
+)
+
+
+def test_the_twin_loads_with_no_collection_where_a_plain_import_makes_many() -> None:
+    assert int(_run_python(COLLECTIONS.replace("LOAD", "import_module")).split()[0]) > 10
+    assert _run_python(COLLECTIONS.replace("LOAD", "load_quietly")) == "0 True"
+
+
+def test_loading_quietly_keeps_the_collector_as_it_was_and_loads_once() -> None:
+    code = (
+        "import gc\n"
+        "from tender.cli.group import load_quietly\n"
+        "gc.disable()\n"
+        "load_quietly('tender.workflows.log')\n"
+        "off, frozen = gc.isenabled(), gc.get_freeze_count()\n"
+        "gc.enable()\n"
+        "load_quietly('tender.workflows.log')\n"
+        "print(off, frozen > 0, gc.get_freeze_count() == frozen, gc.isenabled())\n"
+    )
+    assert _run_python(code) == "False True True True"
+
+
+# What each command never needs (it loads what is left): documents, reading workbooks,
+# writing workbooks, open data, the heavier analyses, and what tests use.
+DOCUMENTS = {"reportlab", "docx", "PIL"}
+READING = {"openpyxl", "python_calamine", "defusedxml"}
+WRITING = {"xlsxwriter"}
+OPEN_DATA = {"jsonschema", "referencing"}
+ANALYSES = {"krippendorff", "scipy"}
+TESTING = {"pytest", "hypothesis"}
+NEVER = {
+    "check": DOCUMENTS | READING | WRITING | OPEN_DATA | ANALYSES | {"rich", "lxml"},
+    "score": DOCUMENTS | READING | OPEN_DATA | ANALYSES | {"lxml", "holidays"},
+    "sensitivity": DOCUMENTS | READING | WRITING | OPEN_DATA | {"scipy", "rich", "lxml"},
+    "status": DOCUMENTS | READING | WRITING | OPEN_DATA | ANALYSES | {"rich", "lxml"},
+    "log": DOCUMENTS | READING | WRITING | OPEN_DATA | ANALYSES | {"rich", "lxml"},
+    "report": READING | WRITING | OPEN_DATA | {"scipy"},
+    "publish": DOCUMENTS | READING | WRITING | ANALYSES | {"rich", "lxml"},
+}
+
+
+@pytest.mark.parametrize("command", sorted(NEVER))
+def test_each_command_loads_only_the_libraries_it_uses(command: str, reference: Path) -> None:
+    """Start-up is paid on every run: a library a command never uses must not load."""
+    code = (
+        "import sys\n"
+        "from tender.cli import cli\n"
+        f"try:\n    cli([{command!r}, {str(reference)!r}])\nexcept SystemExit:\n    pass\n"
+        "print(sorted({m.partition('.')[0] for m in sys.modules}))\n"
+    )
+    loaded = set(ast.literal_eval(_run_python(code, reference.parent.parent)))
+    assert sorted(loaded & (NEVER[command] | TESTING)) == []
