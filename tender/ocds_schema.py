@@ -29,12 +29,20 @@ BIDS_EXTENSION = (
     "https://raw.githubusercontent.com/open-contracting-extensions/"
     "ocds_bid_extension/v1.1.5/extension.json"
 )
+LOTS_EXTENSION = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/"
+    "ocds_lots_extension/v1.1.5/extension.json"
+)
 UK_EXTENSION = (
     "https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json"
 )
 # Extension URL → bundled folder, in the order they patch the core schema (the UK profile
-# builds on the bids extension).
-EXTENSIONS: dict[str, str] = {BIDS_EXTENSION: "bids-extension", UK_EXTENSION: "uk-extension"}
+# builds on the bids extension, and adds a field to the lots extension's `lotDetails`).
+EXTENSIONS: dict[str, str] = {
+    BIDS_EXTENSION: "bids-extension",
+    LOTS_EXTENSION: "lots-extension",
+    UK_EXTENSION: "uk-extension",
+}
 # Open codelists the package uses, checked too: the schema checks only closed ones.
 CODELISTS: dict[str, str] = {
     "partyRole": "core/partyRole.csv",

@@ -14,6 +14,7 @@ from referencing.exceptions import Unretrievable
 from tender import ocds_schema
 from tender.ocds_schema import (
     BIDS_EXTENSION,
+    LOTS_EXTENSION,
     RELEASE_SCHEMA,
     UK_EXTENSION,
     SchemaRefused,
@@ -63,6 +64,7 @@ def test_each_source_comes_with_its_licence() -> None:
     assert "Apache License" in (DATA / "core" / "LICENSE").read_text(encoding="utf-8")
     assert "Apache License" in (DATA / "bids-extension" / "LICENSE").read_text(encoding="utf-8")
     assert "MIT License" in (DATA / "uk-extension" / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in (DATA / "lots-extension" / "LICENSE").read_text(encoding="utf-8")
 
 
 def test_merge_patch_follows_rfc_7386() -> None:
@@ -85,8 +87,37 @@ def test_the_extensions_add_their_fields_to_the_release_schema() -> None:
 
 
 def test_an_extension_not_bundled_is_refused() -> None:
-    with pytest.raises(SchemaRefused, match="ocds_lots_extension"):
-        release_schema(("https://example.org/ocds_lots_extension/extension.json",))
+    with pytest.raises(SchemaRefused, match="ocds_metrics_extension"):
+        release_schema(("https://example.org/ocds_metrics_extension/extension.json",))
+
+
+def test_the_lots_extension_adds_lots_and_related_lots_and_the_uk_profile_builds_on_it() -> None:
+    extended = release_schema((BIDS_EXTENSION, LOTS_EXTENSION, UK_EXTENSION))
+    tender = extended["definitions"]["Tender"]["properties"]
+    assert {"lots", "lotDetails"} <= set(tender)
+    # the UK profile's field joins the lots extension's in lotDetails (patched after it)
+    assert {"maximumLotsAwardedPerSupplier", "noLotsDivisionRationale"} <= set(
+        tender["lotDetails"]["properties"]
+    )
+    for name in ("Award", "Bid"):
+        assert "relatedLots" in extended["definitions"][name]["properties"]
+    assert (
+        "lots"
+        not in release_schema((BIDS_EXTENSION, UK_EXTENSION))["definitions"]["Tender"]["properties"]
+    )
+
+
+def test_a_declared_lots_extension_checks_the_lots() -> None:
+    lots = {"tender": {"id": "X", "lots": [{"id": "1", "status": "awarded"}]}}
+    package = minimal(**lots)
+    package["extensions"] = [BIDS_EXTENSION, LOTS_EXTENSION, UK_EXTENSION]
+    found = [str(v) for v in validate_package(package)]
+    assert len(found) == 1
+    assert found[0].startswith(
+        "$.releases[0].tender.lots[0].status: 'awarded' is not one of ['planning'"
+    )
+    package["releases"][0]["tender"]["lots"][0]["status"] = "complete"
+    assert validate_package(package) == []
 
 
 def test_a_minimal_package_validates() -> None:
