@@ -21,10 +21,15 @@ def requirement_failures(bids: pd.DataFrame, requirements: list[Requirement]) ->
     reasons = pd.Series("", index=bids.index, dtype=object)
     for req in requirements:
         answers = bids[req.column].astype(str).str.strip()
-        passed = answers.str.casefold().isin([v.casefold() for v in req.pass_values])
         text = f"failed requirement {req.id} ({req.description}): answered '" + answers + "'"
-        reasons = join_reasons(reasons, text.where(~passed, ""))
+        reasons = join_reasons(reasons, text.where(~passes(bids, req), ""))
     return reasons
+
+
+def passes(bids: pd.DataFrame, req: Requirement) -> pd.Series:
+    """Whether each bid's answer to `req` is one of its pass values (case and spaces aside)."""
+    answers = bids[req.column].astype(str).str.strip().str.casefold()
+    return answers.isin([v.casefold() for v in req.pass_values])
 
 
 def threshold_failures(tender: Tender, marks: FloatArray, quality: FloatArray) -> pd.Series:

@@ -92,6 +92,7 @@ class Bid:
     status: str
     tenderers: list[OrganizationReference]
     value: Value | None = None
+    documents: list[Document] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -342,12 +343,23 @@ def award_criteria_details(tender: Tender) -> str:
 def _bid(facts: Published, bidder: Bidder, ref: OrganizationReference) -> Bid:
     # Only the awarded bid's value is published, and only when it is a price paid by the
     # authority (an income offer is not the bid's value); others' prices stay confidential.
-    value = (
-        _value(facts.tender, facts.award_value)
-        if bidder.is_supplier and facts.value_from == "awarded bid"
-        else None
+    # The bids extension has no field for why a bid was disqualified: the reason is the
+    # description of a document of the bid (no text of it is published beyond that).
+    documents = (
+        [
+            Document(
+                id=f"{_bid_id(bidder)}-disqualification",
+                documentType="evaluationReports",
+                title="Why the bid was disqualified",
+                description=f"The bid {bidder.reason}.",
+                datePublished=at(facts.published_on),
+            )
+        ]
+        if bidder.reason
+        else []
     )
-    return Bid(_bid_id(bidder), bidder.status, [ref], value)
+    value = _value(facts.tender, bidder.value)
+    return Bid(_bid_id(bidder), bidder.status, [ref], value, documents)
 
 
 def _value(tender: Tender, amount: Decimal | None) -> Value | None:

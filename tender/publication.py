@@ -1,9 +1,11 @@
 """The facts both publications state, worked out once: who bid, who won, what, when.
 
 The OCDS release package (`ocds`) and the contracts register (`register`) must never
-disagree, so both read these records. Bidder details come from the bids file's optional
-supplier columns, as `bidders.supplier_map` reads them (checked where the file is read),
-and its `sme` and `vcse` columns, checked here; a bidder without an identifier gets none.
+disagree, so both read these records. Prices come from the evaluation: the bids file's
+price column, or under a schedule or parts the evaluated price of its pricing trace.
+Bidder details come from the bids file's optional supplier columns, as
+`bidders.supplier_map` reads them (checked where the file is read), and its `sme` and
+`vcse` columns, checked here; a bidder without an identifier gets none.
 Bidders the publication settings anonymise carry only their label. Nothing here reads
 marks, rationales or feedback: none of it is published. Pure; no I/O.
 """
@@ -11,6 +13,7 @@ marks, rationales or feedback: none of it is published. Pure; no I/O.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,9 +22,11 @@ from typing import Literal
 import pandas as pd
 
 from . import dates
+from .abnormal import Decision
 from .bidders import Supplier, supplier_map
+from .disqualified import reasons
 from .errors import Problem, raise_if, shorten
-from .model import Tender
+from .model import Components, SingleColumn, Tender
 from .price import FORMULAS
 from .scoring import Evaluation
 
@@ -39,7 +44,10 @@ class Bidder:
     `name` is the name published: the legal name (else the bids file's name), or the label
     when anonymised; `scheme`/`identifier` only when both are given and not anonymised.
     `status` is `disqualified` for a bid excluded from ranking (a failed pass/fail
-    requirement, a quality threshold, a recorded decision), else `valid`.
+    requirement, a quality threshold, a recorded decision), else `valid`; `reason` says
+    which published rule it did not meet, where the regime has it stated
+    (`disqualified.reasons`). `price` is the evaluated price; `value` the bid's value as
+    published: the awarded bid's, when it is an amount the authority pays.
     """
 
     bidder_id: str
@@ -51,7 +59,9 @@ class Bidder:
     sme: bool | None
     vcse: bool | None
     status: BidStatus
+    reason: str | None
     price: Decimal | None
+    value: Decimal | None
     is_supplier: bool
 
 
@@ -87,8 +97,16 @@ class Published:
         return next(b for b in self.bidders if b.is_supplier)
 
 
-def published(ev: Evaluation, bids: pd.DataFrame, bids_name: str) -> Published:
+def published(
+    ev: Evaluation,
+    bids: pd.DataFrame,
+    bids_name: str,
+    decisions: Mapping[str, Decision] | None = None,
+) -> Published:
     """The publication facts of a settled evaluation (one first-ranked bid).
+
+    `bids` is the bids table the evaluation read; `decisions` the recorded decisions on
+    abnormal prices (`Inputs.decisions`), for the reason a rejected bid is disqualified.
 
     Raises:
         TenderInputError: a bad `sme`/`vcse` answer in the bids file (line and column),
@@ -111,7 +129,7 @@ def published(ev: Evaluation, bids: pd.DataFrame, bids_name: str) -> Published:
         )
     raise_if(problems)
     assert on is not None
-    bidders = _bidders(ev, supplier_map(bids), flags)
+    bidders = _bidders(ev, supplier_map(bids), flags, reasons(ev, bids, decisions or {}))
     supplier = next(b for b in bidders if b.is_supplier)
     value, value_from = _award_value(tender, supplier)
     start = tender.contract.start
@@ -171,11 +189,25 @@ def _years_on(start: date, years: int) -> date:
 
 
 def _award_value(tender: Tender, supplier: Bidder) -> tuple[Decimal | None, ValueFrom]:
-    """The awarded bid's price under a cost formula; under an income formula (the bidder
-    pays the authority) the contract's estimated value, as the definition states it."""
-    if FORMULAS[tender.price.formula.name].better == "lower" and supplier.price is not None:
+    """The awarded bid's price when that price is the contract's value (a price column
+    under a cost formula); otherwise the contract's estimated value, as the definition
+    states it. Under an income formula the bidder pays the authority; a schedule's basket
+    is priced at indicative volumes, and parts may be discounted or turn on an assumed
+    turnover: none of these is the contract's value."""
+    column = isinstance(tender.price.model, SingleColumn)
+    if column and _paid(tender) and supplier.price is not None:
         return supplier.price, "awarded bid"
     return tender.contract.estimated_value, "estimate"
+
+
+def _paid(tender: Tender) -> bool:
+    """Whether the evaluated price is an amount the authority pays for the bid: a cost
+    formula, over a price column, a schedule or a plain sum of parts (not a discounted
+    whole-life cost or an income share at an assumed turnover)."""
+    model = tender.price.model
+    if FORMULAS[tender.price.formula.name].better != "lower":
+        return False
+    return not isinstance(model, Components) or model.expression == "sum"
 
 
 @dataclass(frozen=True)
@@ -213,10 +245,28 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _prices(ev: Evaluation) -> dict[str, Decimal | None]:
+    """Each bid's evaluated price, exact: from the pricing trace under a schedule or parts,
+    else the bids file's price column as read."""
+    if ev.pricing is not None:
+        return dict(zip(ev.pricing.bidder_ids, ev.pricing.evaluated, strict=True))
+    if "price_amount" not in ev.table:
+        return {}
+    return {
+        str(bidder): amount if isinstance(amount, Decimal) else None
+        for bidder, amount in zip(ev.table["bidder_id"], ev.table["price_amount"], strict=True)
+    }
+
+
 def _bidders(
-    ev: Evaluation, details: dict[str, Supplier], flags: dict[str, _Flags]
+    ev: Evaluation,
+    details: dict[str, Supplier],
+    flags: dict[str, _Flags],
+    why: dict[str, str],
 ) -> list[Bidder]:
     pub = ev.tender.publication
+    prices = _prices(ev)
+    paid = _paid(ev.tender)
     out = []
     for row in ev.table.itertuples(index=False):
         bidder_id = str(row.bidder_id)
@@ -224,7 +274,8 @@ def _bidders(
         flag = flags.get(bidder_id, _Flags(None, None))
         is_supplier = bool(row.rank == 1)
         anonymised = pub.anonymise_unsuccessful and not is_supplier
-        price = row.price_amount if isinstance(row.price_amount, Decimal) else None
+        price = prices.get(bidder_id)
+        excluded = bool(row.is_excluded)
         out.append(
             Bidder(
                 bidder_id=bidder_id,
@@ -239,8 +290,10 @@ def _bidders(
                 address=None if anonymised else found.address or None,
                 sme=None if anonymised else flag.sme,
                 vcse=None if anonymised else flag.vcse,
-                status="disqualified" if bool(row.is_excluded) else "valid",
+                status="disqualified" if excluded else "valid",
+                reason=why.get(bidder_id) if excluded else None,
                 price=price,
+                value=price if is_supplier and paid else None,
                 is_supplier=is_supplier,
             )
         )

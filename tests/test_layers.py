@@ -72,6 +72,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "excel",
             "report",
             "ocds_schema",
+            "disqualified",
             "publication",
             "ocds",
             "register",

@@ -54,7 +54,8 @@ def publish(definition: str | Path | Tender, out: Path | None = None) -> Publici
     problems = [Problem(source, i.subject, i.found, i.expected) for i in run.open_items()]
     problems += ocds.missing_keys(tender, source)
     raise_if(problems)
-    facts = published(ev, run.inputs.bids, run.inputs.names.get("bids", "bids"))
+    bids_name = run.inputs.names.get("bids", "bids")
+    facts = published(ev, run.inputs.bids, bids_name, run.inputs.decisions)
     folder = out or root / "reports" / tender.slug
     package = ocds.release_package(facts, _written(folder, ev.fingerprints))
     raise_if(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,3 +107,59 @@ def test_out_writes_elsewhere_and_twice_gives_the_same_bytes(
     publish(reference, second)
     for name in ("ocds-release-package.json", "contracts-register.csv"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
+
+
+@pytest.fixture
+def cleaning(tmp_path: Path) -> Path:
+    """The schedule-of-rates example (pa2023), with the keys a package needs."""
+    name = "office-cleaning-2026"
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "criteria").mkdir()
+    definition = tmp_path / "criteria" / f"{name}.yaml"
+    text = (root / "criteria" / f"{name}.yaml").read_text(encoding="utf-8")
+    text += "publication:\n  ocid_prefix: ocds-abc123\n  uri: https://example.org/clean.json\n"
+    definition.write_text(text, encoding="utf-8")
+    shutil.copytree(root / "bids" / name, tmp_path / "bids" / name)
+    return definition
+
+
+def release_of(done: publishing.Publicised) -> dict[str, Any]:
+    package = json.loads((done.folder / publishing.PACKAGE).read_text(encoding="utf-8"))
+    release: dict[str, Any] = package["releases"][0]
+    return release
+
+
+def test_a_schedule_publishes_the_evaluated_basket_as_the_bid_and_no_invented_award_value(
+    cleaning: Path,
+) -> None:
+    done = publish(cleaning)
+    release = release_of(done)
+    details = {d["id"]: d for d in release["bids"]["details"]}
+    # A wins: 250×85 + 12×420 + 52×65.50 + 40×28 = 30816 a year, × 3 years = 92448
+    # (the trace's exact figure; bids.csv has no price column at all)
+    assert details["bid-A"]["value"] == {"amount": 92448, "currency": "GBP"}
+    assert [i for i, d in details.items() if "value" in d] == ["bid-A"]
+    (award,) = release["awards"]
+    assert "value" not in award, "the basket at indicative volumes is not the contract's value"
+    assert (
+        "contracts-register.csv: contract.estimated_value is not set; "
+        "the register shows [NOT SET: contract.estimated_value]"
+    ) in done.warnings
+    edit = cleaning.read_text(encoding="utf-8").replace(
+        "  initial_years: 3\n", "  initial_years: 3\n  estimated_value: 95000\n"
+    )
+    cleaning.write_text(edit, encoding="utf-8")
+    release = release_of(publish(cleaning))
+    assert release["awards"][0]["value"] == {"amount": 95000, "currency": "GBP"}
+    assert release["bids"]["details"][0]["value"]["amount"] == 92448
+
+
+def test_a_disqualified_bid_carries_the_rule_it_did_not_meet(cleaning: Path) -> None:
+    details = {d["id"]: d for d in release_of(publish(cleaning))["bids"]["details"]}
+    assert [i for i, d in details.items() if d["status"] == "disqualified"] == ["bid-D"]
+    (document,) = details["bid-D"]["documents"]
+    assert document["description"] == (
+        "The bid did not meet the pass/fail requirement SAFE: Health and safety "
+        "accreditation (SafeContractor or equivalent)."
+    )
+    assert "documents" not in details["bid-A"]
