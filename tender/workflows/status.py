@@ -148,9 +148,34 @@ def _templates(tender: Tender, entries: list[dict[str, Any]]) -> Stage:
 
 def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
     accepted_entries = [e for e in entries if e.get("event") == "return_accepted"]
-    accepted = {str(e["evaluator_id"]) for e in accepted_entries}
-    accepted_files = {e.get("sha256") for e in accepted_entries}
     refused = [e for e in entries if e.get("event") == "return_rejected"]
+    return [
+        _returns_stage(tender, accepted_entries, refused),
+        _conflicts_stage(accepted_entries, refused),
+    ]
+
+
+def _returns_stage(
+    tender: Tender, accepted_entries: list[dict[str, Any]], refused: list[dict[str, Any]]
+) -> Stage:
+    """Whose marking returns are accepted, and who has none yet."""
+    accepted = {str(e["evaluator_id"]) for e in accepted_entries}
+    if not accepted and not refused:
+        return Stage("returns", NOT_STARTED, "no returns collected")
+    missing = [e for e in tender.panel_ids() if e not in accepted]
+    return Stage(
+        "returns",
+        OPEN if missing else DONE,
+        f"accepted from {', '.join(sorted(accepted)) or 'nobody'}; {len(refused)} file(s) refused",
+        [f"evaluator {e}: no accepted return" for e in missing],
+    )
+
+
+def _conflicts_stage(
+    accepted_entries: list[dict[str, Any]], refused: list[dict[str, Any]]
+) -> Stage:
+    """Declared conflicts of interest still awaiting the chair, and those decided."""
+    accepted_files = {e.get("sha256") for e in accepted_entries}
     # a refused file accepted since (on the chair's recorded decision) is no longer open
     conflicts = [
         f"{e.get('file')}: a declared conflict of interest awaits the chair's decision"
@@ -161,22 +186,10 @@ def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
     decided = sorted(
         {str(e["evaluator_id"]) for e in accepted_entries if "conflict_decisions" in e}
     )
-    missing = [e for e in tender.panel_ids() if e not in accepted]
-    if not accepted and not refused:
-        returns = Stage("returns", NOT_STARTED, "no returns collected")
-    else:
-        returns = Stage(
-            "returns",
-            OPEN if missing else DONE,
-            f"accepted from {', '.join(sorted(accepted)) or 'nobody'}; "
-            f"{len(refused)} file(s) refused",
-            [f"evaluator {e}: no accepted return" for e in missing],
-        )
     detail = f"{len(conflicts)} declared conflict(s) awaiting the chair"
     if decided:
         detail += f"; decided by the chair for {', '.join(decided)}"
-    declared = Stage("conflicts", OPEN if conflicts else DONE, detail, conflicts)
-    return [returns, declared]
+    return Stage("conflicts", OPEN if conflicts else DONE, detail, conflicts)
 
 
 def _evaluated(tender: Tender) -> tuple[Run | None, list[str]]:
