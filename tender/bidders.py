@@ -185,6 +185,51 @@ def supplier_map(bids: pd.DataFrame, first_line: int = 2) -> dict[str, Supplier]
     return out
 
 
+def _vet_details(position: int, present: list[str], values: dict[str, str]) -> list[DetailProblem]:
+    """One row's detail problems; ``values`` is normalised in place, a refused detail emptied."""
+    values["identifier_scheme"] = values.get("identifier_scheme", "").upper()
+    if values.get("identifier_scheme") == "GB-COH":
+        values["identifier_id"] = values.get("identifier_id", "").upper()
+    problems: list[DetailProblem] = []
+    refused = set()
+    for column in present:
+        value = values[column]
+        wrong = detail_problem(column, value, values["identifier_scheme"]) if value else None
+        if wrong is not None:
+            problems.append(DetailProblem(position, column, *wrong))
+            values[column] = ""
+            refused.add(column)
+    return problems + _identifier_pair(position, values, refused)
+
+
+def _identifier_pair(
+    position: int, values: dict[str, str], refused: set[str]
+) -> list[DetailProblem]:
+    """A scheme without an identifier, or an identifier without a scheme (then dropped)."""
+    scheme, number = values.get("identifier_scheme", ""), values.get("identifier_id", "")
+    if scheme and not number and "identifier_id" not in refused:
+        return [
+            DetailProblem(
+                position,
+                "identifier_id",
+                "nothing",
+                f"the supplier's identifier in scheme {scheme}, or no scheme",
+            )
+        ]
+    if number and not scheme:
+        values["identifier_id"] = ""
+        if "identifier_scheme" not in refused:
+            return [
+                DetailProblem(
+                    position,
+                    "identifier_scheme",
+                    "nothing",
+                    "the scheme of the identifier, such as GB-COH for a Companies House number",
+                )
+            ]
+    return []
+
+
 def suppliers(
     bids: pd.DataFrame, first_line: int = 2
 ) -> tuple[list[Supplier], list[DetailProblem]]:
@@ -202,37 +247,6 @@ def suppliers(
     problems: list[DetailProblem] = []
     for position, (bidder_id, bidder) in enumerate(zip(ids, names, strict=True)):
         values = {c: columns[c][position] for c in present}
-        values["identifier_scheme"] = values.get("identifier_scheme", "").upper()
-        if values.get("identifier_scheme") == "GB-COH":
-            values["identifier_id"] = values.get("identifier_id", "").upper()
-        refused = set()
-        for column in present:
-            value = values[column]
-            wrong = detail_problem(column, value, values["identifier_scheme"]) if value else None
-            if wrong is not None:
-                problems.append(DetailProblem(position, column, *wrong))
-                values[column] = ""
-                refused.add(column)
-        scheme, number = values.get("identifier_scheme", ""), values.get("identifier_id", "")
-        if scheme and not number and "identifier_id" not in refused:
-            problems.append(
-                DetailProblem(
-                    position,
-                    "identifier_id",
-                    "nothing",
-                    f"the supplier's identifier in scheme {scheme}, or no scheme",
-                )
-            )
-        if number and not scheme:
-            if "identifier_scheme" not in refused:
-                problems.append(
-                    DetailProblem(
-                        position,
-                        "identifier_scheme",
-                        "nothing",
-                        "the scheme of the identifier, such as GB-COH for a Companies House number",
-                    )
-                )
-            values["identifier_id"] = ""
+        problems.extend(_vet_details(position, present, values))
         out.append(Supplier(bidder_id, bidder, position + first_line, **values))
     return out, problems
