@@ -733,6 +733,34 @@ def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs
     bids_path = tender.resolve(tender.data.bids)
     names["bids"] = display_path(bids_path, root)
 
+    tables = _mark_tables(tender, root, names, warnings, problems)
+    raise_if(problems)
+    if tender.data.prices is not None and tender.price.model.name != "column":
+        names["prices"] = display_path(tender.resolve(tender.data.prices), root)
+    _fingerprint_data(tender, names, fingerprints)
+    assert bids is not None
+    decisions = _abnormal_price_decisions(tender, bids, names, fingerprints)
+    return Inputs(
+        bids,
+        tables["marks"],
+        tables["moderated"],
+        names,
+        fingerprints,
+        warnings,
+        decisions,
+        deferred,
+        pricing,
+    )
+
+
+def _mark_tables(
+    tender: Tender,
+    root: Path,
+    names: dict[str, str],
+    warnings: list[str],
+    problems: list[Problem],
+) -> dict[str, pd.DataFrame | None]:
+    """The marks and moderated marks, if named; a moderated file not there yet is a warning."""
     tables: dict[str, pd.DataFrame | None] = {"marks": None, "moderated": None}
     for key in ("marks", "moderated"):
         relative = getattr(tender.data, key)
@@ -747,25 +775,14 @@ def load_inputs(tender: Tender, *, defer_price_problems: bool = False) -> Inputs
             )
             continue
         tables[key] = _collect(lambda p=path, n=names[key]: read_csv_text(p, n), problems)
-    raise_if(problems)
-    if tender.data.prices is not None and tender.price.model.name != "column":
-        names["prices"] = display_path(tender.resolve(tender.data.prices), root)
+    return tables
+
+
+def _fingerprint_data(tender: Tender, names: dict[str, str], fingerprints: dict[str, str]) -> None:
+    """SHA-256 of every data file read, keyed by its displayed name, in a fixed order."""
     for key in ("bids", "prices", "marks", "moderated"):
         if key in names and tender.resolve(getattr(tender.data, key)).exists():
             fingerprints[names[key]] = sha256_file(tender.resolve(getattr(tender.data, key)))
-    assert bids is not None
-    decisions = _abnormal_price_decisions(tender, bids, names, fingerprints)
-    return Inputs(
-        bids,
-        tables["marks"],
-        tables["moderated"],
-        names,
-        fingerprints,
-        warnings,
-        decisions,
-        deferred,
-        pricing,
-    )
 
 
 def _abnormal_price_decisions(
