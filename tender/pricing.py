@@ -268,30 +268,21 @@ def _evaluate(
     scale = Decimal(1).scaleb(-decimals)
     quantities: tuple[Decimal | None, ...] = tuple(None for _ in line_ids)
     total_published = None
-    usable = ~(basis < 0).any(axis=1)
+    usable = np.flatnonzero(~(basis < 0).any(axis=1))
     evaluated: list[Decimal | None] = [None] * len(bidder_ids)
     if isinstance(spec, Schedule) and spec.basis == "rates":
         quantities = tuple(tidy(line.volume * spec.years) for line in spec.lines)
-        baskets = _baskets(rates, quantities)
-        qscale = max((_decimals(q) for q in quantities if q is not None), default=0)
-        for bid in np.flatnonzero(usable):
-            evaluated[bid] = tidy(Decimal(int(baskets[bid])).scaleb(-decimals - qscale))
+        _price_baskets(evaluated, usable, rates, quantities, decimals)
     elif isinstance(spec, Schedule):
-        published = sum(
+        total_published = sum(
             ((line.published_rate or Decimal(0)) * line.volume * spec.years for line in spec.lines),
             Decimal(0),
         )
-        total_published = published
-        for bid in np.flatnonzero(usable):
+        for bid in usable:
             percent = int(rates[bid, 0]) * scale
-            evaluated[bid] = tidy(published * (100 + percent) / 100)
+            evaluated[bid] = tidy(total_published * (100 + percent) / 100)
     else:
-        parts = {part_id: i for i, part_id in enumerate(line_ids)}
-        with localcontext() as context:
-            context.prec = 28
-            for bid in np.flatnonzero(usable):
-                values = {p: int(rates[bid, i]) * scale for p, i in parts.items()}
-                evaluated[bid] = tidy(_combine(spec, values))
+        _price_parts(evaluated, usable, spec, line_ids, rates, scale)
     return Pricing(
         model=spec,
         bidder_ids=tuple(bidder_ids),
@@ -304,6 +295,37 @@ def _evaluate(
         quantities=quantities,
         total_published=None if total_published is None else tidy(total_published),
     )
+
+
+def _price_baskets(
+    evaluated: list[Decimal | None],
+    usable: npt.NDArray[np.intp],
+    rates: npt.NDArray[np.int64],
+    quantities: tuple[Decimal | None, ...],
+    decimals: int,
+) -> None:
+    """Each usable bid's rates times the schedule's quantities, summed exactly."""
+    baskets = _baskets(rates, quantities)
+    qscale = max((_decimals(q) for q in quantities if q is not None), default=0)
+    for bid in usable:
+        evaluated[bid] = tidy(Decimal(int(baskets[bid])).scaleb(-decimals - qscale))
+
+
+def _price_parts(
+    evaluated: list[Decimal | None],
+    usable: npt.NDArray[np.intp],
+    spec: Components,
+    line_ids: list[str],
+    rates: npt.NDArray[np.int64],
+    scale: Decimal,
+) -> None:
+    """Each usable bid's parts combined as the price model states, at 28 digits."""
+    parts = {part_id: i for i, part_id in enumerate(line_ids)}
+    with localcontext() as context:
+        context.prec = 28
+        for bid in usable:
+            values = {p: int(rates[bid, i]) * scale for p, i in parts.items()}
+            evaluated[bid] = tidy(_combine(spec, values))
 
 
 def tidy(value: Decimal) -> Decimal:
