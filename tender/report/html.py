@@ -119,6 +119,31 @@ def _cell(value: str) -> tuple[str, str]:
     return markup, style
 
 
+def _header_cells(block: document.Table) -> str:
+    """The header row's cells; an empty heading is a plain cell, not a column header."""
+    cells = []
+    for i, head in enumerate(block.header):
+        num = ' class="num"' if i in block.numeric else ""
+        markup, style = _cell(head)
+        tag = "th" if head.strip() else "td"
+        scope = ' scope="col"' if tag == "th" else ""
+        cells.append(f"<{tag}{scope}{num}{style}>{markup}</{tag}>")
+    return "".join(cells)
+
+
+def _row_cells(block: document.Table, row: tuple[str, ...]) -> str:
+    """One body row's cells; its first, when not empty, is the row's header."""
+    cells = []
+    for i, value in enumerate(row):
+        markup, style = _cell(value)
+        num = ' class="num"' if block.header and i in block.numeric else ""
+        if i == 0 and value.strip():
+            cells.append(f'<th scope="row"{num}{style}>{markup}</th>')
+        else:
+            cells.append(f"<td{num}{style}>{markup}</td>")
+    return "".join(cells)
+
+
 class _Writer:
     def __init__(self) -> None:
         self.out: list[str] = []
@@ -160,25 +185,10 @@ class _Writer:
         if block.caption:
             self.out.append(f"<caption>{text(block.caption)}</caption>")
         if block.header:
-            cells = []
-            for i, head in enumerate(block.header):
-                num = ' class="num"' if i in block.numeric else ""
-                markup, style = _cell(head)
-                tag = "th" if head.strip() else "td"
-                scope = ' scope="col"' if tag == "th" else ""
-                cells.append(f"<{tag}{scope}{num}{style}>{markup}</{tag}>")
-            self.out.append(f"<thead><tr>{''.join(cells)}</tr></thead>")
+            self.out.append(f"<thead><tr>{_header_cells(block)}</tr></thead>")
         self.out.append("<tbody>")
         for row in block.rows:
-            cells = []
-            for i, value in enumerate(row):
-                markup, style = _cell(value)
-                num = ' class="num"' if block.header and i in block.numeric else ""
-                if i == 0 and value.strip():
-                    cells.append(f'<th scope="row"{num}{style}>{markup}</th>')
-                else:
-                    cells.append(f"<td{num}{style}>{markup}</td>")
-            self.out.append(f"<tr>{''.join(cells)}</tr>")
+            self.out.append(f"<tr>{_row_cells(block, row)}</tr>")
         self.out.append("</tbody></table></div>")
 
     def chart(self, block: document.Chart) -> None:

@@ -178,10 +178,40 @@ def column_widths(proportions: list[float], need: list[float], room: float) -> l
         left = room - sum(need[i] for i in locked)
         others = [i for i in range(len(widths)) if i not in locked]
         if not others or left <= 0:
-            scale = room / sum(need[i] for i in locked) if locked else 1.0
-            return [need[i] * scale if i in locked else 0.0 for i in range(len(widths))]
-        weight = sum(share[i] for i in others)
-        widths = [need[i] if i in locked else left * share[i] / weight for i in range(len(widths))]
+            return _squeezed(need, locked, room)
+        widths = _shared(need, share, locked, others, left)
+
+
+def _squeezed(need: list[float], locked: set[int], room: float) -> list[float]:
+    """No room left for the rest: the locked columns scaled to the page, the others nothing."""
+    scale = room / sum(need[i] for i in locked) if locked else 1.0
+    return [need[i] * scale if i in locked else 0.0 for i in range(len(need))]
+
+
+def _shared(
+    need: list[float], share: list[float], locked: set[int], others: list[int], left: float
+) -> list[float]:
+    """The locked columns at their need, the others sharing what is left in proportion."""
+    weight = sum(share[i] for i in others)
+    return [need[i] if i in locked else left * share[i] / weight for i in range(len(need))]
+
+
+def _table_style(header: bool) -> TableStyle:
+    """Rules, padding and fill: the header row shaded, or the key column when there is none."""
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+        ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica: every font embedded
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
+    else:
+        commands.append(("BACKGROUND", (0, 0), (0, -1), KEY_FILL))
+    return TableStyle(commands)
 
 
 class _Renderer:
@@ -221,7 +251,8 @@ class _Renderer:
             return [para(p, style) for p in parts]
         return [Paragraph(_cell_markup(p, style, room), style) for p in parts]
 
-    def table(self, block: document.Table) -> list[Flowable]:
+    def _plan(self, block: document.Table) -> list[list[tuple[str, ParagraphStyle, bool]]]:
+        """Each cell's text, style and right alignment: a header row, or a key column."""
         small = "-small" if block.small else ""
         body, head = self.styles[f"cell{small}"], self.styles[f"head{small}"]
         plan: list[list[tuple[str, ParagraphStyle, bool]]] = []
@@ -238,6 +269,10 @@ class _Renderer:
                     for i, value in enumerate(row)
                 ]
             )
+        return plan
+
+    def table(self, block: document.Table) -> list[Flowable]:
+        plan = self._plan(block)
         need = [0.0] * len(block.widths)
         for cells in plan:
             for i, (value, style, _right) in enumerate(cells):
@@ -248,20 +283,7 @@ class _Renderer:
             for cells in plan
         ]
         table = Table(rows, colWidths=widths, repeatRows=1 if block.header else 0, hAlign="LEFT")
-        commands: list[tuple[Any, ...]] = [
-            ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-            ("FONTNAME", (0, 0), (-1, -1), REGULAR),  # not Helvetica: every font embedded
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]
-        if block.header:
-            commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
-        else:
-            commands.append(("BACKGROUND", (0, 0), (0, -1), KEY_FILL))
-        table.setStyle(TableStyle(commands))
+        table.setStyle(_table_style(bool(block.header)))
         out: list[Flowable] = []
         if block.caption:
             # keep the caption with at least the table's first rows, not with all of it
