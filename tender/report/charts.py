@@ -19,6 +19,8 @@ from . import fonts
 from .document import Chart, ScoreBars, WeightLines
 from .fonts import BOLD, REGULAR, fit
 
+Scale = Callable[[float], float]  # a value to its position on the page
+
 PRICE_COLOUR = colors.HexColor("#1f4e79")
 QUALITY_COLOUR = colors.HexColor("#8fbc5a")
 GRID = colors.HexColor("#d9d9d9")
@@ -177,6 +179,27 @@ def weight_lines(
     def y(total: float) -> float:
         return bottom + plot_h * total / 100.0
 
+    _weight_axes(drawing, x, y, left, bottom)
+    colour_of = _colours(data)
+    order = sorted(range(len(data.labels)), key=lambda i: data.labels[i] in colour_of)
+    for i in order:
+        label = data.labels[i]
+        colour = colour_of.get(label, OTHER_LINE)
+        a, b = data.intercept[i], data.slope[i]
+        drawing.add(
+            PolyLine(
+                [x(0), y(a), x(100), y(a + 100 * b)],
+                strokeColor=colour,
+                strokeWidth=1.6 if label in colour_of else 0.6,
+            )
+        )
+    _end_labels(drawing, data, colour_of, x(100) + 4, y, ends)
+    _weight_used(drawing, data, x, y, bottom)
+    return drawing
+
+
+def _weight_axes(drawing: Drawing, x: Scale, y: Scale, left: float, bottom: float) -> None:
+    """The grid, ticks and axis titles: price weight across, total score up."""
     for tick in _ticks(100):
         drawing.add(Line(x(tick), bottom, x(tick), y(100), strokeColor=GRID, strokeWidth=0.5))
         drawing.add(Line(x(0), y(tick), x(100), y(tick), strokeColor=GRID, strokeWidth=0.5))
@@ -202,20 +225,10 @@ def weight_lines(
         )
     )
     drawing.add(String(4, y(100) + 12, "Total score", fontName=REGULAR, fontSize=FONT_SIZE))
-    colour_of = _colours(data)
-    order = sorted(range(len(data.labels)), key=lambda i: data.labels[i] in colour_of)
-    for i in order:
-        label = data.labels[i]
-        colour = colour_of.get(label, OTHER_LINE)
-        a, b = data.intercept[i], data.slope[i]
-        drawing.add(
-            PolyLine(
-                [x(0), y(a), x(100), y(a + 100 * b)],
-                strokeColor=colour,
-                strokeWidth=1.6 if label in colour_of else 0.6,
-            )
-        )
-    _end_labels(drawing, data, colour_of, x(100) + 4, y, ends)
+
+
+def _weight_used(drawing: Drawing, data: WeightLines, x: Scale, y: Scale, bottom: float) -> None:
+    """The weight the tender used, dashed, and each crossover marked with its weight."""
     drawing.add(
         Line(
             x(data.current),
@@ -261,7 +274,6 @@ def weight_lines(
                 textAnchor="middle",
             )
         )
-    return drawing
 
 
 def _colours(data: WeightLines) -> dict[str, object]:

@@ -27,7 +27,7 @@ from ..moderation import (
 from ..price import FORMULAS
 from ..robustness import Robustness
 from ..scoring import Evaluation
-from ..sensitivity import crossovers, price_weight_lines, smallest
+from ..sensitivity import Verdict, crossovers, price_weight_lines, smallest
 from .document import (
     Block,
     Bullets,
@@ -751,26 +751,11 @@ def price_formula_prose(tender: Tender) -> str:
 
 def _method(ev: Evaluation) -> list[Block]:
     tender = ev.tender
-    formula = FORMULAS[tender.price.formula.name]
     scale = tender.quality.scale
-    params = tender.price.formula.model_dump(mode="json", exclude={"name"})
-    equation = formula.equation + (
-        " (" + ", ".join(f"{k} = {v}" for k, v in params.items()) + ")" if params else ""
-    )
-    rows: list[tuple[str, ...]] = [
-        ("Price", tender.price.criterion, f"{tender.weights.price:g}", equation)
-    ]
-    rows += _criterion_rows(tender.quality.criteria, 0, scale.maximum)
     blocks: list[Block] = [
         Paragraph(f"Legal regime: {REGIME_NAMES[tender.tender.regime]}."),
         *[Paragraph(text) for text in method_sentences(tender)],
-        Table(
-            ("Criterion", "What was assessed", "Weight", "How it is scored"),
-            tuple(rows),
-            (0.12, 0.46, 0.1, 0.32),
-            "Table A.1: Award criteria and weights.",
-            numeric=(2,),
-        ),
+        _criteria_table(tender),
         Paragraph(f"Price formula: {price_formula_prose(tender)}"),
     ]
     if scale.descriptors:
@@ -784,6 +769,32 @@ def _method(ev: Evaluation) -> list[Block]:
             )
         )
     blocks.append(Paragraph(f"Marks allowed: {scale.describe()}."))
+    return blocks + _method_rules(ev)
+
+
+def _criteria_table(tender: Tender) -> Table:
+    """Table A.1: price and each quality criterion, its weight and how it is scored."""
+    formula = FORMULAS[tender.price.formula.name]
+    params = tender.price.formula.model_dump(mode="json", exclude={"name"})
+    equation = formula.equation + (
+        " (" + ", ".join(f"{k} = {v}" for k, v in params.items()) + ")" if params else ""
+    )
+    rows: list[tuple[str, ...]] = [
+        ("Price", tender.price.criterion, f"{tender.weights.price:g}", equation)
+    ]
+    rows += _criterion_rows(tender.quality.criteria, 0, tender.quality.scale.maximum)
+    return Table(
+        ("Criterion", "What was assessed", "Weight", "How it is scored"),
+        tuple(rows),
+        (0.12, 0.46, 0.1, 0.32),
+        "Table A.1: Award criteria and weights.",
+        numeric=(2,),
+    )
+
+
+def _method_rules(ev: Evaluation) -> list[Block]:
+    """Thresholds, pass/fail requirements, near-ties and tie-breaks, and the consensus rule."""
+    tender = ev.tender
     thresholds = []
     if tender.quality.minimum_score is not None:
         thresholds.append(
@@ -794,11 +805,11 @@ def _method(ev: Evaluation) -> list[Block]:
         for c in tender.quality.leaves()
         if c.minimum_mark is not None
     ]
-    blocks.append(
+    blocks: list[Block] = [
         Paragraph(
             "Quality thresholds: " + ("; ".join(thresholds) + "." if thresholds else "none set.")
         )
-    )
+    ]
     for requirement in tender.requirements:
         blocks.append(
             Paragraph(
@@ -1046,23 +1057,27 @@ def _verdict_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
             totals[v.other]["display"]["total_score"]
         )
         lead = f"{names[v.leader]} leads {names[v.other]} by {display.plain(gap)} points"
-        if v.robust:
-            out.append(f"{lead}, and no change of one mark step would tie or reverse them")
-            continue
-        why = []
-        one_step = [c for c in v.changes if step is not None and c.marks_moved <= step + 1e-9]
-        if one_step:
-            effect = (
-                "reverse them"
-                if any(c.outcome == "lead" for c in one_step)
-                else "tie them (reversing them takes more)"
-            )
-            why.append(f"a change of one mark step on a single criterion would {effect}")
-        if evaluator:
-            why.append("setting aside one evaluator's marks would change the leader")
-        out.append(f"{lead}; " + " and ".join(why or ["their totals are level"]))
+        out.append(_pair_verdict(v, lead, step, evaluator))
     word = "ROBUST" if all(v.robust for v in r.verdicts) else "FRAGILE"
     return f"Verdict: {word}. " + "; ".join(out) + "."
+
+
+def _pair_verdict(v: Verdict, lead: str, step: float | None, evaluator: bool) -> str:
+    """Why one pair is robust or fragile: one mark step, or one evaluator set aside."""
+    if v.robust:
+        return f"{lead}, and no change of one mark step would tie or reverse them"
+    why = []
+    one_step = [c for c in v.changes if step is not None and c.marks_moved <= step + 1e-9]
+    if one_step:
+        effect = (
+            "reverse them"
+            if any(c.outcome == "lead" for c in one_step)
+            else "tie them (reversing them takes more)"
+        )
+        why.append(f"a change of one mark step on a single criterion would {effect}")
+    if evaluator:
+        why.append("setting aside one evaluator's marks would change the leader")
+    return f"{lead}; " + " and ".join(why or ["their totals are level"])
 
 
 def _change_words(r: Robustness, names: dict[str, str], titles: dict[str, str]) -> str:
