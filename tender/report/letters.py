@@ -134,6 +134,15 @@ def check_completeness(ev: Evaluation) -> Completeness:
             )
         )
         return Completeness(problems, warnings)
+    problems += _outcome_problems(ev, definition)
+    _check_feedback(ev, moderated, problems, warnings)
+    return Completeness(problems, warnings)
+
+
+def _outcome_problems(ev: Evaluation, definition: str) -> list[Problem]:
+    """A single first-ranked bid, and what the regime requires the letters to state."""
+    tender = ev.tender
+    problems: list[Problem] = []
     first = ev.table.loc[ev.table["rank"] == 1, "bidder_id"]
     if len(first) != 1:
         problems.append(
@@ -157,6 +166,14 @@ def check_completeness(ev: Evaluation) -> Completeness:
                 )
             )
         problems += _missing_supplier_details(ev)
+    return problems
+
+
+def _check_feedback(
+    ev: Evaluation, moderated: str, problems: list[Problem], warnings: list[str]
+) -> None:
+    """Every moderated mark explained, naming no one else; a restated descriptor a warning."""
+    tender = ev.tender
     rationale = _rationales(ev)
     names = dict(zip(map(str, ev.table["bidder_id"]), map(str, ev.table["bidder"]), strict=True))
     leaves = tender.quality.leaves()
@@ -191,7 +208,6 @@ def check_completeness(ev: Evaluation) -> Completeness:
                     f"{moderated}: {where}: the feedback {text!r} only restates the scale "
                     "descriptor; say what in the tender earned the mark"
                 )
-    return Completeness(problems, warnings)
 
 
 def supplier(ev: Evaluation, bidder_id: str) -> Supplier:
@@ -671,36 +687,38 @@ class _Letter:
         )
         number = 3
         if self.winner is not None and not self.is_winner:
-            winner_blocks: list[Block]
-            if self.regime == "pa2023":
-                winner_blocks = [
-                    self.scores_table(
-                        self.winner, f"The most advantageous tender ({self.winner['bidder']})"
-                    )
-                ]
-            elif self.regime == "pcr2015":
-                winner_blocks = [
-                    self.scores_table(
-                        self.winner,
-                        f"The successful tender ({self.winner['bidder']})",
-                        explain=False,
-                    ),
-                    *self.advantages(),
-                ]
-            else:
-                winner_blocks = [
-                    self.scores_table(
-                        self.winner,
-                        f"The successful tender ({self.winner['bidder']})",
-                        explain=False,
-                    )
-                ]
-            out.append(Section("The successful tender", tuple(winner_blocks), str(number)))
+            out.append(Section("The successful tender", tuple(self._winner_blocks()), str(number)))
             number += 1
         reasons = self.why_not()
         if reasons:
             out.append(Section("Why your tender was not successful", tuple(reasons), str(number)))
             number += 1
+        out.append(Section("Next steps", tuple(self._closing()), str(number)))
+        return out
+
+    def _winner_blocks(self) -> list[Block]:
+        """The winner's scores as the regime requires: with reasons, or with its advantages."""
+        assert self.winner is not None
+        if self.regime == "pa2023":
+            return [
+                self.scores_table(
+                    self.winner, f"The most advantageous tender ({self.winner['bidder']})"
+                )
+            ]
+        blocks: list[Block] = [
+            self.scores_table(
+                self.winner,
+                f"The successful tender ({self.winner['bidder']})",
+                explain=False,
+            )
+        ]
+        if self.regime == "pcr2015":
+            blocks += self.advantages()
+        return blocks
+
+    def _closing(self) -> list[Block]:
+        """Standstill, whom to contact, and the signature."""
+        letters = self.tender.letters
         closing: list[Block] = [*self.standstill()]
         if letters.contact:
             closing.append(
@@ -718,8 +736,7 @@ class _Letter:
         ]
         if letters.signatory_role:
             closing.append(Paragraph(letters.signatory_role))
-        out.append(Section("Next steps", tuple(closing), str(number)))
-        return out
+        return closing
 
     def _addressee(self) -> list[tuple[str, str]]:
         """To, address, email and identifier; a missing item never guessed.
