@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from ..audit import append_log, read_log, sha256_bytes
 from ..errors import Problem, TenderError
@@ -108,36 +109,15 @@ def collect_prices(
     stamp = at.isoformat(timespec="seconds")
     with tender_lock(files.folder), os_errors(files.folder, "collect the pricing workbooks"):
         history = read_log(files.log)
-        known = {e["sha256"] for e in history if e.get("event") == "price_return_received"}
         outcomes: list[PriceOutcome] = []
         candidates = _read_folder(returned, expected.limits.max_file_bytes, outcomes)
         candidates += _earlier(history, files.archive, expected, {c.sha256 for c in candidates})
-        archives = {
-            c.sha256: files.archive / _archive_name(c, at)
-            for c in candidates
-            if c.order >= 0 and c.sha256 not in known
-        }
+        archives = _archive_targets(candidates, history, files.archive, at)
         gate.check([target, *archives.values()])  # before the first write
         for outcome in outcomes:
             append_log(files.log, "price_return_rejected", at=stamp, file=outcome.file,
                        problems=[str(p) for p in outcome.problems])  # fmt: skip
-        unique: dict[str, _Candidate] = {}
-        for candidate in candidates:
-            if candidate.sha256 in unique:
-                first = unique[candidate.sha256].file
-                outcomes.append(
-                    PriceOutcome(candidate.file, candidate.sha256, "duplicate",
-                                 note=f"the same file as {first}; counted once")
-                )  # fmt: skip
-                continue
-            unique[candidate.sha256] = candidate
-            if candidate.sha256 in archives:
-                archived = archives[candidate.sha256]
-                write_atomic(archived, candidate.data)
-                archived.chmod(0o440)
-                append_log(files.log, "price_return_received", file=candidate.file,
-                           sha256=candidate.sha256, bytes=len(candidate.data),
-                           received_at=stamp, archive=archived.name)  # fmt: skip
+        unique = _archive_unique(candidates, archives, files.log, stamp, outcomes)
         by_bidder = _check_all(unique, archives, expected, files.log, stamp, outcomes)
         accepted = _choose(by_bidder, outcomes)
         missing = [b for b in bidders if b not in accepted]
@@ -145,15 +125,62 @@ def collect_prices(
             return PriceCollection(outcomes, accepted, missing, None)
         data = prices_table(bidders, [r.line_id for r in rows], accepted)
         gate.write({target: data})
-        for bidder_id, correction in PriceCollection(outcomes, accepted, missing, None).corrections:
-            append_log(files.log, "price_corrected", at=stamp, bidder_id=bidder_id,
-                       cell=correction.cell, line_id=correction.line_id,
-                       found=correction.found, corrected=f"{correction.corrected:f}",
-                       rule="the rate prevails")  # fmt: skip
-        append_log(files.log, "prices_collected", at=stamp, file=target.name,
-                   sha256=sha256_bytes(data), bidders=sorted(accepted),
-                   missing=missing)  # fmt: skip
-        return PriceCollection(outcomes, accepted, missing, target)
+        collection = PriceCollection(outcomes, accepted, missing, target)
+        _log_prices(files.log, stamp, data, collection)
+        return collection
+
+
+def _archive_targets(
+    candidates: list[_Candidate], history: list[dict[str, Any]], archive: Path, at: datetime
+) -> dict[str, Path]:
+    """Where each newly received file is archived; one archived before is not archived again."""
+    known = {e["sha256"] for e in history if e.get("event") == "price_return_received"}
+    return {
+        c.sha256: archive / _archive_name(c, at)
+        for c in candidates
+        if c.order >= 0 and c.sha256 not in known
+    }
+
+
+def _archive_unique(
+    candidates: list[_Candidate],
+    archives: dict[str, Path],
+    log: Path,
+    stamp: str,
+    outcomes: list[PriceOutcome],
+) -> dict[str, _Candidate]:
+    """Each distinct file once (a repeat is a duplicate), new ones archived read-only first."""
+    unique: dict[str, _Candidate] = {}
+    for candidate in candidates:
+        if candidate.sha256 in unique:
+            first = unique[candidate.sha256].file
+            outcomes.append(
+                PriceOutcome(candidate.file, candidate.sha256, "duplicate",
+                             note=f"the same file as {first}; counted once")
+            )  # fmt: skip
+            continue
+        unique[candidate.sha256] = candidate
+        if candidate.sha256 in archives:
+            archived = archives[candidate.sha256]
+            write_atomic(archived, candidate.data)
+            archived.chmod(0o440)
+            append_log(log, "price_return_received", file=candidate.file,
+                       sha256=candidate.sha256, bytes=len(candidate.data),
+                       received_at=stamp, archive=archived.name)  # fmt: skip
+    return unique
+
+
+def _log_prices(log: Path, stamp: str, data: bytes, collection: PriceCollection) -> None:
+    """Every correction the rate-prevails rule made, then the prices file written."""
+    assert collection.prices_path is not None
+    for bidder_id, correction in collection.corrections:
+        append_log(log, "price_corrected", at=stamp, bidder_id=bidder_id,
+                   cell=correction.cell, line_id=correction.line_id,
+                   found=correction.found, corrected=f"{correction.corrected:f}",
+                   rule="the rate prevails")  # fmt: skip
+    append_log(log, "prices_collected", at=stamp, file=collection.prices_path.name,
+               sha256=sha256_bytes(data), bidders=sorted(collection.accepted),
+               missing=collection.missing)  # fmt: skip
 
 
 def _check_all(

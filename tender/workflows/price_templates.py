@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TenderError
 from ..files import os_errors
@@ -18,6 +18,9 @@ from ..inputs import load_tender, project_root
 from ..model import Schedule, Tender
 from ..panel import bidder_list, load_key, panel_files, protected_files
 from ..seal import seal
+
+if TYPE_CHECKING:
+    from ..excel.price_templates import PriceRow
 
 EVENT = "price_template_issued"
 
@@ -67,14 +70,8 @@ def price_templates(
     Raises:
         TenderError: no schedule of rates, or a bidder id not in the bids file.
     """
-    from ..audit import append_log, read_log, sha256_bytes
-    from ..excel.price_templates import (
-        PRICING_FORMAT,
-        PRICING_LAYOUT,
-        price_rows,
-        price_structure,
-        write_price_template,
-    )
+    from ..audit import append_log, read_log
+    from ..excel.price_templates import price_rows, price_structure
     from ..files import Gate
     from ..lock import tender_lock
 
@@ -107,26 +104,10 @@ def price_templates(
         issued: list[IssuedPrices] = []
         for bidder_id in chosen:
             issue = issues.get(bidder_id, 0) + 1
-            template_id = seal(
-                key,
-                {"tender": tender.tender.reference, "bidder": bidder_id, "issue": str(issue)},
-            )[:16]
-            identity = {
-                "format": PRICING_FORMAT,
-                "layout_version": PRICING_LAYOUT,
-                "tender_reference": tender.tender.reference,
-                "bidder_id": bidder_id,
-                "issue": str(issue),
-                "template_id": template_id,
-                "structure": structure,
-            }
-            data = write_price_template(
-                tender, spec, (bidder_id, everyone[bidder_id]), rows, identity, seal(key, identity)
-            )
-            rendered[paths[bidder_id]] = data
-            issued.append(
-                IssuedPrices(bidder_id, paths[bidder_id], issue, template_id, sha256_bytes(data))
-            )
+            bidder = (bidder_id, everyone[bidder_id])
+            data, item = _issue(tender, spec, key, bidder, issue, paths[bidder_id], rows, structure)
+            rendered[item.path] = data
+            issued.append(item)
         with os_errors(folder, "write the pricing workbooks"):
             gate.write(rendered)
         for item in issued:
@@ -143,6 +124,38 @@ def price_templates(
                 rows=len(rows),
             )
         return issued
+
+
+def _issue(
+    tender: Tender,
+    spec: Schedule,
+    key: bytes,
+    bidder: tuple[str, str],
+    issue: int,
+    path: Path,
+    rows: list[PriceRow],
+    structure: str,
+) -> tuple[bytes, IssuedPrices]:
+    """One bidder's sealed workbook, identified by tender, bidder and issue number."""
+    from ..audit import sha256_bytes
+    from ..excel.price_templates import PRICING_FORMAT, PRICING_LAYOUT, write_price_template
+
+    bidder_id = bidder[0]
+    template_id = seal(
+        key,
+        {"tender": tender.tender.reference, "bidder": bidder_id, "issue": str(issue)},
+    )[:16]
+    identity = {
+        "format": PRICING_FORMAT,
+        "layout_version": PRICING_LAYOUT,
+        "tender_reference": tender.tender.reference,
+        "bidder_id": bidder_id,
+        "issue": str(issue),
+        "template_id": template_id,
+        "structure": structure,
+    }
+    data = write_price_template(tender, spec, bidder, rows, identity, seal(key, identity))
+    return data, IssuedPrices(bidder_id, path, issue, template_id, sha256_bytes(data))
 
 
 def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
