@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .allocation import Allocation, Award, Standing, allocate
+from .errors import Problem, raise_if
 from .model import AwardRules, Tender
 from .scoring import Evaluation
 
@@ -77,6 +78,32 @@ class LotsEvaluation:
         return ids.index(lot_id)
 
 
+def bidder_problems(evaluations: Sequence[Evaluation]) -> list[Problem]:
+    """Each bidder id must name one organisation in every lot, and each organisation bid
+    under one id: the cap on lots per bidder counts lots by id."""
+    names: dict[str, tuple[str, str, str]] = {}  # id → (folded name, name, lot)
+    ids: dict[str, tuple[str, str]] = {}  # folded name → (id, lot)
+    problems: list[Problem] = []
+    for ev in evaluations:
+        lot = ev.tender.this_lot.id if ev.tender.this_lot else "?"
+        for bidder_id, name in zip(ev.table["bidder_id"], ev.table["bidder"], strict=True):
+            bidder_id, name = str(bidder_id), str(name)
+            folded = " ".join(name.split()).casefold()
+            seen = names.setdefault(bidder_id, (folded, name, lot))
+            other = ids.setdefault(folded, (bidder_id, lot))
+            where = f"bidder {bidder_id} (lot {lot})"
+            if seen[0] != folded:
+                found = f"the name {name!r}, but {seen[1]!r} under that id in lot {seen[2]}"
+            elif other[0] != bidder_id:
+                found = f"the name {name!r}, bid under id {other[0]!r} in lot {other[1]}"
+            else:
+                continue
+            problems.append(
+                Problem(ev.tender.data.bids, where, found, "one id per organisation in every lot")
+            )
+    return problems
+
+
 def award_rules(tender: Tender) -> AwardRules:
     """The definition's award rules; unstated: no cap, lot by lot."""
     return tender.award if tender.award is not None else AwardRules()
@@ -113,11 +140,14 @@ def allocate_lots(tender: Tender, evaluations: Sequence[Evaluation]) -> LotsEval
 
     Raises:
         ValueError: evaluations that are not one per lot in lot order.
+        TenderInputError: a bidder id naming different organisations in different lots, or
+            one organisation under different ids (the cap counts lots by id).
     """
     ids = tender.lot_ids()
     given = [ev.tender.this_lot.id if ev.tender.this_lot else None for ev in evaluations]
     if given != ids:
         raise ValueError(f"evaluations of lots {given}; expected one per lot, in order {ids}")
+    raise_if(bidder_problems(evaluations))
     rules = award_rules(tender)
     found = [
         s

@@ -559,7 +559,27 @@ class Lot(Strict):
     near_tie: NearTieRule | None = None
     data: DataPaths
 
+    @model_validator(mode="after")
+    def _a_folder_name_everywhere(self) -> Lot:
+        """A lot's results go in a folder named by its id: Windows keeps some names."""
+        if self.id.split(".")[0].casefold() in WINDOWS_DEVICES:
+            raise problem(
+                f"lot id {self.id!r}", "an id Windows can name a folder by (not a device)"
+            )
+        return self
 
+
+# Names Windows keeps for devices, with any extension and in any case.
+WINDOWS_DEVICES = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{i}" for i in range(1, 10)),
+        *(f"lpt{i}" for i in range(1, 10)),
+    }
+)
 # The sections a lot may state for itself instead of inheriting the tender's.
 LOT_OVERRIDES = ("weights", "price", "quality", "requirements", "near_tie")
 # A definition with lots need not name a bids file of its own: each lot names its own.
@@ -637,7 +657,8 @@ class Tender(Strict):
 
     def _check_lots(self) -> None:
         """Each lot validated as a whole tender; every problem located under `lots[i]`."""
-        _unique("lot id", [lot.id for lot in self.lots])
+        # case-insensitively: lots/A and lots/a are one folder on Windows and macOS
+        _unique("lot id (in any case)", [lot.id.casefold() for lot in self.lots])
         if self.award is not None and not self.lots:
             raise problem("award rules and no lots", "award only in a definition with lots")
         found: list[tuple[tuple[str | int, ...], str, str]] = []

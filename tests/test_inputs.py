@@ -357,3 +357,17 @@ def test_a_lot_that_is_no_whole_tender_is_named_with_what_was_found(tmp_path: Pa
             "the quality weight, 30",
         )
     ]
+
+
+def test_a_misspelt_key_in_a_lot_is_named_under_its_lot(tmp_path: Path) -> None:
+    # the line of the misspelt section's first key, as for any unknown section
+    line = LOTS_EXAMPLE.read_text(encoding="utf-8").splitlines().index("      price: 70") + 1
+    assert lots_problems(
+        tmp_path, "    weights:\n      price: 70", "    wieghts:\n      price: 70"
+    ) == [
+        (
+            f"lots[2].wieghts (line {line})",
+            "unknown field 'wieghts'",
+            "only the fields this section defines (check the spelling)",
+        )
+    ]

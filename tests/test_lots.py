@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tender.errors import TenderInputError
 from tender.lots import LotsEvaluation, allocate_lots, award_rules, standings
 from tender.model import Tender
 from tender.scoring import Evaluation, evaluate
@@ -196,3 +197,32 @@ def test_only_each_lots_best_bids_as_many_as_lots_can_decide_an_award(
     result = evaluated(tender, case)
     every = [s for lot in LOTS for s in standings(lot, result.lot(lot))]
     assert result.allocation == allocate(list(LOTS), every, cap, rule)  # type: ignore[arg-type]
+
+
+def test_one_bidder_id_names_one_organisation_in_every_lot() -> None:
+    tender = definition()
+    renamed = lot_evaluation(tender, "2", CASE["2"])
+    renamed.table.loc[renamed.table["bidder_id"] == "B", "bidder"] = "Someone Else Ltd"
+    moved = lot_evaluation(tender, "3", CASE["3"])
+    moved.table.loc[moved.table["bidder_id"] == "A", "bidder_id"] = "Z"
+    with pytest.raises(TenderInputError) as caught:
+        allocate_lots(tender, [lot_evaluation(tender, "1", CASE["1"]), renamed, moved])
+    assert [(p.file, p.where, p.found) for p in caught.value.problems] == [
+        (
+            "2.csv",
+            "bidder B (lot 2)",
+            "the name 'Someone Else Ltd', but 'Bidder B' under that id in lot 1",
+        ),
+        ("3.csv", "bidder Z (lot 3)", "the name 'Bidder A', bid under id 'A' in lot 1"),
+    ]
+
+
+def test_names_differing_only_in_case_and_spacing_are_one_organisation() -> None:
+    tender = definition()
+    spaced = lot_evaluation(tender, "2", CASE["2"])
+    spaced.table.loc[spaced.table["bidder_id"] == "A", "bidder"] = "  BIDDER   a "
+    result = allocate_lots(
+        tender,
+        [lot_evaluation(tender, "1", CASE["1"]), spaced, lot_evaluation(tender, "3", CASE["3"])],
+    )
+    assert result.lots_bid("A") == ["1", "2", "3"]

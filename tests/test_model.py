@@ -118,8 +118,14 @@ def test_a_lot_is_validated_as_a_whole_tender():
 def test_lot_ids_are_unique_and_award_rules_need_lots():
     from tender.model import Tender
 
-    with pytest.raises(ValidationError, match="lot id '1' used twice"):
+    with pytest.raises(ValidationError, match="lot id \\(in any case\\) '1' used twice"):
         Tender.model_validate(lots_definition(id="1", title="Again"))
+    mixed = lots_definition(id="north")
+    mixed["lots"][0]["id"] = "North"  # type: ignore[index]
+    with pytest.raises(ValidationError, match="'north' used twice"):  # one folder on Windows
+        Tender.model_validate(mixed)
+    with pytest.raises(ValidationError, match=r"lot id 'COM1\.x'; expected an id Windows"):
+        Tender.model_validate(lots_definition(id="COM1.x"))
     data = lots_definition()
     data["award"] = {"max_lots_per_bidder": 0}
     with pytest.raises(ValidationError, match="greater than or equal to 1"):

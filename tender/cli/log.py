@@ -6,13 +6,14 @@ import json
 
 import click
 
-from .group import INPUT_ERROR, cli, format_option, tender_file
+from .group import INPUT_ERROR, cli, format_option, lot_option, tender_file
 
 
 @cli.command(name="log")
 @tender_file()
 @format_option("text", "One line per event for people, or the JSON lines as stored.")
-def log_command(definition: str, output_format: str) -> None:
+@lot_option()
+def log_command(definition: str, output_format: str, lot: str | None) -> None:
     """Print the evaluation log of TENDER: templates, returns, moderation.
 
     Every readable entry is printed; damaged lines are named with their line number and
@@ -21,8 +22,9 @@ def log_command(definition: str, output_format: str) -> None:
     """
     from ..terminal import log_line
     from ..workflows.log import log
+    from ..workflows.lots import lot_definition
 
-    checked = log(definition)
+    checked = log(lot_definition(definition, lot))
     for entry in checked.entries:
         if output_format == "json":
             click.echo(json.dumps(entry, sort_keys=True, ensure_ascii=False))

@@ -1,4 +1,5 @@
-"""`--lot`: required by the per-lot commands on a definition with lots, refused without lots."""
+"""`--lot`: required by the per-lot commands and `log` on a definition with lots, refused
+without lots. Each lot's panel folder keeps its own log."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ COMMANDS = {
     "clarify": [],
     "price-templates": [],
     "collect-prices": ["{folder}"],
+    "log": [],
 }
 
 
