@@ -258,3 +258,11 @@ def test_xmp_escapes_what_it_is_given():
     packet = xmp(Metadata(title="<script>&", subject="s", author='A "B"', language="cy"))
     assert b'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">&lt;script&gt;&amp;</rdf:li>' in packet
     assert b"<rdf:li>cy</rdf:li>" in packet
+
+
+def test_reportlab_measures_and_formats_with_its_c_accelerator():
+    """rl_accel (reportlab[accel]) does string widths and number formatting in C: the same
+    bytes, in a fraction of the time every PDF spends measuring its text."""
+    from reportlab.lib import rl_accel
+
+    assert {"fp_str", "instanceStringWidthTTF", "calcChecksum"} <= set(rl_accel._c_funcs)
