@@ -52,9 +52,12 @@ SUBSTITUTES = {"→": "->", "Σ": "sum of ", "\u2009": " ", "\u00a0": " ", "\u20
 
 @cache
 def register() -> None:
-    """Register the bundled fonts once per process (no italics: documents use none)."""
-    for name, file in FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+    """Register the bundled fonts once per process (no italics: documents use none).
+
+    The fallback (4 MB, most of the time reading the fonts took) is read only when a
+    character needs it (`_glyphs`): a report in Latin script never does."""
+    _load(REGULAR)
+    _load(BOLD)
     addMapping(REGULAR, 0, 0, REGULAR)
     addMapping(REGULAR, 1, 0, BOLD)
     addMapping(REGULAR, 0, 1, REGULAR)
@@ -66,8 +69,14 @@ def register() -> None:
 
 
 @cache
+def _load(font: str) -> None:
+    pdfmetrics.registerFont(TTFont(font, str(FONT_DIR / FILES[font])))
+
+
+@cache
 def _glyphs(font: str) -> frozenset[int]:
     register()
+    _load(font)
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
