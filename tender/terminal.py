@@ -6,12 +6,16 @@ evaluation log's lines and the sensitivity report. Commands print these; none dr
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from . import display
 from .clarifications import Outcomes, Revised, Standing
 from .lots import LotsEvaluation, award_rules
+from .progress import Progress
 from .scoring import Evaluation
 
 if TYPE_CHECKING:  # rich loads only when a table is drawn: the log and sensitivity lines need none
@@ -83,6 +87,39 @@ def allocation_lines(lots: LotsEvaluation) -> list[str]:
     if lots.provisional:
         lines.append("PROVISIONAL: a lot has no moderated marks yet.")
     return lines
+
+
+@contextmanager
+def progress_shown(first: str) -> Iterator[Progress]:
+    """A line on stderr naming the step under way ("Rendering letters 3/6") with a spinner
+    and a bar, redrawn in place and cleared when the work ends.
+
+    Drawn only when stderr is a terminal (rich loads only then): piped or redirected
+    output, and the tests' runner, get a `Progress` that does nothing, so what a command
+    prints and writes is the same whether anyone watched it or not.
+    """
+    if not sys.stderr.isatty():
+        yield _unheard
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, SpinnerColumn, TextColumn
+    from rich.progress import Progress as Bar
+
+    console = Console(stderr=True)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn())
+    with Bar(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(escape(first), total=None)
+
+        def shown(done: int, total: int, step: str) -> None:
+            counted = f"{step} {done}/{total}" if total else step
+            bar.update(task, completed=done, total=total or None, description=escape(counted))
+
+        yield shown
+
+
+def _unheard(done: int, total: int, step: str) -> None:
+    """The progress of work nobody watches."""
 
 
 def print_clarification(

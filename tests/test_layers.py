@@ -25,7 +25,18 @@ PACKAGE = ROOT / "tender"
 LAYERS: list[tuple[str, set[str]]] = [
     (
         "base",
-        {"tender", "model", "errors", "files", "audit", "lock", "seal", "safety", "display"},
+        {
+            "tender",
+            "model",
+            "errors",
+            "files",
+            "audit",
+            "lock",
+            "seal",
+            "safety",
+            "display",
+            "progress",
+        },
     ),
     (
         "kernels",

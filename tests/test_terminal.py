@@ -114,3 +114,42 @@ def test_rank_reversal_risk_is_named_for_interpolation(tiny):
         "(rank reversal)" in lines
     )
     assert "  without C: B falls level with or below A" in lines
+
+
+def on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run `tender ARGS` with its stdout and stderr on a pseudo-terminal, as a person at a
+    terminal would: its exit code and everything drawn (escape codes and all)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, child = pty.openpty()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "tender", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=child,
+        stderr=child,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(child)
+    drawn = bytearray()
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal closes when the command ends
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(main)
+    return run.wait(), drawn.decode("utf-8", errors="replace")
+
+
+def test_progress_is_not_shown_when_stderr_is_no_terminal(capsys):
+    from tender.terminal import progress_shown
+
+    with progress_shown("Evaluating") as progress:
+        progress(3, 6, "Rendering letters")
+    assert capsys.readouterr() == ("", "")

@@ -27,9 +27,11 @@ from .group import cli, out_folder_option, tender_file
 )
 def report(definition: str, out: Path | None, letters: bool, draft: bool) -> None:
     """Write the award report (PDF, DOCX) for TENDER and a letter to every bidder."""
+    from ..terminal import progress_shown
     from ..workflows.report import report as report_tender
 
-    reported = report_tender(definition, out, letters=letters, draft=draft)
+    with progress_shown("Evaluating") as progress:
+        reported = report_tender(definition, out, letters=letters, draft=draft, progress=progress)
     for warning in reported.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

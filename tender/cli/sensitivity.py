@@ -21,10 +21,12 @@ def sensitivity(definition: str, output_format: str) -> None:
     with a verdict per near-tie, panel agreement and abnormal-price screens. With lots,
     every lot is analysed on its own, and the allocation is shown.
     """
+    from ..terminal import progress_shown
     from ..workflows.sensitivity import Analysed
     from ..workflows.sensitivity import sensitivity as analyse_tender
 
-    analysed = analyse_tender(definition)
+    with progress_shown("Evaluating") as progress:
+        analysed = analyse_tender(definition, progress)
     if isinstance(analysed, Analysed):
         _print_tender(analysed, output_format)
     else:

@@ -25,11 +25,13 @@ def templates(
 ) -> None:
     """Write a marking template for each evaluator of TENDER (no prices in them)."""
     from ..panel import panel_files
+    from ..terminal import progress_shown
     from ..workflows.lots import lot_definition
     from ..workflows.templates import templates as issue
 
     tender = lot_definition(definition, lot)
-    issued = issue(tender, out, list(evaluators) or None)
+    with progress_shown("Writing templates") as progress:
+        issued = issue(tender, out, list(evaluators) or None, progress)
     for item in issued:
         click.echo(f"{item.evaluator_id}\tissue {item.issue}\t{item.path}")
     click.echo(

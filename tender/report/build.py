@@ -13,6 +13,7 @@ from pathlib import Path
 from ..clarifications import Outcomes
 from ..errors import Problem, raise_if
 from ..inputs import display_path, project_root
+from ..progress import Progress, tell
 from ..robustness import Robustness
 from ..scoring import Evaluation
 from ..settlement import OpenItem
@@ -47,6 +48,7 @@ def render_report(
     clarified: tuple[Evaluation, Outcomes] | None = None,
     robustness: Robustness | None = None,
     outcomes: Outcomes | None = None,
+    progress: Progress | None = None,
 ) -> ReportFiles:
     """The award report (PDF, DOCX, HTML) and, with `letters`, one letter per bidder (PDF, DOCX).
 
@@ -58,6 +60,7 @@ def render_report(
         TenderInputError: when letters are asked for, not as a draft, and an open item or
             the completeness check (a mark without a rationale, no letter date) stops them.
     """
+    tell(progress, "Rendering the report")
     doc = report_content(ev, narrative, clarified, robustness)
     shown = tuple(str(item) for item in open_items)
     if shown:
@@ -87,7 +90,9 @@ def render_report(
     warnings += check.warnings
     listed = (*shown, *(str(p) for p in check.problems))
     target = (folder / LETTERS).resolve()
-    for bidder_id, stem in letter_slugs(ev).items():
+    slugs = letter_slugs(ev)
+    for done, (bidder_id, stem) in enumerate(slugs.items()):
+        tell(progress, "Rendering letters", done, len(slugs))
         letter = letter_content(ev, bidder_id, outcomes)
         if listed:
             letter = as_draft(letter, listed)

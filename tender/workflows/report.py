@@ -8,6 +8,7 @@ from pathlib import Path
 from ..audit import sha256_file
 from ..inputs import display_path, project_root
 from ..model import Tender
+from ..progress import Progress, tell
 from ..scoring import Evaluation
 from .evaluation import Run, case_of, evaluate_file
 from .runs import write_and_record
@@ -34,10 +35,12 @@ def report(
     *,
     letters: bool = True,
     draft: bool = False,
+    progress: Progress | None = None,
 ) -> Reported:
     """Render the award report (PDF, DOCX) and, unless `letters` is False, every letter.
 
     Everything is rendered before anything is written; a refused letter writes nothing.
+    `progress`, when given, is told each step (`tender.progress`).
     While the evaluation says a step is open (`Run.open_items`), the report is a DRAFT and
     letters are refused, unless `draft` asks for every document marked DRAFT anyway.
 
@@ -49,12 +52,14 @@ def report(
     from ..report.narrative import load_narrative
     from ..robustness import analyse
 
+    tell(progress, "Evaluating")
     run = evaluate_file(definition)
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     narrative = load_narrative(ev.tender)
     ev = _with_narrative(ev)
     clarified = (run.before, run.outcomes) if run.before and run.outcomes else None
+    tell(progress, "Testing the ranking's robustness")
     robustness = analyse(case_of(run), run.evaluation, run.inputs.decisions)
     rendered = render_report(
         ev,
@@ -66,7 +71,9 @@ def report(
         clarified=clarified,
         robustness=robustness,
         outcomes=run.outcomes,
+        progress=progress,
     )
+    tell(progress, "Writing the documents")
     written = write_and_record(
         ev, folder, rendered.files, "reported", out=out, doing="write the report"
     )

@@ -10,6 +10,7 @@ from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import load_tender
 from ..lots import LotsEvaluation, allocate_lots
 from ..model import Tender
+from ..progress import Progress, tell
 from ..robustness import Robustness, analyse
 from ..robustness_document import document
 from .evaluation import Loaded, load_case
@@ -47,23 +48,26 @@ class LotsAnalysed:
         ]
 
 
-def sensitivity(definition: str | Path | Tender) -> Analysed | LotsAnalysed:
+def sensitivity(
+    definition: str | Path | Tender, progress: Progress | None = None
+) -> Analysed | LotsAnalysed:
     """Run the price-weight, single-mark, leave-one-out, rank-reversal, near-tie, panel
     agreement and abnormal-price analyses; nothing is written.
 
     A definition with lots gives `LotsAnalysed`: every lot analysed on its own.
+    `progress`, when given, is told each step (`tender.progress`).
 
     Raises:
         TenderInputError: every problem in the definition or its inputs (every lot's).
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
     if not tender.lots:
-        return _analysed(tender)
+        return _analysed(tender, progress)
     lots: list[Analysed] = []
     problems: list[Problem] = []
     for lot_id in tender.lot_ids():
         try:
-            lots.append(_analysed(tender.lot(lot_id)))
+            lots.append(_analysed(tender.lot(lot_id), progress, f"lot {lot_id}: "))
         except TenderInputError as exc:
             problems += exc.problems
     raise_if(problems)
@@ -71,7 +75,9 @@ def sensitivity(definition: str | Path | Tender) -> Analysed | LotsAnalysed:
     return LotsAnalysed(tuple(lots), allocation)
 
 
-def _analysed(definition: Tender) -> Analysed:
+def _analysed(definition: Tender, progress: Progress | None, lot: str = "") -> Analysed:
+    tell(progress, f"{lot}Evaluating")
     loaded = load_case(definition)
+    tell(progress, f"{lot}Testing the ranking's robustness")
     result = analyse(loaded.case, loaded.evaluation, loaded.decisions)
     return Analysed(loaded, result, document(result))

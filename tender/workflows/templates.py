@@ -8,6 +8,7 @@ issues logged under the tender's lock, so two runs never issue the same number.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..files import os_errors
 from ..inputs import load_tender, project_root
 from ..model import Evaluator, Tender
 from ..panel import bidders_to_mark, load_key, panel_files, protected_files
+from ..progress import Progress, tell
 from ..seal import seal
 
 
@@ -35,14 +37,16 @@ def templates(
     definition: str | Path | Tender,
     out: Path | None = None,
     evaluators: list[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Issued]:
-    """Issue templates for the tender defined in `definition` (a path or a loaded Tender).
+    """Issue templates for the tender defined in `definition` (a path or a loaded Tender);
+    `progress`, when given, is told each template written (`tender.progress`).
 
     Raises:
         TenderError: as `issue_templates`.
     """
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
-    return issue_templates(tender, out, evaluators)
+    return issue_templates(tender, out, evaluators, progress=progress)
 
 
 def issue_templates(
@@ -51,6 +55,7 @@ def issue_templates(
     evaluators: list[str] | None = None,
     *,
     now: str | None = None,
+    progress: Progress | None = None,
 ) -> list[Issued]:
     """Write one sealed marking template per panel member and log each issue.
 
@@ -98,7 +103,7 @@ def issue_templates(
                 (tender, panel[evaluator_id], rows, identity, seal(key, identity),
                  to_mark.excluded, marking)
             )  # fmt: skip
-        rendered, issued = _rendered(jobs, paths)
+        rendered, issued = _rendered(jobs, paths, progress)
         with os_errors(folder, "write the templates"):
             gate.write(rendered)
         _log_issues(files.log, issued, now, structure, len(rows))
@@ -119,7 +124,7 @@ def _chosen(tender: Tender, panel: dict[str, Evaluator], evaluators: list[str] |
 
 
 def _rendered(
-    jobs: list[tuple[Any, ...]], paths: dict[str, Path]
+    jobs: list[tuple[Any, ...]], paths: dict[str, Path], progress: Progress | None = None
 ) -> tuple[dict[Path, bytes], list[Issued]]:
     """Each template's bytes by its path, and what identifies each one issued."""
     from ..audit import sha256_bytes
@@ -127,7 +132,7 @@ def _rendered(
 
     rendered: dict[Path, bytes] = {}
     issued: list[Issued] = []
-    for job, data in zip(jobs, _render_all(write_template, jobs), strict=True):
+    for job, data in zip(jobs, _render_all(write_template, jobs, progress), strict=True):
         evaluator_id, identity = job[1].id, job[3]
         path = paths[evaluator_id]
         rendered[path] = data
@@ -172,15 +177,27 @@ def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
 PARALLEL_FROM = 4  # workbooks; fewer are quicker written in this process
 
 
-def _render_all(render: Any, jobs: list[tuple[Any, ...]]) -> list[bytes]:
-    """Render independent workbooks, on every CPU when there are several."""
+def _render_all(
+    render: Any, jobs: list[tuple[Any, ...]], progress: Progress | None = None
+) -> list[bytes]:
+    """Render independent workbooks, on every CPU when there are several; `progress` is
+    told as each is done, in order."""
     workers = min(os.cpu_count() or 1, 8)
+    tell(progress, "Writing templates", 0, len(jobs))
     if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return [render(*job) for job in jobs]
+        return _counted((render(*job) for job in jobs), len(jobs), progress)
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(render, *zip(*jobs, strict=True)))
+        return _counted(pool.map(render, *zip(*jobs, strict=True)), len(jobs), progress)
+
+
+def _counted(results: Iterator[bytes], total: int, progress: Progress | None) -> list[bytes]:
+    done: list[bytes] = []
+    for data in results:
+        done.append(data)
+        tell(progress, "Writing templates", len(done), total)
+    return done
 
 
 def _now() -> str:

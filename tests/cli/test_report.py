@@ -179,3 +179,36 @@ def test_the_settled_reference_report_is_no_draft(runner, reference, project):
     assert result.exit_code == 0, result.stderr
     pdf = project / "reports" / "pest-control-2016" / "award-report.pdf"
     assert "DRAFT" not in PdfReader(pdf).pages[0].extract_text()
+
+
+def test_progress_names_each_step_on_a_terminal_and_changes_no_file(
+    runner, reference, project, tmp_path
+):
+    import sys
+
+    import pytest
+
+    if sys.platform == "win32":
+        pytest.skip("pseudo-terminals are POSIX")
+    from tests.test_terminal import on_a_terminal
+
+    watched, unwatched = tmp_path / "watched", tmp_path / "unwatched"
+    code, drawn = on_a_terminal(["report", str(reference), "--out", str(watched)], project)
+    assert code == 0, drawn
+    for step in ("Evaluating", "Testing the ranking's robustness", "Rendering the report"):
+        assert step in drawn
+    assert "Rendering letters 3/6" in drawn
+    result = runner.invoke(cli, ["report", str(reference), "--out", str(unwatched)])
+    assert result.exit_code == 0
+    assert "Rendering" not in result.output
+    assert "Evaluating" not in result.output
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != "runs.jsonl"
+        }
+
+    assert len(files(watched)) == 18
+    assert files(watched) == files(unwatched)

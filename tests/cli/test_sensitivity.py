@@ -149,3 +149,21 @@ def test_a_rejected_bid_is_excluded_everywhere(runner, reference, project):
     robustness = runner.invoke(cli, ["sensitivity", str(reference)])
     assert robustness.exit_code == 0, robustness.stderr
     assert "Leader: B" in robustness.stdout
+
+
+def test_progress_is_shown_on_a_terminal_only(runner, reference, project):
+    import sys
+
+    import pytest
+
+    if sys.platform == "win32":
+        pytest.skip("pseudo-terminals are POSIX")
+    from tests.test_terminal import on_a_terminal
+
+    code, drawn = on_a_terminal(["sensitivity", str(reference)], project)
+    assert code == 0, drawn
+    assert "Testing the ranking's robustness" in drawn
+    result = runner.invoke(cli, ["sensitivity", str(reference)])
+    assert result.exit_code == 0
+    assert "Testing the ranking" not in result.output
+    assert result.stdout.splitlines()[0] in drawn  # the same report follows

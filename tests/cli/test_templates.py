@@ -88,3 +88,22 @@ def test_a_linked_panel_key_is_refused_not_a_traceback(
     ]
     assert not (folder / "missing-key").exists()
     assert not (folder / "templates").exists()
+
+
+def test_progress_counts_the_templates_on_a_terminal_only(
+    runner: CliRunner, reference: Path, project: Path
+) -> None:
+    import sys
+
+    import pytest
+
+    if sys.platform == "win32":
+        pytest.skip("pseudo-terminals are POSIX")
+    from tests.test_terminal import on_a_terminal
+
+    code, drawn = on_a_terminal(["templates", str(reference)], project)
+    assert code == 0, drawn
+    assert "Writing templates 2/3" in drawn
+    result = runner.invoke(cli, ["templates", str(reference)])
+    assert result.exit_code == 0
+    assert "Writing templates" not in result.output
