@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
@@ -80,6 +80,7 @@ def _glyphs(font: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
+@cache
 def _has(ch: str) -> bool:
     return any(ord(ch) in _glyphs(f) for f in FILES)
 
@@ -127,10 +128,13 @@ def right_to_left(text: str) -> bool:
     return RIGHT_TO_LEFT.search(text) is not None
 
 
+@lru_cache(maxsize=1 << 16)
 def printable(text: str) -> str:
     """`text` with each character no bundled font has replaced: accents dropped, else '?'.
 
     'Łódź', 'Zażółć', 'Ŵyŷ', Arabic and Japanese print as written; an emoji shows as '?'.
+    Remembered, as `runs` are: the report and every letter measure the same names and
+    headings many times over.
     """
     out = []
     for ch in text:
@@ -148,19 +152,26 @@ def printable(text: str) -> str:
 
 def runs(text: str, font: str = REGULAR) -> Iterator[tuple[str, str]]:
     """(font, text) pieces of printable `text`, each in the first font of the chain with it."""
+    return iter(_runs(text, font))
+
+
+@lru_cache(maxsize=1 << 16)
+def _runs(text: str, font: str) -> tuple[tuple[str, str], ...]:
     chain = CHAINS.get(font, (font, FALLBACK))
+    found: list[tuple[str, str]] = []
     current, piece = "", list[str]()
     for ch in printable(shape(text)):
         chosen = next((f for f in chain if ord(ch) in _glyphs(f)), chain[0])
         if ch == " " and current:  # a space stays in the run it is in
             chosen = current
         if chosen != current and piece:
-            yield current, "".join(piece)
+            found.append((current, "".join(piece)))
             piece = []
         current = chosen
         piece.append(ch)
     if piece:
-        yield current, "".join(piece)
+        found.append((current, "".join(piece)))
+    return tuple(found)
 
 
 def markup(text: str, font: str = REGULAR) -> str:
