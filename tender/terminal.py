@@ -113,7 +113,9 @@ def progress_shown(first: str) -> Iterator[Progress]:
 
         def shown(done: int, total: int, step: str) -> None:
             counted = f"{step} {done}/{total}" if total else step
-            bar.update(task, completed=done, total=total or None, description=escape(counted))
+            description = escape(counted)  # drawn at once: a step is never skipped unseen
+            bar.update(task, completed=done, total=total or None, description=description)
+            bar.refresh()
 
         yield shown
 
