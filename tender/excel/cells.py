@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from xml.etree.ElementTree import Element
 
 from ..errors import Problem, exact, shorten
-from . import numfmt
+from . import numfmt, sheet_scan
 from .guard import NS_MAIN, Package, Refused, parse_xml
 
 MAX_PROBLEMS = 20
@@ -44,6 +44,7 @@ class ErrorValue:
 
 Value = str | float | bool | datetime | date | time | ErrorValue
 Grid = list[list[Value]]
+RowShapes = list[tuple[str | None, str | None, str | None, str | None]]
 
 
 def read_sheets(
@@ -112,6 +113,8 @@ class _Reader:
         self._formats: list[Style] | None = None
         # (type, style, stored text) → (value, style), for cells read without a problem
         self._seen: dict[tuple[str | None, str | None, str], tuple[Value, Style | None]] = {}
+        # the same, by a scanned cell's (style, type, '/', <v> text, '<is>', inline text)
+        self._scanned_seen: dict[tuple[str, ...], tuple[Value, Style | None]] = {}
 
     def problem(self, where: str, found: str, expected: str) -> None:
         self.problems.append(Problem(self.package.name, where, found, expected))
@@ -131,6 +134,10 @@ class _Reader:
         return self._formats
 
     def sheet(self, name: str) -> Grid:
+        scanned = sheet_scan.scan(self.package.parts[self.package.sheets[name]])
+        grid = None if scanned is None else self._scanned(name, scanned)
+        if grid is not None:
+            return grid
         root = self._parse(self.package.sheets[name])
         data = None if root is None else root.find(f"{NS_MAIN}sheetData")
         if root is None or root.tag != f"{NS_MAIN}worksheet" or data is None:
@@ -152,6 +159,96 @@ class _Reader:
                 return []
             last, width = read[0], max(width, read[1])
         return _grid(cells, width + 1)
+
+    def _scanned(self, name: str, scanned: sheet_scan.Scanned) -> Grid | None:
+        """The sheet read from its scanned rows and cells, exactly as `sheet` reads its tree,
+        when every cell reads without a problem; None otherwise (nothing is recorded then,
+        and the parser reads the sheet and names each problem)."""
+        root = _quiet_parse(scanned.skeleton)
+        if root is None or root.tag != f"{NS_MAIN}worksheet":
+            return None
+        data = f"{NS_MAIN}sheetData"
+        if len(list(root.iter(data))) != 1 or root.find(data) is None:
+            return None  # the rows' one <sheetData/>, a child of the worksheet
+        tokens = scanned.tokens
+        visible = self.package.states.get(name) == "visible"
+        hidden = None
+        if visible and self.check_hidden:
+            shapes: RowShapes = [(t[0], None, t[1] or None, t[2] or None) for t in tokens if t[0]]
+            hidden = _Hidden.of(root, shapes)
+        before = len(self.problems)
+        cells = self._scanned_cells(name, tokens, visible, hidden)
+        if cells is None or len(self.problems) != before:
+            del self.problems[before:]
+            return None
+        return _grid(*cells)
+
+    def _scanned_cells(
+        self, name: str, tokens: list[sheet_scan.Token], visible: bool, hidden: _Hidden | None
+    ) -> tuple[dict[tuple[int, int], Value], int] | None:
+        """The values of the scanned cells by position, and the grid's width; None at the
+        first token out of place, or the first cell with a problem."""
+        shapes, before = self._scanned_seen, len(self.problems)
+        cells: dict[tuple[int, int], Value] = {}
+        last, last_row, width, number, index = (0, -1), 0, -1, "", -1
+        in_row = False
+        for token in tokens:
+            row, _, _, letters, digits, _, _, empty, _, _, _, end, _ = token
+            if letters:
+                if not in_row or digits != number:
+                    return None
+                column = _column(letters)
+                position = (index, column)
+                if position <= last:
+                    return None
+                last = position
+                if empty:
+                    continue
+                shape = token[5:11]  # what the cell holds, whatever its place
+                found = shapes.get(shape) or self._first_scanned(
+                    f"{name}!{letters}{digits}", shape, before
+                )
+                if not found:
+                    return None  # a shape the parser reads, or a cell with a problem
+                value, style = found
+                if value == "":
+                    continue
+                cells[position] = value
+                width = column if column > width else width
+                if (visible and style and style.unseen) or (hidden and hidden.hides(*position)):
+                    return None
+            elif row:
+                at = int(row)
+                if in_row or at <= last_row:
+                    return None
+                in_row, last_row, number, index = True, at, row, at - 1
+            elif end and in_row:
+                in_row = False
+            else:
+                return None  # an end without a row, or anything else
+        return None if in_row else (cells, width + 1)
+
+    def _first_scanned(
+        self, where: str, shape: tuple[str, ...], before: int
+    ) -> tuple[Value, Style | None] | None:
+        """A scanned cell whose shape (style, type, '/', <v> text, '<is>', inline text) has
+        not been met yet: read as the parser's reader reads it (by `_seen`, or `stored`), and
+        remembered by its shape; None when it cannot be read without a problem."""
+        key = _scanned_key(*shape)
+        if key is None:
+            return None
+        found = self._seen.get(key)
+        if found is None:
+            kind, style, text = key
+            inline = kind == "inlineStr"
+            found = self.stored(
+                where, kind or "n", style, None if inline else text, text if inline else None
+            )
+            if found[1] is None or len(self.problems) != before:
+                return None
+            self._seen[key] = found
+        self._scanned_seen[shape] = found
+        return found
 
     def _row(
         self,
@@ -262,14 +359,23 @@ class _Reader:
     def value(self, where: str, cell: Element) -> tuple[Value, Style | None]:
         """A cell's value as displayed, and its style; '' after recording why it cannot be
         read."""
-        kind = cell.get("t", "n")
         raw, node = self._content(where, cell)
-        style = self._style(where, cell) if raw is not None or node is not None else None
+        if raw is None and node is None:
+            return "", None
+        inline = None if node is None else _text(node)
+        return self.stored(where, cell.get("t", "n"), cell.get("s"), raw, inline)
+
+    def stored(
+        self, where: str, kind: str, index: str | None, raw: str | None, inline: str | None
+    ) -> tuple[Value, Style | None]:
+        """What a cell of type `kind` and style `index` shows for its stored text `raw`
+        (<v>) and inline string `inline` (<is>); '' after recording why it cannot be read."""
+        style = self._style(where, index)
         if style is None:
             return "", None
         shown = style.format
         if kind == "inlineStr":
-            return self._shown_text(where, "" if node is None else _text(node), shown), style
+            return self._shown_text(where, inline or "", shown), style
         if raw is None:
             return "", style
         if kind == "s":
@@ -300,8 +406,7 @@ class _Reader:
                 return None, None
         return raw, node
 
-    def _style(self, where: str, cell: Element) -> Style | None:
-        index = cell.get("s")
+    def _style(self, where: str, index: str | None) -> Style | None:
         try:
             number = 0 if index is None else _int(index)
             if number < 0:
@@ -353,29 +458,69 @@ class _Reader:
         return value
 
 
+@functools.lru_cache(maxsize=1024)
+def _column(letters: str) -> int:
+    return column_index(letters)
+
+
+def _scanned_key(
+    style: str, kind: str, empty: str, raw: str, inline_tag: str, inline: str
+) -> tuple[str | None, str | None, str] | None:
+    """A scanned cell's (type, style, text) as the parser's reader keys it (`_shape`), or
+    None for an inline string without its type, or the type without one."""
+    if bool(inline_tag) != (kind == "inlineStr"):
+        return None
+    if not inline_tag:
+        return (kind or None, style or None, sheet_scan.unescaped(raw))
+    text = sheet_scan.unescaped(inline)
+    return (kind, style or None, _unescaped(text) if "_x" in text else text)
+
+
+def _quiet_parse(xml: bytes) -> Element | None:
+    """`xml` parsed as `_Reader._parse` parses a part, or None, recording nothing."""
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        return etree.fromstring(xml, parser)  # type: ignore[no-any-return]
+    except etree.XMLSyntaxError:
+        return None
+
+
 class _Hidden:
     """Hidden rows and columns of a sheet: nothing in them is a value anyone saw."""
 
     @classmethod
-    def of(cls, root: Element) -> _Hidden | None:
-        """The sheet's hidden (or too narrow) rows and columns, or None when none are."""
-        hidden = cls(root)
+    def of(cls, root: Element, rows: RowShapes | None = None) -> _Hidden | None:
+        """The sheet's hidden (or too narrow) rows and columns, or None when none are.
+
+        `rows` gives each row's (number, hidden, ht, customHeight) when they were scanned
+        rather than parsed; by default they are read from the tree.
+        """
+        hidden = cls(root, rows)
         if hidden.default_hidden or hidden.columns or any(hidden.rows.values()):
             return hidden
         return None
 
-    def __init__(self, root: Element) -> None:
+    def __init__(self, root: Element, rows: RowShapes | None = None) -> None:
         fmt = root.find(f"{NS_MAIN}sheetFormatPr")
         self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
         self.rows: dict[int, bool] = {}
-        data = root.find(f"{NS_MAIN}sheetData")
+        if rows is None:
+            data = root.find(f"{NS_MAIN}sheetData")
+            rows = [
+                (r.get("r"), r.get("hidden"), r.get("ht"), r.get("customHeight"))
+                for r in (data if data is not None else [])
+            ]
         seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
-        for row in data if data is not None else []:
-            shape = (row.get("hidden"), row.get("ht"), row.get("customHeight"))
+        for number, hidden_attribute, height, custom in rows:
+            shape = (hidden_attribute, height, custom)
             hidden = seen.get(shape)
             if hidden is None:
-                hidden = seen[shape] = _row_hidden(row, self.default_hidden)
-            self.rows[_int(row.get("r")) - 1] = hidden
+                hidden = seen[shape] = _row_hidden(*shape, self.default_hidden)
+            self.rows[_int(number) - 1] = hidden
         self.columns: list[tuple[int, int]] = []
         for col in root.iterfind(f"{NS_MAIN}cols/{NS_MAIN}col"):
             low, high = _int(col.get("min")), _int(col.get("max"))
@@ -390,11 +535,13 @@ class _Hidden:
         return any(low <= column <= high for low, high in self.columns)
 
 
-def _row_hidden(row: Element, default_hidden: bool) -> bool:
-    if _true(row.get("hidden")) or _zero(row.get("ht")):
+def _row_hidden(
+    hidden: str | None, height: str | None, custom: str | None, default_hidden: bool
+) -> bool:
+    if _true(hidden) or _zero(height):
         return True
     if default_hidden:
-        return not _true(row.get("customHeight"))
+        return not _true(custom)
     return False
 
 

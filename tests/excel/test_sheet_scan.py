@@ -1,0 +1,167 @@
+"""The scanned read of a sheet is the parsed read: the same values, the same refusals.
+
+`cells` reads a sheet from its scanned tokens only when every row and cell is in a plain
+shape and reads without a problem; anything else goes to the parser. So for any sheet,
+reading with the scan and without it must give the same grid, or the same problems.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tender.excel import cells, guard, layout, sheet_scan
+from tests.workbooks import parts, rebuild
+
+MARKING = "xl/worksheets/sheet2.xml"
+
+
+@pytest.fixture
+def filled(panel: Any) -> bytes:
+    return Path(panel.fill("E1")).read_bytes()
+
+
+def outcome(data: bytes, *, scan: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The grids read from a workbook, or the problems it is refused with."""
+    with monkeypatch.context() as patch:
+        if not scan:
+            patch.setattr(cells.sheet_scan, "scan", lambda xml: None)
+        try:
+            package = guard.vet(data, "E1.xlsx")
+            return cells.read_sheets(package, layout.TEMPLATE_SHEETS)
+        except guard.Refused as exc:
+            return [str(p) for p in exc.problems]
+
+
+def with_sheet(data: bytes, change: Any) -> bytes:
+    return rebuild([(n, change(c) if n == MARKING else c) for n, c in parts(data)])
+
+
+def test_a_plain_sheet_is_scanned_into_rows_and_cells() -> None:
+    xml = (
+        b'<worksheet xmlns="x"><sheetData><row r="1"><c r="A1" s="1" t="inlineStr"><is><t>'
+        b'Tom &amp; Jo</t></is></c><c r="B1"><v>7</v></c></row></sheetData></worksheet>'
+    )
+    scanned = sheet_scan.scan(xml)
+    assert scanned is not None
+    assert scanned.skeleton == b'<worksheet xmlns="x"><sheetData/></worksheet>'
+    row, first, second, end = scanned.tokens
+    assert row[sheet_scan.ROW] == "1"
+    assert first[sheet_scan.COLUMN : sheet_scan.COLUMN + 4] == ("A", "1", "1", "inlineStr")
+    assert sheet_scan.unescaped(first[10]) == "Tom & Jo"
+    assert second[8] == "7"
+    assert end[sheet_scan.END] == "</row>"
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"<worksheet><sheetData/></worksheet>",  # no rows to scan
+        b"<worksheet><sheetData><row r='1'></row></sheetData></worksheet>",
+        b'<worksheet><sheetData><row r="1"><c r="A1"><v>\xff</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1"><v>\x07</v></c></row></sheetData></worksheet>',
+        b'<worksheet><sheetData><row r="1"><c r="A1"><v>]]></v></c></row></sheetData></worksheet>',
+    ],
+)
+def test_a_sheet_a_scan_cannot_read_exactly_is_left_to_the_parser(xml: bytes) -> None:
+    scanned = sheet_scan.scan(xml)
+    assert scanned is None or any(t[sheet_scan.OTHER] for t in scanned.tokens)
+
+
+def test_a_filled_return_is_read_from_the_scan(
+    filled: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    parse = cells._Reader._parse
+
+    def spy(self: Any, part: str) -> Any:
+        parsed.append(part)
+        return parse(self, part)
+
+    monkeypatch.setattr(cells._Reader, "_parse", spy)
+    grids = outcome(filled, scan=True, monkeypatch=monkeypatch)
+    assert grids[layout.MARKING][1][layout.MARK_INDEX] == 4
+    assert MARKING not in parsed
+
+
+EDITS = [
+    # each once read differently, or a shape the scan must leave to the parser
+    (rb'<c r="F2"([^>]*)><v>4</v>', rb'<c r="F2"\1><f>4+5</f><v>9</v>'),
+    (rb'<c r="F2"', rb'<c r="F3"'),  # a cell filed under another row
+    (rb'<row r="3"', rb'<row r="2"'),  # a row stored twice
+    (rb'<row r="2"', rb'<row r="2" hidden="1"'),
+    (rb'<row r="2"', rb'<row r="2" ht="0" customHeight="1"'),
+    (rb"</row><row", rb"</row> x <row"),
+    (rb"<t>Bidder</t>", rb"<t>Bid&amp;der _x0041_</t>"),
+    (rb"<t>Bidder</t>", rb"<t>Bid&#65;der</t>"),
+    (rb"<t>Bidder</t>", rb"<t>Bid\rder</t>"),
+    (rb"<t>Bidder</t>", rb'<t xml:space="preserve"> Bidder </t>'),
+    (rb"<t>Bidder</t>", rb"<r><t>Bid</t></r><r><t>der</t></r>"),
+    (rb'(<c r="F2"[^>]*) t="n"', rb'\1 t="s"'),
+    (rb'(<c r="F2"[^>]*) t="n"', rb'\1 t="inlineStr"'),
+    (rb'(<c r="F2") s="\d+"', rb'\1 s="999"'),
+    (rb'(<c r="A2") s="\d+"', rb'\1 s="0"'),
+    (rb"<sheetData>", rb"<sheetData/><sheetData>"),
+    (rb"</sheetData>", rb"</sheetData><sheetData></sheetData>"),
+    (rb"<cols>", rb"<cols><col min='6' max='6' hidden='1'/>"),
+    (rb"<worksheet ", rb"<worksheet><x></y>"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "replacement"), EDITS)
+def test_an_edited_sheet_reads_the_same_with_or_without_the_scan(
+    filled: bytes, monkeypatch: pytest.MonkeyPatch, pattern: bytes, replacement: bytes
+) -> None:
+    data = with_sheet(filled, lambda xml: re.sub(pattern, replacement, xml, count=1))
+    assert data != filled
+    assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
+        data, scan=False, monkeypatch=monkeypatch
+    )
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    at=st.floats(min_value=0, max_value=1),
+    cut=st.integers(min_value=0, max_value=12),
+    insert=st.sampled_from(
+        [
+            b"",
+            b"<",
+            b">",
+            b"&",
+            b"&amp;",
+            b'"',
+            b"</c>",
+            b"</row>",
+            b"<v>1</v>",
+            b" ",
+            b"\n",
+            b'<c r="A2"/>',
+            b'<row r="9">',
+            b"\xc3",
+            b"_x0007_",
+        ]
+    ),
+)
+def test_a_damaged_sheet_reads_the_same_with_or_without_the_scan(
+    filled: bytes, monkeypatch: pytest.MonkeyPatch, at: float, cut: int, insert: bytes
+) -> None:
+    def damage(xml: bytes) -> bytes:
+        start = xml.index(b"<sheetData>")
+        end = xml.index(b"</sheetData>") + len(b"</sheetData>")
+        where = start + int(at * (end - start))
+        return xml[:where] + insert + xml[where + cut :]
+
+    data = with_sheet(filled, damage)
+    assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
+        data, scan=False, monkeypatch=monkeypatch
+    )
