@@ -113,8 +113,8 @@ class _Reader:
         self._formats: list[Style] | None = None
         # (type, style, stored text) → (value, style), for cells read without a problem
         self._seen: dict[tuple[str | None, str | None, str], tuple[Value, Style | None]] = {}
-        # the same, by a scanned cell's (style, type, '/', <v> text, '<is>', inline text)
-        self._scanned_seen: dict[tuple[str, ...], tuple[Value, Style | None]] = {}
+        # the same, by a scanned cell's tail: its attributes after r, and its content
+        self._scanned_seen: dict[str, tuple[Value, Style | None]] = {}
 
     def problem(self, where: str, found: str, expected: str) -> None:
         self.problems.append(Problem(self.package.name, where, found, expected))
@@ -174,7 +174,8 @@ class _Reader:
         visible = self.package.states.get(name) == "visible"
         hidden = None
         if visible and self.check_hidden:
-            shapes: RowShapes = [(t[0], None, t[1] or None, t[2] or None) for t in tokens if t[0]]
+            tails = {t[4]: sheet_scan.row_tail(t[4]) for t in tokens if t[3]}
+            shapes: RowShapes = [(t[3], None, *tails[t[4]]) for t in tokens if t[3]]
             hidden = _Hidden.of(root, shapes)
         before = len(self.problems)
         cells = self._scanned_cells(name, tokens, visible, hidden)
@@ -192,8 +193,7 @@ class _Reader:
         cells: dict[tuple[int, int], Value] = {}
         last, last_row, width, number, index = (0, -1), 0, -1, "", -1
         in_row = False
-        for token in tokens:
-            row, _, _, letters, digits, _, _, empty, _, _, _, end, _ = token
+        for letters, digits, tail, row, _, end, _ in tokens:
             if letters:
                 if not in_row or digits != number:
                     return None
@@ -202,11 +202,10 @@ class _Reader:
                 if position <= last:
                     return None
                 last = position
-                if empty:
+                if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
                     continue
-                shape = token[5:11]  # what the cell holds, whatever its place
-                found = shapes.get(shape) or self._first_scanned(
-                    f"{name}!{letters}{digits}", shape, before
+                found = shapes.get(tail) or self._first_scanned(
+                    f"{name}!{letters}{digits}", tail, before
                 )
                 if not found:
                     return None  # a shape the parser reads, or a cell with a problem
@@ -229,12 +228,12 @@ class _Reader:
         return None if in_row else (cells, width + 1)
 
     def _first_scanned(
-        self, where: str, shape: tuple[str, ...], before: int
+        self, where: str, tail: str, before: int
     ) -> tuple[Value, Style | None] | None:
-        """A scanned cell whose shape (style, type, '/', <v> text, '<is>', inline text) has
-        not been met yet: read as the parser's reader reads it (by `_seen`, or `stored`), and
-        remembered by its shape; None when it cannot be read without a problem."""
-        key = _scanned_key(*shape)
+        """A scanned cell whose tail (`sheet_scan.cell_tail`) has not been met yet: read as
+        the parser's reader reads it (by `_seen`, or `stored`), and remembered by its tail;
+        None when it is empty or cannot be read without a problem."""
+        key = _scanned_key(*sheet_scan.cell_tail(tail))
         if key is None:
             return None
         found = self._seen.get(key)
@@ -247,7 +246,7 @@ class _Reader:
             if found[1] is None or len(self.problems) != before:
                 return None
             self._seen[key] = found
-        self._scanned_seen[shape] = found
+        self._scanned_seen[tail] = found
         return found
 
     def _row(
@@ -467,8 +466,8 @@ def _scanned_key(
     style: str, kind: str, empty: str, raw: str, inline_tag: str, inline: str
 ) -> tuple[str | None, str | None, str] | None:
     """A scanned cell's (type, style, text) as the parser's reader keys it (`_shape`), or
-    None for an inline string without its type, or the type without one."""
-    if bool(inline_tag) != (kind == "inlineStr"):
+    None for an empty cell, an inline string without its type, or the type without one."""
+    if empty or bool(inline_tag) != (kind == "inlineStr"):
         return None
     if not inline_tag:
         return (kind or None, style or None, sheet_scan.unescaped(raw))

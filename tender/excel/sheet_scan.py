@@ -19,29 +19,54 @@ import re
 from dataclasses import dataclass
 
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
-_ROW = (
-    r'<row r="([1-9][0-9]{0,6})"(?: spans="[0-9]{1,5}:[0-9]{1,5}")?'
-    r'(?: ht="([0-9]{1,4}(?:\.[0-9]{1,8})?)")?(?: customHeight="(1)")?>'
-)
 _TEXT = r"[^<&\r]*(?:&(?:amp|lt|gt|quot|apos);[^<&\r]*)*"
-_CELL = (
-    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: s="([0-9]{1,9})")?'
-    r'(?: t="(n|s|b|e|inlineStr)")?'
+_ROW_TAIL = (
+    r'(?: spans="[0-9]{1,5}:[0-9]{1,5}")?(?: ht="([0-9]{1,4}(?:\.[0-9]{1,8})?)")?'
+    r'(?: customHeight="(1)")?'
+)
+_CELL_TAIL = (
+    r'(?: s="([0-9]{1,9})")?(?: t="(n|s|b|e|inlineStr)")?'
     r"(?:(/)>|>(?:<v>(" + _TEXT + r")</v>|(<is>)<t(?: xml:space=\"preserve\")?>"
     r"(" + _TEXT + r")</t></is>)</c>)"
 )
-# A row, a cell, a row's end, or any other character (which sends the sheet to the parser)
-_TOKEN = re.compile(_ROW + "|" + _CELL + r"|(</row>)|([\s\S])")
+_GROUPS = re.compile(r"\((?!\?)")
+# A cell, a row, a row's end, or any other character (which sends the sheet to the parser).
+# Each cell's and row's attributes and content are kept whole (its tail): cells repeat a
+# few tails, so each tail is taken apart (`cell_tail`, `row_tail`) once, not once a cell.
+_TOKEN = re.compile(
+    r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(' + _GROUPS.sub("(?:", _CELL_TAIL) + ")"
+    r'|<row r="([1-9][0-9]{0,6})"(' + _GROUPS.sub("(?:", _ROW_TAIL) + ")>"
+    r"|(</row>)|([\s\S])"
+)
+_CELL = re.compile(_CELL_TAIL)
+_ROW = re.compile(_ROW_TAIL)
 # Characters XML 1.0 does not allow: a parser refuses them, so the parser must see them
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOT_CHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf", b"]]>")  # U+FFFE, U+FFFF, and ]]>
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
-# One token per row, cell or row end, in order: (row number, height, customHeight) of a
-# row; (column letters, row number, style, type, '/', <v> text, '<is>', inline text) of a
-# cell; '</row>' of a row's end; a character of anything else.
-Token = tuple[str, str, str, str, str, str, str, str, str, str, str, str, str]
-ROW, COLUMN, END, OTHER = 0, 3, 11, 12  # the first group of each kind of token
+# One token per cell, row or row end, in order: (column letters, row number, cell tail) of
+# a cell; (row number, row tail) of a row; '</row>' of a row's end; a character of anything
+# else. The other places of each token are ''.
+Token = tuple[str, str, str, str, str, str, str]
+COLUMN, ROW, END, OTHER = 0, 3, 5, 6  # the first place of each kind of token
+
+
+def cell_tail(tail: str) -> tuple[str, str, str, str, str, str]:
+    """A cell's tail as (style, type, '/' if empty, <v> text, '<is>' if inline, inline
+    text), '' for each part it does not have; texts as stored (see `unescaped`)."""
+    match = _CELL.fullmatch(tail)
+    assert match is not None  # the tail was matched by the same pattern
+    return tuple(g or "" for g in match.groups())  # type: ignore[return-value]
+
+
+def row_tail(tail: str) -> tuple[str | None, str | None]:
+    """A row's tail as (ht, customHeight), None for each it does not have."""
+    match = _ROW.fullmatch(tail)
+    assert match is not None  # the tail was matched by the same pattern
+    height, custom = match.groups()
+    return height, custom
 
 
 @dataclass(frozen=True)
@@ -62,11 +87,11 @@ def scan(xml: bytes) -> Scanned | None:
     body, closed, tail = rest.partition(_CLOSE)
     if not opened or not closed:
         return None
+    if _CONTROL.search(body) or any(b in body for b in _NOT_CHARACTERS):
+        return None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return None
-    if "]]>" in text or _ILLEGAL.search(text):
         return None
     return Scanned(head + b"<sheetData/>" + tail, _TOKEN.findall(text))
 

@@ -448,3 +448,18 @@ def test_the_bounds_a_return_is_held_to(panel) -> None:  # type: ignore[no-untyp
     assert (expected.limits.max_rows, expected.limits.max_columns) == (1000, layout.MAX_COLUMNS)
     assert layout.MAX_COLUMNS == 40
     assert layout.ROW_SLACK == 200
+
+
+@given(
+    content=st.lists(st.sampled_from([b"<", b">", b"a", b"bb" * 40]), max_size=60).map(b"".join),
+    padding=st.sampled_from([0, 1 << 16]),
+    limit=st.integers(min_value=1, max_value=90),
+)
+def test_the_longest_tag_and_text_are_found_as_the_searches_would(
+    content: bytes, padding: int, limit: int
+) -> None:
+    # small parts and large ones (numpy) must agree with '<' or '>' then `limit` bytes
+    content = b"x" * padding + content
+    longest_tag, longest_text = guard._longest_runs(content)
+    assert (longest_tag >= limit) == bool(re.search(rb"<[^<>]{%d}" % limit, content))
+    assert (longest_text >= limit) == bool(re.search(rb">[^<>]{%d}" % limit, content))

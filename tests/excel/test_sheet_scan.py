@@ -52,10 +52,17 @@ def test_a_plain_sheet_is_scanned_into_rows_and_cells() -> None:
     assert scanned.skeleton == b'<worksheet xmlns="x"><sheetData/></worksheet>'
     row, first, second, end = scanned.tokens
     assert row[sheet_scan.ROW] == "1"
-    assert first[sheet_scan.COLUMN : sheet_scan.COLUMN + 4] == ("A", "1", "1", "inlineStr")
-    assert sheet_scan.unescaped(first[10]) == "Tom & Jo"
-    assert second[8] == "7"
+    assert first[sheet_scan.COLUMN : sheet_scan.COLUMN + 2] == ("A", "1")
+    style, kind, empty, stored, inline_tag, inline = sheet_scan.cell_tail(first[2])
+    assert (style, kind, empty, stored, inline_tag) == ("1", "inlineStr", "", "", "<is>")
+    assert sheet_scan.unescaped(inline) == "Tom & Jo"
+    assert sheet_scan.cell_tail(second[2])[3] == "7"
     assert end[sheet_scan.END] == "</row>"
+
+
+def test_a_rows_height_is_read_from_its_tail() -> None:
+    assert sheet_scan.row_tail(' spans="1:7" ht="48" customHeight="1"') == ("48", "1")
+    assert sheet_scan.row_tail("") == (None, None)
 
 
 @pytest.mark.parametrize(
