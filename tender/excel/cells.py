@@ -164,75 +164,71 @@ class _Reader:
         """The sheet read from its scanned rows and cells, exactly as `sheet` reads its tree,
         when every cell reads without a problem; None otherwise (nothing is recorded then,
         and the parser reads the sheet and names each problem)."""
-        root = _quiet_parse(scanned.skeleton)
-        if root is None or root.tag != f"{NS_MAIN}worksheet":
+        root = _skeleton(scanned.skeleton)
+        if root is None:
             return None
-        data = f"{NS_MAIN}sheetData"
-        if len(list(root.iter(data))) != 1 or root.find(data) is None:
-            return None  # the rows' one <sheetData/>, a child of the worksheet
         tokens = scanned.tokens
         visible = self.package.states.get(name) == "visible"
-        hidden = None
-        if visible and self.check_hidden:
-            tails = {t[4]: sheet_scan.row_tail(t[4]) for t in tokens if t[3]}
-            shapes: RowShapes = [(t[3], None, *tails[t[4]]) for t in tokens if t[3]]
-            hidden = _Hidden.of(root, shapes)
+        hidden = _scanned_hidden(root, tokens) if visible and self.check_hidden else None
         before = len(self.problems)
-        cells = self._scanned_cells(name, tokens, visible, hidden)
-        if cells is None or len(self.problems) != before:
+        self._scanned_seen = {}  # what a tail shows depends on the sheet's visibility
+        cells = self._scanned_cells(name, tokens, visible)
+        hides = hidden.hides if hidden is not None else None
+        if (
+            cells is None
+            or len(self.problems) != before
+            or (hides is not None and any(hides(*position) for position in cells))
+        ):
             del self.problems[before:]
             return None
-        return _grid(*cells)
+        return _grid(cells, max((column for _, column in cells), default=-1) + 1)
 
     def _scanned_cells(
-        self, name: str, tokens: list[sheet_scan.Token], visible: bool, hidden: _Hidden | None
-    ) -> tuple[dict[tuple[int, int], Value], int] | None:
-        """The values of the scanned cells by position, and the grid's width; None at the
-        first token out of place, or the first cell with a problem."""
+        self, name: str, tokens: list[sheet_scan.Token], visible: bool
+    ) -> dict[tuple[int, int], Value] | None:
+        """The values of the scanned cells by position; None at the first token out of
+        place, or the first cell with a problem.
+
+        `number` is the open row's number, '' between rows: a cell must carry it, a row
+        may only open, and an end only close, when it is ''/not ''.
+        """
         shapes, before = self._scanned_seen, len(self.problems)
         cells: dict[tuple[int, int], Value] = {}
-        last, last_row, width, number, index = (0, -1), 0, -1, "", -1
-        in_row = False
+        last, last_row, number, index = (0, -1), 0, "", -1
         for letters, digits, tail, row, _, end, _ in tokens:
             if letters:
-                if not in_row or digits != number:
-                    return None
-                column = _column(letters)
-                position = (index, column)
+                if digits != number:
+                    return None  # outside a row, or filed under another row
+                position = (index, _column(letters))
                 if position <= last:
                     return None
                 last = position
                 if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
                     continue
                 found = shapes.get(tail) or self._first_scanned(
-                    f"{name}!{letters}{digits}", tail, before
+                    f"{name}!{letters}{digits}", tail, before, visible
                 )
                 if not found:
                     return None  # a shape the parser reads, or a cell with a problem
-                value, style = found
-                if value == "":
-                    continue
-                cells[position] = value
-                width = column if column > width else width
-                if (visible and style and style.unseen) or (hidden and hidden.hides(*position)):
-                    return None
+                if found[0] != "":
+                    cells[position] = found[0]
             elif row:
-                at = int(row)
-                if in_row or at <= last_row:
+                if number or int(row) <= last_row:
                     return None
-                in_row, last_row, number, index = True, at, row, at - 1
-            elif end and in_row:
-                in_row = False
+                last_row, number, index = int(row), row, int(row) - 1
+            elif end and number:
+                number = ""
             else:
                 return None  # an end without a row, or anything else
-        return None if in_row else (cells, width + 1)
+        return None if number else cells
 
     def _first_scanned(
-        self, where: str, tail: str, before: int
+        self, where: str, tail: str, before: int, visible: bool
     ) -> tuple[Value, Style | None] | None:
         """A scanned cell whose tail (`sheet_scan.cell_tail`) has not been met yet: read as
         the parser's reader reads it (by `_seen`, or `stored`), and remembered by its tail;
-        None when it is empty or cannot be read without a problem."""
+        None when it cannot be read without a problem, or, on a visible sheet, shows a
+        value nobody can see."""
         key = _scanned_key(*sheet_scan.cell_tail(tail))
         if key is None:
             return None
@@ -246,6 +242,8 @@ class _Reader:
             if found[1] is None or len(self.problems) != before:
                 return None
             self._seen[key] = found
+        if visible and found[0] != "" and found[1] is not None and found[1].unseen is not None:
+            return None
         self._scanned_seen[tail] = found
         return found
 
@@ -473,6 +471,25 @@ def _scanned_key(
         return (kind or None, style or None, sheet_scan.unescaped(raw))
     text = sheet_scan.unescaped(inline)
     return (kind, style or None, _unescaped(text) if "_x" in text else text)
+
+
+def _skeleton(xml: bytes) -> Element | None:
+    """A scanned sheet's skeleton parsed, when it is a worksheet whose one <sheetData/> (where
+    the rows were) is a child of the worksheet; None otherwise."""
+    root = _quiet_parse(xml)
+    data = f"{NS_MAIN}sheetData"
+    if root is None or root.tag != f"{NS_MAIN}worksheet":
+        return None
+    if len(list(root.iter(data))) != 1 or root.find(data) is None:
+        return None
+    return root
+
+
+def _scanned_hidden(root: Element, tokens: list[sheet_scan.Token]) -> _Hidden | None:
+    """The hidden rows and columns of a scanned sheet (its rows from their tokens)."""
+    tails = {t[4]: sheet_scan.row_tail(t[4]) for t in tokens if t[3]}
+    shapes: RowShapes = [(t[3], None, *tails[t[4]]) for t in tokens if t[3]]
+    return _Hidden.of(root, shapes)
 
 
 def _quiet_parse(xml: bytes) -> Element | None:
