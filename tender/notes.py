@@ -37,6 +37,66 @@ FLAGS = (
 )
 
 
+@dataclass(frozen=True)
+class ShownScores:
+    """A bid's scores and rank as every document shows them (half-up, or a dash)."""
+
+    price_score: str
+    quality_score: str
+    total_score: str
+    rank: str
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion's weighted score for a bid, and its consensus mark if it is marked."""
+
+    score: float | None
+    mark: float | None = None
+    marked: bool = False  # a leaf criterion: the mark is stated, even when there is none
+
+    def as_json(self) -> dict[str, float | None]:
+        return {"mark": self.mark, "score": self.score} if self.marked else {"score": self.score}
+
+
+@dataclass(frozen=True)
+class BidRecord:
+    """One bid's results: scores at full precision, what is shown, flags and notes."""
+
+    bidder_id: str
+    bidder: str
+    price: str | None  # the evaluated price as read (exact), or its float's shortest form
+    price_score: float | None
+    quality_score: float | None
+    total_score: float | None
+    rank: int | None  # None: not ranked
+    flags: tuple[str, ...]  # codes from FLAGS, in that order
+    notes: tuple[str, ...]  # one sentence per flag, and more
+    display: ShownScores
+    criteria: dict[str, CriterionResult]  # every level, in the definition's order
+
+    def as_json(self) -> dict[str, Any]:
+        """The record as results.json writes it, key for key."""
+        return {
+            "bidder_id": self.bidder_id,
+            "bidder": self.bidder,
+            "price": self.price,
+            "price_score": self.price_score,
+            "quality_score": self.quality_score,
+            "total_score": self.total_score,
+            "rank": self.rank,
+            "flags": list(self.flags),
+            "notes": list(self.notes),
+            "display": {
+                "price_score": self.display.price_score,
+                "quality_score": self.display.quality_score,
+                "total_score": self.display.total_score,
+                "rank": self.display.rank,
+            },
+            "criteria": {k: v.as_json() for k, v in self.criteria.items()},
+        }
+
+
 def _number(value: Any) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
@@ -102,29 +162,29 @@ class _Context:
         return out
 
 
-def bid_records(ev: Scored) -> list[dict[str, Any]]:
-    """One dict per bid, in bids-file order: scores at full precision, display strings,
+def bid_records(ev: Scored) -> list[BidRecord]:
+    """One record per bid, in bids-file order: scores at full precision, display strings,
     `flags` (codes from FLAGS) and `notes` (sentences)."""
     context = _Context(ev)
     rows: list[Any] = list(ev.table.itertuples(index=False))
     return [_record(context, position, row) for position, row in enumerate(rows)]
 
 
-def _record(context: _Context, position: int, row: Any) -> dict[str, Any]:
+def _record(context: _Context, position: int, row: Any) -> BidRecord:
     flags, notes = _flags_and_notes(context, row)
-    return {
-        "bidder_id": row.bidder_id,
-        "bidder": row.bidder,
-        "price": _price(row),
-        "price_score": _number(row.price_score),
-        "quality_score": _number(row.quality_score),
-        "total_score": _number(row.total_score),
-        "rank": int(row.rank) if row.rank > 0 else None,
-        "flags": flags,
-        "notes": notes,
-        "display": _display(row, context.ev.tender.price.unscored_reason),
-        "criteria": _criteria(context, position),
-    }
+    return BidRecord(
+        bidder_id=row.bidder_id,
+        bidder=row.bidder,
+        price=_price(row),
+        price_score=_number(row.price_score),
+        quality_score=_number(row.quality_score),
+        total_score=_number(row.total_score),
+        rank=int(row.rank) if row.rank > 0 else None,
+        flags=tuple(flags),
+        notes=tuple(notes),
+        display=_display(row, context.ev.tender.price.unscored_reason),
+        criteria=_criteria(context, position),
+    )
 
 
 def _flags_and_notes(context: _Context, row: Any) -> tuple[list[str], list[str]]:
@@ -179,17 +239,18 @@ def _abnormal_note(context: _Context, row: Any) -> str:
     )
 
 
-def _criteria(context: _Context, position: int) -> dict[str, Any]:
+def _criteria(context: _Context, position: int) -> dict[str, CriterionResult]:
     """Per criterion (every level): the consensus mark (marked criteria only) and score."""
     ev = context.ev
     leaf_position = context.leaf_position
-    out: dict[str, Any] = {}
+    out: dict[str, CriterionResult] = {}
     for criterion_id, scores in ev.criterion_scores.items():
-        entry: dict[str, Any] = {"score": _number(scores[position])}
+        score = _number(scores[position])
         if criterion_id in leaf_position:
             mark = ev.consensus[position, leaf_position[criterion_id]]
-            entry = {"mark": _number(mark), **entry}
-        out[criterion_id] = entry
+            out[criterion_id] = CriterionResult(score, _number(mark), marked=True)
+        else:
+            out[criterion_id] = CriterionResult(score)
     return out
 
 
@@ -201,7 +262,7 @@ def _price(row: Any) -> str | None:
     return None if value is None else repr(value)
 
 
-def _display(row: Any, unscored_reason: str) -> dict[str, str]:
+def _display(row: Any, unscored_reason: str) -> ShownScores:
     price = display.score(row.price_score)
     if row.has_unscored_price:
         price = f"0 ({unscored_reason})"
@@ -209,12 +270,12 @@ def _display(row: Any, unscored_reason: str) -> dict[str, str]:
         total = "–"
     else:
         total = display.plain(display.shown_total([row.price_score, row.quality_score]))
-    return {
-        "price_score": price,
-        "quality_score": display.score(row.quality_score),
-        "total_score": total,
-        "rank": str(int(row.rank)) if row.rank > 0 else "–",
-    }
+    return ShownScores(
+        price_score=price,
+        quality_score=display.score(row.quality_score),
+        total_score=total,
+        rank=str(int(row.rank)) if row.rank > 0 else "–",
+    )
 
 
 def _near_tie_note(context: _Context, row: Any) -> str:

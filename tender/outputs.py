@@ -26,6 +26,7 @@ from .files import _fsync_dir as _fsync_dir
 from .files import write_atomic as write_atomic
 from .model import ADJUSTMENT_ID, Components, Schedule
 from .moderation import PROVISIONAL_RULE
+from .notes import BidRecord
 from .price import FORMULAS
 from .pricing import Pricing
 from .safety import TRIGGERS, clean_text, csv_cell
@@ -87,7 +88,7 @@ def results_document(ev: Evaluation) -> dict[str, Any]:
             "scores shown; ranks and near-ties use unrounded scores",
         },
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(ev.fingerprints.items())],
-        "bids": ev.records(),
+        "bids": [record.as_json() for record in ev.records()],
         **({"evaluated_prices": evaluated_prices(ev.pricing)} if ev.pricing else {}),
     }
 
@@ -177,21 +178,21 @@ def render_json(ev: Evaluation) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _csv_row(record: dict[str, Any]) -> list[Any]:
-    shown = record["display"]
+def _csv_row(record: BidRecord) -> list[Any]:
+    shown = record.display
     return [
-        record["bidder_id"],
-        record["bidder"],
-        record["price"] or "",
-        _full(record["price_score"]),
-        _full(record["quality_score"]),
-        _full(record["total_score"]),
-        record["rank"] if record["rank"] is not None else "",
-        shown["price_score"],
-        shown["quality_score"],
-        shown["total_score"],
-        ";".join(record["flags"]),
-        " ".join(record["notes"]),
+        record.bidder_id,
+        record.bidder,
+        record.price or "",
+        _full(record.price_score),
+        _full(record.quality_score),
+        _full(record.total_score),
+        record.rank if record.rank is not None else "",
+        shown.price_score,
+        shown.quality_score,
+        shown.total_score,
+        ";".join(record.flags),
+        " ".join(record.notes),
     ]
 
 
@@ -234,19 +235,19 @@ def render_xlsx(ev: Evaluation) -> bytes:
     for column, header in enumerate(_XLSX_HEADERS):
         cells.text(sheet, 3, column, header, "bold")
     for offset, record in enumerate(ev.records()):
-        shown = record["display"]
+        shown = record.display
         values: list[Any] = [
-            record["bidder_id"],
-            record["bidder"],
-            _shown_number(shown["price_score"]),
-            _shown_number(shown["quality_score"]),
-            _shown_number(shown["total_score"]),
-            record["rank"],
-            "; ".join(record["flags"]),
-            " ".join(record["notes"]),
-            record["price_score"],
-            record["quality_score"],
-            record["total_score"],
+            record.bidder_id,
+            record.bidder,
+            _shown_number(shown.price_score),
+            _shown_number(shown.quality_score),
+            _shown_number(shown.total_score),
+            record.rank,
+            "; ".join(record.flags),
+            " ".join(record.notes),
+            record.price_score,
+            record.quality_score,
+            record.total_score,
         ]
         for column, value in enumerate(values):
             cells.value(sheet, 4 + offset, column, value, _COLUMN_STYLES.get(column, "plain"))

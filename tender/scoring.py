@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,9 @@ from .marks import Axis, ProblemList
 from .model import ID_PATTERN, BudgetRelative, Tender
 from .price import FORMULAS, score_prices
 from .pricing import Pricing
+
+if TYPE_CHECKING:
+    from .notes import BidRecord
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -96,8 +99,8 @@ class Evaluation:
             pub.anonymise_unsuccessful,
         )
 
-    def records(self) -> list[dict[str, Any]]:
-        """One plain dict per bid with `flags` and `notes` lists: the JSON/CSV rows."""
+    def records(self) -> list[BidRecord]:
+        """One typed record per bid with its flags and notes: the JSON/CSV rows."""
         from .notes import bid_records
 
         return bid_records(self)

@@ -252,8 +252,8 @@ def _near_ties(
     interviewed = {i.bidder_id for i in outcomes.interviews} if outcomes else set()
     items = []
     for record in ev.records():
-        bidder = str(record["bidder_id"])
-        if "near-tie" in record["flags"] and bidder not in interviewed | set(decisions):
+        bidder = str(record.bidder_id)
+        if "near-tie" in record.flags and bidder not in interviewed | set(decisions):
             items.append(
                 OpenItem(
                     "near-tie",

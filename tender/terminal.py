@@ -42,17 +42,17 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     table.add_column("Total", justify="right", no_wrap=True)
     table.add_column("Flags", ratio=1, min_width=14)
     records = ev.records()
-    order = sorted(records, key=lambda r: (r["rank"] is None, r["rank"] or 0, r["bidder_id"]))
+    order = sorted(records, key=lambda r: (r.rank is None, r.rank or 0, r.bidder_id))
     for record in order:
-        shown = record["display"]
-        unscored = "unscored-price" in record["flags"]
+        shown = record.display
+        unscored = "unscored-price" in record.flags
         table.add_row(
-            shown["rank"],
-            f"{record['bidder']} ({record['bidder_id']})",
-            "0 (unscored)" if unscored else shown["price_score"],
-            shown["quality_score"],
-            shown["total_score"],
-            ", ".join(record["flags"]),
+            shown.rank,
+            f"{record.bidder} ({record.bidder_id})",
+            "0 (unscored)" if unscored else shown.price_score,
+            shown.quality_score,
+            shown.total_score,
+            ", ".join(record.flags),
         )
     console.print(table)
     console.print(
@@ -60,8 +60,8 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
         "shown. Ranks and near-ties use unrounded scores."
     )
     for record in order:
-        for note in record["notes"]:
-            console.print(f"  {record['bidder_id']}: {note}", markup=False)
+        for note in record.notes:
+            console.print(f"  {record.bidder_id}: {note}", markup=False)
 
 
 def allocation_lines(lots: LotsEvaluation) -> list[str]:

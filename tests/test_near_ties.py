@@ -155,7 +155,7 @@ def test_corridor_flags_and_picks_by_the_announced_criterion(tmp_path):
     ).replace("../bids/tiny/", str(tiny / "bids" / "tiny") + "/")
     definition = tmp_path / "tiny.yaml"
     definition.write_text(text, encoding="utf-8")
-    records = {r["bidder_id"]: r for r in evaluate_file(definition).evaluation.records()}
+    records = {r.bidder_id: r.as_json() for r in evaluate_file(definition).evaluation.records()}
     # Y leads on 86; 10% below is 77.4, so X (80) is a candidate; X's price 100 beats Y's 125.
     assert records["Y"]["flags"] == ["corridor"]
     assert records["X"]["flags"] == ["corridor"]

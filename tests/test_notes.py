@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,7 @@ TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 
 
 def test_records_carry_flags_notes_and_display():
-    records = {r["bidder_id"]: r for r in evaluate_file(TINY).evaluation.records()}
+    records = {r.bidder_id: r.as_json() for r in evaluate_file(TINY).evaluation.records()}
     assert records["Y"]["flags"] == ["near-tie", "range-overlap"]
     # X: 40 + T1a 16-20 + T1b 4-6 + T2 18-24 = 78-90; Y: 32 + 16-20 + 8-10 + 12-24 = 68-86.
     assert records["X"]["notes"] == [
@@ -36,7 +37,7 @@ def test_records_carry_flags_notes_and_display():
 
 
 def test_records_trace_each_criterion():
-    records = {r["bidder_id"]: r for r in evaluate_file(TINY).evaluation.records()}
+    records = {r.bidder_id: r.as_json() for r in evaluate_file(TINY).evaluation.records()}
     assert records["X"]["criteria"] == {
         "T1": {"score": 22.0},
         "T1a": {"mark": 4.0, "score": 16.0},
@@ -68,7 +69,9 @@ def test_notes_naming_other_bids_match_a_filter_of_the_whole_table(tiny, bids, t
     ev = evaluate(tender, frames[0], None, frames[2])
     table = ev.table
     leader_total = table.loc[table["rank"] > 0, "total_score"].max()
-    for row, record in zip(table.itertuples(index=False), ev.records(), strict=True):
+    for row, record in zip(
+        table.itertuples(index=False), [r.as_json() for r in ev.records()], strict=True
+    ):
         if row.is_exact_tie:
             same = table[
                 (table["rank"] > 0)
@@ -83,3 +86,15 @@ def test_notes_naming_other_bids_match_a_filter_of_the_whole_table(tiny, bids, t
             expected = f"Near-tie: leads {', '.join(others['bidder_id'])} by "
             expected += f"{display.score(closest, 2)} points"
             assert any(note.startswith(expected) for note in record["notes"])
+
+
+def test_a_record_is_typed_and_frozen() -> None:
+    import dataclasses
+
+    record = evaluate_file(TINY).evaluation.records()[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.rank = 1  # type: ignore[misc]
+    assert list(record.as_json()) == [
+        "bidder_id", "bidder", "price", "price_score", "quality_score", "total_score", "rank",
+        "flags", "notes", "display", "criteria",
+    ]  # fmt: skip

@@ -62,7 +62,7 @@ def test_better_price_on_an_income_contract_means_the_higher_offer(tiny):
 def test_tie_flag_notes_say_a_decision_is_needed(tiny):
     tender = tiny.tender({"Q1": 40})
     bids, _, moderated = tiny.tables(PRICES, MODERATED)
-    records = Case(tender, bids, None, moderated).evaluate().records()
+    records = [r.as_json() for r in Case(tender, bids, None, moderated).evaluate().records()]
     assert "exact-tie" in records[0]["flags"]
     assert (
         "Exact tie on total with B: no tie-break rule is stated, so the rank is shared and "

@@ -27,7 +27,7 @@ def published_rows() -> list[dict[str, str]]:
 def test_library_reproduces_table_1(reference):
     ev = evaluate_file(reference).evaluation
     names = ev.public_names()
-    records = sorted(ev.records(), key=lambda r: r["rank"])
+    records = sorted((r.as_json() for r in ev.records()), key=lambda r: r["rank"])
     table = [
         {
             "organisation": names[r["bidder_id"]],

@@ -72,7 +72,7 @@ def test_tiny_provisional_without_moderated_marks():
     assert ev.provisional
     # W's T2 median is 2 → quality 8 + 4 + 12 = 24
     assert row(ev, "W").quality_score == pytest.approx(24)
-    assert all("provisional" in r["flags"] for r in ev.records())
+    assert all("provisional" in r.flags for r in ev.records())
 
 
 def test_excluded_bid_never_moves_another_price_score():

@@ -24,6 +24,7 @@ from ..moderation import (
     spread_threshold,
     spreads,
 )
+from ..notes import BidRecord
 from ..price import FORMULAS
 from ..robustness import Robustness
 from ..scoring import Evaluation
@@ -102,11 +103,11 @@ class _Numbered:
         return Section(title, tuple(self.blocks), self.number, new_page)
 
 
-def _rows(ev: Evaluation) -> list[dict[str, Any]]:
+def _rows(ev: Evaluation) -> list[BidRecord]:
     """Records ranked first (by rank), then unranked bids in file order."""
     records = ev.records()
-    ranked = sorted((r for r in records if r["rank"]), key=lambda r: (r["rank"], r["bidder_id"]))
-    return ranked + [r for r in records if not r["rank"]]
+    ranked = sorted((r for r in records if r.rank), key=lambda r: (r.rank, r.bidder_id))
+    return ranked + [r for r in records if not r.rank]
 
 
 def _join(names: list[str]) -> str:
@@ -115,20 +116,20 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _winner(ev: Evaluation) -> dict[str, Any] | None:
+def _winner(ev: Evaluation) -> BidRecord | None:
     """The single first-ranked record, or None when no bid or several share first place."""
-    first = [r for r in ev.records() if r["rank"] == 1]
+    first = [r for r in ev.records() if r.rank == 1]
     return first[0] if len(first) == 1 else None
 
 
 def recommendation(ev: Evaluation) -> Paragraph:
     """'To approve the appointment of <winner> as <service> provider from <date> ...'."""
     tender = ev.tender
-    first = [r for r in ev.records() if r["rank"] == 1]
+    first = [r for r in ev.records() if r.rank == 1]
     if not first:
         return Paragraph("[NO RECOMMENDATION: no bid could be ranked]", "1.", "placeholder")
     if len(first) > 1:
-        names = _join([r["bidder"] for r in first])
+        names = _join([r.bidder for r in first])
         return Paragraph(
             f"[DECISION NEEDED: {names} tie for first place and no tie-break rule separates "
             "them; the Committee is asked to decide between them]",
@@ -137,7 +138,7 @@ def recommendation(ev: Evaluation) -> Paragraph:
         )
     contract = tender.contract
     service = tender.tender.service or tender.tender.title
-    text = f"To approve the appointment of {first[0]['bidder']} as {service} provider"
+    text = f"To approve the appointment of {first[0].bidder} as {service} provider"
     text += f" from {dates.long_date(contract.start)}" if contract.start else ""
     if contract.initial_years:
         years = contract.initial_years
@@ -161,10 +162,10 @@ def table_1(ev: Evaluation) -> Table:
     names = ev.public_names()
     rows = tuple(
         (
-            names[r["bidder_id"]],
-            r["display"]["price_score"],
-            r["display"]["quality_score"],
-            r["display"]["total_score"],
+            names[r.bidder_id],
+            r.display.price_score,
+            r.display.quality_score,
+            r.display.total_score,
         )
         for r in _rows(ev)
     )
@@ -183,16 +184,16 @@ def near_tie_paragraphs(ev: Evaluation, narrative: Narrative) -> tuple[list[str]
     The evaluation knows which bids were close, not whether the interviews took place:
     that, and what came of them, is the officer's narrative ('Clarification').
     """
-    near = [r for r in _rows(ev) if "near-tie" in r["flags"]]
+    near = [r for r in _rows(ev) if "near-tie" in r.flags]
     if len(near) < 2:
         return [], False
     names = ev.public_names()
-    labels = [names[r["bidder_id"]] for r in near]
-    totals = [Decimal(r["display"]["total_score"]) for r in near]
+    labels = [names[r.bidder_id] for r in near]
+    totals = [Decimal(r.display.total_score) for r in near]
     gap = display.plain(max(totals) - min(totals))
     margin = f"{ev.tender.near_tie.margin:g}"
     both = "both" if len(near) == 2 else "each of them"
-    shown = _join([r["display"]["total_score"] for r in near])
+    shown = _join([r.display.total_score for r in near])
     close = (
         f"{_join(labels)} were very close on total score ({shown}; a difference of {gap} "
         f"point{'s' * (gap != '1')}), "
@@ -220,10 +221,10 @@ def abnormal_price_paragraphs(ev: Evaluation) -> list[str]:
     names = ev.public_names()
     out = []
     for r in _rows(ev):
-        if "abnormal-price" in r["flags"]:
-            note = next(n for n in r["notes"] if n.startswith("Abnormally"))
+        if "abnormal-price" in r.flags:
+            note = next(n for n in r.notes if n.startswith("Abnormally"))
             note = dates.long_dates(note)
-            out.append(f"{names[r['bidder_id']]}: {note[0].lower()}{note[1:]}")
+            out.append(f"{names[r.bidder_id]}: {note[0].lower()}{note[1:]}")
     return out
 
 
@@ -334,8 +335,8 @@ def _purpose(ev: Evaluation, narrative: Narrative) -> _Numbered:
     )
     if winner is not None:
         text += (
-            f" {ev.public_names()[winner['bidder_id']]} achieved the highest total score, "
-            f"{winner['display']['total_score']} out of 100."
+            f" {ev.public_names()[winner.bidder_id]} achieved the highest total score, "
+            f"{winner.display.total_score} out of 100."
         )
     s.para(text)
     return s
@@ -357,9 +358,9 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
     s.add(table_1(ev))
     names = ev.public_names()
     for r in _rows(ev):
-        if "excluded" in r["flags"]:
-            reason = ev.table.loc[ev.table["bidder_id"] == r["bidder_id"], "exclusion_reason"]
-            s.para(f"{names[r['bidder_id']]} was not ranked: {reason.iat[0]}.")
+        if "excluded" in r.flags:
+            reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
+            s.para(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}.")
     sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
     for sentence in sentences:
         s.para(sentence)
@@ -386,11 +387,11 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
 def score_bars(ev: Evaluation) -> ScoreBars:
     """Chart data for Figure 1, read from the Evaluation (ranked bids, best first)."""
     names = ev.public_names()
-    rows = [r for r in _rows(ev) if r["rank"]]
+    rows = [r for r in _rows(ev) if r.rank]
     return ScoreBars(
-        tuple(names[r["bidder_id"]] for r in rows),
-        tuple(float(r["price_score"] or 0.0) for r in rows),
-        tuple(float(r["quality_score"] or 0.0) for r in rows),
+        tuple(names[r.bidder_id] for r in rows),
+        tuple(float(r.price_score or 0.0) for r in rows),
+        tuple(float(r.quality_score or 0.0) for r in rows),
         ev.tender.weights.price + ev.tender.weights.quality,
     )
 
@@ -402,7 +403,7 @@ def weight_lines(ev: Evaluation) -> WeightLines:
     changes = crossovers(lines)
     labels = tuple(names[i] for i in lines.bidder_ids)
     leaders = {names[c.before] for c in changes} | {names[c.after] for c in changes}
-    ranked = [names[r["bidder_id"]] for r in _rows(ev) if r["rank"]][:2]
+    ranked = [names[r.bidder_id] for r in _rows(ev) if r.rank][:2]
     few = len(labels) <= HIGHLIGHT_ALL_UP_TO
     highlight = tuple(label for label in labels if few or label in leaders or label in ranked)
     return WeightLines(
@@ -423,14 +424,12 @@ def _preferred(
     if winner is not None:
         names = ev.public_names()
         text = (
-            f"{names[winner['bidder_id']]} achieved the highest total score in the evaluation, "
-            f"{winner['display']['total_score']}"
+            f"{names[winner.bidder_id]} achieved the highest total score in the evaluation, "
+            f"{winner.display.total_score}"
         )
-        second = [r for r in _rows(ev) if r["rank"] == 2]
+        second = [r for r in _rows(ev) if r.rank == 2]
         if second:
-            gap = Decimal(winner["display"]["total_score"]) - Decimal(
-                second[0]["display"]["total_score"]
-            )
+            gap = Decimal(winner.display.total_score) - Decimal(second[0].display.total_score)
             text += f", {display.plain(gap)} points ahead of the next bid"
         s.para(text + ".")
     s.narrative(narrative, "preferred-option")
@@ -850,13 +849,13 @@ def _marks(ev: Evaluation) -> list[Block]:
     index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
     rows = []
     for r in _rows(ev):
-        i = index[r["bidder_id"]]
-        cells = [names[r["bidder_id"]]]
+        i = index[r.bidder_id]
+        cells = [names[r.bidder_id]]
         for j, leaf in enumerate(leaves):
             mark = ev.consensus[i, j]
             score = ev.criterion_scores[leaf.id][i]
             cells.append("–" if np.isnan(mark) else f"{mark:g} ({display.score(score)})")
-        cells.append(r["display"]["quality_score"])
+        cells.append(r.display.quality_score)
         rows.append(tuple(cells))
     count = len(leaves)
     name_width = 0.3 if count <= 6 else 0.2
@@ -1048,13 +1047,13 @@ def _verdict_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
             f"Verdict: ROBUST. No other bid is within the near-tie margin of {margin} points of "
             "the recommended bid."
         )
-    totals = {str(row["bidder_id"]): row for row in _rows(ev)}
+    totals = {str(row.bidder_id): row for row in _rows(ev)}
     step = ev.tender.quality.scale.step
     evaluator = any(w.evaluator_id is not None and w.leader_changed for w in r.without)
     out = []
     for v in r.verdicts:
-        gap = Decimal(totals[v.leader]["display"]["total_score"]) - Decimal(
-            totals[v.other]["display"]["total_score"]
+        gap = Decimal(totals[v.leader].display.total_score) - Decimal(
+            totals[v.other].display.total_score
         )
         lead = f"{names[v.leader]} leads {names[v.other]} by {display.plain(gap)} points"
         out.append(_pair_verdict(v, lead, step, evaluator))

@@ -27,6 +27,7 @@ from ..errors import Problem
 from ..feedback import feedback_leak
 from ..inputs import display_path, project_root
 from ..model import REGIME_NAMES, BudgetRelative, Criterion, Tender
+from ..notes import BidRecord
 from ..price import FORMULAS, parameters
 from ..scoring import Evaluation
 from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table
@@ -334,8 +335,8 @@ class _Letter:
     def __init__(
         self,
         ev: Evaluation,
-        record: dict[str, Any],
-        winner: dict[str, Any] | None,
+        record: BidRecord,
+        winner: BidRecord | None,
         outcomes: Outcomes | None = None,
     ):
         self.ev = ev
@@ -349,7 +350,7 @@ class _Letter:
 
     @property
     def is_winner(self) -> bool:
-        return self.winner is not None and self.winner["bidder_id"] == self.record["bidder_id"]
+        return self.winner is not None and self.winner.bidder_id == self.record.bidder_id
 
     def criteria_table(self) -> Table:
         tender = self.tender
@@ -402,15 +403,15 @@ class _Letter:
             )
         ]
 
-    def scores_table(self, record: dict[str, Any], caption: str, explain: bool = True) -> Table:
+    def scores_table(self, record: BidRecord, caption: str, explain: bool = True) -> Table:
         """One bid's marks, scores and explanations, criterion by criterion."""
-        i = self.index[record["bidder_id"]]
+        i = self.index[record.bidder_id]
         leaves = {c.id: j for j, c in enumerate(self.tender.quality.leaves())}
         rows = [
             (
                 self.tender.price.criterion,
                 "",
-                display.score(record["price_score"]),  # the reason is in the explanation
+                display.score(record.price_score),  # the reason is in the explanation
                 self._price_reason(record, own=record is self.record) if explain else "",
             )
         ]
@@ -424,12 +425,12 @@ class _Letter:
                     walk(c.sub_criteria, depth + 1)
                     continue
                 mark = self.ev.consensus[i, leaves[c.id]]
-                why = self.rationale.get((record["bidder_id"], c.id), "") if explain else ""
+                why = self.rationale.get((record.bidder_id, c.id), "") if explain else ""
                 rows.append((name, "–" if np.isnan(mark) else f"{mark:g}", score, why))
 
         walk(self.tender.quality.criteria, 0)
-        rows.append(("Quality weighted score", "", record["display"]["quality_score"], ""))
-        rows.append(("Total score", "", record["display"]["total_score"], ""))
+        rows.append(("Quality weighted score", "", record.display.quality_score, ""))
+        rows.append(("Total score", "", record.display.total_score, ""))
         if not explain:
             return Table(
                 ("Criterion", "Mark", "Score"),
@@ -441,12 +442,12 @@ class _Letter:
         header = ("Criterion", "Mark", "Score", "Explanation")
         return Table(header, tuple(rows), (0.3, 0.08, 0.1, 0.52), caption, numeric=(1, 2))
 
-    def _price_reason(self, record: dict[str, Any], own: bool = True) -> str:
-        if "unscored-price" in record["flags"]:
+    def _price_reason(self, record: BidRecord, own: bool = True) -> str:
+        if "unscored-price" in record.flags:
             return f"Scored 0: {self.tender.price.unscored_reason}."
-        if "excluded" in record["flags"]:
+        if "excluded" in record.flags:
             return "Not scored: the tender was not ranked."
-        return price_working(self.ev, record["bidder_id"], own)
+        return price_working(self.ev, record.bidder_id, own)
 
     def outcome(self) -> list[Block]:
         winner = self.winner
@@ -468,25 +469,25 @@ class _Letter:
             ]
         text = (
             f"We are sorry to tell you that your tender was not successful. {authority} "
-            f"intends to award the contract to {winner['bidder']}."
+            f"intends to award the contract to {winner.bidder}."
         )
         return [Paragraph(text)]
 
     def why_not(self) -> list[Block]:
         record, winner = self.record, self.winner
-        if "excluded" in record["flags"]:
+        if "excluded" in record.flags:
             reason = self.ev.table.loc[
-                self.ev.table["bidder_id"] == record["bidder_id"], "exclusion_reason"
+                self.ev.table["bidder_id"] == record.bidder_id, "exclusion_reason"
             ].iat[0]
             return [Paragraph(f"Your tender was not ranked because: {reason}.")]
         if winner is None or self.is_winner:
             return self.interview()
-        mine = Decimal(record["display"]["total_score"])
-        theirs = Decimal(winner["display"]["total_score"])
+        mine = Decimal(record.display.total_score)
+        theirs = Decimal(winner.display.total_score)
         blocks: list[Block] = [
             Paragraph(
-                f"Your tender's total score was {record['display']['total_score']} out of 100; "
-                f"{BEST_TENDER[self.regime]} scored {winner['display']['total_score']}, "
+                f"Your tender's total score was {record.display.total_score} out of 100; "
+                f"{BEST_TENDER[self.regime]} scored {winner.display.total_score}, "
                 f"{display.plain(theirs - mine)} points more."
             )
         ]
@@ -506,7 +507,7 @@ class _Letter:
                     + "."
                 )
             )
-        if "near-tie" in record["flags"]:
+        if "near-tie" in record.flags:
             margin = f"{self.tender.near_tie.margin:g}"
             blocks.append(
                 Paragraph(
@@ -525,7 +526,7 @@ class _Letter:
         they changed; what was discussed stays in the panel's record."""
         if self.outcomes is None:
             return []
-        bidder = self.record["bidder_id"]
+        bidder = self.record.bidder_id
         held = sorted({i.on for i in self.outcomes.interviews if i.bidder_id == bidder})
         if not held:
             return []
@@ -556,7 +557,7 @@ class _Letter:
         """Criteria where the winner scored more than this bid ('(60 against your 57)'), or,
         reversed, less ('(your 6 against its 4.8)')."""
         assert self.winner is not None
-        i, w = self.index[self.record["bidder_id"]], self.index[self.winner["bidder_id"]]
+        i, w = self.index[self.record.bidder_id], self.index[self.winner.bidder_id]
         out = []
 
         def compared(name: str, theirs: float, mine: float) -> None:
@@ -569,8 +570,8 @@ class _Letter:
 
         compared(
             self.tender.price.criterion,
-            self.winner["price_score"] or 0.0,
-            self.record["price_score"] or 0.0,
+            self.winner.price_score or 0.0,
+            self.record.price_score or 0.0,
         )
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
@@ -585,24 +586,24 @@ class _Letter:
         """
         assert self.winner is not None
         record, winner = self.record, self.winner
-        if "excluded" in record["flags"]:
+        if "excluded" in record.flags:
             return []  # nothing to compare: why_not says why the tender was not ranked
-        i, w = self.index[record["bidder_id"]], self.index[winner["bidder_id"]]
+        i, w = self.index[record.bidder_id], self.index[winner.bidder_id]
         items = []
-        if (winner["price_score"] or 0.0) > (record["price_score"] or 0.0):
+        if (winner.price_score or 0.0) > (record.price_score or 0.0):
             word = (
                 "offer" if FORMULAS[self.tender.price.formula.name].better == "higher" else "price"
             )
             amount = display.money(_amount(self.ev.table.iloc[w]), self.tender.tender.currency)
             items.append(
                 f"{self.tender.price.criterion}: its {word} of {amount} scored "
-                f"{winner['display']['price_score']} against your "
-                f"{record['display']['price_score']}."
+                f"{winner.display.price_score} against your "
+                f"{record.display.price_score}."
             )
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
             if scores[w] > scores[i]:
-                why = self.rationale.get((winner["bidder_id"], c.id), "")
+                why = self.rationale.get((winner.bidder_id, c.id), "")
                 items.append(
                     f"{c.id} {c.title}: it scored {display.score(scores[w])} against your "
                     f"{display.score(scores[i])}. {why}".strip()
@@ -672,7 +673,7 @@ class _Letter:
         )
         front: list[Block] = [
             header,
-            Paragraph(f"Dear {record['bidder']},"),
+            Paragraph(f"Dear {record.bidder},"),
             Paragraph(self._opening()),
             *self.outcome(),
         ]
@@ -702,13 +703,13 @@ class _Letter:
         if self.regime == "pa2023":
             return [
                 self.scores_table(
-                    self.winner, f"The most advantageous tender ({self.winner['bidder']})"
+                    self.winner, f"The most advantageous tender ({self.winner.bidder})"
                 )
             ]
         blocks: list[Block] = [
             self.scores_table(
                 self.winner,
-                f"The successful tender ({self.winner['bidder']})",
+                f"The successful tender ({self.winner.bidder})",
                 explain=False,
             )
         ]
@@ -743,7 +744,7 @@ class _Letter:
 
         The identifier row is shown under `pa2023` (reg 31(2)(c) requires it) or when given.
         """
-        details = supplier(self.ev, self.record["bidder_id"])
+        details = supplier(self.ev, self.record.bidder_id)
         name = details.name
         if details.legal_name and details.legal_name != details.bidder:
             name = f"{details.legal_name} (trading as {details.bidder})"
@@ -800,8 +801,8 @@ class _Letter:
 def letter_content(ev: Evaluation, bidder_id: str, outcomes: Outcomes | None = None) -> Document:
     """The letter (or assessment summary) for one bidder; `outcomes`: its interviews, if any."""
     records = ev.records()
-    record = next(r for r in records if r["bidder_id"] == bidder_id)
-    first = [r for r in records if r["rank"] == 1]
+    record = next(r for r in records if r.bidder_id == bidder_id)
+    first = [r for r in records if r.rank == 1]
     winner = first[0] if len(first) == 1 else None
     letter = _Letter(ev, record, winner, outcomes)
     tender = ev.tender
@@ -813,5 +814,5 @@ def letter_content(ev: Evaluation, bidder_id: str, outcomes: Outcomes | None = N
             subject=f"{tender.tender.reference}: letter to bidder {bidder_id}",
             author=tender.tender.authority,
         ),
-        footer=f"{tender.tender.reference} · Confidential: {record['bidder']}",
+        footer=f"{tender.tender.reference} · Confidential: {record.bidder}",
     )

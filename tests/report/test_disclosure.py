@@ -93,7 +93,7 @@ def scan(done: Reported) -> None:
     }
     assert internal, "the record has internal notes to look for"
     panel = ev.tender.panel_ids()
-    records = {r["bidder_id"]: r for r in ev.records()}
+    records = {r.bidder_id: r.as_json() for r in ev.records()}
     winner = next(b for b, r in records.items() if r["rank"] == 1)
     public = ev.public_names()
     docs = documents(done)

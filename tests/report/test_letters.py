@@ -134,7 +134,7 @@ def test_pcr2015_notice_has_reg_86_content(make_evaluation):
     assert text.startswith("Notice of the decision to award the contract")
     assert f"intends to award the contract to {winner['bidder']}" in text
     assert "Characteristics and relative advantages of the successful tender" in text
-    records = {r["bidder_id"]: r for r in ev.records()}
+    records = {r.bidder_id: r.as_json() for r in ev.records()}
     assert f"Total score |  | {records[winner['bidder_id']]['display']['total_score']}" in text
     assert f"Total score |  | {records[loser['bidder_id']]['display']['total_score']} | " in text
     # sent Thursday 17 April 2025: day 10 is Sunday 27 April, so it ends Monday 28 April
@@ -395,7 +395,7 @@ def _reg31_checklist(ev, bidder_id):
     winner = _winner(ev)
     details = ev.suppliers[bidder_id]
     text = letter_content(ev, bidder_id).text()
-    records = {r["bidder_id"]: r for r in ev.records()}
+    records = {r.bidder_id: r.as_json() for r in ev.records()}
     own = records[bidder_id]
     leaves = ev.tender.quality.leaves()
 
@@ -460,7 +460,7 @@ def test_pcr2015_letters_pass_the_reg_86_checklist_item_by_item(make_evaluation)
     winner, loser = _winner(ev), _second(ev)
     w, me = winner["bidder_id"], loser["bidder_id"]
     text = letter_content(ev, me).text()
-    records = {r["bidder_id"]: r for r in ev.records()}
+    records = {r.bidder_id: r.as_json() for r in ev.records()}
     index = {b: i for i, b in enumerate(ev.table["bidder_id"])}
     better = [
         leaf

@@ -102,14 +102,12 @@ def test_marks_excluded_leaves_that_evaluators_marks_for_that_bid_out(panel: Any
     assert ev.table["quality_score"].iloc[d] == pytest.approx(26.15)
     a = bidders.index("A")  # E3's marks for the other bids still count
     assert panel.marks[("E3", "A", "Q1")] in set(ev.individual[a, 0, :])
-    notes = next(r["notes"] for r in ev.records() if r["bidder_id"] == "D")
+    notes = next(list(r.notes) for r in ev.records() if r.bidder_id == "D")
     assert (
         "Marks of evaluator E3 excluded: the chair's decision of 2016-11-21 on a declared "
         "conflict of interest: Brother is D's operations manager." in notes
     )
-    assert not any(
-        "excluded:" in n for r in ev.records() if r["bidder_id"] != "D" for n in r["notes"]
-    )
+    assert not any("excluded:" in n for r in ev.records() if r.bidder_id != "D" for n in r.notes)
     assert "bids/pest-control-2016/conflicts.csv" in ev.fingerprints
     # the marks file keeps E3's marks as returned; the evaluation leaves them out
     assert "D,Q3,E3,6," in (panel.project / BIDS / "marks.csv").read_text()
