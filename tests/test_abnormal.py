@@ -191,7 +191,7 @@ def _screened(tiny, formula="lowest_price", regime=None, **low):
     bids, _, moderated = tiny.tables({"A": 50, "B": 100, "C": 100}, {b: {"Q1": 5} for b in "ABC"})
     case = Case(tender, bids, None, moderated)
     ev = case.evaluate()
-    records = {r["bidder_id"]: r for r in bid_records(ev)}
+    records = {r.bidder_id: r.as_json() for r in bid_records(ev)}
     text = robustness_lines(document(analyse(case, ev)), {})
     return ev, records, text
 
