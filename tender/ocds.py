@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .allocation import RULES
 from .errors import Problem
 from .model import Tender
-from .ocds_schema import BIDS_EXTENSION, UK_EXTENSION
+from .ocds_schema import BIDS_EXTENSION, LOTS_EXTENSION, UK_EXTENSION
 from .publication import Bidder, Published
 
 VERSION = "1.1"
@@ -93,6 +95,7 @@ class Bid:
     tenderers: list[OrganizationReference]
     value: Value | None = None
     documents: list[Document] = field(default_factory=list)
+    relatedLots: list[str] = field(default_factory=list)  # lots extension
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,21 @@ class Award:
     assessmentSummariesDateSent: str | None = None
     mainProcurementCategory: str | None = None
     documents: list[Document] = field(default_factory=list)
+    relatedLots: list[str] = field(default_factory=list)  # lots extension
+
+
+@dataclass(frozen=True)
+class Lot:
+    id: str
+    title: str
+    status: str  # tenderStatus: complete (awarded) or unsuccessful (left unawarded)
+    contractPeriod: Period | None = None
+
+
+@dataclass(frozen=True)
+class LotDetails:
+    maximumLotsAwardedPerSupplier: int | None = None
+    awardCriteriaDetails: str | None = None  # how lots are awarded, in words
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,8 @@ class TenderSection:
     procurementMethodDetails: str | None = None
     mainProcurementCategory: str | None = None
     contractPeriod: Period | None = None
+    lots: list[Lot] = field(default_factory=list)  # lots extension
+    lotDetails: LotDetails | None = None
 
 
 @dataclass(frozen=True)
@@ -188,10 +208,23 @@ def ocid(tender: Tender) -> str:
 
 def release_package(facts: Published, written: DocumentsWritten) -> dict[str, Any]:
     """The release package as JSON data: publisher, one award release, its extensions."""
-    tender = facts.tender
+    return _package(facts.tender, [facts], written)
+
+
+def lots_release_package(
+    tender: Tender, lots: Sequence[Published], written: DocumentsWritten
+) -> dict[str, Any]:
+    """The release package of a procurement divided into lots: `tender` the whole
+    definition, `lots` each lot's facts in lot order (`publication.published` with its
+    `LotAward`). One release: `tender.lots`, every bid with its lot, an award per awarded
+    lot; it declares the lots extension."""
+    return _package(tender, list(lots), written)
+
+
+def _package(tender: Tender, lots: list[Published], written: DocumentsWritten) -> dict[str, Any]:
     pub = tender.publication
     assert pub.uri is not None
-    release = as_json(_release(facts, written))
+    release = as_json(_release(tender, lots, written))
     digest = hashlib.sha256(json.dumps(release, sort_keys=True).encode()).hexdigest()
     release = {"ocid": release["ocid"], "id": f"{release['ocid']}-award-{digest[:12]}", **release}
     publisher = as_json(
@@ -202,11 +235,16 @@ def release_package(facts: Published, written: DocumentsWritten) -> dict[str, An
             "uri": pub.publisher.uri,
         }
     )
+    lotted = lots[0].lot is not None
     package: dict[str, Any] = {
         "uri": pub.uri,
         "version": VERSION,
-        "extensions": [BIDS_EXTENSION, UK_EXTENSION],
-        "publishedDate": at(facts.published_on),
+        "extensions": (
+            [BIDS_EXTENSION, LOTS_EXTENSION, UK_EXTENSION]
+            if lotted
+            else [BIDS_EXTENSION, UK_EXTENSION]
+        ),
+        "publishedDate": at(lots[0].published_on),
         "publisher": publisher,
     }
     if pub.license:
@@ -215,42 +253,63 @@ def release_package(facts: Published, written: DocumentsWritten) -> dict[str, An
     return package
 
 
-def _release(facts: Published, written: DocumentsWritten) -> Release:
-    tender = facts.tender
-    supplier = facts.supplier
+def _release(tender: Tender, lots: list[Published], written: DocumentsWritten) -> Release:
+    facts = lots[0]
     buyer = _buyer(tender)
-    refs = {b.bidder_id: _reference(b) for b in facts.bidders}
+    bidders = _bidders_once(lots)
+    refs = {b.bidder_id: _reference(b) for b in bidders}
     return Release(
         ocid=ocid(tender),
         date=at(facts.published_on),
         tag=["award"],
         initiationType="tender",
-        parties=[buyer, *(_party(b) for b in facts.bidders)],
+        parties=[buyer, *(_party(b) for b in bidders)],
         buyer=OrganizationReference(buyer.id, buyer.name),
-        tender=_tender(facts, list(refs.values())),
-        bids=Bids([_bid(facts, b, refs[b.bidder_id]) for b in facts.bidders]),
-        awards=[
-            Award(
-                id=f"award-{supplier.bidder_id}",
-                title=f"{tender.tender.title}: award",
-                status="pending",
-                suppliers=[refs[supplier.bidder_id]],
-                relatedBid=_bid_id(supplier),
-                date=at(facts.award_date) if facts.award_date else None,
-                value=_value(tender, facts.award_value),
-                contractPeriod=_contract_period(facts),
-                standstillPeriod=(
-                    Period(at(facts.standstill.start), at(facts.standstill.end, end_of_day=True))
-                    if facts.standstill
-                    else None
-                ),
-                assessmentSummariesDateSent=(
-                    at(facts.summaries_sent) if facts.summaries_sent else None
-                ),
-                mainProcurementCategory=tender.publication.category,
-                documents=_documents(facts, written),
-            )
-        ],
+        tender=_tender(tender, lots, list(refs.values())),
+        bids=Bids([_bid(f, b, refs[b.bidder_id]) for f in lots for b in f.bidders]),
+        awards=[_award(f, refs, written) for f in lots if f.awarded is not None],
+    )
+
+
+def _bidders_once(lots: list[Published]) -> list[Bidder]:
+    """Each bidder once, in the order they first appear: as the lot it is awarded shows
+    it (its supplier details), else its first lot."""
+    out: dict[str, Bidder] = {}
+    for facts in lots:
+        for bidder in facts.bidders:
+            known = out.get(bidder.bidder_id)
+            if known is None or (bidder.is_supplier and not known.is_supplier):
+                out[bidder.bidder_id] = bidder
+    return list(out.values())
+
+
+def _lot_ids(facts: Published) -> list[str]:
+    return [] if facts.lot is None else [facts.lot.lot_id]
+
+
+def _award(
+    facts: Published, refs: dict[str, OrganizationReference], written: DocumentsWritten
+) -> Award:
+    tender = facts.tender
+    supplier = facts.supplier
+    return Award(
+        id=_award_id(facts, supplier),
+        title=f"{tender.tender.title}: award",
+        status="pending",
+        suppliers=[refs[supplier.bidder_id]],
+        relatedBid=_bid_id(supplier, facts),
+        date=at(facts.award_date) if facts.award_date else None,
+        value=_value(tender, facts.award_value),
+        contractPeriod=_contract_period(facts),
+        standstillPeriod=(
+            Period(at(facts.standstill.start), at(facts.standstill.end, end_of_day=True))
+            if facts.standstill
+            else None
+        ),
+        assessmentSummariesDateSent=(at(facts.summaries_sent) if facts.summaries_sent else None),
+        mainProcurementCategory=tender.publication.category,
+        documents=_documents(facts, written),
+        relatedLots=_lot_ids(facts),
     )
 
 
@@ -269,8 +328,17 @@ def _party_id(bidder: Bidder) -> str:
     return f"tenderer-{bidder.bidder_id}"
 
 
-def _bid_id(bidder: Bidder) -> str:
-    return f"bid-{bidder.bidder_id}"
+def _bid_id(bidder: Bidder, facts: Published) -> str:
+    """`bid-<bidder_id>`; in a lot, `bid-<lot id>-<bidder_id>` (one bid per lot bid for)."""
+    if facts.lot is None:
+        return f"bid-{bidder.bidder_id}"
+    return f"bid-{facts.lot.lot_id}-{bidder.bidder_id}"
+
+
+def _award_id(facts: Published, supplier: Bidder) -> str:
+    if facts.lot is None:
+        return f"award-{supplier.bidder_id}"
+    return f"award-{facts.lot.lot_id}-{supplier.bidder_id}"
 
 
 def _reference(bidder: Bidder) -> OrganizationReference:
@@ -295,15 +363,26 @@ def _party(bidder: Bidder) -> Organization:
     )
 
 
-def _tender(facts: Published, tenderers: list[OrganizationReference]) -> TenderSection:
-    tender = facts.tender
+def _tender(
+    tender: Tender, lots: list[Published], tenderers: list[OrganizationReference]
+) -> TenderSection:
     pub = tender.publication
+    facts = lots[0]
+    lotted = facts.lot is not None
+    each = [f.tender for f in lots]
+    codes = {award_criteria(t) for t in each}
     return TenderSection(
         id=tender.tender.reference,
         title=tender.tender.title,
         status="complete",
-        awardCriteria=award_criteria(tender),
-        awardCriteriaDetails=award_criteria_details(tender),
+        awardCriteria=codes.pop() if len(codes) == 1 else "ratedCriteria",
+        awardCriteriaDetails=(
+            " ".join(
+                f"Lot {f.lot.lot_id}: {award_criteria_details(f.tender)}." for f in lots if f.lot
+            )
+            if lotted
+            else award_criteria_details(tender)
+        ),
         numberOfTenderers=len(tenderers),
         tenderers=tenderers,
         description=pub.description,
@@ -312,7 +391,27 @@ def _tender(facts: Published, tenderers: list[OrganizationReference]) -> TenderS
         procurementMethodDetails=METHOD_DETAILS.get(pub.procedure or ""),
         mainProcurementCategory=pub.category,
         contractPeriod=_contract_period(facts),
+        lots=[_lot(f) for f in lots if f.lot is not None],
+        lotDetails=_lot_details(tender) if lotted else None,
     )
+
+
+def _lot(facts: Published) -> Lot:
+    assert facts.lot is not None
+    status = "complete" if facts.awarded is not None else "unsuccessful"
+    return Lot(facts.lot.lot_id, facts.lot.title, status, _contract_period(facts))
+
+
+def _lot_details(tender: Tender) -> LotDetails:
+    """The definition's award rules (`award`) as the lots extension states them, in the
+    allocation's own words (`allocation.RULES`)."""
+    rules = tender.award
+    cap = rules.max_lots_per_bidder if rules is not None else None
+    if rules is None or cap is None:
+        return LotDetails(None, "Each lot is awarded to its highest-ranked bid.")
+    lots = f"{cap} lot" if cap == 1 else f"{cap} lots"
+    words = f"At most {lots} per bidder; lots are awarded by {RULES[rules.allocation]}."
+    return LotDetails(cap, words)
 
 
 def award_criteria(tender: Tender) -> str:
@@ -341,6 +440,7 @@ def award_criteria_details(tender: Tender) -> str:
 
 
 def _bid(facts: Published, bidder: Bidder, ref: OrganizationReference) -> Bid:
+    bid_id = _bid_id(bidder, facts)
     # Only the awarded bid's value is published, and only when it is a price paid by the
     # authority (an income offer is not the bid's value); others' prices stay confidential.
     # The bids extension has no field for why a bid was disqualified: the reason is the
@@ -348,7 +448,7 @@ def _bid(facts: Published, bidder: Bidder, ref: OrganizationReference) -> Bid:
     documents = (
         [
             Document(
-                id=f"{_bid_id(bidder)}-disqualification",
+                id=f"{bid_id}-disqualification",
                 documentType="evaluationReports",
                 title="Why the bid was disqualified",
                 description=f"The bid {bidder.reason}.",
@@ -359,7 +459,7 @@ def _bid(facts: Published, bidder: Bidder, ref: OrganizationReference) -> Bid:
         else []
     )
     value = _value(facts.tender, bidder.value)
-    return Bid(_bid_id(bidder), bidder.status, [ref], value, documents)
+    return Bid(bid_id, bidder.status, [ref], value, documents, _lot_ids(facts))
 
 
 def _value(tender: Tender, amount: Decimal | None) -> Value | None:

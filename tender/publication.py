@@ -34,7 +34,22 @@ FLAG_COLUMNS = ("sme", "vcse")
 YES, NO = ("yes", "y", "true"), ("no", "n", "false")
 
 BidStatus = Literal["valid", "disqualified"]
-ValueFrom = Literal["awarded bid", "estimate"]
+ValueFrom = Literal["awarded bid", "estimate", "lot"]
+
+
+@dataclass(frozen=True)
+class LotAward:
+    """One lot's award as the allocation decided it (`lots.LotsEvaluation`).
+
+    `bidder_id` is the bidder awarded the lot (None: left unawarded), which need not be
+    the lot's first-ranked bid under a cap; `named` holds every bidder awarded some lot,
+    so a bidder is named (or anonymised) alike in every lot of the package.
+    """
+
+    lot_id: str
+    title: str
+    bidder_id: str | None
+    named: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Published:
     tender: Tender
     bidders: list[Bidder]
     bids_name: str  # the bids file, as messages and the register's gaps name it
+    lot: LotAward | None  # the lot, for one lot of a procurement divided into lots
     published_on: date
     award_date: date | None
     award_value: Decimal | None
@@ -93,8 +109,22 @@ class Published:
 
     @property
     def supplier(self) -> Bidder:
-        """The awarded bidder (settled evaluations have exactly one)."""
-        return next(b for b in self.bidders if b.is_supplier)
+        """The awarded bidder (a settled tender has exactly one; see `awarded` for a lot)."""
+        awarded = self.awarded
+        assert awarded is not None, "a lot left unawarded has no supplier"
+        return awarded
+
+    @property
+    def awarded(self) -> Bidder | None:
+        """The awarded bidder; None for a lot the allocation left unawarded."""
+        return next((b for b in self.bidders if b.is_supplier), None)
+
+    @property
+    def value_key(self) -> str:
+        """The definition key that would give the award's value when it is not known."""
+        if self.lot is not None:
+            return f"the contract value of lot {self.lot.lot_id} (not in the definition)"
+        return "contract.estimated_value"
 
 
 def published(
@@ -102,8 +132,10 @@ def published(
     bids: pd.DataFrame,
     bids_name: str,
     decisions: Mapping[str, Decision] | None = None,
+    lot: LotAward | None = None,
 ) -> Published:
-    """The publication facts of a settled evaluation (one first-ranked bid).
+    """The publication facts of a settled evaluation (one first-ranked bid), or of one
+    lot (`lot`: who the allocation awarded it to, and who is named in the package).
 
     `bids` is the bids table the evaluation read; `decisions` the recorded decisions on
     abnormal prices (`Inputs.decisions`), for the reason a rejected bid is disqualified.
@@ -129,9 +161,10 @@ def published(
         )
     raise_if(problems)
     assert on is not None
-    bidders = _bidders(ev, supplier_map(bids), flags, reasons(ev, bids, decisions or {}))
-    supplier = next(b for b in bidders if b.is_supplier)
-    value, value_from = _award_value(tender, supplier)
+    why = reasons(ev, bids, decisions or {})
+    bidders = _bidders(ev, supplier_map(bids), flags, why, lot)
+    supplier = next((b for b in bidders if b.is_supplier), None)
+    value, value_from = _award_value(tender, supplier, lot)
     start = tender.contract.start
     years = tender.contract.initial_years
     extension = tender.contract.extension_years or 0
@@ -141,6 +174,7 @@ def published(
         tender=tender,
         bidders=bidders,
         bids_name=bids_name,
+        lot=lot,
         published_on=on,
         award_date=tender.report.meeting_date,
         award_value=value,
@@ -188,15 +222,21 @@ def _years_on(start: date, years: int) -> date:
     return anniversary - timedelta(days=1)
 
 
-def _award_value(tender: Tender, supplier: Bidder) -> tuple[Decimal | None, ValueFrom]:
+def _award_value(
+    tender: Tender, supplier: Bidder | None, lot: LotAward | None
+) -> tuple[Decimal | None, ValueFrom]:
     """The awarded bid's price when that price is the contract's value (a price column
     under a cost formula); otherwise the contract's estimated value, as the definition
     states it. Under an income formula the bidder pays the authority; a schedule's basket
     is priced at indicative volumes, and parts may be discounted or turn on an assumed
-    turnover: none of these is the contract's value."""
+    turnover: none of these is the contract's value. A lot has no estimated value of its
+    own in the definition (`contract.estimated_value` is the whole procurement's), so it
+    is left unknown rather than invented."""
     column = isinstance(tender.price.model, SingleColumn)
-    if column and _paid(tender) and supplier.price is not None:
+    if supplier is not None and column and _paid(tender) and supplier.price is not None:
         return supplier.price, "awarded bid"
+    if lot is not None:
+        return None, "lot"
     return tender.contract.estimated_value, "estimate"
 
 
@@ -263,17 +303,20 @@ def _bidders(
     details: dict[str, Supplier],
     flags: dict[str, _Flags],
     why: dict[str, str],
+    lot: LotAward | None,
 ) -> list[Bidder]:
     pub = ev.tender.publication
     prices = _prices(ev)
     paid = _paid(ev.tender)
+    ranked_first = {str(b) for b in ev.table.loc[ev.table["rank"] == 1, "bidder_id"]}
+    named = lot.named if lot is not None else ranked_first
     out = []
     for row in ev.table.itertuples(index=False):
         bidder_id = str(row.bidder_id)
         found = details.get(bidder_id) or Supplier(bidder_id, str(row.bidder), 0)
         flag = flags.get(bidder_id, _Flags(None, None))
-        is_supplier = bool(row.rank == 1)
-        anonymised = pub.anonymise_unsuccessful and not is_supplier
+        is_supplier = bidder_id == lot.bidder_id if lot is not None else bool(row.rank == 1)
+        anonymised = pub.anonymise_unsuccessful and bidder_id not in named
         price = prices.get(bidder_id)
         excluded = bool(row.is_excluded)
         out.append(

@@ -44,6 +44,7 @@ PROCEDURES = {
 VALUE_BASIS = {
     "awarded bid": "the awarded bid's price",
     "estimate": "the contract's estimated whole-life value",
+    "lot": "the lot's value (not stated in the definition)",
 }
 
 
@@ -61,10 +62,14 @@ def not_set(key: str) -> str:
 
 
 def register_row(facts: Published) -> Row:
-    """The awarded contract's row, in COLUMNS order."""
+    """The awarded contract's row, in COLUMNS order; for a lot, the lot's contract
+    (reference `<reference> lot <id>`, the lot's title)."""
     tender = facts.tender
     pub = tender.publication
     supplier = facts.supplier
+    reference = tender.tender.reference
+    if facts.lot is not None:
+        reference = f"{reference} lot {facts.lot.lot_id}"
     gaps: list[str] = []
     bids = facts.bids_name
 
@@ -80,14 +85,14 @@ def register_row(facts: Published) -> Row:
         else None
     )
     values = (
-        tender.tender.reference,
+        reference,
         tender.tender.title,
         given(pub.department, "publication.department"),
         given(pub.description, "publication.description"),
         supplier.name,
         given(supplier.address, f"{bids} address"),
         given(registration, f"{bids} identifier_id"),
-        given(_money(facts.award_value), "contract.estimated_value"),
+        given(_money(facts.award_value), facts.value_key),
         VALUE_BASIS[facts.value_from],
         given(_money(pub.vat_not_recoverable), "publication.vat_not_recoverable"),
         given(_day(facts.contract_start), "contract.start"),
@@ -100,12 +105,15 @@ def register_row(facts: Published) -> Row:
     return Row(values, tuple(gaps))
 
 
-def register_csv(facts: Published) -> bytes:
-    """contracts-register.csv: the header and the awarded contract's row, UTF-8, "\\n"."""
+def register_csv(*contracts: Published) -> bytes:
+    """contracts-register.csv: the header and a row per awarded contract (one per awarded
+    lot of a procurement divided into lots), UTF-8, "\\n"."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    writer.writerow([csv_cell(v) for v in register_row(facts).values])
+    for facts in contracts:
+        if facts.awarded is not None:
+            writer.writerow([csv_cell(v) for v in register_row(facts).values])
     return buffer.getvalue().encode("utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -10,9 +11,11 @@ from typing import Any
 import pytest
 
 from tender.errors import TenderInputError
+from tender.ocds_schema import LOTS_EXTENSION, validate_package
 from tender.workflows import publish as publishing
 from tender.workflows.publish import publish
 from tender.workflows.report import report
+from tender.workflows.score import score
 
 
 def test_the_reference_is_published_into_its_reports_folder(project: Path, reference: Path) -> None:
@@ -163,3 +166,128 @@ def test_a_disqualified_bid_carries_the_rule_it_did_not_meet(cleaning: Path) -> 
         "accreditation (SafeContractor or equivalent)."
     )
     assert "documents" not in details["bid-A"]
+
+
+LOTS = "cleaning-lots-2026"
+
+
+@pytest.fixture
+def lots_example(tmp_path: Path) -> Path:
+    """The lots example (three lots, at most 1 lot per bidder, best_total), publishable."""
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "criteria").mkdir()
+    definition = tmp_path / "criteria" / f"{LOTS}.yaml"
+    text = (root / "criteria" / f"{LOTS}.yaml").read_text(encoding="utf-8")
+    if "ocid_prefix" not in text:
+        text += "publication:\n  ocid_prefix: ocds-abc123\n  uri: https://example.org/lots.json\n"
+    definition.write_text(text, encoding="utf-8")
+    shutil.copytree(root / "bids" / LOTS, tmp_path / "bids" / LOTS)
+    return definition
+
+
+def test_the_lots_example_publishes_one_valid_package_with_its_lots(lots_example: Path) -> None:
+    done = publish(lots_example)
+    package = json.loads((done.folder / publishing.PACKAGE).read_text(encoding="utf-8"))
+    assert validate_package(package) == []
+    assert LOTS_EXTENSION in package["extensions"]
+    (release,) = package["releases"]
+    lots = release["tender"]["lots"]
+    assert [(lot["id"], lot["status"]) for lot in lots] == [
+        ("1", "complete"),
+        ("2", "complete"),
+        ("3", "complete"),
+    ]
+    assert lots[2]["title"] == "Window cleaning at every site"
+    assert release["tender"]["lotDetails"]["maximumLotsAwardedPerSupplier"] == 1
+
+
+def test_the_lots_awards_bids_and_parties_match_the_lots_results(lots_example: Path) -> None:
+    scored = score(lots_example)
+    folder = scored.folder
+    allocation = json.loads((folder / "allocation.json").read_text(encoding="utf-8"))
+    release = release_of(publish(lots_example))
+    # the allocation, worked by hand in tests/test_example_lots.py: {1: C, 2: A, 3: B}
+    assert [(a["relatedLots"], a["suppliers"][0]["id"]) for a in release["awards"]] == [
+        ([lot["lot_id"]], f"tenderer-{lot['bidder_id']}") for lot in allocation["lots"]
+    ]
+    assert [a["relatedBid"] for a in release["awards"]] == ["bid-1-C", "bid-2-A", "bid-3-B"]
+    details = release["bids"]["details"]
+    expected = []
+    for lot_id in ("1", "2", "3"):
+        results = json.loads(
+            (folder / "lots" / lot_id / "results.json").read_text(encoding="utf-8")
+        )
+        expected += [
+            (f"bid-{lot_id}-{b['bidder_id']}", [lot_id], "valid" if b["rank"] else "disqualified")
+            for b in results["bids"]
+        ]
+    assert [(d["id"], d["relatedLots"], d["status"]) for d in details] == expected
+    # lot 2: C fails SAFE; the winners' bid values are their baskets, by hand:
+    # lot 1 C (250×45 + 12×150) × 2 = 26100; lot 2 A (250×42 + 12×210) × 2 = 26040;
+    # lot 3 B 24×160 × 2 = 7680
+    assert [(d["id"], d["value"]["amount"]) for d in details if "value" in d] == [
+        ("bid-1-C", 26100),
+        ("bid-2-A", 26040),
+        ("bid-3-B", 7680),
+    ]
+    parties = {p["id"]: p["roles"] for p in release["parties"]}
+    assert parties == {
+        "buyer": ["buyer"],
+        "tenderer-A": ["tenderer", "supplier"],
+        "tenderer-B": ["tenderer", "supplier"],
+        "tenderer-C": ["tenderer", "supplier"],
+    }
+    assert release["tender"]["numberOfTenderers"] == 3
+    assert all("value" not in a for a in release["awards"]), "no lot value is stated"
+
+
+def test_a_lot_left_unawarded_has_no_award_or_register_row_and_losers_stay_anonymous(
+    lots_example: Path,
+) -> None:
+    text = lots_example.read_text(encoding="utf-8")
+    text = text.replace("allocation: best_total", "allocation: lot_order")
+    text = text.replace("\npublication:\n", "\npublication:\n  anonymise_unsuccessful: true\n")
+    lots_example.write_text(text, encoding="utf-8")
+    done = publish(lots_example)
+    release = release_of(done)
+    # lot order: lot 1 A; lot 2 A is at the cap, so B; lot 3 both at the cap: not awarded
+    assert [lot["status"] for lot in release["tender"]["lots"]] == [
+        "complete",
+        "complete",
+        "unsuccessful",
+    ]
+    assert [a["id"] for a in release["awards"]] == ["award-1-A", "award-2-B"]
+    names = {p["id"]: p["name"] for p in release["parties"]}
+    assert names["tenderer-C"] == "Company C", "C wins no lot: its label in every lot"
+    assert names["tenderer-B"] == "Citywide Facilities Ltd", "named: it is awarded lot 2"
+    assert {r["name"] for d in release["bids"]["details"] for r in d["tenderers"]} == {
+        "Brightway Cleaning Ltd",
+        "Citywide Facilities Ltd",
+        "Company C",
+    }
+    register = (done.folder / publishing.REGISTER).read_text(encoding="utf-8").splitlines()
+    assert [line.split(",")[0] for line in register[1:]] == [
+        "EX-CLEAN-LOTS-2026 lot 1",
+        "EX-CLEAN-LOTS-2026 lot 2",
+    ]
+    assert "Clearview" not in publishing.ocds.text_of(
+        json.loads((done.folder / publishing.PACKAGE).read_text(encoding="utf-8"))
+    )
+
+
+def test_the_lots_package_holds_no_rationale_mark_or_note(lots_example: Path) -> None:
+    done = publish(lots_example)
+    text = (done.folder / publishing.PACKAGE).read_text(encoding="utf-8")
+    held = []
+    for path in sorted((lots_example.parents[1] / "bids" / LOTS).rglob("*.csv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                held += [
+                    row[c]
+                    for c in ("rationale", "feedback", "justification", "note")
+                    if len(row.get(c) or "") > 12
+                ]
+    assert len(held) > 10, "the example has rationales to hold back"
+    assert [t for t in held if t in text] == []
+    for word in ("rationale", "feedback", "justification", "moderat"):
+        assert word not in text.casefold(), word
