@@ -630,7 +630,7 @@ def _priced_from_file(
     Raises:
         TenderInputError: for a prices file that is missing or cannot be read.
     """
-    from .compliance import requirement_failures
+    from .compliance import join_reasons, requirement_failures
     from .pricing import price_bids
     from .scoring import DECISION_COLUMN
 
@@ -661,7 +661,11 @@ def _priced_from_file(
     if pricing is None:
         return _with_prices(frame, [None] * len(frame)), None, problems
     frame = _with_prices(frame, list(pricing.evaluated))
-    frame[DECISION_COLUMN] = list(pricing.reasons)
+    reasons = pd.Series(list(pricing.reasons), dtype=object)
+    if DECISION_COLUMN in frame.columns:  # a decision the bids file records stays, first
+        stated = frame[DECISION_COLUMN].fillna("").astype(str).reset_index(drop=True)
+        reasons = join_reasons(stated, reasons)
+    frame[DECISION_COLUMN] = reasons.to_numpy()
     return frame, pricing, problems
 
 

@@ -184,3 +184,22 @@ def test_the_write_gate_protects_the_prices_file(example: Path) -> None:
 
     prices = example.parent.parent / "bids" / NAME / "prices.csv"
     assert prices.resolve() in [p.resolve() for p in protected_files(load_tender(example))]
+
+
+def test_a_decision_in_the_bids_file_stands_beside_a_missing_lines_rule(example: Path) -> None:
+    """A bid the bids file excludes by a recorded decision stays excluded under a schedule:
+    the prices' own reasons (here none for A) are added to it, never written over it."""
+    bids = example.parents[1] / "bids" / NAME / "bids.csv"
+    with bids.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        row["excluded_by_decision"] = "withdrawn by the bidder" if row["bidder_id"] == "A" else ""
+    with bids.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    table = evaluate_file(example).evaluation.table.set_index("bidder_id")
+    assert table.loc["A", "rank"] == 0
+    assert "withdrawn by the bidder" in table.loc["A", "exclusion_reason"]
+    # C's missing line is priced by the highest-other rule, so C is still ranked
+    assert list(table.loc[["C", "B"], "rank"]) == [1, 2]
