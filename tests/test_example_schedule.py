@@ -18,6 +18,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import docx
 import pytest
 from click.testing import CliRunner
 
@@ -32,6 +33,7 @@ NAME = "office-cleaning-2026"
 def example(tmp_path: Path) -> Path:
     (tmp_path / "criteria").mkdir()
     shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
+    shutil.copy(ROOT / "criteria" / f"{NAME}.narrative.md", tmp_path / "criteria")
     shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
     return tmp_path / "criteria" / f"{NAME}.yaml"
 
@@ -88,6 +90,27 @@ def test_check_score_sensitivity_and_report_run_and_the_trace_is_written(
     assert (out / "award-report.pdf").stat().st_size > 0
 
 
+def test_the_example_issues_its_letters_and_says_which_line_was_filled_in(
+    example: Path, tmp_path: Path
+) -> None:
+    from tender.workflows.report import report
+
+    done = report(example, out=tmp_path / "out")
+    letters = sorted(p.name for p in done.written if p.parent.name == "letters")
+    assert len(letters) == 8  # A to D, PDF and DOCX: nothing refused under pa2023
+    document = docx.Document(str(tmp_path / "out" / "letters" / "c-clearview-services-ltd.docx"))
+    text = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    # C left L3 unpriced: counted at B's 70, the highest compliant rate (see the docstring)
+    assert (
+        "Your evaluated price of £95,820, scored against the lowest evaluated price among the "
+        "compliant tenders, £90,720: W × lowest ÷ price = 50 × £90,720 ÷ £95,820 = 47.3 out of "
+        "50. Your tender left line L3 unpriced; it is priced at the highest rate offered for it "
+        "by the other compliant bids (£70)." in text
+    )
+    assert "= 49.1 out of 50." in text  # the winner, A, priced every line
+    assert "It left line" not in text
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -117,9 +140,8 @@ def test_a_bad_prices_file_is_named_by_row_and_field_and_nothing_is_written(
 
 def test_a_price_column_beside_a_schedule_is_refused(example: Path) -> None:
     bids = example.parent.parent / "bids" / NAME / "bids.csv"
-    _replace(bids, "bidder_id,bidder,safety_accredited", "bidder_id,bidder,safety_accredited,price")
-    for line in ("yes\n", "no\n"):
-        _replace(bids, line, line.replace("\n", ",1\n"))
+    header, *rows = bids.read_text(encoding="utf-8").splitlines()
+    bids.write_text("\n".join([f"{header},price", *(f"{r},1" for r in rows)]) + "\n")
     result = CliRunner().invoke(cli, ["check", str(example)])
     assert result.exit_code == 1
     assert "bids.csv: header: found a price column 'price' beside a price model schedule" in (

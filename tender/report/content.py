@@ -232,9 +232,13 @@ def _panel_sentence(tender: Tender) -> str:
     people = []
     for e in tender.panel:
         parts = [p for p in (e.name, e.role, e.organisation) if p]
+        if parts == [e.role]:  # a role alone is a post: "the Facilities Manager"
+            parts = [f"the {e.role}"]
         people.append(", ".join(parts))
     if not people:
         return f"The quality of the tenders was evaluated by a panel. {not_set('panel')}"
+    if not any("," in p for p in people):  # semicolons only where the parts have commas
+        return f"The quality of the tenders was evaluated by {_join(people)}."
     return f"The quality of the tenders was evaluated by {_join_semicolon(people)}."
 
 
@@ -327,11 +331,8 @@ def _purpose(ev: Evaluation, narrative: Narrative) -> _Numbered:
     tender = ev.tender
     records = ev.records()
     winner = _winner(ev)
-    count = dates.count_words(len(records)).capitalize()
-    text = (
-        f"{count} bid{'s' * (len(records) != 1)} {'were' if len(records) != 1 else 'was'} "
-        "evaluated on price "
-        f"({tender.weights.price:g}%) and quality ({tender.weights.quality:g}%)."
+    text = _bids_evaluated(
+        records, f"on price ({tender.weights.price:g}%) and quality ({tender.weights.quality:g}%)"
     )
     if winner is not None:
         text += (
@@ -340,6 +341,26 @@ def _purpose(ev: Evaluation, narrative: Narrative) -> _Numbered:
         )
     s.para(text)
     return s
+
+
+def _bids_evaluated(records: list[BidRecord], weights: str) -> str:
+    """'Six bids were evaluated on …', or, when some were not ranked (a failed pass/fail
+    requirement, say), 'Four bids were received; three were ranked on …, and one was not
+    ranked': a bid left out before scoring was not weighed on price and quality."""
+
+    def bids(n: int, verb: str) -> str:
+        return f"{dates.count_words(n)} bid{'s' * (n != 1)} {'were' if n != 1 else 'was'} {verb}"
+
+    ranked = sum(1 for r in records if r.rank)
+    if ranked == len(records):
+        return f"{bids(ranked, 'evaluated').capitalize()} {weights}."
+    unranked = len(records) - ranked
+    return (
+        f"{bids(len(records), 'received').capitalize()}; {dates.count_words(ranked)} "
+        f"{'were' if ranked != 1 else 'was'} ranked {weights}, and "
+        f"{dates.count_words(unranked)} {'were' if unranked != 1 else 'was'} not ranked "
+        "(Table 1)."
+    )
 
 
 def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
@@ -1045,7 +1066,7 @@ def _verdict_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> str:
     if not r.verdicts:
         return (
             f"Verdict: ROBUST. No other bid is within the near-tie margin of {margin} points of "
-            "the recommended bid."
+            "the recommended bid." + _one_step_caveat(ev, r)
         )
     totals = {str(row.bidder_id): row for row in _rows(ev)}
     step = ev.tender.quality.scale.step
@@ -1077,6 +1098,21 @@ def _pair_verdict(v: Verdict, lead: str, step: float | None, evaluator: bool) ->
     if evaluator:
         why.append("setting aside one evaluator's marks would change the leader")
     return f"{lead}; " + " and ".join(why or ["their totals are level"])
+
+
+def _one_step_caveat(ev: Evaluation, r: Robustness) -> str:
+    """Outside the near-tie margin a lead can still turn on one mark: say so, so that
+    "ROBUST" is not read as more than the near-tie rules say."""
+    step = ev.tender.quality.scale.step
+    if step is None:
+        return ""
+    for outcome, effect in (("lead", "change the leader"), ("tie", "tie first place")):
+        if any(c.marks_moved <= step + 1e-9 for c in smallest(r.changes, outcome)):
+            return (
+                " Even so, a change of one mark step on a single criterion would "
+                f"{effect} (next paragraph)."
+            )
+    return ""
 
 
 def _change_words(r: Robustness, names: dict[str, str], titles: dict[str, str]) -> str:

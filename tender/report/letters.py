@@ -263,6 +263,8 @@ def price_working(ev: Evaluation, bidder_id: str, own: bool = True) -> str:
     formula = FORMULAS[spec.name]
     currency = tender.tender.currency
     word = "offer" if formula.better == "higher" else "price"
+    if ev.pricing is not None:  # a schedule or parts: the price scored is worked out
+        word = f"evaluated {word}"
     table = ev.table
     scored = table[~table["is_excluded"].astype(bool) & table["price"].notna()]
     amounts = [_amount(row) for _, row in scored.iterrows()]
@@ -297,8 +299,29 @@ def price_working(ev: Evaluation, bidder_id: str, own: bool = True) -> str:
     return (
         f"{whose} {word} of {display.money(amount, currency)}, scored against "
         f"{' and '.join(anchors) or 'the formula'}: {formula.equation} = {working} = {score} "
-        f"out of {tender.weights.price:g}."
+        f"out of {tender.weights.price:g}." + _unpriced_lines(ev, bidder_id, own)
     )
+
+
+def _unpriced_lines(ev: Evaluation, bidder_id: str, own: bool) -> str:
+    """The lines of a schedule the bid left unpriced and the rate each counts at, by the
+    tender's missing-line rule: the evaluated price is not the bid's own sum without them.
+    The rate is given as a figure, never as whose bid it came from."""
+    pricing = ev.pricing
+    if pricing is None or bidder_id not in pricing.bidder_ids:
+        return ""
+    bid = pricing.bidder_ids.index(bidder_id)
+    filled = [t for t in pricing.trace(bid) if t.basis.startswith("missing: ") and t.rate]
+    currency = ev.tender.tender.currency
+    out = ""
+    for t in filled:
+        whose = "Your tender" if own else "It"
+        rule = t.basis.removeprefix("missing: ")
+        out += (
+            f" {whose} left line {t.line_id} unpriced; it is {rule} "
+            f"({display.money(t.rate, currency)})."
+        )
+    return out
 
 
 def letter_slug(bidder_id: str, bidder: str) -> str:

@@ -347,8 +347,33 @@ def test_a_clear_lead_is_robust(reference, reference_narrative):
     clear = Robustness(**{**robustness.__dict__, "verdicts": [], "changes": [], "crossovers": []})
     text = report_content(ev, reference_narrative, robustness=clear).text()
     assert "Verdict: ROBUST. No other bid is within the near-tie margin of 2 points" in text
+    assert "Even so" not in text  # no one-step change alters anything
     assert "No change of a single moderated mark, to any other mark on the scale" in text
     assert "The same bid leads at every price weight from 0 to 100" in text
+
+
+def test_a_lead_outside_the_margin_that_one_mark_reverses_is_not_left_at_robust():
+    # office-cleaning example (hand-computed in tests/test_example_schedule.py): A 87.07,
+    # C 84.34, a gap of 2.73 outside the 2-point margin; Q1 weighs 30 on a 0-10 scale, so
+    # one Q1 mark is 3 points, and A 8 -> 7 or C 7 -> 8 puts C first
+    example = Path(__file__).parents[2] / "criteria" / "office-cleaning-2026.yaml"
+    ev, robustness = _robustness(example)
+    text = report_content(ev, Narrative(), robustness=robustness).text()
+    assert (
+        "Verdict: ROBUST. No other bid is within the near-tie margin of 2 points of the "
+        "recommended bid. Even so, a change of one mark step on a single criterion would "
+        "change the leader (next paragraph)." in text
+    )
+    # D failed the pass/fail requirement: received, not weighed on price and quality
+    assert (
+        "Four bids were received; three were ranked on price (50%) and quality (50%), and one "
+        "was not ranked (Table 1)." in text
+    )
+    # a panel named by post alone reads as posts, without the semicolons names need
+    assert (
+        "evaluated by the Facilities Manager, the Procurement Officer and the Health and "
+        "Safety Adviser." in text
+    )
 
 
 def test_background_papers_close_the_report(reference_ev, reference_narrative):
