@@ -129,8 +129,6 @@ def evaluate(
         TenderInputError: listing every problem found in any of the tables.
     """
     src = sources or Sources()
-    spec = tender.quality
-    leaves = spec.leaves()
     problems: list[Problem] = []
 
     bid_problems = ProblemList(src.bids)
@@ -139,45 +137,20 @@ def evaluate(
     if not ids_usable:  # marks are checked against the bidder ids: they must be sound first
         raise_if(problems)
 
-    bid_axis = Axis("bidder_id", "bidder", pd.Index(bids["bidder_id"].astype(str)))
-    leaf_axis = Axis("criterion_id", "criterion", pd.Index([c.id for c in leaves]))
-    evaluator_axis = Axis("evaluator_id", "evaluator", pd.Index(tender.panel_ids()))
+    axes = [
+        Axis("bidder_id", "bidder", pd.Index(bids["bidder_id"].astype(str))),
+        Axis("criterion_id", "criterion", pd.Index([c.id for c in tender.quality.leaves()])),
+        Axis("evaluator_id", "evaluator", pd.Index(tender.panel_ids())),
+    ]
     failures = compliance.requirement_failures(bids, tender.requirements)
     if DECISION_COLUMN in bids:
         decided = bids[DECISION_COLUMN].fillna("").astype(str).reset_index(drop=True)
         failures = compliance.join_reasons(failures, decided)
     passes = (failures == "").to_numpy()
-
-    cube = None
-    excluded = {
-        (str(e), str(b)): reason
-        for (e, b), reason in (excluded_marks or {}).items()
-        if str(e) in evaluator_axis.ids and str(b) in bid_axis.ids
-    }
-    if marks_table is not None:
-        left_out = np.zeros((len(bid_axis.ids), len(evaluator_axis.ids)), dtype=bool)
-        for e, b in excluded:
-            left_out[bid_axis.ids.get_loc(b), evaluator_axis.ids.get_loc(e)] = True
-        cube, mark_problems = _scatter_marks(
-            marks_table, spec.scale, [bid_axis, leaf_axis, evaluator_axis], passes, src, left_out
-        )
-        problems += mark_problems
-    consensus = None
-    rationales = None
-    if moderated is not None:
-        consensus, rationales, mod_problems = _scatter_moderated(
-            moderated, spec.scale, [bid_axis, leaf_axis], passes, cube, src
-        )
-        problems += mod_problems
-    if consensus is None and cube is None:
-        problems.append(
-            Problem(
-                tender.tender.reference,
-                "data",
-                "no marks and no moderated marks",
-                "data.marks or data.moderated naming a file of marks",
-            )
-        )
+    excluded = _known_exclusions(excluded_marks or {}, axes[0], axes[2])
+    cube, consensus, rationales = _scattered(
+        tender, _Tables(marks_table, moderated), axes, passes, excluded, src, problems
+    )
     raise_if(problems)
 
     provisional = consensus is None
@@ -190,13 +163,71 @@ def evaluate(
         tender=tender,
         table=table,
         consensus=consensus,
-        criterion_scores=quality.rolled_up(consensus, spec),
+        criterion_scores=quality.rolled_up(consensus, tender.quality),
         individual=cube,
         rationales=rationales,
         provisional=provisional,
         fingerprints=dict(fingerprints or {}),
         excluded_marks=excluded if marks_table is not None else {},
     )
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The optional long tables of marks: evaluators' and moderated."""
+
+    marks: pd.DataFrame | None
+    moderated: pd.DataFrame | None
+
+
+def _known_exclusions(
+    excluded_marks: Mapping[tuple[str, str], str], bid_axis: Axis, evaluator_axis: Axis
+) -> dict[tuple[str, str], str]:
+    """The excluded (evaluator, bid) pairs naming an evaluator of the panel and a bid."""
+    return {
+        (str(e), str(b)): reason
+        for (e, b), reason in excluded_marks.items()
+        if str(e) in evaluator_axis.ids and str(b) in bid_axis.ids
+    }
+
+
+def _scattered(
+    tender: Tender,
+    tables: _Tables,
+    axes: list[Axis],
+    passes: BoolArray,
+    excluded: Mapping[tuple[str, str], str],
+    src: Sources,
+    problems: list[Problem],
+) -> tuple[FloatArray | None, FloatArray | None, pd.DataFrame | None]:
+    """The marks cube and the moderated matrix with its rationales, each None when its
+    table is absent; their problems are added to `problems`."""
+    bid_axis, leaf_axis, evaluator_axis = axes
+    scale = tender.quality.scale
+    cube = None
+    if tables.marks is not None:
+        left_out = np.zeros((len(bid_axis.ids), len(evaluator_axis.ids)), dtype=bool)
+        for e, b in excluded:
+            left_out[bid_axis.ids.get_loc(b), evaluator_axis.ids.get_loc(e)] = True
+        cube, mark_problems = _scatter_marks(tables.marks, scale, axes, passes, src, left_out)
+        problems += mark_problems
+    consensus = None
+    rationales = None
+    if tables.moderated is not None:
+        consensus, rationales, mod_problems = _scatter_moderated(
+            tables.moderated, scale, [bid_axis, leaf_axis], passes, cube, src
+        )
+        problems += mod_problems
+    if consensus is None and cube is None:
+        problems.append(
+            Problem(
+                tender.tender.reference,
+                "data",
+                "no marks and no moderated marks",
+                "data.marks or data.moderated naming a file of marks",
+            )
+        )
+    return cube, consensus, rationales
 
 
 def _score(
@@ -216,22 +247,8 @@ def _score(
 
     price = bids["price"].to_numpy(dtype=np.float64)
     formula = FORMULAS[tender.price.formula.name]
-    scoreable = ~excluded & ~np.isnan(price)
-    price_score = np.full(price.size, np.nan)
-    price_score[~excluded] = 0.0
-    price_score[scoreable] = score_prices(
-        price[scoreable], tender.weights.price, tender.price.formula
-    )
-    above_budget = np.zeros(price.size, dtype=bool)
-    if isinstance(tender.price.formula, BudgetRelative):
-        above_budget = scoreable & (price > float(tender.price.formula.budget))
-
+    price_score, above_budget, abnormal_price = _price_columns(tender, price, excluded)
     ranked = ~excluded
-    abnormal_price = np.zeros(price.size, dtype=bool)
-    if abnormal.screens_on(tender):
-        abnormal_price[scoreable] = abnormal.flags(
-            price[scoreable], formula.better, tender.abnormally_low
-        )
     total = np.where(ranked, price_score + quality_score, np.nan)
     ranks, tied_total, tied_after = ranking.rank(
         total,
@@ -280,6 +297,29 @@ def _score(
     if "price_amount" in bids:
         table["price_amount"] = bids["price_amount"].to_numpy()
     return table
+
+
+def _price_columns(
+    tender: Tender, price: FloatArray, excluded: BoolArray
+) -> tuple[FloatArray, BoolArray, BoolArray]:
+    """Price scores (0 for a ranked bid with no price, NaN for an excluded one), and where
+    a scored price is above the budget or abnormally low."""
+    formula = FORMULAS[tender.price.formula.name]
+    scoreable = ~excluded & ~np.isnan(price)
+    price_score = np.full(price.size, np.nan)
+    price_score[~excluded] = 0.0
+    price_score[scoreable] = score_prices(
+        price[scoreable], tender.weights.price, tender.price.formula
+    )
+    above_budget = np.zeros(price.size, dtype=bool)
+    if isinstance(tender.price.formula, BudgetRelative):
+        above_budget = scoreable & (price > float(tender.price.formula.budget))
+    abnormal_price = np.zeros(price.size, dtype=bool)
+    if abnormal.screens_on(tender):
+        abnormal_price[scoreable] = abnormal.flags(
+            price[scoreable], formula.better, tender.abnormally_low
+        )
+    return price_score, above_budget, abnormal_price
 
 
 def _text_column(bids: pd.DataFrame, column: str) -> Any:
