@@ -62,6 +62,16 @@ def threshold_failures(tender: Tender, marks: FloatArray, quality: FloatArray) -
 
 
 def join_reasons(reasons: pd.Series, more: pd.Series) -> pd.Series:
+    if reasons.index.equals(more.index) and _all_empty(more):
+        return reasons.astype(object)  # the usual case: nothing to add
     both = (reasons != "") & (more != "")
     joined = reasons + np.where(both, "; ", "") + more
     return joined.astype(object)
+
+
+def _all_empty(texts: pd.Series) -> bool:
+    """Whether every text is '', in one join rather than a comparison per object."""
+    try:
+        return not "".join(texts.to_numpy(dtype=object))
+    except TypeError:  # not all text
+        return False

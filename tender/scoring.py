@@ -146,7 +146,7 @@ def evaluate(
     if DECISION_COLUMN in bids:
         decided = bids[DECISION_COLUMN].fillna("").astype(str).reset_index(drop=True)
         failures = compliance.join_reasons(failures, decided)
-    passes = (failures == "").to_numpy()
+    passes = _empty(failures)
     excluded = _known_exclusions(excluded_marks or {}, axes[0], axes[2])
     cube, consensus, rationales = _scattered(
         tender, _Tables(marks_table, moderated), axes, passes, excluded, src, problems
@@ -242,8 +242,10 @@ def _score(
     has_marks = ~np.isnan(consensus).any(axis=1)
     thresholds = compliance.threshold_failures(tender, consensus, quality_score)
     reasons = compliance.join_reasons(failures.reset_index(drop=True), thresholds)
-    excluded = (reasons != "").to_numpy() | ~has_marks
-    reasons = reasons.where(pd.Series(has_marks), reasons.where(reasons != "", "no quality marks"))
+    given = ~_empty(reasons)
+    excluded = given | ~has_marks
+    if not has_marks.all():
+        reasons = reasons.where(pd.Series(has_marks), reasons.where(given, "no quality marks"))
 
     price = bids["price"].to_numpy(dtype=np.float64)
     formula = FORMULAS[tender.price.formula.name]
@@ -260,8 +262,8 @@ def _score(
     )
     table = pd.DataFrame(
         {
-            "bidder_id": bids["bidder_id"].astype(str).to_numpy(),
-            "bidder": bids["bidder"].astype(str).to_numpy(),
+            "bidder_id": _text(bids["bidder_id"]),
+            "bidder": _text(bids["bidder"]),
             "price": price,
             "price_score": price_score,
             "quality_score": np.where(has_marks, quality_score, np.nan),
@@ -326,7 +328,28 @@ def _text_column(bids: pd.DataFrame, column: str) -> Any:
     """An optional text column of the bids table, '' where absent or blank."""
     if column not in bids:
         return ""
-    return bids[column].fillna("").astype(str).to_numpy()
+    return _text(bids[column].fillna(""))
+
+
+def _text(column: pd.Series) -> npt.NDArray[np.object_]:
+    """The column as text, as `astype(str)` gives it; a column already all text (the
+    loader's) is taken as it is rather than copied element by element."""
+    values = column.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return column.astype(str).to_numpy(dtype=object)
+
+
+def _empty(texts: pd.Series) -> BoolArray:
+    """Where a reason text is '' (NaN is not): one join when every text is empty, the
+    usual case, instead of comparing each object to ''."""
+    values = texts.to_numpy(dtype=object)
+    try:
+        if not "".join(values):
+            return np.ones(values.size, dtype=bool)
+    except TypeError:  # not all text
+        pass
+    return np.asarray(values == "", dtype=bool)
 
 
 def _checked_bids(
@@ -500,11 +523,13 @@ def _scatter_moderated(
 
 
 def _blank(texts: pd.Series) -> BoolArray:
-    """Where a text is missing or only spaces."""
-    given = texts.to_numpy(dtype=object)
-    return np.fromiter(
-        (not (isinstance(text, str) and text.strip()) for text in given), bool, len(given)
+    """Where a text is missing or only spaces: each distinct text checked once, as the
+    same rationale is often given for many marks."""
+    codes, distinct = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=True)
+    blank = np.fromiter(
+        (not (isinstance(text, str) and text.strip()) for text in distinct), bool, len(distinct)
     )
+    return np.where(codes < 0, True, blank[np.maximum(codes, 0)]) if blank.size else codes < 0
 
 
 __all__ = ["Evaluation", "Sources", "TenderInputError", "evaluate"]
