@@ -9,6 +9,7 @@ staleness from the fingerprints their run recorded. It writes nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,11 @@ def status(definition: str | Path | Tender) -> Status:
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
     if tender.lots:
         return _lots_status(tender)
+    return _tender_status(tender)[0]
+
+
+def _tender_status(tender: Tender) -> tuple[Status, Run | None]:
+    """A tender's (or one lot's) stages, and its evaluation when it could be evaluated."""
     entries = check_log(panel_files(tender).log).entries
     if _supplied(tender, entries):
         where = tender.data.marks or ""
@@ -85,18 +91,20 @@ def status(definition: str | Path | Tender) -> Status:
     if run is not None:
         stages += _settled(run)
         if lot is None:  # the report and publication of lots are the whole tender's
-            stages.append(_report(tender, run))
-            stages.append(_publication(tender, run))
+            stages.append(_report(tender, run.evaluation.fingerprints))
+            stages.append(_publication(tender, run.evaluation.fingerprints))
         stages.append(_standstill(tender))
     source = tender.source.name if tender.source else "criteria/X.yaml"
     if lot is None:
-        return Status(tender.tender.reference, stages, _next(stages, source))
-    return Status(tender.tender.reference, stages, _next(stages, source, lot.id), lot=lot.id)
+        return Status(tender.tender.reference, stages, _next(stages, source)), run
+    found = Status(tender.tender.reference, stages, _next(stages, source, lot.id), lot=lot.id)
+    return found, run
 
 
 def _lots_status(tender: Tender) -> Status:
     """Each lot's stages, then the allocation: done once every lot can be evaluated."""
-    lots = tuple(status(tender.lot(lot_id)) for lot_id in tender.lot_ids())
+    found = [_tender_status(tender.lot(lot_id)) for lot_id in tender.lot_ids()]
+    lots = tuple(lot for lot, _ in found)
     waiting = [
         f"lot {lot.lot}: not yet evaluated"
         for lot in lots
@@ -109,8 +117,13 @@ def _lots_status(tender: Tender) -> Status:
         f"by {rule}" + ("" if waiting else ": see tender score"),
         waiting,
     )
+    stages = [allocation]
+    runs = [run for _, run in found if run is not None]
+    if len(runs) == len(found):  # the documents are the whole procurement's, from every lot
+        fingerprints = {k: v for run in runs for k, v in run.evaluation.fingerprints.items()}
+        stages += [_report(tender, fingerprints), _publication(tender, fingerprints)]
     earliest = min(range(len(lots)), key=lambda i: (_first_open(lots[i]), i))
-    return Status(tender.tender.reference, [allocation], lots[earliest].next_command, lots)
+    return Status(tender.tender.reference, stages, lots[earliest].next_command, lots)
 
 
 def _first_open(found: Status) -> int:
@@ -261,19 +274,17 @@ def _unagreed(tender: Tender, shown: int = 10) -> list[str]:
     return listed
 
 
-def _report(tender: Tender, run: Run) -> Stage:
+def _report(tender: Tender, fingerprints: Mapping[str, str]) -> Stage:
+    """The award report: written, and whether the evaluation's inputs changed since."""
+    from .runs import changed_inputs
+
     runs = project_root(tender) / "reports" / tender.slug / "runs.jsonl"
     reported = [e for e in check_log(runs).entries if e.get("event") == "reported"]
     if not reported:
         return Stage("report", NOT_STARTED, "no report written yet")
     last = reported[-1]
     written = f"written {last.get('at', '?')}"
-    changed = sorted(
-        name
-        for name in {*last.get("inputs", {}), *run.evaluation.fingerprints}
-        if last.get("inputs", {}).get(name) != run.evaluation.fingerprints.get(name)
-        and not name.endswith(".narrative.md")
-    )
+    changed = changed_inputs(last, fingerprints)
     if changed:
         return Stage(
             "report",
@@ -284,7 +295,7 @@ def _report(tender: Tender, run: Run) -> Stage:
     return Stage("report", DONE, f"{written}; its inputs are unchanged")
 
 
-def _publication(tender: Tender, run: Run) -> Stage:
+def _publication(tender: Tender, fingerprints: Mapping[str, str]) -> Stage:
     """The OCDS package and register row: written, and whether their inputs changed since."""
     from .runs import changed_inputs, last_run
 
@@ -292,7 +303,7 @@ def _publication(tender: Tender, run: Run) -> Stage:
     if last is None:
         return Stage("publication", NOT_STARTED, "no release package written yet")
     written = f"written {last.get('at', '?')}"
-    changed = changed_inputs(last, run.evaluation.fingerprints)
+    changed = changed_inputs(last, fingerprints)
     if changed:
         return Stage(
             "publication",

@@ -166,3 +166,24 @@ def test_sensitivity_analyses_every_lot_and_names_every_lots_problems(example: P
         (example.parent.parent / "bids" / NAME / lot / "prices.csv").unlink()
     files = {file for file, *_ in problems(lambda: sensitivity(example))}
     assert {f"bids/{NAME}/lot-1/prices.csv", f"bids/{NAME}/lot-3/prices.csv"} <= files
+
+
+def test_status_shows_the_whole_procurements_publication_once_every_lot_is_evaluated(
+    example: Path,
+) -> None:
+    """The release package covers every lot: status reads it against every lot's inputs,
+    so a change to one lot's bids makes it stale."""
+    from tender.workflows.publish import publish
+    from tender.workflows.status import status
+
+    stages = {s.stage: s for s in status(example).stages}
+    assert [*stages] == ["allocation", "report", "publication"]
+    assert stages["publication"].state == "not started"
+    publish(example)
+    stages = {s.stage: s for s in status(example).stages}
+    assert stages["publication"].state == "done"
+    bids = example.parent.parent / "bids" / NAME / "lot-3" / "bids.csv"
+    bids.write_text(bids.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    stale = {s.stage: s for s in status(example).stages}["publication"]
+    assert stale.state == "open"
+    assert stale.items == [f"bids/{NAME}/lot-3/bids.csv: changed since the publication was written"]
