@@ -143,6 +143,9 @@ class _Reader:
         if root is None or root.tag != f"{NS_MAIN}worksheet" or data is None:
             self.problem(name, "a sheet in another format", "a worksheet saved by Excel")
             return []
+        if len(root.findall(f"{NS_MAIN}sheetData")) > 1:  # readers differ on which is read
+            self.problem(name, "two blocks of rows", "one, as Excel writes it")
+            return []
         visible = self.package.states.get(name) == "visible"
         hidden = _Hidden.of(root) if visible and self.check_hidden else None
         cells: dict[tuple[int, int], Value] = {}

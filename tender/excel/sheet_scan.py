@@ -83,6 +83,8 @@ def scan(xml: bytes) -> Scanned | None:
     The reader still checks the tokens in order: each cell inside a row, each row ended,
     no OTHER token anywhere; any of these sends the sheet to the parser.
     """
+    if xml.count(b"sheetData") != 2:  # another block (another namespace's, or a second)
+        return None
     head, opened, rest = xml.partition(_OPEN)
     body, closed, tail = rest.partition(_CLOSE)
     if not opened or not closed:

@@ -653,3 +653,42 @@ def test_a_lone_surrogate_in_a_rationale_does_not_crash_moderate(panel: Any) -> 
     result = runner.invoke(cli, ["moderate", str(panel.reference), str(workbook)])
     assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert "Traceback" not in result.output + result.stderr
+
+
+# ------------------------------------------------- 7. rows the reader sees and programs do not
+
+_MAIN_URI = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _decoy_rows(sheet: bytes) -> bytes:
+    """The sheet's rows with F2 marked 0, in a <sheetData> of another namespace (which
+    Excel and LibreOffice ignore), ahead of the real rows, whose <sheetData> names its
+    namespace so it is not spelt `<sheetData>`."""
+    start = sheet.index(b"<sheetData>") + len(b"<sheetData>")
+    rows = sheet[start : sheet.index(b"</sheetData>")]
+    decoy = re.sub(rb'(<c r="F2"[^>]*>)<v>4</v>', rb"\1<v>0</v>", rows, count=1)
+    assert decoy != rows
+    return (
+        sheet[: start - len(b"<sheetData>")]
+        + b'<decoy xmlns="urn:decoy"><sheetData>'
+        + decoy
+        + b'</sheetData></decoy><sheetData xmlns="'
+        + _MAIN_URI
+        + b'">'
+        + sheet[start:]
+    )
+
+
+def test_rows_in_another_namespace_are_not_read_as_the_marks(
+    filled: bytes, expected: Expected
+) -> None:
+    # LibreOffice 7.4 (--convert-to csv) and openpyxl show F2 = 4 here, as filled
+    data = edit(filled, (MARKING, _decoy_rows))
+    assert read_return(data, "E1.xlsx", expected).marks[0] == 4
+
+
+def test_a_second_block_of_rows_is_refused(filled: bytes, expected: Expected) -> None:
+    # openpyxl reads both blocks, the second F2 last; no reader should pick one silently
+    second = b'<sheetData><row r="2"><c r="F2" t="n"><v>0</v></c></row></sheetData>'
+    data = edit(filled, after_sheet_data(second))
+    assert names(refused(data, expected), "Marking")
