@@ -139,12 +139,8 @@ class _Reader:
         if grid is not None:
             return grid
         root = self._parse(self.package.sheets[name])
-        data = None if root is None else root.find(f"{NS_MAIN}sheetData")
-        if root is None or root.tag != f"{NS_MAIN}worksheet" or data is None:
-            self.problem(name, "a sheet in another format", "a worksheet saved by Excel")
-            return []
-        if len(root.findall(f"{NS_MAIN}sheetData")) > 1:  # readers differ on which is read
-            self.problem(name, "two blocks of rows", "one, as Excel writes it")
+        data = self._rows_block(name, root)
+        if root is None or data is None:
             return []
         visible = self.package.states.get(name) == "visible"
         hidden = _Hidden.of(root) if visible and self.check_hidden else None
@@ -162,6 +158,18 @@ class _Reader:
                 return []
             last, width = read[0], max(width, read[1])
         return _grid(cells, width + 1)
+
+    def _rows_block(self, name: str, root: Element | None) -> Element | None:
+        """The worksheet's one <sheetData>; None, with the problem recorded, for a sheet in
+        another format or with a second block of rows (readers differ on which is read)."""
+        data = None if root is None else root.find(f"{NS_MAIN}sheetData")
+        if root is None or root.tag != f"{NS_MAIN}worksheet" or data is None:
+            self.problem(name, "a sheet in another format", "a worksheet saved by Excel")
+            return None
+        if len(root.findall(f"{NS_MAIN}sheetData")) > 1:
+            self.problem(name, "two blocks of rows", "one, as Excel writes it")
+            return None
+        return data
 
     def _scanned(self, name: str, scanned: sheet_scan.Scanned) -> Grid | None:
         """The sheet read from its scanned rows and cells, exactly as `sheet` reads its tree,
