@@ -39,6 +39,10 @@ class TenderInputError(TenderError):
         self.problems: list[Problem] = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type[TenderInputError], tuple[list[Problem]]]:
+        """Rebuilt from its problems, so one raised in a worker process arrives whole."""
+        return (type(self), (self.problems,))
+
 
 def raise_if(problems: list[Problem]) -> None:
     """Raise a TenderInputError carrying `problems`, if there are any."""

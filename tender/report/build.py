@@ -6,7 +6,10 @@ half-made set of outputs behind; the caller writes the result with `outputs.writ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +24,15 @@ from .content import confidential_content, report_content
 from .document import as_draft
 from .docx import render_docx
 from .html import render_html
-from .letters import check_completeness, letter_content, letter_slugs
+from .letters import LetterBasis, check_completeness, letter_basis, letter_content, letter_slugs
 from .narrative import Narrative
 from .pdf import render_pdf
 
 REPORT_STEM = "award-report"
 LETTERS = "letters"
+# Above this many letters they are rendered in worker processes: each costs a few tenths
+# of a second, far more than handing a worker its share.
+POOL_ABOVE = 20
 
 
 @dataclass(frozen=True)
@@ -91,17 +97,80 @@ def render_report(
     listed = (*shown, *(str(p) for p in check.problems))
     target = (folder / LETTERS).resolve()
     slugs = letter_slugs(ev)
-    for done, (bidder_id, stem) in enumerate(slugs.items()):
-        tell(progress, "Rendering letters", done, len(slugs))
-        letter = letter_content(ev, bidder_id, outcomes)
-        if listed:
-            letter = as_draft(letter, listed)
-        for suffix, render in ((".pdf", render_pdf), (".docx", render_docx)):
+    for stem in slugs.values():
+        for suffix in (".pdf", ".docx"):
             path = (target / stem).with_suffix(suffix)
             if path.resolve().parent != target:  # slugs are [a-z0-9-]; never leave the folder
                 raise ValueError(f"letter path {path} is outside {target}")
-            files[folder / LETTERS / path.name] = render(letter)
+    job = _LetterJob(ev, letter_basis(ev), outcomes, listed)
+    rendered = _render_letters(job, list(slugs), progress=progress)
+    for stem, (pdf, docx) in zip(slugs.values(), rendered, strict=True):
+        files[folder / LETTERS / f"{stem}.pdf"] = pdf
+        files[folder / LETTERS / f"{stem}.docx"] = docx
     return ReportFiles(files, warnings)
+
+
+@dataclass(frozen=True)
+class _LetterJob:
+    """Everything a letter is made from, shared by every letter of the run."""
+
+    ev: Evaluation
+    basis: LetterBasis
+    outcomes: Outcomes | None
+    listed: tuple[str, ...]
+
+    def render(self, bidder_id: str) -> tuple[bytes, bytes]:
+        """One bidder's letter as (PDF, DOCX) bytes."""
+        letter = letter_content(self.ev, bidder_id, self.outcomes, self.basis)
+        if self.listed:
+            letter = as_draft(letter, self.listed)
+        return render_pdf(letter), render_docx(letter)
+
+
+def _render_letters(
+    job: _LetterJob,
+    bidder_ids: list[str],
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[tuple[bytes, bytes]]:
+    """Every letter's bytes, in `bidder_ids` order, serially or (many letters, several
+    cores) in worker processes: the bytes are the same either way."""
+    workers = workers or min(os.cpu_count() or 1, 8)
+    serial = len(bidder_ids) <= POOL_ABOVE or workers < 2
+    letters = map(job.render, bidder_ids) if serial else _in_pool(job, bidder_ids, workers)
+    out = []
+    for done, letter in enumerate(letters):
+        tell(progress, "Rendering letters", done, len(bidder_ids))
+        out.append(letter)
+    return out
+
+
+def _in_pool(job: _LetterJob, bidder_ids: list[str], workers: int) -> Iterator[tuple[bytes, bytes]]:
+    """Letters rendered by `workers` processes, each given the job once; results in order.
+
+    Forked where the platform can (the job is inherited, not pickled); spawned elsewhere.
+    """
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    chunk = max(1, len(bidder_ids) // (workers * 4))
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_adopt, initargs=(job,)
+    ) as pool:
+        yield from pool.map(_render_one, bidder_ids, chunksize=chunk)
+
+
+_JOB: _LetterJob | None = None
+
+
+def _adopt(job: _LetterJob) -> None:
+    """A worker's start: keep the run's job for every letter it is handed."""
+    global _JOB
+    _JOB = job
+
+
+def _render_one(bidder_id: str) -> tuple[bytes, bytes]:
+    assert _JOB is not None, "a letter worker was started without its job"
+    return _JOB.render(bidder_id)
 
 
 def _as_problems(ev: Evaluation, items: Sequence[OpenItem]) -> list[Problem]:

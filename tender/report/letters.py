@@ -251,7 +251,46 @@ def _amount(row: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(repr(float(row["price"])))
 
 
-def price_working(ev: Evaluation, bidder_id: str, own: bool = True) -> str:
+@dataclass(frozen=True)
+class LetterBasis:
+    """What every letter reads of the whole evaluation, worked out once per run.
+
+    Each letter names only its own bid and the winner, but finding them, the feedback and
+    the price anchors means a pass over every bid: done per letter, 200 letters cost
+    200 passes over 200 bids.
+    """
+
+    records: dict[str, BidRecord]
+    winner: BidRecord | None
+    rationale: dict[tuple[str, str], str]
+    index: dict[str, int]
+    amounts: tuple[Decimal, Decimal] | None  # lowest and highest compliant price scored
+
+
+def letter_basis(ev: Evaluation) -> LetterBasis:
+    """The records, winner, feedback, table positions and price anchors every letter reads."""
+    records = ev.records()
+    first = [r for r in records if r.rank == 1]
+    return LetterBasis(
+        records={str(r.bidder_id): r for r in records},
+        winner=first[0] if len(first) == 1 else None,
+        rationale=_rationales(ev),
+        index={str(b): i for i, b in enumerate(ev.table["bidder_id"])},
+        amounts=_price_anchors(ev),
+    )
+
+
+def _price_anchors(ev: Evaluation) -> tuple[Decimal, Decimal] | None:
+    """The lowest and highest price among the compliant bids scored, if any."""
+    table = ev.table
+    scored = table[~table["is_excluded"].astype(bool) & table["price"].notna()]
+    amounts = [_amount(row) for _, row in scored.iterrows()]
+    return (min(amounts), max(amounts)) if amounts else None
+
+
+def price_working(
+    ev: Evaluation, bidder_id: str, own: bool = True, basis: LetterBasis | None = None
+) -> str:
     """The price score explained by reference to the tender: the bid's price or offer, the
     anchor it was scored against (taken over the compliant bids scored), the formula with
     the figures put in, and the score (Procurement Regulations 2024 reg 31(2)(e)(i)(aa)).
@@ -266,17 +305,20 @@ def price_working(ev: Evaluation, bidder_id: str, own: bool = True) -> str:
     if ev.pricing is not None:  # a schedule or parts: the price scored is worked out
         word = f"evaluated {word}"
     table = ev.table
-    scored = table[~table["is_excluded"].astype(bool) & table["price"].notna()]
-    amounts = [_amount(row) for _, row in scored.iterrows()]
-    row = table.loc[table["bidder_id"] == bidder_id].iloc[0]
+    if basis is None:
+        lowest, highest = _anchors_or_fail(_price_anchors(ev))
+        row = table.loc[table["bidder_id"] == bidder_id].iloc[0]
+    else:
+        lowest, highest = _anchors_or_fail(basis.amounts)
+        row = table.iloc[basis.index[bidder_id]]
     amount = _amount(row)
     figures = {
         "W": f"{tender.weights.price:g}",
         "price": display.money(amount, currency),
         "offer": display.money(amount, currency),
-        "lowest": display.money(min(amounts), currency),
-        "highest": display.money(max(amounts), currency),
-        "highest offer": display.money(max(amounts), currency),
+        "lowest": display.money(lowest, currency),
+        "highest": display.money(highest, currency),
+        "highest offer": display.money(highest, currency),
     }
     given = parameters(spec)
     if isinstance(spec, BudgetRelative):
@@ -324,6 +366,13 @@ def _unpriced_lines(ev: Evaluation, bidder_id: str, own: bool) -> str:
     return out
 
 
+def _anchors_or_fail(amounts: tuple[Decimal, Decimal] | None) -> tuple[Decimal, Decimal]:
+    """The anchors, which a price working cannot be written without."""
+    if amounts is None:
+        raise ValueError("no compliant price was scored: there is no anchor to explain")
+    return amounts
+
+
 def letter_slug(bidder_id: str, bidder: str) -> str:
     """A safe file stem from a bidder's id and name: ASCII letters, digits and hyphens."""
     ascii_text = (
@@ -359,16 +408,17 @@ class _Letter:
         self,
         ev: Evaluation,
         record: BidRecord,
-        winner: BidRecord | None,
+        basis: LetterBasis,
         outcomes: Outcomes | None = None,
     ):
         self.ev = ev
+        self.basis = basis
         self.outcomes = outcomes
         self.tender = ev.tender
         self.record = record
-        self.winner = winner
-        self.rationale = _rationales(ev)
-        self.index = {str(b): i for i, b in enumerate(ev.table["bidder_id"])}
+        self.winner = basis.winner
+        self.rationale = basis.rationale
+        self.index = basis.index
         self.regime = self.tender.tender.regime
 
     @property
@@ -470,7 +520,7 @@ class _Letter:
             return f"Scored 0: {self.tender.price.unscored_reason}."
         if "excluded" in record.flags:
             return "Not scored: the tender was not ranked."
-        return price_working(self.ev, record.bidder_id, own)
+        return price_working(self.ev, record.bidder_id, own, self.basis)
 
     def outcome(self) -> list[Block]:
         winner = self.winner
@@ -821,13 +871,20 @@ class _Letter:
         )
 
 
-def letter_content(ev: Evaluation, bidder_id: str, outcomes: Outcomes | None = None) -> Document:
-    """The letter (or assessment summary) for one bidder; `outcomes`: its interviews, if any."""
-    records = ev.records()
-    record = next(r for r in records if r.bidder_id == bidder_id)
-    first = [r for r in records if r.rank == 1]
-    winner = first[0] if len(first) == 1 else None
-    letter = _Letter(ev, record, winner, outcomes)
+def letter_content(
+    ev: Evaluation,
+    bidder_id: str,
+    outcomes: Outcomes | None = None,
+    basis: LetterBasis | None = None,
+) -> Document:
+    """The letter (or assessment summary) for one bidder; `outcomes`: its interviews, if any.
+
+    `basis` is `letter_basis(ev)`, passed in when writing many letters so it is worked
+    out once for all of them.
+    """
+    basis = basis or letter_basis(ev)
+    record = basis.records[bidder_id]
+    letter = _Letter(ev, record, basis, outcomes)
     tender = ev.tender
     return Document(
         title=TITLES[tender.tender.regime],

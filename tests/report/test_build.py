@@ -11,6 +11,8 @@ from tender.errors import TenderInputError
 from tender.report.build import render_report
 from tender.report.narrative import Narrative
 
+from .conftest import synthetic
+
 
 def test_reference_files(reference_ev, reference_narrative):
     folder = Path("/out")
@@ -69,3 +71,40 @@ def test_the_html_is_the_same_report_and_appendix_as_the_pdf(reference_ev, refer
     assert report.findtext(".//title") == "Pest Control Arrangements: award recommendation"
     assert report.find(".//header") is None
     assert appendix.find(".//header/p").text == "CONFIDENTIAL - not for publication"
+
+
+def test_letters_rendered_in_worker_processes_are_the_serial_bytes(monkeypatch):
+    from tender.report import build
+
+    ev = synthetic(build.POOL_ABOVE + 2, "pa2023", long_names=False)
+    pooled = render_report(ev, Narrative(), Path("/out")).files
+    monkeypatch.setattr(build, "POOL_ABOVE", 10_000)
+    serial = render_report(ev, Narrative(), Path("/out")).files
+    assert list(pooled) == list(serial)  # same files, in the same (bids-file) order
+    letters = [p.name for p in pooled if p.parent.name == "letters"]
+    assert letters[:4] == [
+        "s01-bidder-s01.pdf",
+        "s01-bidder-s01.docx",
+        "s02-bidder-s02.pdf",
+        "s02-bidder-s02.docx",
+    ]
+    assert all(pooled[p] == serial[p] for p in serial)
+
+
+def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
+    from tender.errors import Problem
+    from tender.report import build
+
+    real = build.letter_content
+
+    def refuse(ev, bidder_id, outcomes=None, basis=None):
+        if bidder_id == "S05":
+            raise TenderInputError([Problem("bids.csv", "row 6", "x", "y")])
+        return real(ev, bidder_id, outcomes, basis)
+
+    monkeypatch.setattr(build, "letter_content", refuse)  # inherited by forked workers
+    ev = synthetic(build.POOL_ABOVE + 1, "pcr2015", long_names=False)
+    job = build._LetterJob(ev, build.letter_basis(ev), None, ())
+    with pytest.raises(TenderInputError) as raised:
+        build._render_letters(job, list(build.letter_slugs(ev)), workers=2)
+    assert [str(p) for p in raised.value.problems] == [str(Problem("bids.csv", "row 6", "x", "y"))]
