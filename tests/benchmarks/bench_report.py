@@ -1,13 +1,21 @@
-"""Benchmark: award report and letters for the reference tender and a 40-bid tender.
+"""Benchmark: award report and letters for the reference tender and a 40-bid tender, and
+`tender report` with every letter at several sizes with its growth exponent.
 
-Run by hand: `.venv/bin/python tests/benchmarks/bench_report.py`. Prints the best of
-several runs for each step, and the ratio of rendering to a plain-numpy computation of the
-same totals (the floor any report of these numbers has to stand on).
+Run by hand: `.venv/bin/python tests/benchmarks/bench_report.py [SIZES...]` (default
+25 50 100 200 bidders). Prints the best of several runs for each step, the ratio of
+rendering to a plain-numpy computation of the same totals (the floor any report of these
+numbers has to stand on), and for each size the whole library call `tender.workflows.report`
+(read, score, analyse, render, write) on the reference tender grown to that many bidders,
+with the slope of log time on log bidders.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import shutil
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +27,7 @@ from tender.report.build import render_report
 from tender.report.content import report_content
 from tender.report.narrative import Narrative, load_narrative
 from tender.workflows.evaluation import evaluate_file
+from tender.workflows.report import report as report_workflow
 
 ROOT = Path(__file__).resolve().parents[2]
 REPEAT = 5
@@ -79,6 +88,82 @@ def report(label: str, ev: Any, narrative: Narrative) -> None:
     )
 
 
+def grown_reference(folder: Path, bidders: int) -> Path:
+    """The reference tender with copies of its bids up to `bidders`: each copy has the
+    marks and feedback of an original bid (in turn) and a lower income offer, so the
+    original ranking and its interviews stand; returns the definition's path."""
+    shutil.copytree(ROOT / "criteria", folder / "criteria")
+    source = ROOT / "bids" / "pest-control-2016"
+    target = folder / "bids" / "pest-control-2016"
+    target.mkdir(parents=True)
+    shutil.copy(source / "clarifications.csv", target / "clarifications.csv")
+    bids = _rows(source / "bids.csv")
+    originals = [row["bidder_id"] for row in bids]
+    copies = {f"X{n:04d}": originals[n % len(originals)] for n in range(bidders - len(bids))}
+    by_id = {row["bidder_id"]: row for row in bids}
+    for n, (copy, original) in enumerate(copies.items()):
+        offer = 5_000 + (n * 37) % 5_000
+        bids.append(
+            {
+                **by_id[original],
+                "bidder_id": copy,
+                "bidder": f"Grown Services {copy}",
+                "legal_name": f"Grown Services {copy} Limited",
+                "annual_income_offer_gbp": str(offer),
+            }
+        )
+    _write(target / "bids.csv", bids)
+    for name in ("marks.csv", "moderated.csv"):
+        rows = _rows(source / name)
+        extra = [
+            {**row, "bidder_id": copy}
+            for copy, original in copies.items()
+            for row in rows
+            if row["bidder_id"] == original
+        ]
+        _write(target / name, rows + extra)
+    return folder / "criteria" / "pest-control-2016.yaml"
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """Slope of log time on log size: 1 is linear, 2 quadratic."""
+    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
+
+
+def growth(sizes: list[int]) -> None:
+    """`tender.workflows.report` with every letter, written, at each size."""
+    seconds = []
+    print("tender report with every letter (tender.workflows.report, draft, written):")
+    for bidders in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            definition = grown_reference(Path(tmp), bidders)
+            start = time.perf_counter()
+            done = report_workflow(definition, Path(tmp) / "out", draft=True)
+            took = time.perf_counter() - start
+            ev = done.run.evaluation
+        floor = best(numpy_totals(ev), 50)
+        seconds.append(took)
+        print(
+            f"  {bidders:5d} bidders {done.letters:4d} letters {took:8.2f} s "
+            f"({took / bidders * 1000:.0f} ms a bidder; {took / floor:,.0f}× the numpy floor "
+            f"of {floor * 1e6:.1f} µs)"
+        )
+    if len(sizes) > 1:
+        print(f"  growth exponent {exponent(sizes, seconds):.2f} (target ≤ 1.1)")
+
+
 def main() -> None:
     start = time.perf_counter()
     run = evaluate_file(ROOT / "criteria" / "pest-control-2016.yaml")
@@ -93,4 +178,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    sizes = [int(a) for a in sys.argv[1:]] or [25, 50, 100, 200]
+    growth(sizes)
     main()
