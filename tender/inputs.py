@@ -516,17 +516,16 @@ def refuse_whole_lots(tender: Tender) -> None:
     """
     if not tender.lots or tender.this_lot is not None:
         return
-    name = display_path(tender.source, project_root(tender)) if tender.source else "definition"
-    raise TenderInputError(
-        [
-            Problem(
-                name,
-                "lots",
-                f"a definition with lots ({', '.join(tender.lot_ids())})",
-                "one lot of it (--lot L; Tender.lot in code): each lot names its own bids",
-            )
-        ]
+    raise lots_refused(
+        tender, "one lot of it (--lot L; Tender.lot in code): each lot names its own bids"
     )
+
+
+def lots_refused(tender: Tender, expected: str) -> TenderInputError:
+    """The error for a definition with lots where one tender was expected, naming its lots."""
+    name = display_path(tender.source, project_root(tender)) if tender.source else "definition"
+    found = f"a definition with lots ({', '.join(tender.lot_ids())})"
+    return TenderInputError([Problem(name, "lots", found, expected)])
 
 
 def read_bids(tender: Tender) -> pd.DataFrame:

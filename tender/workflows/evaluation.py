@@ -16,7 +16,15 @@ from ..audit import sha256_file
 from ..bidders import supplier_map
 from ..clarifications import Outcomes, check_outcomes, revised_moderated
 from ..errors import Problem, TenderInputError, raise_if
-from ..inputs import Inputs, display_path, load_inputs, load_tender, project_root, read_csv_text
+from ..inputs import (
+    Inputs,
+    display_path,
+    load_inputs,
+    load_tender,
+    lots_refused,
+    project_root,
+    read_csv_text,
+)
 from ..model import Tender
 from ..scoring import Evaluation, Sources, evaluate
 from ..settlement import (
@@ -121,17 +129,10 @@ def refuse_lots(tender: Tender) -> None:
     """
     if not tender.lots:
         return
-    name = display_path(tender.source, project_root(tender)) if tender.source else "definition"
-    raise TenderInputError(
-        [
-            Problem(
-                name,
-                "lots",
-                f"a definition with lots ({', '.join(tender.lot_ids())})",
-                "check, score or sensitivity, which evaluate every lot, or a command's --lot; "
-                "report and publish do not yet support lots",
-            )
-        ]
+    raise lots_refused(
+        tender,
+        "check, score or sensitivity, which evaluate every lot, or a command's --lot; "
+        "report and publish do not yet support lots",
     )
 
 
