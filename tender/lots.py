@@ -9,7 +9,7 @@ lots' evaluations and awards them under the definition's `award` rules with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -155,4 +155,7 @@ def allocate_lots(tender: Tender, evaluations: Sequence[Evaluation]) -> LotsEval
         for s in standings(lot_id, ev, keep=len(ids))
     ]
     allocation = allocate(ids, found, rules.max_lots_per_bidder, rules.allocation)
-    return LotsEvaluation(tender, tuple(evaluations), allocation)
+    awarded = tuple(
+        replace(ev, award=award) for ev, award in zip(evaluations, allocation.awards, strict=True)
+    )
+    return LotsEvaluation(tender, awarded, allocation)

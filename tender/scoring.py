@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
+from .allocation import Award
 from .bidders import Supplier, id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
@@ -73,6 +74,21 @@ class Evaluation:
     suppliers: dict[str, Supplier] = field(default_factory=dict)
     # How each evaluated price was reached from a schedule or parts (None: a price column).
     pricing: Pricing | None = None
+    # For a lot: its award from the allocation (`lots.allocate_lots`); None without lots.
+    award: Award | None = None
+
+    @property
+    def awarded(self) -> str | None:
+        """Who is awarded this tender or lot: the one home every document asks.
+
+        A lot's award comes from the allocation (a lot may go to its second-ranked bid
+        under a cap on lots per bidder); a tender without lots is awarded to its single
+        first-ranked bid. None: not awarded, or first place shared with no tie-break.
+        """
+        if self.award is not None:
+            return self.award.bidder_id
+        first = self.table.loc[self.table["rank"] == 1, "bidder_id"]
+        return str(first.iat[0]) if len(first) == 1 else None
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -91,6 +107,8 @@ class Evaluation:
 
         pub = self.tender.publication
         winners = set(self.table.loc[self.table["rank"] == 1, "bidder_id"])
+        if self.award is not None:  # a lot names the bidder it is awarded to
+            winners = {self.award.bidder_id} - {None}
         return public_names(
             list(self.table["bidder_id"]),
             list(self.table["bidder"]),

@@ -188,13 +188,18 @@ def test_score_as_json_gives_every_lot_and_the_allocation(example: Path, tmp_pat
     assert [a["bidder_id"] for a in document["allocation"]["lots"]] == ["C", "A", "B"]
 
 
-def test_report_refuses_a_lots_definition_until_it_supports_lots(
-    example: Path, tmp_path: Path
-) -> None:
+def test_report_writes_one_report_for_every_lot(example: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["report", str(example), "--no-letters", "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert (out / "award-report.pdf").is_file()
+    assert (out / "award-report-confidential.html").is_file()
+
+
+def test_report_refuses_letters_for_lots_for_now(example: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["report", str(example), "--out", str(out)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output + result.stderr
-    assert "found a definition with lots (1, 2, 3)" in result.stderr
-    assert "report and publish do not yet support lots" in result.stderr
+    assert "letters asked for a definition with lots (1, 2, 3)" in result.stderr
     assert not out.exists()

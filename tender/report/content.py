@@ -117,28 +117,20 @@ def _join(names: list[str]) -> str:
 
 
 def _winner(ev: Evaluation) -> BidRecord | None:
-    """The single first-ranked record, or None when no bid or several share first place."""
-    first = [r for r in ev.records() if r.rank == 1]
-    return first[0] if len(first) == 1 else None
+    """The record of the bid awarded the tender or lot (`Evaluation.awarded`), or None."""
+    awarded = ev.awarded
+    return next((r for r in ev.records() if r.bidder_id == awarded), None)
 
 
 def recommendation(ev: Evaluation) -> Paragraph:
     """'To approve the appointment of <winner> as <service> provider from <date> ...'."""
     tender = ev.tender
-    first = [r for r in ev.records() if r.rank == 1]
-    if not first:
-        return Paragraph("[NO RECOMMENDATION: no bid could be ranked]", "1.", "placeholder")
-    if len(first) > 1:
-        names = _join([r.bidder for r in first])
-        return Paragraph(
-            f"[DECISION NEEDED: {names} tie for first place and no tie-break rule separates "
-            "them; the Committee is asked to decide between them]",
-            "1.",
-            "placeholder",
-        )
+    winner = _winner(ev)
+    if winner is None:
+        return _no_recommendation(ev)
     contract = tender.contract
     service = tender.tender.service or tender.tender.title
-    text = f"To approve the appointment of {first[0].bidder} as {service} provider"
+    text = f"To approve the appointment of {winner.bidder} as {service} provider"
     text += f" from {dates.long_date(contract.start)}" if contract.start else ""
     if contract.initial_years:
         years = contract.initial_years
@@ -155,6 +147,23 @@ def recommendation(ev: Evaluation) -> Paragraph:
     if ev.provisional:
         text = f"PROVISIONAL (quality from the {PROVISIONAL_RULE}): {text}"
     return Paragraph(text, "1.")
+
+
+def _no_recommendation(ev: Evaluation) -> Paragraph:
+    """No bid is awarded: none ranked, a lot left unawarded, or first place shared."""
+    first = [r for r in ev.records() if r.rank == 1]
+    if ev.award is not None and first:
+        reason = ev.award.reason
+        return Paragraph(f"[NOT AWARDED: {reason}]", "1.", "placeholder")
+    if not first:
+        return Paragraph("[NO RECOMMENDATION: no bid could be ranked]", "1.", "placeholder")
+    names = _join([r.bidder for r in first])
+    return Paragraph(
+        f"[DECISION NEEDED: {names} tie for first place and no tie-break rule separates "
+        "them; the Committee is asked to decide between them]",
+        "1.",
+        "placeholder",
+    )
 
 
 def table_1(ev: Evaluation) -> Table:

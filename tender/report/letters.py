@@ -145,7 +145,7 @@ def _outcome_problems(ev: Evaluation, definition: str) -> list[Problem]:
     tender = ev.tender
     problems: list[Problem] = []
     first = ev.table.loc[ev.table["rank"] == 1, "bidder_id"]
-    if len(first) != 1:
+    if ev.awarded is None:
         problems.append(
             Problem(
                 definition,
@@ -270,10 +270,10 @@ class LetterBasis:
 def letter_basis(ev: Evaluation) -> LetterBasis:
     """The records, winner, feedback, table positions and price anchors every letter reads."""
     records = ev.records()
-    first = [r for r in records if r.rank == 1]
+    by_id = {str(r.bidder_id): r for r in records}
     return LetterBasis(
-        records={str(r.bidder_id): r for r in records},
-        winner=first[0] if len(first) == 1 else None,
+        records=by_id,
+        winner=by_id.get(ev.awarded) if ev.awarded is not None else None,
         rationale=_rationales(ev),
         index={str(b): i for i, b in enumerate(ev.table["bidder_id"])},
         amounts=_price_anchors(ev),

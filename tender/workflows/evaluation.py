@@ -131,8 +131,8 @@ def refuse_lots(tender: Tender) -> None:
         return
     raise lots_refused(
         tender,
-        "check, score or sensitivity, which evaluate every lot, or a command's --lot; "
-        "report and publish do not yet support lots",
+        "check, score, sensitivity, report or publish, which evaluate every lot, or a "
+        "command's --lot",
     )
 
 

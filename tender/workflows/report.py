@@ -6,12 +6,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audit import sha256_file
-from ..inputs import display_path, project_root
+from ..errors import Problem, TenderInputError
+from ..inputs import display_path, load_tender, project_root
 from ..model import Tender
 from ..progress import Progress, tell
 from ..scoring import Evaluation
 from .evaluation import Run, case_of, evaluate_file
-from .runs import write_and_record
+from .lots import LotsRun, evaluate_lots_file
+from .runs import write_and_record, write_and_record_for
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,21 @@ class Reported:
         return sum(1 for p in self.written if p.parent.name == "letters" and p.suffix == ".pdf")
 
 
+@dataclass(frozen=True)
+class LotsReported:
+    """`Reported` for a definition with lots: every lot's run, the documents, the warnings."""
+
+    run: LotsRun
+    folder: Path
+    written: list[Path]
+    warnings: list[str]
+
+    @property
+    def letters(self) -> int:
+        """How many bidder letters were written (one PDF each)."""
+        return sum(1 for p in self.written if p.parent.name == "letters" and p.suffix == ".pdf")
+
+
 def report(
     definition: str | Path | Tender,
     out: Path | None = None,
@@ -36,7 +53,7 @@ def report(
     letters: bool = True,
     draft: bool = False,
     progress: Progress | None = None,
-) -> Reported:
+) -> Reported | LotsReported:
     """Render the award report (PDF, DOCX) and, unless `letters` is False, every letter.
 
     Everything is rendered before anything is written; a refused letter writes nothing.
@@ -53,7 +70,10 @@ def report(
     from ..robustness import analyse
 
     tell(progress, "Evaluating")
-    run = evaluate_file(definition)
+    tender = definition if isinstance(definition, Tender) else load_tender(definition)
+    if tender.lots:
+        return report_lots(tender, out, letters=letters, draft=draft, progress=progress)
+    run = evaluate_file(tender)
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     narrative = load_narrative(ev.tender)
@@ -89,3 +109,74 @@ def _with_narrative(ev: Evaluation) -> Evaluation:
         return ev
     name = display_path(path, project_root(ev.tender))
     return replace(ev, fingerprints={**ev.fingerprints, name: sha256_file(path)})
+
+
+def report_lots(
+    tender: Tender,
+    out: Path | None = None,
+    *,
+    letters: bool = True,
+    draft: bool = False,
+    progress: Progress | None = None,
+) -> LotsReported:
+    """`report` for a definition with lots: one report for every lot, and the allocation.
+
+    While any lot's evaluation says a step is open, the report is a DRAFT listing each
+    lot's open items.
+
+    Raises:
+        TenderInputError: every problem in every lot's inputs, or letters asked for (not
+            yet written for lots), or an output the gate refuses.
+    """
+    from ..report.lots_report import render_lots_report
+    from ..report.narrative import load_narrative
+    from ..robustness import analyse
+
+    if letters:
+        raise TenderInputError(
+            [
+                Problem(
+                    _name(tender),
+                    "lots",
+                    f"letters asked for a definition with lots ({', '.join(tender.lot_ids())})",
+                    "--no-letters: the report covers every lot; letters per lot are not yet "
+                    "written",
+                )
+            ]
+        )
+    lots_run = evaluate_lots_file(tender)
+    lots = lots_run.evaluation
+    folder = out or project_root(tender) / "reports" / tender.slug
+    narrative = load_narrative(tender)
+    tell(progress, "Testing the ranking's robustness")
+    robustness = [
+        analyse(case_of(run), run.evaluation, run.inputs.decisions) for run in lots_run.runs
+    ]
+    open_items = [
+        f"lot {lot_id}: {item}"
+        for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
+        for item in run.open_items()
+    ]
+    tell(progress, "Rendering the report")
+    rendered = render_lots_report(
+        lots, narrative, folder, open_items=open_items, robustness=robustness
+    )
+    tell(progress, "Writing the documents")
+    fingerprints = {k: v for ev in lots.lots for k, v in _with_narrative(ev).fingerprints.items()}
+    written = write_and_record_for(
+        [tender, *(ev.tender for ev in lots.lots)],
+        dict(sorted(fingerprints.items())),
+        lots.provisional,
+        folder,
+        rendered.files,
+        "reported",
+        out=out,
+        doing="write the report",
+    )
+    return LotsReported(lots_run, folder, written, [*lots_run.warnings, *rendered.warnings])
+
+
+def _name(tender: Tender) -> str:
+    if tender.source is None:
+        return "the definition"
+    return display_path(tender.source, project_root(tender))

@@ -59,8 +59,8 @@ def test_a_lots_definition_is_not_evaluated_as_one_tender(example: Path) -> None
             f"criteria/{NAME}.yaml",
             "lots",
             "a definition with lots (1, 2, 3)",
-            "check, score or sensitivity, which evaluate every lot, or a command's --lot; "
-            "report and publish do not yet support lots",
+            "check, score, sensitivity, report or publish, which evaluate every lot, or a "
+            "command's --lot",
         )
     ]
 
