@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,11 @@ def test_every_lot_is_run_through_the_one_load_and_evaluate_path(example: Path) 
     run = evaluate_lots_file(example)
     assert run.evaluation.lot_ids == ["1", "2", "3"]
     assert [r.evaluation.tender.slug for r in run.runs] == [f"{NAME}-1", f"{NAME}-2", f"{NAME}-3"]
-    assert [r.evaluation for r in run.runs] == list(run.evaluation.lots)
+    # each lot's evaluation is its run's, carrying the award the allocation gave it
+    assert [r.evaluation for r in run.runs] == [
+        replace(ev, award=None) for ev in run.evaluation.lots
+    ]
+    assert [ev.award for ev in run.evaluation.lots] == list(run.evaluation.allocation.awards)
     # each lot's fingerprints name its own files, not another lot's
     assert all(
         f"lot-{i}/bids.csv" in " ".join(r.evaluation.fingerprints)
