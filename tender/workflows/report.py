@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..audit import sha256_file
-from ..errors import Problem, TenderInputError
+from ..errors import Problem, raise_if
 from ..inputs import display_path, load_tender, project_root
 from ..model import Tender
 from ..progress import Progress, tell
@@ -122,28 +122,17 @@ def report_lots(
     """`report` for a definition with lots: one report for every lot, and the allocation.
 
     While any lot's evaluation says a step is open, the report is a DRAFT listing each
-    lot's open items.
+    lot's open items, and letters (one per bidder, covering every lot it bid for) are
+    refused unless `draft` asks for them marked DRAFT too.
 
     Raises:
-        TenderInputError: every problem in every lot's inputs, or letters asked for (not
-            yet written for lots), or an output the gate refuses.
+        TenderInputError: every problem in every lot's inputs; with letters and not
+            `draft`, any lot's open step or failed letters check; an output the gate refuses.
     """
     from ..report.lots_report import render_lots_report
     from ..report.narrative import load_narrative
     from ..robustness import analyse
 
-    if letters:
-        raise TenderInputError(
-            [
-                Problem(
-                    _name(tender),
-                    "lots",
-                    f"letters asked for a definition with lots ({', '.join(tender.lot_ids())})",
-                    "--no-letters: the report covers every lot; letters per lot are not yet "
-                    "written",
-                )
-            ]
-        )
     lots_run = evaluate_lots_file(tender)
     lots = lots_run.evaluation
     folder = out or project_root(tender) / "reports" / tender.slug
@@ -161,6 +150,10 @@ def report_lots(
     rendered = render_lots_report(
         lots, narrative, folder, open_items=open_items, robustness=robustness
     )
+    warnings = [*lots_run.warnings, *rendered.warnings]
+    files = dict(rendered.files)
+    if letters:
+        warnings += _lots_letters(lots_run, folder, open_items, files, draft=draft)
     tell(progress, "Writing the documents")
     fingerprints = {k: v for ev in lots.lots for k, v in _with_narrative(ev).fingerprints.items()}
     written = write_and_record_for(
@@ -168,12 +161,42 @@ def report_lots(
         dict(sorted(fingerprints.items())),
         lots.provisional,
         folder,
-        rendered.files,
+        files,
         "reported",
         out=out,
         doing="write the report",
     )
-    return LotsReported(lots_run, folder, written, [*lots_run.warnings, *rendered.warnings])
+    return LotsReported(lots_run, folder, written, warnings)
+
+
+def _lots_letters(
+    lots_run: LotsRun,
+    folder: Path,
+    open_items: list[str],
+    files: dict[Path, bytes],
+    *,
+    draft: bool,
+) -> list[str]:
+    """Add every bidder's letter to `files`; refused (unless `draft`) while any lot has an
+    open step or fails the letters' completeness check. Returns the check's warnings."""
+    from ..report.lots_letters import lots_check_completeness, render_lots_letters
+
+    lots = lots_run.evaluation
+    check = lots_check_completeness(lots)
+    tender = lots.tender
+    blocking = [
+        Problem(_name(tender), f"lot {lot_id}: {item.subject}", item.found, item.expected)
+        for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
+        for item in run.open_items()
+    ]
+    if not draft:
+        raise_if([*blocking, *check.problems])
+    listed = (*open_items, *(str(p) for p in check.problems))
+    outcomes = {
+        lot_id: run.outcomes for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
+    }
+    files.update(render_lots_letters(lots, folder, listed=listed, outcomes=outcomes))
+    return check.warnings
 
 
 def _name(tender: Tender) -> str:

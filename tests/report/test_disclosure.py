@@ -268,3 +268,50 @@ def test_a_new_tenders_documents_disclose_nothing_internal(tmp_path: Path, regim
             if suffix == ".pdf" and bidder_id == "C":
                 # the scan finds an Arabic name in a PDF: an Arabic leak could not hide
                 assert NAMES["C"][0] in letter
+
+
+def test_the_lots_examples_letters_and_public_report_disclose_nothing_internal(
+    project: Path,
+) -> None:
+    """Each lot's internal rationale and the panel's ids stay out of every letter and the
+    public report; a letter's totals are only its bidder's and each of its lots' awarded
+    tender's."""
+    import shutil
+
+    from tender.workflows.report import LotsReported
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "bids" / "cleaning-lots-2026", project / "bids" / "cleaning-lots-2026")
+    done = report(project / "criteria" / "cleaning-lots-2026.yaml")
+    assert isinstance(done, LotsReported)
+    lots = done.run.evaluation
+    feedback, internal = "", set()
+    for ev in lots.lots:
+        frame = ev.rationales
+        assert frame is not None
+        feedback += " ".join(words(str(t)) for t in frame["feedback"])
+    for ev in lots.lots:
+        assert ev.rationales is not None
+        internal |= {
+            c
+            for note in ev.rationales["rationale"]
+            for c in sentences(str(note))
+            if c not in feedback
+        }
+    assert internal, "the record has internal notes to look for"
+    readers = {".pdf": pdf_text, ".docx": docx_text, ".html": html_text}
+    docs = {p: readers[p.suffix](p) for p in done.written if p.suffix in readers}
+    shown = [p for p in docs if p.parent.name == "letters" or p.name.startswith("award-report.")]
+    assert len([p for p in shown if p.parent.name == "letters"]) == 6
+    for path in shown:
+        assert [c for c in internal if c in docs[path]] == [], path.name
+        assert not re.search(r"(?<![\w.])E[12](?![\w.])", docs[path]), path.name
+    for path in (p for p in shown if p.parent.name == "letters"):
+        bidder = path.stem[0].upper()
+        allowed = set()
+        for ev in lots.lots:
+            records = {r.bidder_id: r for r in ev.records()}
+            if bidder in records:
+                allowed |= {records[b].display.total_score for b in (bidder, ev.awarded) if b}
+        totals = set(re.findall(r"Total score (\d+(?:\.\d+)?)", docs[path]))
+        assert totals <= allowed, path.name

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from tender.errors import TenderInputError
 from tender.lots import LotsEvaluation
 from tender.report.document import Document, Paragraph, Table
 from tender.report.lots_report import (
@@ -162,13 +161,3 @@ def test_report_writes_one_report_for_every_lot(example: Path, tmp_path: Path) -
         for part in ("", "-confidential")
         for ext in ("pdf", "docx", "html")
     )
-
-
-def test_report_refuses_letters_for_lots_for_now_and_writes_nothing(
-    example: Path, tmp_path: Path
-) -> None:
-    out = tmp_path / "out"
-    with pytest.raises(TenderInputError) as caught:
-        report(example, out)
-    assert "letters" in str(caught.value)
-    assert not out.exists()

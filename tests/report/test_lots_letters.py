@@ -1,0 +1,125 @@
+"""Letters of a tender with lots, on the shipped lots example (figures as in
+tests/test_example_lots.py: lot 1 ranks A 92, C 88.5, B 86; it is awarded to C, ranked
+2nd, because A is awarded lot 2 and no bidder may be awarded more than 1 lot; lot 2 A 92.8,
+B 90.5, C not ranked (fails SAFE); lot 3 B 92.6, A 88).
+Bidders: A Brightway Cleaning, B Citywide Facilities, C Clearview Services.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tender.errors import TenderInputError
+from tender.lots import LotsEvaluation
+from tender.report.document import Document
+from tender.report.lots_letters import (
+    lots_check_completeness,
+    lots_letter_content,
+    lots_letter_slugs,
+)
+from tender.workflows.lots import evaluate_lots_file
+from tender.workflows.report import report
+
+ROOT = Path(__file__).resolve().parents[2]
+NAME = "cleaning-lots-2026"
+LOT_1 = "Lot 1 (Offices in the north of the district)"
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    (tmp_path / "criteria").mkdir()
+    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
+    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    return tmp_path / "criteria" / f"{NAME}.yaml"
+
+
+@pytest.fixture
+def lots(example: Path) -> LotsEvaluation:
+    return evaluate_lots_file(example).evaluation
+
+
+def text(doc: Document) -> str:
+    return " ".join(doc.text().split())
+
+
+def titles(doc: Document) -> list[str]:
+    return [s.title for s in doc.sections]
+
+
+def test_a_letter_covers_every_lot_its_bidder_bid_for(lots: LotsEvaluation) -> None:
+    found = titles(lots_letter_content(lots, "A"))
+    assert [t for t in found if t.endswith(": outcome")] == [
+        f"{LOT_1}: outcome",
+        "Lot 2 (Depots and offices in the south of the district): outcome",
+        "Lot 3 (Window cleaning at every site): outcome",
+    ]
+    # C bid for lots 1 and 2 only
+    assert len([t for t in titles(lots_letter_content(lots, "C")) if t.endswith(": outcome")]) == 2
+
+
+def test_first_on_lot_1_but_capped_says_so_in_the_allocations_terms(lots: LotsEvaluation) -> None:
+    said = text(lots_letter_content(lots, "A"))
+    assert (
+        "Your tender ranked 1st on this lot, but Example District Council intends to award you "
+        "lot 2." in said
+    )
+    assert "no bidder may be awarded more than 1 lot" in said
+    assert "the highest sum of the winning bids' total scores" in said
+    assert "this lot is awarded to Clearview Services, whose tender ranked 2nd on it" in said
+    assert "Your tender's total score on this lot was 92 out of 100" in said
+    assert "the tender awarded this lot scored 88.5" in said
+    assert "intends to award this lot to you: your tender ranked first" in said  # lot 2
+
+
+def test_the_second_ranked_bid_awarded_lot_1_is_told_why(lots: LotsEvaluation) -> None:
+    said = text(lots_letter_content(lots, "C"))
+    assert "intends to award this lot to you. Your tender ranked 2nd on it" in said
+    assert "Your tender was not ranked because: failed requirement SAFE" in said  # lot 2
+
+
+def test_a_losing_bid_is_compared_with_the_awarded_tender_not_the_first_ranked(
+    lots: LotsEvaluation,
+) -> None:
+    said = text(lots_letter_content(lots, "B"))
+    assert "the tender awarded this lot scored 88.5, 2.5 points more" in said
+    assert "The tender awarded this lot (Clearview Services)" in said
+    assert "most advantageous tender scored 88.5" not in said
+
+
+def test_every_lot_gets_the_regimes_required_parts(lots: LotsEvaluation) -> None:
+    found = titles(lots_letter_content(lots, "B"))
+    for lot in (LOT_1, "Lot 3 (Window cleaning at every site)"):
+        assert f"{lot}: The award criteria" in found
+        assert f"{lot}: Your tender" in found
+    assert f"{LOT_1}: The successful tender" in found
+
+
+def test_one_letter_per_bidder_across_the_lots(lots: LotsEvaluation) -> None:
+    assert lots_letter_slugs(lots) == {
+        "A": "a-brightway-cleaning",
+        "B": "b-citywide-facilities",
+        "C": "c-clearview-services",
+    }
+    assert lots_check_completeness(lots).problems == []
+
+
+def test_report_writes_each_bidders_letter(example: Path, tmp_path: Path) -> None:
+    done = report(example, tmp_path / "out")
+    assert sorted(p.name for p in done.written if p.parent.name == "letters") == sorted(
+        f"{stem}.{ext}"
+        for stem in ("a-brightway-cleaning", "b-citywide-facilities", "c-clearview-services")
+        for ext in ("pdf", "docx")
+    )
+
+
+def test_letters_are_refused_while_a_lot_lacks_feedback(example: Path, tmp_path: Path) -> None:
+    moderated = example.parents[1] / "bids" / NAME / "lot-3" / "moderated.csv"
+    rows = moderated.read_text(encoding="utf-8").splitlines()
+    moderated.write_text("\n".join(rows[:2]) + "\n" + "B,Q1,9,IPAF operatives.,\n")
+    with pytest.raises(TenderInputError) as caught:
+        report(example, tmp_path / "out")
+    assert "lot-3/moderated.csv" in str(caught.value)
+    assert not (tmp_path / "out").exists()
