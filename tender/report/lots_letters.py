@@ -19,7 +19,16 @@ from ..lots import LotsEvaluation
 from ..notes import BidRecord
 from ..scoring import Evaluation
 from .document import Block, Document, Metadata, Paragraph, Section, Table, as_draft
-from .letters import BEST_TENDER, TITLES, Completeness, _Letter, check_completeness, letter_slugs
+from .letters import (
+    BEST_TENDER,
+    TITLES,
+    Completeness,
+    LetterBasis,
+    _Letter,
+    check_completeness,
+    letter_basis,
+    letter_slugs,
+)
 from .lots_report import _lots_words, _ordinal, award_rule_sentence, lot_label
 
 AWARDED = "the tender awarded this lot"
@@ -33,10 +42,10 @@ class _LotLetter(_Letter):
         lots: LotsEvaluation,
         ev: Evaluation,
         record: BidRecord,
+        basis: LetterBasis,
         outcomes: Outcomes | None,
     ):
-        winner = next((r for r in ev.records() if r.bidder_id == ev.awarded), None)
-        super().__init__(ev, record, winner, outcomes)
+        super().__init__(ev, record, basis, outcomes)
         self.lots = lots
 
     @property
@@ -187,13 +196,22 @@ def _results_table(parts: list[_LotLetter]) -> Table:
     )
 
 
+def lots_letter_bases(lots: LotsEvaluation) -> dict[str, LetterBasis]:
+    """Each lot's `letters.letter_basis`, worked out once for every bidder's letter."""
+    return {lot_id: letter_basis(ev) for lot_id, ev in zip(lots.lot_ids, lots.lots, strict=True)}
+
+
 def _parts(
-    lots: LotsEvaluation, bidder_id: str, outcomes: dict[str, Outcomes | None]
+    lots: LotsEvaluation,
+    bidder_id: str,
+    outcomes: dict[str, Outcomes | None],
+    bases: dict[str, LetterBasis],
 ) -> Iterator[_LotLetter]:
     for lot_id, ev in zip(lots.lot_ids, lots.lots, strict=True):
-        record = next((r for r in ev.records() if r.bidder_id == bidder_id), None)
+        basis = bases[lot_id]
+        record = basis.records.get(bidder_id)
         if record is not None:
-            yield _LotLetter(lots, ev, record, outcomes.get(lot_id))
+            yield _LotLetter(lots, ev, record, basis, outcomes.get(lot_id))
 
 
 def _front(whole: _Letter) -> list[Block]:
@@ -216,16 +234,22 @@ def _front(whole: _Letter) -> list[Block]:
 
 
 def lots_letter_content(
-    lots: LotsEvaluation, bidder_id: str, outcomes: dict[str, Outcomes | None] | None = None
+    lots: LotsEvaluation,
+    bidder_id: str,
+    outcomes: dict[str, Outcomes | None] | None = None,
+    bases: dict[str, LetterBasis] | None = None,
 ) -> Document:
-    """The letter (or assessment summary) to one bidder, covering every lot it bid for."""
-    parts = list(_parts(lots, bidder_id, outcomes or {}))
+    """The letter (or assessment summary) to one bidder, covering every lot it bid for.
+
+    `bases` is `lots_letter_bases(lots)`, passed in when writing every bidder's letter.
+    """
+    parts = list(_parts(lots, bidder_id, outcomes or {}, bases or lots_letter_bases(lots)))
     if not parts:
         raise KeyError(bidder_id)
     first = parts[0]
     tender = lots.tender
     regime = tender.tender.regime
-    whole = _Letter(first.ev, first.record, first.winner)
+    whole = _Letter(first.ev, first.record, first.basis)
     whole.tender = tender  # the header, opening and close speak of the whole procurement
     opening = _front(whole)
     opening += [
@@ -265,8 +289,9 @@ def render_lots_letters(
 
     files: dict[Path, bytes] = {}
     target = (folder / LETTERS).resolve()
+    bases = lots_letter_bases(lots)
     for bidder_id, stem in lots_letter_slugs(lots).items():
-        letter = lots_letter_content(lots, bidder_id, outcomes)
+        letter = lots_letter_content(lots, bidder_id, outcomes, bases)
         if listed:
             letter = as_draft(letter, listed)
         for suffix, render in ((".pdf", render_pdf), (".docx", render_docx)):
