@@ -400,18 +400,23 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
         s.para(sentence)
     s.narrative(narrative, "recommended-bidder", required=False)
     s.add(
-        Chart(
-            "Figure 1: Price score and quality weighted score of each bid (Table 1).",
-            score_bars(ev),
-            Table(
-                ("Organisation", "Price Score", "Quality Weighted Score"),
-                tuple(row[:3] for row in table_1(ev).rows),
-                (0.5, 0.25, 0.25),
-                numeric=(1, 2),
-            ),
-        )
+        score_chart(ev, "Figure 1: Price score and quality weighted score of each bid (Table 1).")
     )
     return s
+
+
+def score_chart(ev: Evaluation, caption: str) -> Chart:
+    """The score bars of every ranked bid, with Table 1's figures as its table."""
+    return Chart(
+        caption,
+        score_bars(ev),
+        Table(
+            ("Organisation", "Price Score", "Quality Weighted Score"),
+            tuple(row[:3] for row in table_1(ev).rows),
+            (0.5, 0.25, 0.25),
+            numeric=(1, 2),
+        ),
+    )
 
 
 def score_bars(ev: Evaluation) -> ScoreBars:
@@ -778,13 +783,14 @@ def price_formula_prose(tender: Tender) -> str:
     return FORMULAS[name].equation + "."
 
 
-def _method(ev: Evaluation) -> list[Block]:
+def _method(ev: Evaluation, letter: str = "A") -> list[Block]:
+    """Appendix `letter`: the method, its tables numbered `letter`.1 and `letter`.2."""
     tender = ev.tender
     scale = tender.quality.scale
     blocks: list[Block] = [
         Paragraph(f"Legal regime: {REGIME_NAMES[tender.tender.regime]}."),
         *[Paragraph(text) for text in method_sentences(tender)],
-        _criteria_table(tender),
+        _criteria_table(tender, letter),
         Paragraph(f"Price formula: {price_formula_prose(tender)}"),
     ]
     if scale.descriptors:
@@ -793,7 +799,7 @@ def _method(ev: Evaluation) -> list[Block]:
                 ("Mark", "Descriptor"),
                 tuple((f"{m:g}", d) for m, d in sorted(scale.descriptors.items())),
                 (0.12, 0.88),
-                "Table A.2: Marking scale.",
+                f"Table {letter}.2: Marking scale.",
                 numeric=(0,),
             )
         )
@@ -801,8 +807,8 @@ def _method(ev: Evaluation) -> list[Block]:
     return blocks + _method_rules(ev)
 
 
-def _criteria_table(tender: Tender) -> Table:
-    """Table A.1: price and each quality criterion, its weight and how it is scored."""
+def _criteria_table(tender: Tender, letter: str = "A") -> Table:
+    """Table `letter`.1: price and each quality criterion, its weight and how it is scored."""
     formula = FORMULAS[tender.price.formula.name]
     params = tender.price.formula.model_dump(mode="json", exclude={"name"})
     equation = formula.equation + (
@@ -816,7 +822,7 @@ def _criteria_table(tender: Tender) -> Table:
         ("Criterion", "What was assessed", "Weight", "How it is scored"),
         tuple(rows),
         (0.12, 0.46, 0.1, 0.32),
-        "Table A.1: Award criteria and weights.",
+        f"Table {letter}.1: Award criteria and weights.",
         numeric=(2,),
     )
 
@@ -872,7 +878,8 @@ def _method_rules(ev: Evaluation) -> list[Block]:
     return blocks
 
 
-def _marks(ev: Evaluation) -> list[Block]:
+def _marks(ev: Evaluation, letter: str = "B") -> list[Block]:
+    """Appendix `letter`: each bid's mark and weighted score on each criterion."""
     tender = ev.tender
     leaves = tender.quality.leaves()
     names = ev.public_names()
@@ -903,7 +910,7 @@ def _marks(ev: Evaluation) -> list[Block]:
             header,
             tuple(rows),
             (name_width, *([rest] * (count + 1))),
-            "Table B.1: Marks and weighted scores by criterion.",
+            f"Table {letter}.1: Marks and weighted scores by criterion.",
             numeric=tuple(range(1, count + 2)),
             small=count > 6,
         ),
@@ -984,7 +991,8 @@ def _rationale_lookup(ev: Evaluation) -> dict[tuple[str, str], str]:
     }
 
 
-def _sensitivity(ev: Evaluation) -> list[Block]:
+def _sensitivity(ev: Evaluation, figure: str = "Figure 2") -> list[Block]:
+    """The price-weight appendix; its chart is captioned `figure`."""
     data = weight_lines(ev)
     blocks: list[Block] = [
         Paragraph(
@@ -992,7 +1000,7 @@ def _sensitivity(ev: Evaluation) -> list[Block]:
             "weight being 100 minus the price weight), with every mark and price held as "
             f"evaluated. The dashed line marks the weight used, {data.current:g}."
         ),
-        Chart("Figure 2: Total score against the price weight.", data, _leader_ranges(data)),
+        Chart(f"{figure}: Total score against the price weight.", data, _leader_ranges(data)),
     ]
     if not data.crossovers:
         if data.labels:
@@ -1038,7 +1046,8 @@ def _leader_at_zero(data: WeightLines) -> str:
     return data.labels[best]
 
 
-def _inputs(ev: Evaluation) -> list[Block]:
+def _inputs(ev: Evaluation, letter: str = "E") -> list[Block]:
+    """Appendix `letter`: every input file's fingerprint and the tool's version."""
     rows = tuple((path, digest) for path, digest in sorted(ev.fingerprints.items())) or (
         ("none: the evaluation was made from data in memory, not from files", ""),
     )
@@ -1048,7 +1057,7 @@ def _inputs(ev: Evaluation) -> list[Block]:
             "check a file against its SHA-256 fingerprint."
             + (f" {ev.tender.data.provenance}" if ev.tender.data.provenance else "")
         ),
-        Table(("Input", "SHA-256"), rows, (0.36, 0.64), "Table E.1: Inputs.", small=True),
+        Table(("Input", "SHA-256"), rows, (0.36, 0.64), f"Table {letter}.1: Inputs.", small=True),
         Paragraph(f"Produced by tender {__version__}."),
     ]
 

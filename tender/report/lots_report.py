@@ -1,17 +1,24 @@
 """LotsEvaluation + narrative → one award report for a procurement divided into lots.
 
-Each lot is reported as the single-tender report reports a tender (its Table 1, exclusions,
-near-tie and abnormal-price sentences, robustness verdict, method, marks, sensitivity,
-prices and inputs appendices), read from the lot's own `Evaluation`; the allocation table
-says who is awarded each lot and why, from `Evaluation.awarded` and the allocation. Who is
-awarded a lot is never taken to be its first-ranked bid: under a cap on lots per bidder a
-lot may go to its second-ranked bid.
+Each lot is reported as the single-tender report reports a tender (its table of scores and
+score chart, exclusions, near-tie and abnormal-price sentences, robustness verdict, method,
+marks, sensitivity, prices and inputs appendices), read from the lot's own `Evaluation`;
+the allocation table says who is awarded each lot and why, from `Evaluation.awarded` and
+the allocation. Who is awarded a lot is never taken to be its first-ranked bid: under a
+cap on lots per bidder a lot may go to its second-ranked bid.
+
+Numbering is the report's, once, so that every reference is to one thing: tables and
+figures in the body run on through the lots (Table 1 is the allocation, Table 2 the first
+lot's scores, Figure 1 its chart), appendices are lettered A, B, ... Z, AA, AB, ... in lot
+order, and each appendix numbers its own tables by its letter, as the single-tender
+report does (Table F.1 in Appendix F). `Numbering` works the numbers out before any text
+is written, so the text that refers to a table or appendix and its caption agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import dates
@@ -34,6 +41,7 @@ from .content import (
     near_tie_paragraphs,
     recommendation,
     robustness_paragraphs,
+    score_chart,
     table_1,
 )
 from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table, as_draft
@@ -124,8 +132,67 @@ def award_reason(lots: LotsEvaluation, lot_index: int, names: dict[str, str]) ->
     )
 
 
+ALLOCATION_TABLE = "Table 1"
+APPENDIX_PARTS = (
+    "Evaluation method",
+    "Moderated marks and weighted scores by criterion",
+    "Sensitivity of the result to the price weight",
+    "Inputs, fingerprints and tool version",
+)
+
+
+def appendix_letters() -> Iterator[str]:
+    """A, B, ... Z, AA, AB, ... AZ, BA, ...: as many appendix letters as the lots need."""
+    n = 0
+    while True:
+        n += 1
+        letters, k = "", n
+        while k:
+            k, r = divmod(k - 1, 26)
+            letters = chr(ord("A") + r) + letters
+        yield letters
+
+
+@dataclass(frozen=True)
+class LotNumbers:
+    """Where one lot's parts are in the report: its table of scores, its score chart, the
+    sensitivity chart of its appendix, and its appendices' letters (method, marks,
+    sensitivity, inputs, then prices when it has a price appendix)."""
+
+    table: str
+    figure: str
+    sensitivity_figure: str
+    appendices: tuple[str, ...]
+
+
+def numbering(lots: LotsEvaluation) -> list[LotNumbers]:
+    """Every lot's numbers, in lot order: Table 2 onwards, Figure 1 onwards (the
+    sensitivity figures after the body's), appendix letters in turn."""
+    letters = appendix_letters()
+    count = len(lots.lots)
+    out = []
+    for i, ev in enumerate(lots.lots):
+        parts = len(APPENDIX_PARTS) + (price_appendix_title(ev) is not None)
+        out.append(
+            LotNumbers(
+                f"Table {i + 2}",
+                f"Figure {i + 1}",
+                f"Figure {count + i + 1}",
+                tuple(next(letters) for _ in range(parts)),
+            )
+        )
+    return out
+
+
+def _span(first: str, last: str, word: str) -> str:
+    """'Table 2' or 'Tables 2 to 4'."""
+    if first == last:
+        return first
+    return f"{word}s {first.split()[-1]} to {last.split()[-1]}"
+
+
 def allocation_table(lots: LotsEvaluation) -> Table:
-    """Table 2: each lot, who is awarded it, its rank and total there, and why."""
+    """Table 1: each lot, who is awarded it, its rank and total there, and why."""
     names = public_names(lots)
     rows = []
     for i, (ev, award) in enumerate(zip(lots.lots, lots.allocation.awards, strict=True)):
@@ -144,7 +211,7 @@ def allocation_table(lots: LotsEvaluation) -> Table:
         ("Lot", "Awarded to", "Rank in the lot", "Total Score", "Reason"),
         tuple(rows),
         (0.22, 0.18, 0.1, 0.1, 0.4),
-        "Table 2: Award of the lots under the published award rules.",
+        f"{ALLOCATION_TABLE}: Award of the lots under the published award rules.",
         numeric=(3,),
     )
 
@@ -185,24 +252,33 @@ def _purpose(lots: LotsEvaluation, narrative: Narrative) -> _Numbered:
         "each evaluated on its own, as a tender is, with its own bids, marks and ranking "
         "(sections 3 onwards). " + award_rule_sentence(lots)
     )
-    s.para("Who is awarded each lot, and why, is set out in Table 2.")
+    s.para(f"Who is awarded each lot, and why, is set out in {ALLOCATION_TABLE}.")
     s.add(allocation_table(lots))
     return s
 
 
-def _background(lots: LotsEvaluation, narrative: Narrative) -> _Numbered:
+def _background(
+    lots: LotsEvaluation, narrative: Narrative, numbers: Sequence[LotNumbers]
+) -> _Numbered:
     s = _Numbered("2")
     s.narrative(narrative, "background")
     s.para(_panel_sentence(lots.tender))
     s.narrative(narrative, "quality", required=False)
+    tables = _span(numbers[0].table, numbers[-1].table, "Table")
+    figures = _span(numbers[0].figure, numbers[-1].figure, "Figure")
     s.para(
-        "Each lot's criteria, weights and results are set out in its own section, with its Table 1."
+        "Each lot's criteria, weights and results are set out in its own section, with its "
+        f"scores ({tables}) and a chart of them ({figures})."
     )
     return s
 
 
 def _lot_section(
-    number: str, ev: Evaluation, narrative: Narrative, robustness: Robustness | None
+    number: str,
+    ev: Evaluation,
+    narrative: Narrative,
+    robustness: Robustness | None,
+    numbers: LotNumbers,
 ) -> _Numbered:
     s = _Numbered(number)
     tender = ev.tender
@@ -215,7 +291,9 @@ def _lot_section(
     if tender.requirements:
         needs = ", ".join(r.description for r in tender.requirements)
         s.para(f"Every bid also had to meet the following pass/fail requirements: {needs}.")
-    s.add(replace(table_1(ev), caption=f"Table 1, {lot_label(ev)}: Scores from assessment panel."))
+    label = lot_label(ev)
+    s.para(f"The outcomes of the assessment are set out in {numbers.table} below.")
+    s.add(replace(table_1(ev), caption=f"{numbers.table}: {label}: Scores from assessment panel."))
     names = ev.public_names()
     for r in ev.records():
         if "excluded" in r.flags:
@@ -228,6 +306,13 @@ def _lot_section(
         s.narrative(narrative, "clarification")
     for sentence in abnormal_price_paragraphs(ev):
         s.para(sentence)
+    s.add(
+        score_chart(
+            ev,
+            f"{numbers.figure}: {label}: Price score and quality weighted score of each bid "
+            f"({numbers.table}).",
+        )
+    )
     if robustness is not None and ev.leader is not None:
         s.add(Paragraph("How robust the lot's ranking is", style="heading"))
         for text in _robustness_words(ev, robustness):
@@ -252,29 +337,31 @@ def _robustness_words(ev: Evaluation, robustness: Robustness) -> list[str]:
     ]
     note = (
         f"These figures test the lot's ranking. {name}, ranked first, is not awarded this "
-        "lot (Table 2), so they concern its first place, not the bid recommended for the lot."
+        f"lot ({ALLOCATION_TABLE}), so they concern its first place, not the bid recommended "
+        "for the lot."
     )
     return [note, *texts]
 
 
-def _lot_appendices(ev: Evaluation, letters: list[str]) -> tuple[list[Section], list[str]]:
-    """A lot's appendices (method, marks, sensitivity, inputs, prices) and their titles."""
+def _lot_appendices(ev: Evaluation, numbers: LotNumbers) -> tuple[list[Section], list[str]]:
+    """A lot's appendices (method, marks, sensitivity, inputs, prices) and their titles,
+    lettered as `numbers` says; each numbers its tables by its own letter."""
     label = lot_label(ev)
-    parts: list[tuple[str, list[Block], bool]] = [
-        ("Evaluation method", list(_method(ev)), True),
-        ("Moderated marks and weighted scores by criterion", list(_marks(ev)), True),
-        ("Sensitivity of the result to the price weight", list(_sensitivity(ev)), True),
-        ("Inputs, fingerprints and tool version", list(_inputs(ev)), False),
+    method, marks, weights, inputs, *prices = numbers.appendices
+    parts: list[tuple[str, str, list[Block], bool]] = [
+        (method, APPENDIX_PARTS[0], _method(ev, method), True),
+        (marks, APPENDIX_PARTS[1], _marks(ev, marks), True),
+        (weights, APPENDIX_PARTS[2], _sensitivity(ev, numbers.sensitivity_figure), True),
+        (inputs, APPENDIX_PARTS[3], _inputs(ev, inputs), False),
     ]
     sections, titles = [], []
-    for title, blocks, new_page in parts:
-        letter = letters.pop(0)
+    for letter, title, blocks, new_page in parts:
         sections.append(Section(f"{label}: {title}", tuple(blocks), f"Appendix {letter}", new_page))
         titles.append(f"Appendix {letter}: {label}: {title}")
     priced = price_appendix_title(ev)
-    if priced is not None:
-        letter = letters.pop(0)
-        for found in price_appendix(ev, f"Appendix {letter}"):
+    if priced is not None and prices:
+        letter = prices[0]
+        for found in price_appendix(ev, f"Appendix {letter}", f"Appendix {method}", numbers.table):
             sections.append(replace(found, title=f"{label}: {found.title}"))
         titles.append(f"Appendix {letter}: {label}: {priced}")
     return sections, titles
@@ -288,12 +375,13 @@ def lots_report_content(
     """The award report for every lot at once; `robustness` is each lot's, in lot order."""
     tender = lots.tender
     found = list(robustness) or [None] * len(lots.lots)
+    numbers = numbering(lots)
     numbered = [
         ("PURPOSE OF REPORT AND EXECUTIVE SUMMARY", _purpose(lots, narrative)),
-        ("INTRODUCTION AND BACKGROUND", _background(lots, narrative)),
+        ("INTRODUCTION AND BACKGROUND", _background(lots, narrative, numbers)),
     ]
-    for i, (ev, r) in enumerate(zip(lots.lots, found, strict=True)):
-        numbered.append((lot_label(ev).upper(), _lot_section(str(3 + i), ev, narrative, r)))
+    for i, (ev, r, at) in enumerate(zip(lots.lots, found, numbers, strict=True)):
+        numbered.append((lot_label(ev).upper(), _lot_section(str(3 + i), ev, narrative, r, at)))
     n = 3 + len(lots.lots)
     for key, title in (
         ("options", "AVAILABLE OPTIONS"),
@@ -310,11 +398,10 @@ def lots_report_content(
     for title, s in numbered:
         sections.append(s.section(title, new_page=s.number == "1"))
         missing += s.missing
-    letters = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
     appendices: list[Section] = []
     titles: list[str] = []
-    for ev in lots.lots:
-        more, named = _lot_appendices(ev, letters)
+    for ev, lot_numbers in zip(lots.lots, numbers, strict=True):
+        more, named = _lot_appendices(ev, lot_numbers)
         appendices += more
         titles += named
     sections.append(

@@ -22,12 +22,15 @@ TITLE = "Evaluated prices"
 INCOME_TITLE = "Financial: income share"
 
 
-def price_appendix(ev: Evaluation, number: str) -> list[Section]:
+def price_appendix(
+    ev: Evaluation, number: str, method_at: str = "Appendix A", scores_at: str = "Table 1"
+) -> list[Section]:
     """The appendix (`number`, e.g. 'Appendix G'), or none for a single price column
-    with no income share stated."""
+    with no income share stated. `method_at` and `scores_at` are where the report sets
+    out the price formula and the bids' scores, as its text refers to them."""
     blocks: list[Block] = []
     if ev.pricing is not None:
-        blocks += _pricing_blocks(ev, ev.pricing)
+        blocks += _pricing_blocks(ev, ev.pricing, method_at, scores_at)
     share = ev.tender.price.income_share
     if share is not None:
         blocks += income_share_blocks(ev, share)
@@ -57,18 +60,20 @@ def _number(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:,f}"
 
 
-def _pricing_blocks(ev: Evaluation, pricing: Pricing) -> list[Block]:
+def _pricing_blocks(
+    ev: Evaluation, pricing: Pricing, method_at: str, scores_at: str
+) -> list[Block]:
     spec = pricing.model
     currency = ev.tender.tender.currency
     names = ev.public_names()
-    blocks: list[Block] = [Paragraph(_method(spec))]
+    blocks: list[Block] = [Paragraph(_method(spec, method_at))]
     if isinstance(spec, Schedule):
         blocks.append(_schedule_table(spec, currency))
     blocks.append(Paragraph(_missing_rule(spec)))
     excluded = dict(zip(ev.table["bidder_id"], ev.table["is_excluded"], strict=True))
     for bid, bidder_id in enumerate(pricing.bidder_ids):
         label = names.get(bidder_id, bidder_id)
-        unranked = " (not ranked: see Table 1)" if excluded.get(bidder_id) else ""
+        unranked = f" (not ranked: see {scores_at})" if excluded.get(bidder_id) else ""
         rows = []
         for line in pricing.trace(bid):
             rate = (
@@ -106,14 +111,14 @@ def _signed(value: Decimal | None) -> str:
     return f"{value:f}" if value < 0 else f"+{value:f}"
 
 
-def _method(spec: Schedule | Components) -> str:
+def _method(spec: Schedule | Components, method_at: str) -> str:
     if isinstance(spec, Schedule) and spec.basis == "rates":
         years = f"{spec.years} year{'s' if spec.years != 1 else ''}"
         return (
             f"Each bid priced the {len(spec.lines)} lines of the schedule of rates. Its "
             f"evaluated price is the sum over the lines of the rate offered × the tender's "
             f"indicative volume a year × {years}; that price is then scored by the formula "
-            "in Appendix A."
+            f"in {method_at}."
         )
     if isinstance(spec, Schedule):
         return (

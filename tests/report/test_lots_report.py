@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tender.lots import LotsEvaluation
-from tender.report.document import Document, Paragraph, Table
+from tender.report.document import Chart, Document, Paragraph, ScoreBars, Table
 from tender.report.lots_report import (
     allocation_table,
     lots_confidential_content,
@@ -56,10 +56,12 @@ def tables(doc: Document) -> dict[str, Table]:
     }
 
 
-def test_each_lot_has_its_table_1_with_the_hand_computed_figures(lots: LotsEvaluation) -> None:
+def test_each_lot_has_its_table_of_scores_with_the_hand_computed_figures(
+    lots: LotsEvaluation,
+) -> None:
     found = tables(lots_report_content(lots, Narrative()))
     lot_1 = found[
-        "Table 1, Lot 1 (Offices in the north of the district): Scores from assessment panel."
+        "Table 2: Lot 1 (Offices in the north of the district): Scores from assessment panel."
     ]
     assert lot_1.header == ("Organisation", "Price Score", "Quality Weighted Score", "Total Score")
     assert lot_1.rows == (
@@ -68,7 +70,7 @@ def test_each_lot_has_its_table_1_with_the_hand_computed_figures(lots: LotsEvalu
         ("Citywide Facilities", "59.5", "26.5", "86"),
     )
     lot_2 = found[
-        "Table 1, Lot 2 (Depots and offices in the south of the district): Scores from "
+        "Table 3: Lot 2 (Depots and offices in the south of the district): Scores from "
         "assessment panel."
     ]
     assert lot_2.rows == (
@@ -76,7 +78,7 @@ def test_each_lot_has_its_table_1_with_the_hand_computed_figures(lots: LotsEvalu
         ("Citywide Facilities", "60", "30.5", "90.5"),
         ("Clearview Services", "–", "–", "–"),
     )
-    lot_3 = found["Table 1, Lot 3 (Window cleaning at every site): Scores from assessment panel."]
+    lot_3 = found["Table 4: Lot 3 (Window cleaning at every site): Scores from assessment panel."]
     assert lot_3.rows == (
         ("Citywide Facilities", "65.6", "27", "92.6"),
         ("Brightway Cleaning", "70", "18", "88"),
@@ -142,7 +144,7 @@ def test_lot_1_robustness_does_not_call_its_first_ranked_bid_the_recommended_one
     run = evaluate_lots_file(example)
     found = [analyse(case_of(r), r.evaluation, r.inputs.decisions) for r in run.runs]
     text = lots_report_content(run.evaluation, Narrative(), found).text()
-    assert "Brightway Cleaning, ranked first, is not awarded this lot" in text
+    assert "Brightway Cleaning, ranked first, is not awarded this lot (Table 1)" in text
     assert "of the first-ranked bid, Brightway Cleaning." in text
 
 
@@ -161,3 +163,113 @@ def test_report_writes_one_report_for_every_lot(example: Path, tmp_path: Path) -
         for part in ("", "-confidential")
         for ext in ("pdf", "docx", "html")
     )
+
+
+def _captions(doc: Document) -> list[str]:
+    return [
+        block.caption
+        for section in doc.sections
+        for block in section.blocks
+        if isinstance(block, Table | Chart) and block.caption.startswith(("Table ", "Figure "))
+    ]
+
+
+def test_every_table_figure_and_appendix_number_is_used_once(lots: LotsEvaluation) -> None:
+    doc = lots_report_content(lots, Narrative())
+    numbers = [caption.split(":")[0] for caption in _captions(doc)]
+    assert len(numbers) == len(set(numbers)), numbers
+    appendices = [s.number for s in doc.sections if s.number.startswith("Appendix")]
+    assert len(appendices) == len(set(appendices)) == 15
+    # the body's tables and figures run on through the lots; each appendix numbers its own
+    assert numbers[:7] == [
+        "Table 1",
+        "Table 2",
+        "Figure 1",
+        "Table 3",
+        "Figure 2",
+        "Table 4",
+        "Figure 3",
+    ]
+    for section in doc.sections:
+        if section.number.startswith("Appendix"):
+            letter = section.number.removeprefix("Appendix ")
+            for block in section.blocks:
+                if isinstance(block, Table) and block.caption.startswith("Table "):
+                    assert block.caption.startswith(f"Table {letter}."), block.caption
+
+
+def test_every_reference_names_a_table_figure_or_appendix_that_exists(
+    lots: LotsEvaluation,
+) -> None:
+    import re
+
+    doc = lots_report_content(lots, Narrative())
+    text = doc.text()
+    shown = {caption.split(":")[0] for caption in _captions(doc)}
+    shown |= {s.number for s in doc.sections if s.number.startswith("Appendix")}
+    cited = set(re.findall(r"\b(?:Table|Figure|Appendix) [A-Z0-9]+(?:\.\d+)?\b", text))
+    spans = re.findall(r"\b(Table|Figure)s (\d+) to (\d+)\b", text)
+    cited |= {f"{w} {n}" for w, a, b in spans for n in range(int(a), int(b) + 1)}
+    assert cited - shown == set()
+    # the references a reader follows point at the lot's own parts
+    assert "scored by the formula in Appendix F." in text  # lot 2's prices → lot 2's method
+    assert "Clearview Services: evaluated price £17,400 (not ranked: see Table 3)" in text
+    assert "Who is awarded each lot, and why, is set out in Table 1." in text
+
+
+def test_each_lot_has_a_score_chart_of_its_table_of_scores(lots: LotsEvaluation) -> None:
+    doc = lots_report_content(lots, Narrative())
+    charts = {
+        block.caption: block
+        for section in doc.sections
+        for block in section.blocks
+        if isinstance(block, Chart) and isinstance(block.data, ScoreBars)
+    }
+    lot_3 = charts[
+        "Figure 3: Lot 3 (Window cleaning at every site): Price score and quality weighted "
+        "score of each bid (Table 4)."
+    ]
+    # hand-computed: B 65.625 + 27, A 70 + 18 (ranked bids, best first)
+    assert lot_3.data.labels == ("Citywide Facilities", "Brightway Cleaning")
+    assert lot_3.data.price == pytest.approx((65.625, 70.0))
+    assert lot_3.data.quality == pytest.approx((27.0, 18.0))
+    assert lot_3.data.maximum == 100
+    assert lot_3.alt is not None
+    assert lot_3.alt.rows == (
+        ("Citywide Facilities", "65.6", "27"),
+        ("Brightway Cleaning", "70", "18"),
+    )
+    lot_2 = next(c for caption, c in charts.items() if caption.startswith("Figure 2: Lot 2"))
+    assert lot_2.data.labels == ("Brightway Cleaning", "Citywide Facilities")  # C not ranked
+    assert len(charts) == 3
+
+
+def test_appendix_letters_run_past_z() -> None:
+    from itertools import islice
+
+    from tender.report.lots_report import appendix_letters
+
+    letters = list(islice(appendix_letters(), 56))
+    assert letters[:3] == ["A", "B", "C"]
+    assert letters[25:29] == ["Z", "AA", "AB", "AC"]
+    assert letters[51:53] == ["AZ", "BA"]
+    assert len(set(letters)) == 56
+
+
+def test_a_report_of_ten_lots_has_an_appendix_letter_for_each_part(example: Path) -> None:
+    """Ten lots of five appendices each need fifty letters: the report is still written."""
+    import copy
+
+    import yaml
+
+    data = yaml.safe_load(example.read_text(encoding="utf-8"))
+    first = data["lots"][0]
+    data["lots"] = [
+        {**copy.deepcopy(first), "id": str(n), "title": f"Area {n}"} for n in range(1, 11)
+    ]
+    data["award"] = {"max_lots_per_bidder": 4, "allocation": "lot_order"}
+    example.write_text(yaml.safe_dump(data), encoding="utf-8")
+    doc = lots_report_content(evaluate_lots_file(example).evaluation, Narrative())
+    appendices = [s.number for s in doc.sections if s.number.startswith("Appendix")]
+    assert len(appendices) == len(set(appendices)) == 50
+    assert appendices[-1] == "Appendix AX"
