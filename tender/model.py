@@ -547,11 +547,15 @@ class Lot(Strict):
 
     A lot has its own bids and marks (`data`) and may state its own weights, price,
     quality criteria, requirements and near-tie rule; what it leaves out it inherits from
-    the tender. `Tender.lot(id)` makes it an ordinary tender definition.
+    the tender. `Tender.lot(id)` makes it an ordinary tender definition. `estimated_value`
+    is the lot's own estimated whole-life value, as `contract.estimated_value` is the whole
+    procurement's; it becomes the lot's `contract.estimated_value` (never the whole
+    procurement's, which is not the lot's value).
     """
 
     id: Id
     title: Text
+    estimated_value: Annotated[Decimal, Field(strict=False, ge=0)] | None = None
     weights: Weights | None = None
     price: PriceSpec | None = None
     quality: QualitySpec | None = None
@@ -680,7 +684,8 @@ class Tender(Strict):
         # Documents of one lot (templates, pricing workbooks, results) name the lot.
         title = f"{self.tender.title}, lot {lot.id}: {lot.title}"
         identity = self.tender.model_copy(update={"title": title})
-        sections.update(tender=identity, lots=[], award=None, data=lot.data)
+        contract = self.contract.model_copy(update={"estimated_value": lot.estimated_value})
+        sections.update(tender=identity, contract=contract, lots=[], award=None, data=lot.data)
         for name in LOT_OVERRIDES:
             if getattr(lot, name) is not None:
                 sections[name] = getattr(lot, name)

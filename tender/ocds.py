@@ -125,6 +125,7 @@ class Lot:
     id: str
     title: str
     status: str  # tenderStatus: complete (awarded) or unsuccessful (left unawarded)
+    value: Value | None = None  # the lot's estimated value (lots[i].estimated_value)
     contractPeriod: Period | None = None
 
 
@@ -399,7 +400,8 @@ def _tender(
 def _lot(facts: Published) -> Lot:
     assert facts.lot is not None
     status = "complete" if facts.awarded is not None else "unsuccessful"
-    return Lot(facts.lot.lot_id, facts.lot.title, status, _contract_period(facts))
+    value = _value(facts.tender, facts.tender.contract.estimated_value)
+    return Lot(facts.lot.lot_id, facts.lot.title, status, value, _contract_period(facts))
 
 
 def _lot_details(tender: Tender) -> LotDetails:

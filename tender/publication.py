@@ -34,7 +34,7 @@ FLAG_COLUMNS = ("sme", "vcse")
 YES, NO = ("yes", "y", "true"), ("no", "n", "false")
 
 BidStatus = Literal["valid", "disqualified"]
-ValueFrom = Literal["awarded bid", "estimate", "lot"]
+ValueFrom = Literal["awarded bid", "estimate", "lot estimate"]
 
 
 @dataclass(frozen=True)
@@ -43,13 +43,15 @@ class LotAward:
 
     `bidder_id` is the bidder awarded the lot (None: left unawarded), which need not be
     the lot's first-ranked bid under a cap; `named` holds every bidder awarded some lot,
-    so a bidder is named (or anonymised) alike in every lot of the package.
+    so a bidder is named (or anonymised) alike in every lot of the package; `index` is the
+    lot's place in the definition's `lots`, for naming its keys (`lots[0].estimated_value`).
     """
 
     lot_id: str
     title: str
     bidder_id: str | None
     named: frozenset[str]
+    index: int
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ class Published:
     def value_key(self) -> str:
         """The definition key that would give the award's value when it is not known."""
         if self.lot is not None:
-            return f"the contract value of lot {self.lot.lot_id} (not in the definition)"
+            return f"lots[{self.lot.index}].estimated_value"
         return "contract.estimated_value"
 
 
@@ -229,15 +231,13 @@ def _award_value(
     under a cost formula); otherwise the contract's estimated value, as the definition
     states it. Under an income formula the bidder pays the authority; a schedule's basket
     is priced at indicative volumes, and parts may be discounted or turn on an assumed
-    turnover: none of these is the contract's value. A lot has no estimated value of its
-    own in the definition (`contract.estimated_value` is the whole procurement's), so it
-    is left unknown rather than invented."""
+    turnover: none of these is the contract's value. A lot's estimated value is its own
+    (`lots[i].estimated_value`, which `Tender.lot` makes the lot's
+    `contract.estimated_value`), never the whole procurement's; unstated, it is unknown."""
     column = isinstance(tender.price.model, SingleColumn)
     if supplier is not None and column and _paid(tender) and supplier.price is not None:
         return supplier.price, "awarded bid"
-    if lot is not None:
-        return None, "lot"
-    return tender.contract.estimated_value, "estimate"
+    return tender.contract.estimated_value, "estimate" if lot is None else "lot estimate"
 
 
 def _paid(tender: Tender) -> bool:

@@ -44,7 +44,7 @@ PROCEDURES = {
 VALUE_BASIS = {
     "awarded bid": "the awarded bid's price",
     "estimate": "the contract's estimated whole-life value",
-    "lot": "the lot's value (not stated in the definition)",
+    "lot estimate": "the lot's estimated whole-life value",
 }
 
 

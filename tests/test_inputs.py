@@ -371,3 +371,25 @@ def test_a_misspelt_key_in_a_lot_is_named_under_its_lot(tmp_path: Path) -> None:
             "only the fields this section defines (check the spelling)",
         )
     ]
+
+
+def test_a_lots_bad_estimated_value_is_named_with_its_field_and_line(tmp_path: Path) -> None:
+    lines = LOTS_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    line = lines.index("    estimated_value: 56000") + 1
+    assert lots_problems(
+        tmp_path, "    estimated_value: 56000\n", "    estimated_value: -56000\n"
+    ) == [
+        (
+            f"lots[1].estimated_value (line {line})",
+            "'-56000' (int)",
+            "greater than or equal to 0",
+        )
+    ]
+
+
+def test_a_lots_estimated_value_that_is_no_number_is_named(tmp_path: Path) -> None:
+    lines = LOTS_EXAMPLE.read_text(encoding="utf-8").splitlines()
+    line = lines.index("    estimated_value: 16000") + 1
+    assert lots_problems(
+        tmp_path, "    estimated_value: 16000\n", "    estimated_value: about 16k\n"
+    ) == [(f"lots[2].estimated_value (line {line})", "'about 16k' (str)", "a valid decimal")]

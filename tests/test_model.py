@@ -104,6 +104,23 @@ def test_a_lot_inherits_what_it_does_not_state_and_names_its_own_data():
         tender.lot("3")
 
 
+def test_a_lot_has_its_own_estimated_value_never_the_whole_procurements():
+    from decimal import Decimal
+
+    from tender.model import Tender
+
+    data = lots_definition(estimated_value=40000)
+    data["contract"] = {"estimated_value": 90000}
+    tender = Tender.model_validate(data)
+    assert tender.contract.estimated_value == Decimal(90000)
+    assert tender.lot("2").contract.estimated_value == Decimal(40000)
+    assert tender.lot("1").contract.estimated_value is None, "lot 1 states none"
+    with pytest.raises(ValidationError) as caught:
+        Tender.model_validate(lots_definition(estimated_value=-1))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("lots", 1, "estimated_value")
+
+
 def test_a_lot_is_validated_as_a_whole_tender():
     from tender.model import Tender
 

@@ -431,6 +431,8 @@ lots: []                       # a procurement divided into lots (the Procuremen
 # lots:
 #   - id: "1"                  # letters, digits, '-', '_' or '.'; unique
 #     title: "[TO COMPLETE: what lot 1 covers]"
+#     estimated_value:         # the lot's own whole-life value (digits only); the register
+#                              # and the open data show it; default: not set
 #     data:                    # the lot's own files, as under data above
 #       bids: ../bids/@NAME@/lot-1/bids.csv
 #       marks: ../bids/@NAME@/lot-1/marks.csv

@@ -93,9 +93,9 @@ def _publish_lots(tender: Tender, out: Path | None) -> Publicised:
             lot_run.inputs.bids,
             lot_run.inputs.names.get("bids", "bids"),
             lot_run.inputs.decisions,
-            LotAward(lot.id, lot.title, lots.award(lot.id).bidder_id, named),
+            LotAward(lot.id, lot.title, lots.award(lot.id).bidder_id, named, index),
         )
-        for lot, lot_run in zip(tender.lots, run.runs, strict=True)
+        for index, (lot, lot_run) in enumerate(zip(tender.lots, run.runs, strict=True))
     ]
     folder = out or root / "reports" / tender.slug
     fingerprints = dict(

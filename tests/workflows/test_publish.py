@@ -238,7 +238,45 @@ def test_the_lots_awards_bids_and_parties_match_the_lots_results(lots_example: P
         "tenderer-C": ["tenderer", "supplier"],
     }
     assert release["tender"]["numberOfTenderers"] == 3
-    assert all("value" not in a for a in release["awards"]), "no lot value is stated"
+    # under a schedule of rates the basket is not the contract's value: each award's value
+    # is its lot's own estimated value, as the definition states it; the tender's the whole
+    assert [a["value"] for a in release["awards"]] == [
+        {"amount": 55000, "currency": "GBP"},
+        {"amount": 56000, "currency": "GBP"},
+        {"amount": 16000, "currency": "GBP"},
+    ]
+    assert [lot["value"]["amount"] for lot in release["tender"]["lots"]] == [55000, 56000, 16000]
+    assert release["tender"]["value"]["amount"] == 127000
+
+
+def test_the_register_row_of_a_lot_shows_its_estimated_value(lots_example: Path) -> None:
+    done = publish(lots_example)
+    with (done.folder / publishing.REGISTER).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["Reference number"], r["Total value"], r["Value basis"]) for r in rows] == [
+        ("EX-CLEAN-LOTS-2026 lot 1", "55000", "the lot's estimated whole-life value"),
+        ("EX-CLEAN-LOTS-2026 lot 2", "56000", "the lot's estimated whole-life value"),
+        ("EX-CLEAN-LOTS-2026 lot 3", "16000", "the lot's estimated whole-life value"),
+    ]
+    assert not [w for w in done.warnings if "estimated_value" in w]
+
+
+def test_a_lot_without_an_estimated_value_is_left_unset_with_a_warning_naming_its_key(
+    lots_example: Path,
+) -> None:
+    text = lots_example.read_text(encoding="utf-8")
+    lots_example.write_text(text.replace("    estimated_value: 56000\n", ""), encoding="utf-8")
+    done = publish(lots_example)
+    release = release_of(done)
+    assert ["value" in a for a in release["awards"]] == [True, False, True]
+    assert ["value" in lot for lot in release["tender"]["lots"]] == [True, False, True]
+    with (done.folder / publishing.REGISTER).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[1]["Total value"] == "[NOT SET: lots[1].estimated_value]"
+    assert (
+        "contracts-register.csv: lots[1].estimated_value is not set; the register shows "
+        "[NOT SET: lots[1].estimated_value]"
+    ) in done.warnings
 
 
 def test_a_lot_left_unawarded_has_no_award_or_register_row_and_losers_stay_anonymous(
