@@ -50,10 +50,12 @@ VALUE_BASIS = {
 
 @dataclass(frozen=True)
 class Row:
-    """One register row: each column's text, and the keys left unset."""
+    """One register row: each column's text, the keys left unset, and of those the bids
+    file's columns (`sme`, `address`, ...): a fact about the bidder, whatever its lot."""
 
     values: tuple[str, ...]
     not_set: tuple[str, ...]
+    unset_columns: tuple[str, ...] = ()
 
 
 def not_set(key: str) -> str:
@@ -73,11 +75,18 @@ def register_row(facts: Published) -> Row:
     gaps: list[str] = []
     bids = facts.bids_name
 
+    columns: list[str] = []
+
     def given(value: str | None, key: str) -> str:
         if value is None:
             gaps.append(key)
             return not_set(key)
         return value
+
+    def from_bids(value: str | None, column: str) -> str:
+        if value is None:
+            columns.append(column)
+        return given(value, f"{bids} {column}")
 
     registration = (
         f"{supplier.scheme} {supplier.identifier}"
@@ -90,8 +99,8 @@ def register_row(facts: Published) -> Row:
         given(pub.department, "publication.department"),
         given(pub.description, "publication.description"),
         supplier.name,
-        given(supplier.address, f"{bids} address"),
-        given(registration, f"{bids} identifier_id"),
+        from_bids(supplier.address, "address"),
+        from_bids(registration, "identifier_id"),
         given(_money(facts.award_value), facts.value_key),
         VALUE_BASIS[facts.value_from],
         given(_money(pub.vat_not_recoverable), "publication.vat_not_recoverable"),
@@ -99,10 +108,10 @@ def register_row(facts: Published) -> Row:
         given(_day(facts.contract_end), "contract.initial_years"),
         given(_day(pub.review_date), "publication.review_date"),
         given(PROCEDURES.get(pub.procedure or ""), "publication.procedure"),
-        given(_yes_no(supplier.sme), f"{bids} sme"),
-        given(_yes_no(supplier.vcse), f"{bids} vcse"),
+        from_bids(_yes_no(supplier.sme), "sme"),
+        from_bids(_yes_no(supplier.vcse), "vcse"),
     )
-    return Row(values, tuple(gaps))
+    return Row(values, tuple(gaps), tuple(columns))
 
 
 def register_csv(*contracts: Published) -> bytes:

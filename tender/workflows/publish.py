@@ -131,12 +131,35 @@ def _files(folder: Path, package: dict[str, Any], facts: list[Published]) -> dic
 
 
 def _gaps(facts: list[Published]) -> list[str]:
-    """A warning for each register fact left unset, once each."""
-    keys = [key for f in facts if f.awarded is not None for key in register_row(f).not_set]
-    return [
-        f"{REGISTER}: {key} is not set; the register shows [NOT SET: {key}]"
-        for key in dict.fromkeys(keys)
-    ]
+    """A warning for each register fact left unset, once each. A bids-file column left
+    unset (`sme`, `address`, ...) is said once, naming every lot's bids file that lacks it,
+    not once a lot."""
+    rows = [(f.bids_name, register_row(f)) for f in facts if f.awarded is not None]
+    files: dict[str, list[str]] = {}
+    for name, row in rows:
+        for column in row.unset_columns:
+            files.setdefault(column, [])
+            if name not in files[column]:
+                files[column].append(name)
+    out: dict[str, str] = {}
+    for name, row in rows:
+        columns = {f"{name} {column}": column for column in row.unset_columns}
+        for key in row.not_set:
+            found = columns.get(key)
+            if found is None or len(files[found]) == 1:
+                out.setdefault(key, _gap(key))
+            else:
+                named = ", ".join(files[found][:-1]) + " and " + files[found][-1]
+                out.setdefault(
+                    f"column {found}",
+                    f"{REGISTER}: {found} is not set in {named}; the register shows "
+                    f"[NOT SET: <bids file> {found}] on each of their rows",
+                )
+    return list(out.values())
+
+
+def _gap(key: str) -> str:
+    return f"{REGISTER}: {key} is not set; the register shows [NOT SET: {key}]"
 
 
 def _written(folder: Path, fingerprints: dict[str, str]) -> ocds.DocumentsWritten:

@@ -329,3 +329,41 @@ def test_the_lots_package_holds_no_rationale_mark_or_note(lots_example: Path) ->
     assert [t for t in held if t in text] == []
     for word in ("rationale", "feedback", "justification", "moderat"):
         assert word not in text.casefold(), word
+
+
+def test_a_bids_column_every_lot_lacks_is_one_warning_naming_each_lots_file(
+    lots_example: Path,
+) -> None:
+    done = publish(lots_example)
+    files = ", ".join(f"bids/{LOTS}/lot-{n}/bids.csv" for n in (1, 2)) + (
+        f" and bids/{LOTS}/lot-3/bids.csv"
+    )
+    for column in ("sme", "vcse"):
+        said = [w for w in done.warnings if f" {column} " in w]
+        assert said == [
+            f"contracts-register.csv: {column} is not set in {files}; the register shows "
+            f"[NOT SET: <bids file> {column}] on each of their rows"
+        ]
+    # the definition's own gaps are said once, as for a tender without lots
+    assert [w for w in done.warnings if "publication.department" in w] == [
+        "contracts-register.csv: publication.department is not set; the register shows "
+        "[NOT SET: publication.department]"
+    ]
+    with (done.folder / publishing.REGISTER).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["SME"] for r in rows] == [
+        f"[NOT SET: bids/{LOTS}/lot-{n}/bids.csv sme]" for n in (1, 2, 3)
+    ]
+
+
+def test_a_bids_column_one_lot_gives_is_warned_only_for_the_others(lots_example: Path) -> None:
+    bids = lots_example.parents[1] / "bids" / LOTS / "lot-1" / "bids.csv"
+    lines = bids.read_text(encoding="utf-8").splitlines()
+    lines = [lines[0] + ",sme"] + [line + ",yes" for line in lines[1:]]
+    bids.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = publish(lots_example)
+    assert [w for w in done.warnings if " sme " in w] == [
+        f"contracts-register.csv: sme is not set in bids/{LOTS}/lot-2/bids.csv and "
+        f"bids/{LOTS}/lot-3/bids.csv; the register shows [NOT SET: <bids file> sme] on each "
+        "of their rows"
+    ]
