@@ -499,6 +499,8 @@ class _Letter:
                     continue
                 mark = self.ev.consensus[i, leaves[c.id]]
                 why = self.rationale.get((record.bidder_id, c.id), "") if explain else ""
+                if record is not self.record:
+                    why = self._quoted(record, why)
                 rows.append((name, "–" if np.isnan(mark) else f"{mark:g}", score, why))
 
         walk(self.tender.quality.criteria, 0)
@@ -514,6 +516,12 @@ class _Letter:
             )
         header = ("Criterion", "Mark", "Score", "Explanation")
         return Table(header, tuple(rows), (0.3, 0.08, 0.1, 0.52), caption, numeric=(1, 2))
+
+    @staticmethod
+    def _quoted(record: BidRecord, feedback: str) -> str:
+        """Another bid's feedback, quoted as written to its bidder: it speaks to that bidder
+        ("Your tender ..."), so unquoted in this letter it would read as about this one."""
+        return f"The panel's feedback to {record.bidder}: “{feedback}”" if feedback else ""
 
     def _price_reason(self, record: BidRecord, own: bool = True) -> str:
         if "unscored-price" in record.flags:
@@ -676,7 +684,7 @@ class _Letter:
         for c in self.tender.quality.leaves():
             scores = self.ev.criterion_scores[c.id]
             if scores[w] > scores[i]:
-                why = self.rationale.get((winner.bidder_id, c.id), "")
+                why = self._quoted(winner, self.rationale.get((winner.bidder_id, c.id), ""))
                 items.append(
                     f"{c.id} {c.title}: it scored {display.score(scores[w])} against your "
                     f"{display.score(scores[i])}. {why}".strip()
@@ -765,10 +773,15 @@ class _Letter:
             number += 1
         reasons = self.why_not()
         if reasons:
-            out.append(Section("Why your tender was not successful", tuple(reasons), str(number)))
+            out.append(Section(self.why_not_title, tuple(reasons), str(number)))
             number += 1
         out.append(Section("Next steps", tuple(self._closing()), str(number)))
         return out
+
+    @property
+    def why_not_title(self) -> str:
+        """The heading of the part that says why the bid was not awarded the contract."""
+        return "Why your tender was not successful"
 
     def _winner_blocks(self) -> list[Block]:
         """The winner's scores as the regime requires: with reasons, or with its advantages."""

@@ -154,6 +154,32 @@ def test_pcr2015_advantages_quote_the_winners_rationale_where_it_scored_more(mak
         assert (_rationale(ev, winner, leaf.id) in text) == quoted
 
 
+def test_the_winners_feedback_is_quoted_and_attributed_never_as_the_readers_own(
+    make_evaluation,
+):
+    """Feedback speaks to its own bidder ("Your tender ..."): quoted bare in a losing
+    bidder's letter it would read as about the reader's tender."""
+    for regime in ("pa2023", "pcr2015"):
+        ev = make_evaluation(6, regime, long_names=False)
+        winner, loser = _winner(ev), _second(ev)
+        text = letter_content(ev, loser["bidder_id"]).text()
+        quoted = [
+            leaf
+            for leaf in ev.tender.quality.leaves()
+            if _rationale(ev, winner["bidder_id"], leaf.id) in text
+        ]
+        assert quoted, regime
+        for leaf in quoted:
+            feedback = _rationale(ev, winner["bidder_id"], leaf.id)
+            assert text.count(feedback) == text.count(
+                f"The panel's feedback to {winner['bidder']}: “{feedback}”"
+            ), (regime, leaf.id)
+        # the reader's own feedback stays as written to it
+        own = _rationale(ev, loser["bidder_id"], ev.tender.quality.leaves()[0].id)
+        assert own in text
+        assert f"feedback to {loser['bidder']}" not in text
+
+
 def test_completeness_refuses_a_mark_without_feedback(reference_ev):
     rationales = reference_ev.rationales.copy()
     rationales.loc[1, "feedback"] = ""
