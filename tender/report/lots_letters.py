@@ -101,6 +101,12 @@ class _LotLetter(_Letter):
             )
         ]
 
+    @property
+    def why_not_title(self) -> str:
+        """A bid that ranked above the awarded one was not unsuccessful on its merits: the
+        heading says the lot is not awarded to it, as the paragraph under it explains."""
+        return "Why this lot is not awarded to you" if self.capped else super().why_not_title
+
     def why_not(self) -> list[Block]:
         if self.capped:
             assert self.winner is not None

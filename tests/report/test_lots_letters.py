@@ -14,7 +14,7 @@ import pytest
 
 from tender.errors import TenderInputError
 from tender.lots import LotsEvaluation
-from tender.report.document import Document
+from tender.report.document import Document, Table
 from tender.report.lots_letters import (
     lots_check_completeness,
     lots_letter_content,
@@ -123,3 +123,61 @@ def test_letters_are_refused_while_a_lot_lacks_feedback(example: Path, tmp_path:
         report(example, tmp_path / "out")
     assert "lot-3/moderated.csv" in str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_awarded_tenders_feedback_is_quoted_as_written_to_its_bidder(
+    lots: LotsEvaluation,
+) -> None:
+    """The feedback speaks to its own bidder ("Your tender ..."): in another bidder's letter
+    it is quoted and attributed, so that it cannot be read as about the reader's tender."""
+    doc = lots_letter_content(lots, "A")
+    awarded = next(
+        block
+        for section in doc.sections
+        if section.title == f"{LOT_1}: The successful tender"
+        for block in section.blocks
+        if isinstance(block, Table)
+    )
+    explanations = {row[0]: row[3] for row in awarded.rows}
+    assert explanations["Q1 Method statement and staffing"] == (
+        "The panel's feedback to Clearview Services: “Your tender set out a full staffing "
+        "plan with a supervisor at each site and cover resourced in advance.”"
+    )
+    mine = next(
+        block
+        for section in doc.sections
+        if section.title == f"{LOT_1}: Your tender"
+        for block in section.blocks
+        if isinstance(block, Table)
+    )
+    assert {row[0]: row[3] for row in mine.rows}["Q1 Method statement and staffing"] == (
+        "Your tender named a supervisor for every site and set out a pool of cover cleaners "
+        "for absence."
+    )
+
+
+def test_a_bid_first_on_a_lot_it_is_capped_out_of_is_not_called_unsuccessful(
+    lots: LotsEvaluation,
+) -> None:
+    found = titles(lots_letter_content(lots, "A"))
+    assert f"{LOT_1}: Why this lot is not awarded to you" in found
+    assert f"{LOT_1}: Why your tender was not successful" not in found
+    # lot 3, where A ranked 2nd to the awarded tender, keeps the regime's heading
+    assert "Lot 3 (Window cleaning at every site): Why your tender was not successful" in found
+
+
+def test_no_letter_names_an_evaluator_or_quotes_the_panels_internal_rationale(
+    example: Path, lots: LotsEvaluation
+) -> None:
+    import csv
+
+    internal = []
+    for path in sorted((example.parents[1] / "bids" / NAME).rglob("moderated.csv")):
+        with path.open(encoding="utf-8") as handle:
+            internal += [row["rationale"] for row in csv.DictReader(handle)]
+    assert len(internal) > 10
+    for bidder in ("A", "B", "C"):
+        said = lots_letter_content(lots, bidder).text()
+        assert [t for t in internal if t in said] == []
+        for evaluator in ("E1", "E2"):
+            assert evaluator not in said.split()
