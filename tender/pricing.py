@@ -377,7 +377,7 @@ def _working(pricing: Pricing, bid: int) -> str:
     if isinstance(spec, Schedule) and spec.basis == "rates":
         return (
             f"Σ rate × volume a year × {spec.years} year{'s' if spec.years != 1 else ''} "
-            f"over {len(spec.lines)} lines = {price:f}"
+            f"over {len(spec.lines)} line{'s' if len(spec.lines) != 1 else ''} = {price:f}"
         )
     rate = pricing.rate(bid, 0)
     if isinstance(spec, Schedule):

@@ -114,8 +114,9 @@ def _signed(value: Decimal | None) -> str:
 def _method(spec: Schedule | Components, method_at: str) -> str:
     if isinstance(spec, Schedule) and spec.basis == "rates":
         years = f"{spec.years} year{'s' if spec.years != 1 else ''}"
+        lines = "the one line" if len(spec.lines) == 1 else f"the {len(spec.lines)} lines"
         return (
-            f"Each bid priced the {len(spec.lines)} lines of the schedule of rates. Its "
+            f"Each bid priced {lines} of the schedule of rates. Its "
             f"evaluated price is the sum over the lines of the rate offered × the tender's "
             f"indicative volume a year × {years}; that price is then scored by the formula "
             f"in {method_at}."

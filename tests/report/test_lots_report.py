@@ -273,3 +273,11 @@ def test_a_report_of_ten_lots_has_an_appendix_letter_for_each_part(example: Path
     appendices = [s.number for s in doc.sections if s.number.startswith("Appendix")]
     assert len(appendices) == len(set(appendices)) == 50
     assert appendices[-1] == "Appendix AX"
+
+
+def test_a_one_line_schedule_is_not_called_lines(lots: LotsEvaluation) -> None:
+    text = lots_report_content(lots, Narrative()).text()
+    assert "Each bid priced the one line of the schedule of rates." in text  # lot 3: W1
+    assert "Each bid priced the 2 lines of the schedule of rates." in text  # lots 1 and 2
+    assert "× 2 years over 1 line = 7680" in text
+    assert "over 1 lines" not in text
