@@ -992,7 +992,7 @@ def _rationale_lookup(ev: Evaluation) -> dict[tuple[str, str], str]:
 
 
 def _sensitivity(ev: Evaluation, figure: str = "Figure 2") -> list[Block]:
-    """The price-weight appendix; its chart is captioned `figure`."""
+    """The price-weight appendix; its chart's caption starts with `figure`."""
     data = weight_lines(ev)
     blocks: list[Block] = [
         Paragraph(

@@ -351,7 +351,12 @@ def _lot_appendices(ev: Evaluation, numbers: LotNumbers) -> tuple[list[Section],
     parts: list[tuple[str, str, list[Block], bool]] = [
         (method, APPENDIX_PARTS[0], _method(ev, method), True),
         (marks, APPENDIX_PARTS[1], _marks(ev, marks), True),
-        (weights, APPENDIX_PARTS[2], _sensitivity(ev, numbers.sensitivity_figure), True),
+        (
+            weights,
+            APPENDIX_PARTS[2],
+            _sensitivity(ev, f"{numbers.sensitivity_figure}: {label}"),
+            True,
+        ),
         (inputs, APPENDIX_PARTS[3], _inputs(ev, inputs), False),
     ]
     sections, titles = [], []

@@ -242,6 +242,19 @@ def test_each_lot_has_a_score_chart_of_its_table_of_scores(lots: LotsEvaluation)
     lot_2 = next(c for caption, c in charts.items() if caption.startswith("Figure 2: Lot 2"))
     assert lot_2.data.labels == ("Brightway Cleaning", "Citywide Facilities")  # C not ranked
     assert len(charts) == 3
+    sensitivity = [
+        block.caption
+        for section in doc.sections
+        for block in section.blocks
+        if isinstance(block, Chart) and not isinstance(block.data, ScoreBars)
+    ]
+    assert sensitivity == [
+        "Figure 4: Lot 1 (Offices in the north of the district): Total score against the "
+        "price weight.",
+        "Figure 5: Lot 2 (Depots and offices in the south of the district): Total score "
+        "against the price weight.",
+        "Figure 6: Lot 3 (Window cleaning at every site): Total score against the price weight.",
+    ]
 
 
 def test_appendix_letters_run_past_z() -> None:
