@@ -697,12 +697,13 @@ def _shown(value: float | None) -> str:
     return "–" if value is None else display.score(value)
 
 
-def confidential_content(ev: Evaluation) -> Document:
-    """The moderation record alone, marked not for publication on every page."""
+def confidential_content(ev: Evaluation, table: str = "Table C.1") -> Document:
+    """The moderation record alone, marked not for publication on every page; its table
+    is numbered `table`."""
     tender = ev.tender
     section = Section(
         f"Confidential appendix: {APPENDICES[2][1]}",
-        (Paragraph(CONFIDENTIAL, style="banner"), *_moderation(ev)),
+        (Paragraph(CONFIDENTIAL, style="banner"), *_moderation(ev, table)),
     )
     return Document(
         title=f"{tender.tender.title}: confidential appendix",
@@ -917,7 +918,7 @@ def _marks(ev: Evaluation, letter: str = "B") -> list[Block]:
     ]
 
 
-def _moderation(ev: Evaluation) -> list[Block]:
+def _moderation(ev: Evaluation, table: str = "Table C.1") -> list[Block]:
     tender = ev.tender
     if ev.provisional:
         return [
@@ -972,7 +973,7 @@ def _moderation(ev: Evaluation) -> list[Block]:
             ("Organisation", "Criterion", "Evaluators' marks", "Median", "Agreed", "Rationale"),
             tuple(rows),
             (0.17, 0.1, 0.17, 0.09, 0.09, 0.38),
-            "Table C.1: Moderation record.",
+            f"{table}: Moderation record.",
             numeric=(3, 4),
             small=True,
         ),

@@ -438,12 +438,13 @@ def lots_report_content(
 
 
 def lots_confidential_content(lots: LotsEvaluation) -> Document:
-    """Every lot's moderation record, each titled with its lot, not for publication."""
+    """Every lot's moderation record, each titled with its lot, not for publication; the
+    lots' tables numbered on, Table 1 for the first lot's."""
     tender = lots.tender
     sections = [
         replace(section, title=f"{lot_label(ev)}: {section.title}", new_page=i > 0)
         for i, ev in enumerate(lots.lots)
-        for section in confidential_content(ev).sections
+        for section in confidential_content(ev, f"Table {i + 1}: {lot_label(ev)}").sections
     ]
     return Document(
         title=f"{tender.tender.title}: confidential appendix",

@@ -294,3 +294,17 @@ def test_a_one_line_schedule_is_not_called_lines(lots: LotsEvaluation) -> None:
     assert "Each bid priced the 2 lines of the schedule of rates." in text  # lots 1 and 2
     assert "× 2 years over 1 line = 7680" in text
     assert "over 1 lines" not in text
+
+
+def test_each_lots_moderation_record_has_its_own_table_number(example: Path) -> None:
+    # the panel agreed marks away from the evaluators' median on lots 1 and 2 (hand-made)
+    for lot, row in (("lot-1", "A,Q1,8,"), ("lot-2", "A,Q1,9,")):
+        moderated = example.parents[1] / "bids" / NAME / lot / "moderated.csv"
+        text = moderated.read_text(encoding="utf-8")
+        assert row in text
+        moderated.write_text(text.replace(row, "A,Q1,6,"), encoding="utf-8")
+    doc = lots_confidential_content(evaluate_lots_file(example).evaluation)
+    assert list(tables(doc)) == [
+        "Table 1: Lot 1 (Offices in the north of the district): Moderation record.",
+        "Table 2: Lot 2 (Depots and offices in the south of the district): Moderation record.",
+    ]
