@@ -195,6 +195,8 @@ def scatter(
     frame: pd.DataFrame,
     first_line: int,
     problems: ProblemList,
+    *,
+    outermost: int = 0,
 ) -> tuple[FloatArray, BoolArray]:
     """Place each usable row's value at its cell of a dense array of the axes' shape.
 
@@ -202,25 +204,43 @@ def scatter(
     share a cell are reported as duplicates. The duplicate check is on the codes: a cell
     written twice shows as fewer cells filled than rows placed, and only then are the
     rows counted cell by cell to name them.
+
+    `outermost` names the axis laid out outermost in memory; the array is indexed in the
+    axes' order whatever the layout. The marks cube puts the evaluators outermost, so
+    that each evaluator's bids × criteria marks are one contiguous block: the median,
+    spreads and ranges across evaluators then run on whole blocks, several times faster
+    than on every third number.
     """
     shape = tuple(len(a.ids) for a in axes)
-    flat = codes[0].astype(np.int64)
-    for c, size in zip(codes[1:], shape[1:], strict=True):
-        flat *= size
-        flat += c
+    layout = [outermost] + [i for i in range(len(axes)) if i != outermost]
+    flat = _cell_numbers(codes, shape, layout)
     usable = None
     if any(c.min(initial=0) < 0 for c in codes):
         usable = np.logical_and.reduce([c >= 0 for c in codes])
         flat = flat[usable]
         values = values[usable]
     cells = int(np.prod(shape))
-    filled = np.zeros(cells, dtype=bool)
-    filled[flat] = True
-    if np.count_nonzero(filled) < flat.size:
-        _report_duplicates(codes, shape, usable, axes, frame, first_line, problems)
     dense = np.full(cells, np.nan)
     dense[flat] = values
-    return dense.reshape(shape), filled.reshape(shape)
+    if np.isnan(values).any():  # rows without a usable mark still fill their cell
+        filled = np.zeros(cells, dtype=bool)
+        filled[flat] = True
+    else:
+        filled = ~np.isnan(dense)
+    if np.count_nonzero(filled) < flat.size:
+        _report_duplicates(codes, shape, usable, axes, frame, first_line, problems)
+    order = [shape[i] for i in layout]
+    back = np.argsort(layout)
+    return dense.reshape(order).transpose(back), filled.reshape(order).transpose(back)
+
+
+def _cell_numbers(codes: list[IntArray], shape: tuple[int, ...], layout: list[int]) -> IntArray:
+    """Each row's cell as one number, the axes taken in `layout` order (outermost first)."""
+    flat = codes[layout[0]].astype(np.int64)
+    for axis in layout[1:]:
+        flat *= shape[axis]
+        flat += codes[axis]
+    return flat
 
 
 def _report_duplicates(
@@ -233,10 +253,7 @@ def _report_duplicates(
     problems: ProblemList,
 ) -> None:
     """Name every later row for a cell already given, with the line of the first."""
-    flat = codes[0].astype(np.int64)
-    for c, size in zip(codes[1:], shape[1:], strict=True):
-        flat *= size
-        flat += c
+    flat = _cell_numbers(codes, shape, list(range(len(shape))))
     if usable is not None:
         flat = np.where(usable, flat, -1)
     cells = pd.Series(flat)
@@ -261,6 +278,8 @@ def report_gaps(
     filled: BoolArray, required: BoolArray, axes: list[Axis], problems: ProblemList
 ) -> None:
     """Report every required cell with no row: 'no row for bidder C, criterion Q2'."""
+    if filled.all():  # the usual case: one pass, no search for gaps
+        return
     missing = np.argwhere(~filled & required)
     room = problems.room
     for index in missing[:room]:

@@ -52,7 +52,7 @@ def rank(
         price_better=price_better,
         tie_break=tie_break,
     )
-    order = np.lexsort(keys[::-1])
+    order = _order(keys)
     sorted_keys = np.stack([k[order] for k in keys])
     new_group = np.ones(idx.size, dtype=bool)
     new_group[1:] = (sorted_keys[:, 1:] != sorted_keys[:, :-1]).any(axis=0)
@@ -65,6 +65,28 @@ def rank(
     same_total[0] = False
     tied_total[idx[order]] = _equal_to_a_neighbour(same_total)
     return ranks, tied_total, tied_after
+
+
+def _order(keys: list[FloatArray]) -> IntArray:
+    """Positions in rank order: by the first key, then each next key among equals, then
+    list order (as a stable sort on every key gives it).
+
+    One plain sort of the totals orders every bid whose total no other bid shares; only
+    the runs of equal totals are then sorted on all keys, in place. On a million bids
+    this is several times faster than a stable sort on every key.
+    """
+    order = np.argsort(keys[0])
+    primary = keys[0][order]
+    equal = primary[1:] == primary[:-1]
+    if not equal.any():
+        return order
+    in_run = np.zeros(primary.size, dtype=bool)
+    in_run[1:] |= equal
+    in_run[:-1] |= equal
+    places = np.flatnonzero(in_run)
+    members = np.sort(order[places])  # list order, so the stable sort keeps it among equals
+    order[places] = members[np.lexsort([key[members] for key in keys[::-1]])]
+    return order
 
 
 def sort_keys(

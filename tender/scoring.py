@@ -7,7 +7,6 @@ every renderer reads and none recomputes. No file I/O.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,10 +17,10 @@ import pandas as pd
 
 from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
 from .allocation import Award
-from .bidders import Supplier, id_problems
+from .bidders import Supplier, all_ids_sound, id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
-from .model import ID_PATTERN, BudgetRelative, Tender
+from .model import BudgetRelative, Tender
 from .price import FORMULAS, score_prices
 from .pricing import Pricing
 
@@ -380,7 +379,7 @@ def _checked_bids(
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
-    bad_ids = [] if _all_ids_sound(ids) else id_problems(bids["bidder_id"], src.first_line)
+    bad_ids = [] if all_ids_sound(ids) else id_problems(bids["bidder_id"], src.first_line)
     for bad in bad_ids:
         where = f"line {bad.position + src.first_line}"
         if ids[bad.position].strip():
@@ -418,27 +417,6 @@ def _checked_bids(
             f"a {word} above 0" if not formula.allows_zero else f"a {word} of 0 or more",
         )
     return bids, ids_usable
-
-
-_SOUND_IDS = re.compile(rf"(?:{ID_PATTERN}\n)*{ID_PATTERN}")
-
-
-def _all_ids_sound(ids: npt.NDArray[np.object_]) -> bool:
-    """Whether every id follows the id rule and none repeats, checked in bulk.
-
-    The common case, a sound list, costs one regular-expression match over the ids joined
-    by newlines and one hash of them, not a match per id; a newline in an id shows as one
-    line too many and sends the list to `bidders.id_problems`, which names each problem.
-    """
-    if ids.size == 0:
-        return False
-    try:
-        joined = "\n".join(ids)
-    except TypeError:  # not all text
-        return False
-    if joined.count("\n") != ids.size - 1 or _SOUND_IDS.fullmatch(joined) is None:
-        return False
-    return bool(pd.Index(ids).is_unique)
 
 
 def _folded(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
@@ -491,7 +469,7 @@ def _scatter_marks(
     table = table.reset_index(drop=True)
     codes = marks.id_codes(table, axes, src.first_line, problems)
     values = marks.numeric_marks(table, "mark", scale, axes, src.first_line, problems)
-    cube, filled = marks.scatter(codes, values, axes, table, src.first_line, problems)
+    cube, filled = marks.scatter(codes, values, axes, table, src.first_line, problems, outermost=2)
     if not problems.items:
         required = passes[:, None, None] & ~left_out[:, None, :]
         marks.report_gaps(filled, np.broadcast_to(required, filled.shape), axes, problems)
@@ -518,16 +496,14 @@ def _scatter_moderated(
     if not problems.items:
         required = np.broadcast_to(passes[:, None], filled.shape)
         marks.report_gaps(filled, required, axes, problems)
-    if "rationale" not in table:
-        table = table.assign(rationale="")
-    if "feedback" not in table:
-        table = table.assign(feedback="")  # written for the bidder; absent in older files
+    table = _with_texts(table)
     if cube is not None and cube.size and not problems.items:
-        median = moderation.median_marks(cube)
-        known = (codes[0] >= 0) & (codes[1] >= 0)
-        at = np.full(len(table), np.nan)
-        at[known] = median[codes[0][known], codes[1][known]]
-        differs = np.flatnonzero(known & moderation.differs_from_median(values, at))
+        # no problems, so every row names a known bid and criterion: one take per row
+        cell = codes[0].astype(np.int64)
+        cell *= len(axes[1].ids)
+        cell += codes[1]
+        at = moderation.median_marks(cube).ravel()[cell]
+        differs = np.flatnonzero(moderation.differs_from_median(values, at))
         blank = _blank(table["rationale"].iloc[differs])
         for pos in differs[blank]:
             problems.add(
@@ -536,8 +512,21 @@ def _scatter_moderated(
                 f"{at[pos]:g} with no rationale",
                 "a rationale saying why the panel agreed a different mark",
             )
-    frame = table[["bidder_id", "criterion_id", "rationale", "feedback"]]
-    return matrix, frame, problems.done()
+    return matrix, table, problems.done()
+
+
+def _with_texts(table: pd.DataFrame) -> pd.DataFrame:
+    """The moderated table's ids with its rationale and feedback columns, '' where absent
+    (feedback is written for the bidder and older files have none)."""
+    texts = {
+        column: table[column]
+        if column in table
+        else pd.Series(np.full(len(table), "", dtype=object), index=table.index, dtype=object)
+        for column in ("rationale", "feedback")
+    }
+    return pd.DataFrame(
+        {"bidder_id": table["bidder_id"], "criterion_id": table["criterion_id"], **texts}
+    )
 
 
 def _blank(texts: pd.Series) -> BoolArray:

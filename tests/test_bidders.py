@@ -6,12 +6,16 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tender.bidders import (
     ID_RULE,
     Supplier,
+    all_ids_sound,
     clean_name,
     clean_names,
     id_problems,
@@ -24,6 +28,36 @@ from tender.inputs import load_tender
 
 def problems(ids: list[str]) -> list[tuple[int, str, str]]:
     return [(p.position, p.found, p.expected) for p in id_problems(pd.Series(ids), 2)]
+
+
+def bulk(ids: list[object]) -> bool:
+    return all_ids_sound(np.array(ids, dtype=object))
+
+
+def test_the_bulk_check_passes_a_sound_list_and_refuses_each_kind_of_fault() -> None:
+    assert bulk(["A", "B", "0042", "Lot-1.b_2", "x" * 40])
+    assert not bulk([])
+    assert not bulk(["A", "A"])  # a repeat
+    assert not bulk(["A", ""])  # an empty id
+    assert not bulk(["", "A"])
+    assert not bulk(["A", "x" * 41])  # one byte too long
+    assert not bulk(["A", "-B"])  # starts with a mark, not a letter or digit
+    assert not bulk(["_A", "B"])
+    assert not bulk(["A", "B C"])  # outside the alphabet
+    assert not bulk(["A", "B\nC"])  # a newline inside an id
+    assert not bulk(["A", "\u0412"])  # a Cyrillic look-alike of B
+    assert not bulk(["A", 7])  # not text
+
+
+# pieces of ids, so that lists reach the length limit, repeats and every kind of fault
+ID_PIECES = st.sampled_from(["A", "a", "9", "_", ".", "-", "\n", " ", "\u0412", "\u00e9", "x" * 20])
+AN_ID = st.lists(ID_PIECES, max_size=3).map("".join)
+
+
+@given(st.lists(AN_ID, max_size=6))
+def test_the_bulk_check_agrees_with_the_id_rule_and_the_repeat_rule(ids: list[str]) -> None:
+    expected = bool(ids) and not id_problems(pd.Series(ids, dtype=object), 2)
+    assert bulk(list(ids)) == expected
 
 
 def test_sound_ids_have_no_problems() -> None:

@@ -1,8 +1,10 @@
 """Ranking and exact ties."""
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
-from tender.ranking import rank
+from tender.ranking import _order, rank
 
 
 def ranks(total, quality, price, tie_break, better="lower"):
@@ -50,3 +52,15 @@ def test_ineligible_bids_get_rank_zero():
         tie_break=[],
     )
     assert r.tolist() == [1, 0]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=40
+    )
+)
+def test_the_fast_order_is_the_stable_sort_on_every_key(rows) -> None:
+    """Sorting the totals once and only the runs of equal totals on every key gives the
+    order a stable sort on all keys gives, ties kept in list order."""
+    keys = [np.array(column, dtype=float) for column in zip(*rows, strict=True)]
+    assert _order(keys).tolist() == np.lexsort(keys[::-1]).tolist()
