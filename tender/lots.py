@@ -9,7 +9,7 @@ lots' evaluations and awards them under the definition's `award` rules with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -156,6 +156,6 @@ def allocate_lots(tender: Tender, evaluations: Sequence[Evaluation]) -> LotsEval
     ]
     allocation = allocate(ids, found, rules.max_lots_per_bidder, rules.allocation)
     awarded = tuple(
-        replace(ev, award=award) for ev, award in zip(evaluations, allocation.awards, strict=True)
+        ev.replaced(award=award) for ev, award in zip(evaluations, allocation.awards, strict=True)
     )
     return LotsEvaluation(tender, awarded, allocation)

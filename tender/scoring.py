@@ -8,7 +8,8 @@ every renderer reads and none recomputes. No file I/O.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -48,6 +49,11 @@ class Sources:
     marks: str = "marks"
     moderated: str = "moderated"
     first_line: int = 2
+
+
+# Fields of an evaluation that no bid record reads (`notes.bid_records`): a copy changing
+# only these keeps its records (tests/test_scoring.py holds this to what the records show).
+_NOT_IN_RECORDS = frozenset({"fingerprints", "award", "suppliers", "pricing"})
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,47 @@ class Evaluation:
         )
 
     def records(self) -> list[BidRecord]:
-        """One typed record per bid with its flags and notes: the JSON/CSV rows."""
+        """One typed record per bid with its flags and notes: the JSON/CSV rows.
+
+        Worked out once per evaluation, on first asking, and shared by every renderer
+        (results files, terminal, report, every letter): an evaluation is not changed
+        once made, so a second working-out could only repeat the first.
+        """
+        return list(self._records)
+
+    def replaced(self, **changes: Any) -> Evaluation:
+        """The evaluation with some fields changed, keeping what it has worked out that
+        the change cannot alter: the evaluators' median and spread while their marks stay,
+        the bid records when only fields no record reads change (`_NOT_IN_RECORDS`)."""
+        new = replace(self, **changes)
+        kept = [] if "individual" in changes else ["median", "spread"]
+        if set(changes) <= _NOT_IN_RECORDS:
+            kept.append("_records")
+        for name in kept:
+            if name in self.__dict__:
+                new.__dict__[name] = self.__dict__[name]
+        return new
+
+    @cached_property
+    def median(self) -> FloatArray | None:
+        """The evaluators' median mark per bid and criterion (None without their marks):
+        the PROVISIONAL consensus, and what a moderated mark is compared with."""
+        if self.individual is None or not self.individual.size:
+            return None
+        return moderation.median_marks(self.individual)
+
+    @cached_property
+    def spread(self) -> FloatArray | None:
+        """Highest minus lowest evaluator mark per bid and criterion (None without marks)."""
+        if self.individual is None or not self.individual.size:
+            return None
+        return moderation.spreads(self.individual)
+
+    @cached_property
+    def _records(self) -> tuple[BidRecord, ...]:
         from .notes import bid_records
 
-        return bid_records(self)
+        return tuple(bid_records(self))
 
 
 def evaluate(
@@ -165,28 +208,43 @@ def evaluate(
         failures = compliance.join_reasons(failures, decided)
     passes = _empty(failures)
     excluded = _known_exclusions(excluded_marks or {}, axes[0], axes[2])
-    cube, consensus, rationales = _scattered(
+    found = _scattered(
         tender, _Tables(marks_table, moderated), axes, passes, excluded, src, problems
     )
     raise_if(problems)
 
+    cube, consensus = found.cube, found.consensus
     provisional = consensus is None
     if consensus is None:
-        assert cube is not None
-        consensus = moderation.median_marks(cube)
+        assert found.median is not None
+        consensus = found.median
 
     table = _score(tender, bids, consensus, failures, cube)
-    return Evaluation(
+    ev = Evaluation(
         tender=tender,
         table=table,
         consensus=consensus,
         criterion_scores=quality.rolled_up(consensus, tender.quality),
         individual=cube,
-        rationales=rationales,
+        rationales=found.rationales,
         provisional=provisional,
         fingerprints=dict(fingerprints or {}),
         excluded_marks=excluded if marks_table is not None else {},
     )
+    if found.median is not None:  # worked out once, above: the report reads this one
+        ev.__dict__["median"] = found.median
+    return ev
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the long tables gave: the evaluators' cube and its median, and the moderated
+    matrix with its rationales; each None when its table is absent."""
+
+    cube: FloatArray | None
+    median: FloatArray | None
+    consensus: FloatArray | None
+    rationales: pd.DataFrame | None
 
 
 @dataclass(frozen=True)
@@ -216,9 +274,9 @@ def _scattered(
     excluded: Mapping[tuple[str, str], str],
     src: Sources,
     problems: list[Problem],
-) -> tuple[FloatArray | None, FloatArray | None, pd.DataFrame | None]:
-    """The marks cube and the moderated matrix with its rationales, each None when its
-    table is absent; their problems are added to `problems`."""
+) -> _Found:
+    """The marks cube and its median, and the moderated matrix with its rationales;
+    their problems are added to `problems`."""
     bid_axis, leaf_axis, evaluator_axis = axes
     scale = tender.quality.scale
     cube = None
@@ -228,11 +286,12 @@ def _scattered(
             left_out[bid_axis.ids.get_loc(b), evaluator_axis.ids.get_loc(e)] = True
         cube, mark_problems = _scatter_marks(tables.marks, scale, axes, passes, src, left_out)
         problems += mark_problems
+    median = moderation.median_marks(cube) if cube is not None and cube.size else None
     consensus = None
     rationales = None
     if tables.moderated is not None:
         consensus, rationales, mod_problems = _scatter_moderated(
-            tables.moderated, scale, [bid_axis, leaf_axis], passes, cube, src
+            tables.moderated, scale, [bid_axis, leaf_axis], passes, median, src
         )
         problems += mod_problems
     if consensus is None and cube is None:
@@ -244,7 +303,7 @@ def _scattered(
                 "data.marks or data.moderated naming a file of marks",
             )
         )
-    return cube, consensus, rationales
+    return _Found(cube, median, consensus, rationales)
 
 
 def _score(
@@ -483,7 +542,7 @@ def _scatter_moderated(
     scale: Any,
     axes: list[Axis],
     passes: BoolArray,
-    cube: FloatArray | None,
+    median: FloatArray | None,
     src: Sources,
 ) -> tuple[FloatArray, pd.DataFrame, list[Problem]]:
     problems = ProblemList(src.moderated)
@@ -497,12 +556,12 @@ def _scatter_moderated(
         required = np.broadcast_to(passes[:, None], filled.shape)
         marks.report_gaps(filled, required, axes, problems)
     table = _with_texts(table)
-    if cube is not None and cube.size and not problems.items:
+    if median is not None and not problems.items:
         # no problems, so every row names a known bid and criterion: one take per row
         cell = codes[0].astype(np.int64)
         cell *= len(axes[1].ids)
         cell += codes[1]
-        at = moderation.median_marks(cube).ravel()[cell]
+        at = median.ravel()[cell]
         differs = np.flatnonzero(moderation.differs_from_median(values, at))
         blank = _blank(table["rationale"].iloc[differs])
         for pos in differs[blank]:

@@ -292,3 +292,31 @@ def test_the_bulk_checks_of_ids_and_names_refuse_what_the_row_checks_refuse():
         frame = bids.assign(bidder_id=ids, bidder=names)
         with pytest.raises(TenderInputError):
             evaluate(tender, frame, None, moderated)
+
+
+def test_a_copy_changing_only_what_no_record_reads_keeps_the_records_it_would_rebuild(
+    reference: Path,
+) -> None:
+    """`Evaluation.replaced` keeps the bid records when only fields outside them change;
+    rebuilt from scratch, the copy's records are the same, so keeping them is sound."""
+    from dataclasses import replace
+
+    from tender.allocation import Award
+    from tender.notes import bid_records
+    from tender.workflows.evaluation import evaluate_file
+
+    ev = evaluate_file(reference).evaluation
+    priced = evaluate_file(Path(__file__).parents[1] / "criteria" / "office-cleaning-2026.yaml")
+    assert priced.evaluation.pricing is not None  # a schedule of rates: its pricing is set
+    cases = [
+        (ev, "fingerprints", {"elsewhere.csv": "0" * 64}),
+        (ev, "award", Award("L1", "B", 2, 70.0, "the cap")),
+        (ev, "suppliers", {}),
+        (priced.evaluation, "pricing", None),
+    ]
+    for before, name, value in cases:
+        first = before.records()
+        assert before.replaced(**{name: value}).records() == first, name
+        assert bid_records(replace(before, **{name: value})) == first, name
+    assert ev.replaced(fingerprints={}).median is ev.median  # the marks are the same
+    assert ev.replaced(individual=ev.individual).median is not ev.median

@@ -19,16 +19,14 @@ from ..model import REGIME_NAMES, Criterion, Tender
 from ..moderation import (
     PROVISIONAL_RULE,
     differs_from_median,
-    median_marks,
     needs_discussion,
     spread_threshold,
-    spreads,
 )
 from ..notes import BidRecord
 from ..price import FORMULAS
 from ..robustness import Robustness
 from ..scoring import Evaluation
-from ..sensitivity import Verdict, crossovers, price_weight_lines, smallest
+from ..sensitivity import Lines, Verdict, crossovers, price_weight_lines, smallest
 from .document import (
     Block,
     Bullets,
@@ -431,10 +429,10 @@ def score_bars(ev: Evaluation) -> ScoreBars:
     )
 
 
-def weight_lines(ev: Evaluation) -> WeightLines:
-    """Chart data for the sensitivity figure, from `tender.sensitivity`."""
+def weight_lines(ev: Evaluation, lines: Lines) -> WeightLines:
+    """Chart data for the sensitivity figure, from the price-weight lines the robustness
+    analyses drew (`robustness.Robustness.lines`)."""
     names = ev.public_names()
-    lines = price_weight_lines(ev)
     changes = crossovers(lines)
     labels = tuple(names[i] for i in lines.bidder_ids)
     leaders = {names[c.before] for c in changes} | {names[c.after] for c in changes}
@@ -545,7 +543,8 @@ def report_content(
     `clarified` (the evaluation as moderated, and the outcomes that revised it) adds
     Appendix F: the revised marks and the result before and after. `robustness` (the
     results of `robustness.analyse` on `ev`) adds the plain-words robustness paragraphs to
-    section 4; they are read from it, never recomputed here.
+    section 4 and draws Appendix D's chart; they are read from it, never recomputed here
+    (without it, for a caller that ran no analyses, the chart's lines are drawn here).
     """
     listed = [*APPENDICES, *([("F", CLARIFIED)] if clarified else [])]
     priced = price_appendix_title(ev)
@@ -590,7 +589,7 @@ def report_content(
         )
     )
     sections.append(_background_papers(narrative).section("BACKGROUND PAPERS"))
-    sections += appendices(ev)
+    sections += appendices(ev, robustness.lines if robustness else price_weight_lines(ev))
     if clarified is not None:
         sections.append(clarification_section(clarified[0], ev, clarified[1]))
     if priced is not None:
@@ -610,13 +609,14 @@ def report_content(
     )
 
 
-def appendices(ev: Evaluation) -> list[Section]:
-    """Appendices A-E: method, marks, moderation record, sensitivity, inputs."""
+def appendices(ev: Evaluation, lines: Lines) -> list[Section]:
+    """Appendices A-E: method, marks, moderation record, sensitivity (drawn from `lines`,
+    the robustness analyses' price-weight lines), inputs."""
     return [
         Section("Evaluation method", tuple(_method(ev)), "Appendix A", new_page=True),
         Section(APPENDICES[1][1], tuple(_marks(ev)), "Appendix B", new_page=True),
         Section(APPENDICES[2][1], tuple(_moderation_pointer(ev)), "Appendix C"),
-        Section(APPENDICES[3][1], tuple(_sensitivity(ev)), "Appendix D", new_page=True),
+        Section(APPENDICES[3][1], tuple(_sensitivity(ev, lines)), "Appendix D", new_page=True),
         Section(APPENDICES[4][1], tuple(_inputs(ev)), "Appendix E"),
     ]
 
@@ -934,8 +934,9 @@ def _moderation(ev: Evaluation, table: str = "Table C.1") -> list[Block]:
             )
         ]
     flag = spread_threshold(tender)
-    median = median_marks(ev.individual)
-    spread = spreads(ev.individual)
+    median, spread = ev.median, ev.spread
+    assert median is not None  # the individual marks are there, checked above
+    assert spread is not None
     differs = differs_from_median(ev.consensus, median)
     differs |= needs_discussion(spread, flag) & ~np.isnan(ev.consensus)
     leaves = tender.quality.leaves()
@@ -992,9 +993,9 @@ def _rationale_lookup(ev: Evaluation) -> dict[tuple[str, str], str]:
     }
 
 
-def _sensitivity(ev: Evaluation, figure: str = "Figure 2") -> list[Block]:
+def _sensitivity(ev: Evaluation, lines: Lines, figure: str = "Figure 2") -> list[Block]:
     """The price-weight appendix; its chart's caption starts with `figure`."""
-    data = weight_lines(ev)
+    data = weight_lines(ev, lines)
     blocks: list[Block] = [
         Paragraph(
             "Each line shows a bid's total score if the price weight were changed (the quality "

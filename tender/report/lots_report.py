@@ -26,6 +26,7 @@ from ..lots import LotsEvaluation
 from ..moderation import PROVISIONAL_RULE
 from ..robustness import Robustness
 from ..scoring import Evaluation
+from ..sensitivity import price_weight_lines
 from .build import REPORT_STEM, ReportFiles
 from .content import (
     _criteria_sentence,
@@ -343,7 +344,9 @@ def _robustness_words(ev: Evaluation, robustness: Robustness) -> list[str]:
     return [note, *texts]
 
 
-def _lot_appendices(ev: Evaluation, numbers: LotNumbers) -> tuple[list[Section], list[str]]:
+def _lot_appendices(
+    ev: Evaluation, numbers: LotNumbers, robustness: Robustness | None
+) -> tuple[list[Section], list[str]]:
     """A lot's appendices (method, marks, sensitivity, inputs, prices) and their titles,
     lettered as `numbers` says; each numbers its tables by its own letter."""
     label = lot_label(ev)
@@ -354,7 +357,11 @@ def _lot_appendices(ev: Evaluation, numbers: LotNumbers) -> tuple[list[Section],
         (
             weights,
             APPENDIX_PARTS[2],
-            _sensitivity(ev, f"{numbers.sensitivity_figure}: {label}"),
+            _sensitivity(
+                ev,
+                robustness.lines if robustness else price_weight_lines(ev),
+                f"{numbers.sensitivity_figure}: {label}",
+            ),
             True,
         ),
         (inputs, APPENDIX_PARTS[3], _inputs(ev, inputs), False),
@@ -405,8 +412,8 @@ def lots_report_content(
         missing += s.missing
     appendices: list[Section] = []
     titles: list[str] = []
-    for ev, lot_numbers in zip(lots.lots, numbers, strict=True):
-        more, named = _lot_appendices(ev, lot_numbers)
+    for ev, lot_numbers, r in zip(lots.lots, numbers, found, strict=True):
+        more, named = _lot_appendices(ev, lot_numbers, r)
         appendices += more
         titles += named
     sections.append(

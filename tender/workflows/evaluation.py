@@ -112,7 +112,7 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
     except TenderInputError as exc:
         raise TenderInputError([*inputs.problems, *exc.problems]) from None
     raise_if(inputs.problems)
-    evaluation = replace(evaluation, suppliers=supplier_map(inputs.bids))
+    evaluation = evaluation.replaced(suppliers=supplier_map(inputs.bids))
     run = Run(evaluation, inputs.warnings, inputs, conflicts=conflicts)
     if settled and tender.data.clarifications is not None:
         run = _settle(run, sources)
@@ -141,8 +141,8 @@ def _with_pricing(run: Run) -> Run:
     pricing = run.inputs.pricing
     if pricing is None:
         return run
-    before = run.before and replace(run.before, pricing=pricing)
-    return replace(run, evaluation=replace(run.evaluation, pricing=pricing), before=before)
+    before = run.before and run.before.replaced(pricing=pricing)
+    return replace(run, evaluation=run.evaluation.replaced(pricing=pricing), before=before)
 
 
 def conflict_decisions(
@@ -185,8 +185,8 @@ def _with_near_tie_decisions(run: Run) -> Run:
     decisions = check_near_tie_decisions(
         read_csv_text(path, name), name, list(run.evaluation.table["bidder_id"])
     )
-    settled = replace(
-        run.evaluation, fingerprints={**run.evaluation.fingerprints, name: sha256_file(path)}
+    settled = run.evaluation.replaced(
+        fingerprints={**run.evaluation.fingerprints, name: sha256_file(path)}
     )
     return replace(run, evaluation=settled, near_ties=decisions)
 
@@ -206,7 +206,7 @@ def _settle(run: Run, sources: Sources) -> Run:
     fingerprints = {**before.fingerprints, name: sha256_file(path)}
     moderated = run.inputs.moderated
     if not outcomes.revisions:
-        settled = replace(before, fingerprints=fingerprints)
+        settled = before.replaced(fingerprints=fingerprints)
         return Run(settled, run.warnings, run.inputs, None, outcomes, conflicts=run.conflicts)
     if moderated is None:
         raise TenderInputError(
@@ -229,7 +229,7 @@ def _settle(run: Run, sources: Sources) -> Run:
         fingerprints=fingerprints,
         excluded_marks=before.excluded_marks,
     )
-    after = replace(after, suppliers=before.suppliers)
+    after = after.replaced(suppliers=before.suppliers)
     return Run(after, run.warnings, run.inputs, before, outcomes, revised, conflicts=run.conflicts)
 
 

@@ -11,6 +11,7 @@ from ..inputs import display_path, load_tender, project_root
 from ..model import Tender
 from ..progress import Progress, tell
 from ..scoring import Evaluation
+from ..settlement import OpenItem
 from .evaluation import Run, case_of, evaluate_file
 from .lots import LotsRun, evaluate_lots_file
 from .runs import write_and_record, write_and_record_for
@@ -74,10 +75,10 @@ def report(
     if tender.lots:
         return report_lots(tender, out, letters=letters, draft=draft, progress=progress)
     run = evaluate_file(tender)
+    run = replace(run, evaluation=_with_narrative(run.evaluation))  # one evaluation throughout
     ev = run.evaluation
     folder = out or project_root(ev.tender) / "reports" / ev.tender.slug
     narrative = load_narrative(ev.tender)
-    ev = _with_narrative(ev)
     clarified = (run.before, run.outcomes) if run.before and run.outcomes else None
     tell(progress, "Testing the ranking's robustness")
     robustness = analyse(case_of(run), run.evaluation, run.inputs.decisions)
@@ -108,7 +109,7 @@ def _with_narrative(ev: Evaluation) -> Evaluation:
     if path is None or not path.is_file():
         return ev
     name = display_path(path, project_root(ev.tender))
-    return replace(ev, fingerprints={**ev.fingerprints, name: sha256_file(path)})
+    return ev.replaced(fingerprints={**ev.fingerprints, name: sha256_file(path)})
 
 
 def report_lots(
@@ -138,14 +139,16 @@ def report_lots(
     folder = out or project_root(tender) / "reports" / tender.slug
     narrative = load_narrative(tender)
     tell(progress, "Testing the ranking's robustness")
-    robustness = [
-        analyse(case_of(run), run.evaluation, run.inputs.decisions) for run in lots_run.runs
-    ]
-    open_items = [
-        f"lot {lot_id}: {item}"
-        for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
+    # each lot's run with its evaluation as awarded: the one the report reads, so that
+    # what is worked out for the open items is not worked out again for the report
+    runs = [replace(run, evaluation=ev) for run, ev in zip(lots_run.runs, lots.lots, strict=True)]
+    robustness = [analyse(case_of(run), run.evaluation, run.inputs.decisions) for run in runs]
+    still_open = [
+        (lot_id, item)
+        for lot_id, run in zip(lots.lot_ids, runs, strict=True)
         for item in run.open_items()
     ]
+    open_items = [f"lot {lot_id}: {item}" for lot_id, item in still_open]
     tell(progress, "Rendering the report")
     rendered = render_lots_report(
         lots, narrative, folder, open_items=open_items, robustness=robustness
@@ -153,7 +156,7 @@ def report_lots(
     warnings = [*lots_run.warnings, *rendered.warnings]
     files = dict(rendered.files)
     if letters:
-        warnings += _lots_letters(lots_run, folder, open_items, files, draft=draft)
+        warnings += _lots_letters(lots_run, folder, still_open, files, draft=draft)
     tell(progress, "Writing the documents")
     fingerprints = {k: v for ev in lots.lots for k, v in _with_narrative(ev).fingerprints.items()}
     written = write_and_record_for(
@@ -172,13 +175,14 @@ def report_lots(
 def _lots_letters(
     lots_run: LotsRun,
     folder: Path,
-    open_items: list[str],
+    still_open: list[tuple[str, OpenItem]],
     files: dict[Path, bytes],
     *,
     draft: bool,
 ) -> list[str]:
     """Add every bidder's letter to `files`; refused (unless `draft`) while any lot has an
-    open step or fails the letters' completeness check. Returns the check's warnings."""
+    open step (`still_open`: each lot's, as the report found them) or fails the letters'
+    completeness check. Returns the check's warnings."""
     from ..report.lots_letters import lots_check_completeness, render_lots_letters
 
     lots = lots_run.evaluation
@@ -186,12 +190,14 @@ def _lots_letters(
     tender = lots.tender
     blocking = [
         Problem(_name(tender), f"lot {lot_id}: {item.subject}", item.found, item.expected)
-        for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
-        for item in run.open_items()
+        for lot_id, item in still_open
     ]
     if not draft:
         raise_if([*blocking, *check.problems])
-    listed = (*open_items, *(str(p) for p in check.problems))
+    listed = (
+        *(f"lot {lot_id}: {item}" for lot_id, item in still_open),
+        *(str(p) for p in check.problems),
+    )
     outcomes = {
         lot_id: run.outcomes for lot_id, run in zip(lots.lot_ids, lots_run.runs, strict=True)
     }

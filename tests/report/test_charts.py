@@ -9,6 +9,7 @@ from tender.report.charts import FONT_SIZE, score_bars, weight_lines
 from tender.report.content import score_bars as bars_data
 from tender.report.content import weight_lines as lines_data
 from tender.report.fonts import REGULAR, fit, register
+from tender.sensitivity import price_weight_lines
 
 
 def strings(drawing) -> list[str]:
@@ -46,7 +47,7 @@ def test_forty_bars_fit_on_a_page(make_evaluation):
 
 def test_sensitivity_chart_marks_weight_used_and_leader_changes(reference_ev):
     register()
-    drawing = weight_lines(lines_data(reference_ev), 480)
+    drawing = weight_lines(lines_data(reference_ev, price_weight_lines(reference_ev)), 480)
     texts = strings(drawing)
     assert "weight used: 60" in texts
     assert {"18.7", "47.4"} <= set(texts)
