@@ -7,9 +7,10 @@ decimal form (``repr``), so 0.35 shows as 0.4 as a person would expect.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 SCORE_PLACES = 1
+PENNY = Decimal("0.01")
 
 
 def half_up(value: float, places: int = SCORE_PLACES) -> Decimal:
@@ -58,14 +59,37 @@ def shown_total(parts: list[float], places: int = SCORE_PLACES) -> Decimal:
 
 
 def money(amount: Decimal | float | None, currency: str = "GBP") -> str:
-    """An amount of money for display: '£12,000' or '£12,000.50'."""
+    """An amount of money for display: '£12,000' or '£12,000.50'.
+
+    The one place money is shown: rounded half-up to pence (£0.125 shows as £0.13, never
+    the half-even £0.12), a float through its shortest decimal form, and a whole amount
+    after rounding without pence. The evaluation keeps amounts exact; only this rounds.
+    """
     if amount is None or (isinstance(amount, float) and math.isnan(amount)):
         return "–"
     symbol = {"GBP": "£", "EUR": "€", "USD": "$"}.get(currency, currency + " ")
-    value = Decimal(str(amount))
+    value = amount if isinstance(amount, Decimal) else Decimal(repr(float(amount)))
+    if value != value.to_integral_value():  # enough digits for any amount's pence
+        digits = Context(prec=max(28, value.adjusted() + 3))
+        value = value.quantize(PENNY, rounding=ROUND_HALF_UP, context=digits)
     if value == value.to_integral_value():
         return f"{symbol}{value:,.0f}"
     return f"{symbol}{value:,.2f}"
+
+
+SENTENCE_ENDS = (".", "!", "?", "…")
+
+
+def sentence(text: str, stop: str = ".") -> str:
+    """`text` closed with `stop`, never doubling a full stop it already ends with.
+
+    A name or a reason may end in its own stop ('Łódź Usługi Sanitarne Sp. z o.o.',
+    'Acme Inc.'): the sentence then ends 'Sp. z o.o.', never 'o.o..'. Another stop (';',
+    ':') follows the abbreviation's point as written.
+    """
+    if stop == "." and text.rstrip().endswith(SENTENCE_ENDS):
+        return text.rstrip()
+    return text + stop
 
 
 def public_names(

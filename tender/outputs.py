@@ -89,19 +89,24 @@ def results_document(ev: Evaluation) -> dict[str, Any]:
         },
         "inputs": [{"path": p, "sha256": h} for p, h in sorted(ev.fingerprints.items())],
         "bids": [record.as_json() for record in ev.records()],
-        **({"evaluated_prices": evaluated_prices(ev.pricing)} if ev.pricing else {}),
+        **(
+            {"evaluated_prices": evaluated_prices(ev.pricing, tender.tender.currency)}
+            if ev.pricing
+            else {}
+        ),
     }
 
 
-def evaluated_prices(pricing: Pricing) -> dict[str, Any]:
-    """How each evaluated price was reached, line by line, for results.json."""
+def evaluated_prices(pricing: Pricing, currency: str) -> dict[str, Any]:
+    """How each evaluated price was reached, line by line, for results.json: exact amounts,
+    and the working in words with its amounts as money."""
     return {
         "model": pricing.model.model_dump(mode="json"),
         "bids": [
             {
                 "bidder_id": bidder_id,
                 "evaluated_price": _amount(pricing.evaluated[bid]),
-                "working": pricing.working(bid),
+                "working": pricing.working(bid, currency),
                 "lines": [
                     {
                         "line_id": line.line_id,

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from . import display
 from .errors import Problem, shorten
 from .marks import Axis, ProblemList, id_codes, require_columns, row_label, scatter
 from .model import ADJUSTMENT_ID, Components, Schedule
@@ -109,11 +110,12 @@ class Pricing:
         for bid in range(len(self.bidder_ids)):
             yield from self.trace(bid)
 
-    def working(self, bid: int) -> str:
-        """How bid `bid`'s evaluated price follows from its lines, in one sentence."""
+    def working(self, bid: int, currency: str = "GBP") -> str:
+        """How bid `bid`'s evaluated price follows from its lines, in one sentence, its
+        amounts shown as money in `currency` (`display.money`: half-up to pence)."""
         if self.evaluated[bid] is None:
             return f"not evaluated: {self.reasons[bid]}"
-        return _working(self, bid)
+        return _working(self, bid, currency)
 
 
 def price_bids(
@@ -370,34 +372,38 @@ def discount_factors(rate_percent: Decimal, years: int) -> list[Decimal]:
     return [1 / factor**t for t in range(1, years + 1)]
 
 
-def _working(pricing: Pricing, bid: int) -> str:
+def _working(pricing: Pricing, bid: int, currency: str) -> str:
     spec = pricing.model
     price = pricing.evaluated[bid]
     assert price is not None
+
+    def money(value: Decimal | None) -> str:
+        return display.money(value, currency)
+
     if isinstance(spec, Schedule) and spec.basis == "rates":
         return (
             f"Σ rate × volume a year × {spec.years} year{'s' if spec.years != 1 else ''} "
-            f"over {len(spec.lines)} line{'s' if len(spec.lines) != 1 else ''} = {price:f}"
+            f"over {len(spec.lines)} line{'s' if len(spec.lines) != 1 else ''} = {money(price)}"
         )
     rate = pricing.rate(bid, 0)
     if isinstance(spec, Schedule):
         return (
-            f"published schedule total {pricing.total_published:f} × (1 {_signed(rate)} %) "
-            f"= {price:f}"
+            f"published schedule total {money(pricing.total_published)} × "
+            f"(1 {_signed(rate)} %) = {money(price)}"
         )
     values = {p: pricing.rate(bid, i) for i, p in enumerate(pricing.line_ids)}
     if spec.expression == "sum":
-        return " + ".join(f"{values[p]:f}" for p in pricing.line_ids) + f" = {price:f}"
+        return " + ".join(money(values[p]) for p in pricing.line_ids) + f" = {money(price)}"
     if spec.expression == "income_share":
         assert spec.scenario is not None
         return (
-            f"guarantee {values['guarantee']:f} + {values['share']:f} % × max(0, assumed "
-            f"turnover {spec.scenario.turnover:f} − threshold {values['threshold']:f}) "
-            f"= {price:f}"
+            f"guarantee {money(values['guarantee'])} + {values['share']:f} % × max(0, assumed "
+            f"turnover {money(spec.scenario.turnover)} − threshold "
+            f"{money(values['threshold'])}) = {money(price)}"
         )
     return (
-        f"purchase {values['purchase']:f} + Σ running {values['running']:f} ÷ "
-        f"(1 + {spec.discount_rate:f} %)^t for t = 1…{spec.years} = {price:f}"
+        f"purchase {money(values['purchase'])} + Σ running {money(values['running'])} ÷ "
+        f"(1 + {spec.discount_rate:f} %)^t for t = 1…{spec.years} = {money(price)}"
     )
 
 
