@@ -40,8 +40,9 @@ from .document import (
     WeightLines,
 )
 from .narrative import Narrative
+from .prices import DETAIL_TITLE as PRICES_DETAIL_TITLE
 from .prices import appendix_title as price_appendix_title
-from .prices import price_appendix
+from .prices import price_appendix, price_detail
 
 HIGHLIGHT_ALL_UP_TO = 7  # colours the sensitivity chart can tell apart
 APPENDICES = (
@@ -621,11 +622,17 @@ def appendices(ev: Evaluation, lines: Lines) -> list[Section]:
     ]
 
 
+EXEMPT = (
+    "for a council, exempt information under paragraph 3 of Part 1 of Schedule 12A to the "
+    "Local Government Act 1972: 'Information relating to the financial or business affairs "
+    "of any particular person'"
+)
 CONFIDENTIAL = (
-    "CONFIDENTIAL: the evaluation panel's internal record, not for publication (for a "
-    "council, exempt information under paragraph 3 of Part 1 of Schedule 12A to the Local "
-    "Government Act 1972: 'Information relating to the financial or business affairs of any "
-    "particular person')."
+    f"CONFIDENTIAL: the evaluation panel's internal record, not for publication ({EXEMPT})."
+)
+PRICES_CONFIDENTIAL = (
+    "CONFIDENTIAL: each bid's rates line by line, commercially sensitive and not for "
+    f"publication ({EXEMPT})."
 )
 
 
@@ -697,20 +704,40 @@ def _shown(value: float | None) -> str:
     return "–" if value is None else display.score(value)
 
 
-def confidential_content(ev: Evaluation, table: str = "Table C.1") -> Document:
-    """The moderation record alone, marked not for publication on every page; its table
-    is numbered `table`."""
+def confidential_subject(reference: str, priced: bool) -> str:
+    """The confidential appendix's document subject: what it holds."""
+    what = "moderation record" + (" and rates line by line" if priced else "")
+    return f"{reference}: {what} (not for publication)"
+
+
+def confidential_content(
+    ev: Evaluation, table: str = "Table C.1", scores_at: str = "the report's Table 1"
+) -> Document:
+    """The moderation record (its table numbered `table`) and, under a schedule or parts,
+    every bid's rates line by line: what the public report withholds, marked not for
+    publication on every page. `scores_at` is where the report shows the bids' scores."""
     tender = ev.tender
-    section = Section(
-        f"Confidential appendix: {APPENDICES[2][1]}",
-        (Paragraph(CONFIDENTIAL, style="banner"), *_moderation(ev, table)),
-    )
+    sections = [
+        Section(
+            f"Confidential appendix: {APPENDICES[2][1]}",
+            (Paragraph(CONFIDENTIAL, style="banner"), *_moderation(ev, table)),
+        )
+    ]
+    detail = price_detail(ev, scores_at)
+    if detail:
+        sections.append(
+            Section(
+                f"Confidential appendix: {PRICES_DETAIL_TITLE}",
+                (Paragraph(PRICES_CONFIDENTIAL, style="banner"), *detail),
+                new_page=True,
+            )
+        )
     return Document(
         title=f"{tender.tender.title}: confidential appendix",
-        sections=(section,),
+        sections=tuple(sections),
         metadata=Metadata(
             title=f"{tender.tender.title}: confidential appendix",
-            subject=f"{tender.tender.reference}: moderation record (not for publication)",
+            subject=confidential_subject(tender.tender.reference, bool(detail)),
             author=tender.tender.authority,
             keywords=f"{tender.tender.reference}, confidential",
         ),

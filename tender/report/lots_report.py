@@ -39,6 +39,7 @@ from .content import (
     _sensitivity,
     abnormal_price_paragraphs,
     confidential_content,
+    confidential_subject,
     near_tie_paragraphs,
     recommendation,
     robustness_paragraphs,
@@ -445,20 +446,31 @@ def lots_report_content(
 
 
 def lots_confidential_content(lots: LotsEvaluation) -> Document:
-    """Every lot's moderation record, each titled with its lot, not for publication; the
-    lots' tables numbered on, Table 1 for the first lot's."""
+    """Every lot's moderation record (and rates line by line under a schedule or parts),
+    each titled with its lot, not for publication; the lots' moderation tables numbered
+    on, Table 1 for the first lot's."""
     tender = lots.tender
+    numbers = numbering(lots)
     sections = [
-        replace(section, title=f"{lot_label(ev)}: {section.title}", new_page=i > 0)
+        replace(
+            section,
+            title=f"{lot_label(ev)}: {section.title}",
+            new_page=section.new_page or (i > 0 and j == 0),
+        )
         for i, ev in enumerate(lots.lots)
-        for section in confidential_content(ev, f"Table {i + 1}: {lot_label(ev)}").sections
+        for j, section in enumerate(
+            confidential_content(
+                ev, f"Table {i + 1}: {lot_label(ev)}", f"the report's {numbers[i].table}"
+            ).sections
+        )
     ]
+    priced = any(ev.pricing is not None for ev in lots.lots)
     return Document(
         title=f"{tender.tender.title}: confidential appendix",
         sections=tuple(sections),
         metadata=Metadata(
             title=f"{tender.tender.title}: confidential appendix",
-            subject=f"{tender.tender.reference}: moderation record (not for publication)",
+            subject=confidential_subject(tender.tender.reference, priced),
             author=tender.tender.authority,
             keywords=f"{tender.tender.reference}, confidential",
         ),

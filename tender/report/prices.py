@@ -1,16 +1,19 @@
-"""The report's financial appendix: every evaluated price line by line, and an income share.
+"""The report's financial appendix, and the bids' prices line by line for the confidential one.
 
-A schedule of rates or a multi-part offer is shown as the bids priced it: per bid each
-line's rate, quantity and extension, and the basis of a line the bid left unpriced, so a
-reader can redo every evaluated price. An income share the recommended bid offers beside
-the price scored (`price.income_share`) is stated with its terms and the definition's
-scenario turnover, called an assumption, never a forecast. Amounts are rounded half-up to
-pence only here, for display; the evaluation keeps them exact.
+A schedule of rates or a multi-part offer is shown in the public report as the tender set
+it (its lines and volumes, how a price is evaluated, the missing-line rule) and each bid's
+evaluated price; each bid's own rates, line by line, are commercially confidential
+(`price_detail`): per bid each line's rate, quantity and extension, the basis of a line
+the bid left unpriced and the working, so the committee can redo every evaluated price,
+go only into the confidential appendix. An income share the recommended bid offers
+beside the price scored (`price.income_share`) is stated with its terms and the
+definition's scenario turnover, called an assumption, never a forecast. Money is shown
+by `display.money` (half-up to pence); the evaluation keeps amounts exact.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from .. import display
 from ..model import ADJUSTMENT_ID, Components, Schedule, StatedIncomeShare
@@ -19,15 +22,23 @@ from ..scoring import Evaluation
 from .document import Block, Paragraph, Section, Table
 
 TITLE = "Evaluated prices"
+DETAIL_TITLE = "Evaluated prices line by line"
 INCOME_TITLE = "Financial: income share"
+WITHHELD = (
+    "Each bid's own rates, line by line, with the quantities and extensions they give and "
+    "the rate counted for any line a bid left unpriced, are commercially confidential: "
+    "they are set out in the confidential appendix to this report "
+    "(award-report-confidential), which is not for publication."
+)
 
 
 def price_appendix(
     ev: Evaluation, number: str, method_at: str = "Appendix A", scores_at: str = "Table 1"
 ) -> list[Section]:
-    """The appendix (`number`, e.g. 'Appendix G'), or none for a single price column
-    with no income share stated. `method_at` and `scores_at` are where the report sets
-    out the price formula and the bids' scores, as its text refers to them."""
+    """The public appendix (`number`, e.g. 'Appendix G'), or none for a single price
+    column with no income share stated; it never shows a bid's rates line by line.
+    `method_at` and `scores_at` are where the report sets out the price formula and the
+    bids' scores, as its text refers to them."""
     blocks: list[Block] = []
     if ev.pricing is not None:
         blocks += _pricing_blocks(ev, ev.pricing, method_at, scores_at)
@@ -47,15 +58,6 @@ def appendix_title(ev: Evaluation) -> str | None:
     return INCOME_TITLE if ev.tender.price.income_share is not None else None
 
 
-def amount(value: Decimal | None, currency: str) -> str:
-    """Money for display, rounded half-up to pence (whole amounts without pence)."""
-    if value is None:
-        return "–"
-    if value != value.to_integral_value():
-        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return display.money(value, currency)
-
-
 def _number(value: Decimal | None) -> str:
     return "–" if value is None else f"{value:,f}"
 
@@ -63,6 +65,7 @@ def _number(value: Decimal | None) -> str:
 def _pricing_blocks(
     ev: Evaluation, pricing: Pricing, method_at: str, scores_at: str
 ) -> list[Block]:
+    """The tender's pricing rules and each bid's evaluated price, and no bid's rates."""
     spec = pricing.model
     currency = ev.tender.tender.currency
     names = ev.public_names()
@@ -71,6 +74,39 @@ def _pricing_blocks(
         blocks.append(_schedule_table(spec, currency))
     blocks.append(Paragraph(_missing_rule(spec)))
     excluded = dict(zip(ev.table["bidder_id"], ev.table["is_excluded"], strict=True))
+    rows = tuple(
+        (
+            names.get(bidder_id, bidder_id)
+            + (f" (not ranked: see {scores_at})" if excluded.get(bidder_id) else ""),
+            display.money(pricing.evaluated[bid], currency),
+        )
+        for bid, bidder_id in enumerate(pricing.bidder_ids)
+    )
+    blocks.append(
+        Table(
+            ("Organisation", "Evaluated price"),
+            rows,
+            (5.0, 2.0),
+            caption="The evaluated price of each bid",
+            numeric=(1,),
+        )
+    )
+    blocks.append(Paragraph(WITHHELD))
+    return blocks
+
+
+def price_detail(ev: Evaluation, scores_at: str = "the report's Table 1") -> list[Block]:
+    """Every bid's evaluated price line by line, for the confidential appendix only: per
+    bid each line's rate, quantity, extension and basis, and the working; none without a
+    schedule or parts. `scores_at` is where the report shows the bids' scores."""
+    pricing = ev.pricing
+    if pricing is None:
+        return []
+    spec = pricing.model
+    currency = ev.tender.tender.currency
+    names = ev.public_names()
+    excluded = dict(zip(ev.table["bidder_id"], ev.table["is_excluded"], strict=True))
+    blocks: list[Block] = []
     for bid, bidder_id in enumerate(pricing.bidder_ids):
         label = names.get(bidder_id, bidder_id)
         unranked = f" (not ranked: see {scores_at})" if excluded.get(bidder_id) else ""
@@ -79,14 +115,14 @@ def _pricing_blocks(
             rate = (
                 f"{_signed(line.rate)} %"
                 if line.line_id == ADJUSTMENT_ID and isinstance(spec, Schedule)
-                else amount(line.rate, currency)
+                else display.money(line.rate, currency)
             )
             rows.append(
                 (
                     line.line_id,
                     rate,
                     _number(line.quantity),
-                    amount(line.extension, currency),
+                    display.money(line.extension, currency),
                     f"{line.basis}; {line.note}" if line.note else line.basis,
                 )
             )
@@ -95,13 +131,13 @@ def _pricing_blocks(
                 header=("Line", "Rate", "Quantity", "Extension", "Basis"),
                 rows=tuple(rows),
                 widths=(1.0, 1.4, 1.2, 1.6, 3.0),
-                caption=f"{label}: evaluated price {amount(pricing.evaluated[bid], currency)}"
-                + unranked,
+                caption=f"{label}: evaluated price "
+                f"{display.money(pricing.evaluated[bid], currency)}{unranked}",
                 numeric=(1, 2, 3),
                 small=True,
             )
         )
-        blocks.append(Paragraph(pricing.working(bid), style="note"))
+        blocks.append(Paragraph(pricing.working(bid, currency), style="note"))
     return blocks
 
 
@@ -153,7 +189,7 @@ def _schedule_table(spec: Schedule, currency: str) -> Table:
     )
     rows = tuple(
         (line.id, line.description, line.unit, _number(line.volume))
-        + ((amount(line.published_rate, currency),) if published else ())
+        + ((display.money(line.published_rate, currency),) if published else ())
         for line in spec.lines
     )
     widths = (1.0, 3.6, 1.2, 1.4) + ((1.4,) if published else ())
@@ -182,18 +218,22 @@ def income_share_blocks(ev: Evaluation, share: StatedIncomeShare) -> list[Block]
     over = max(Decimal(0), turnover - share.threshold)
     extra = share.share_percent / 100 * over
     total = share.guarantee + extra
+
+    def money(value: Decimal) -> str:
+        return display.money(value, currency)
+
     return [
         Paragraph(
-            f"{label} offered a guaranteed income of {amount(share.guarantee, currency)} a "
+            f"{label} offered a guaranteed income of {money(share.guarantee)} a "
             f"year and {share.share_percent:f}% of gross income over "
-            f"{amount(share.threshold, currency)} a year. The price score uses the guaranteed "
+            f"{money(share.threshold)} a year. The price score uses the guaranteed "
             "income only."
         ),
         Paragraph(
-            f"Assumption, not a forecast: a gross income of {amount(turnover, currency)} a "
+            f"Assumption, not a forecast: a gross income of {money(turnover)} a "
             f"year ({share.scenario.assumption}). At that turnover the share adds "
-            f"{amount(extra, currency)} (= {share.share_percent:f}% × max(0, "
-            f"{amount(turnover, currency)} − {amount(share.threshold, currency)})): "
-            f"{amount(total, currency)} a year in all."
+            f"{money(extra)} (= {share.share_percent:f}% × max(0, "
+            f"{money(turnover)} − {money(share.threshold)})): "
+            f"{money(total)} a year in all."
         ),
     ]

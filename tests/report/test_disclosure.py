@@ -142,6 +142,51 @@ def test_the_reference_documents_disclose_nothing_internal(reference: Path) -> N
 def test_the_office_cleaning_example_discloses_nothing_internal(tmp_path: Path) -> None:
     """The second shipped example issues its letters (pa2023) and they, with its public
     report, carry its feedback only, never the panel's rationale."""
+    scan(report(_office_cleaning(tmp_path)))
+
+
+def test_the_schedule_example_s_public_report_prints_no_bid_s_rates(tmp_path: Path) -> None:
+    """Under a schedule of rates each bid's rates, line by line, are commercially
+    confidential: the public report (PDF, DOCX, HTML) prints none of them, nor the
+    extensions they give; the confidential appendix prints them all."""
+    from tender import display
+
+    done = report(_office_cleaning(tmp_path))
+    ev = done.run.evaluation
+    assert ev.pricing is not None
+    docs = documents(done)
+    public = {p: t for p, t in docs.items() if p.name.startswith("award-report.")}
+    confidential = {p: t for p, t in docs.items() if p.name.startswith("award-report-conf")}
+    assert (
+        {p.suffix for p in public}
+        == {p.suffix for p in confidential}
+        == {
+            ".pdf",
+            ".docx",
+            ".html",
+        }
+    )
+    figures = {
+        (line.bidder_id, display.money(value))
+        for line in ev.pricing.traces()
+        for value in (line.rate, line.extension)
+    }
+    losing = {b for b, _ in figures} - {ev.awarded}
+    assert losing == {"B", "C", "D"}
+    for path, text in public.items():
+        shown = [f for f in figures if re.search(rf"{re.escape(f[1])}(?![\d,]|\.\d)", text)]
+        assert shown == [], path.name
+    for path, text in confidential.items():
+        for _, figure in figures:
+            assert figure in text, (path.name, figure)
+    # what the public report keeps: each bid's evaluated price, worked out by hand in
+    # tests/test_example_schedule.py
+    for path, text in public.items():
+        for total in ("£92,448", "£90,720", "£95,820", "£87,390"):
+            assert total in text, (path.name, total)
+
+
+def _office_cleaning(tmp_path: Path) -> Path:
     root = Path(__file__).resolve().parents[2]
     (tmp_path / "criteria").mkdir()
     for suffix in (".yaml", ".narrative.md"):
@@ -149,7 +194,7 @@ def test_the_office_cleaning_example_discloses_nothing_internal(tmp_path: Path) 
     shutil.copytree(
         root / "bids" / "office-cleaning-2026", tmp_path / "bids" / "office-cleaning-2026"
     )
-    scan(report(tmp_path / "criteria" / "office-cleaning-2026.yaml"))
+    return tmp_path / "criteria" / "office-cleaning-2026.yaml"
 
 
 def rival(bidder_id: str) -> str:

@@ -108,10 +108,9 @@ def test_the_rate_prevails_and_every_correction_names_its_cell(example: Path) ->
         "A.xlsx: Pricing!F4 (line L3): extended total 1021.8 corrected to 10218, "
         "rate × quantity (the rate prevails)"
     )
-    from tender.report.prices import price_appendix
+    from tender.report.prices import price_detail
 
-    [section] = price_appendix(ev, "Appendix F")
-    shown = [row for block in section.blocks for row in getattr(block, "rows", ())]
+    shown = [row for block in price_detail(ev) for row in getattr(block, "rows", ())]
     assert ("L3", "£65.50", "156", "£10,218", f"offered; {l3.note}") in shown
 
 
