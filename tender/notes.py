@@ -232,7 +232,7 @@ def _abnormal_note(context: _Context, row: Any) -> str:
     low = FORMULAS[ev.tender.price.formula.name].better == "lower"
     text = f"Abnormally {'low' if low else 'high'} price: " + "; ".join(reasons) + "."
     if row.price_decision:
-        return f"{text} The authority's decision: {row.price_decision.rstrip('.')}."
+        return f"{text} The authority's decision: {display.sentence(row.price_decision)}"
     cited = citation(ev.tender)
     return f"{text} The bidder's explanation is required before the bid can be accepted" + (
         f" ({cited})." if cited else "."

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from . import display
 from .allocation import RULES
 from .errors import Problem
 from .model import Tender
@@ -453,7 +454,7 @@ def _bid(facts: Published, bidder: Bidder, ref: OrganizationReference) -> Bid:
                 id=f"{bid_id}-disqualification",
                 documentType="evaluationReports",
                 title="Why the bid was disqualified",
-                description=f"The bid {bidder.reason}.",
+                description=display.sentence(f"The bid {bidder.reason}"),
                 datePublished=at(facts.published_on),
             )
         ]

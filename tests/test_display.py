@@ -36,6 +36,31 @@ def test_money():
     assert display.money(Decimal("5"), "EUR") == "€5"
 
 
+@pytest.mark.parametrize(
+    ("text", "stop", "closed"),
+    [
+        (
+            "awarded to Łódź Usługi Sanitarne Sp. z o.o.",
+            ".",
+            "awarded to Łódź Usługi Sanitarne Sp. z o.o.",
+        ),
+        ("awarded to Acme Ltd", ".", "awarded to Acme Ltd."),
+        ("awarded to Yahoo!", ".", "awarded to Yahoo!"),
+        ("awarded to Acme Inc. ", ".", "awarded to Acme Inc."),
+        ("led by Acme Inc.", ";", "led by Acme Inc.;"),  # an abbreviation's point, then ';'
+        ("answered 'no'", ".", "answered 'no'."),
+    ],
+)
+def test_a_sentence_never_doubles_the_stop_a_name_ends_with(text, stop, closed):
+    assert display.sentence(text, stop) == closed
+
+
+def test_money_rounds_half_up_to_pence():
+    assert display.money(Decimal("12801.625")) == "£12,801.63"  # half-even would give .62
+    assert display.money(0.125) == "£0.13"
+    assert display.money(Decimal("99.995")) == "£100"
+
+
 def test_public_names_name_only_the_winner():
     names = display.public_names(
         ["A", "B"], ["Goodwin Pest Management", "Company B"], {"A"}, "Company {bidder_id}", True

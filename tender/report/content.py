@@ -246,8 +246,10 @@ def _panel_sentence(tender: Tender) -> str:
     if not people:
         return f"The quality of the tenders was evaluated by a panel. {not_set('panel')}"
     if not any("," in p for p in people):  # semicolons only where the parts have commas
-        return f"The quality of the tenders was evaluated by {_join(people)}."
-    return f"The quality of the tenders was evaluated by {_join_semicolon(people)}."
+        return display.sentence(f"The quality of the tenders was evaluated by {_join(people)}")
+    return display.sentence(
+        f"The quality of the tenders was evaluated by {_join_semicolon(people)}"
+    )
 
 
 def _join_semicolon(items: list[str]) -> str:
@@ -258,7 +260,7 @@ def _join_semicolon(items: list[str]) -> str:
 
 def _criteria_sentence(tender: Tender) -> str:
     parts = [f"{c.title.lower()} ({c.weight:g}%)" for c in tender.quality.criteria]
-    return f"Quality measured {_join(parts)}."
+    return display.sentence(f"Quality measured {_join(parts)}")
 
 
 def method_sentences(tender: Tender) -> list[str]:
@@ -380,7 +382,11 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
     s.para(_criteria_sentence(tender))
     if tender.requirements:
         needs = _join([r.description for r in tender.requirements])
-        s.para(f"Every bid also had to meet the following pass/fail requirements: {needs}.")
+        s.para(
+            display.sentence(
+                f"Every bid also had to meet the following pass/fail requirements: {needs}"
+            )
+        )
     for sentence in method_sentences(tender):
         s.para(sentence)
     s.para("The outcomes of the assessment are set out in Table 1 below.")
@@ -389,7 +395,7 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
     for r in _rows(ev):
         if "excluded" in r.flags:
             reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
-            s.para(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}.")
+            s.para(display.sentence(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}"))
     sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
     for sentence in sentences:
         s.para(sentence)
@@ -1045,7 +1051,7 @@ def _sensitivity(ev: Evaluation, lines: Lines, figure: str = "Figure 2") -> list
         for w, before, after in data.crossovers
     ]
     nearest = min(data.crossovers, key=lambda c: abs(c[0] - data.current))
-    blocks.append(Paragraph("Leader changes: " + "; ".join(points) + "."))
+    blocks.append(Paragraph(display.sentence("Leader changes: " + "; ".join(points))))
     blocks.append(
         Paragraph(
             f"The nearest change of leader to the weight used is at {display.score(nearest[0])}, "
@@ -1199,9 +1205,11 @@ def _crossover_words(ev: Evaluation, r: Robustness, names: dict[str, str]) -> st
     ]
     nearest = min(r.crossovers, key=lambda c: abs(c.price_weight - set_at))
     return (
-        "If the price weight had been different (quality taking the rest of the 100): "
-        + "; ".join(points)
-        + f". The nearest of these, {display.score(nearest.price_weight)}, is "
+        display.sentence(
+            "If the price weight had been different (quality taking the rest of the 100): "
+            + "; ".join(points)
+        )
+        + f" The nearest of these, {display.score(nearest.price_weight)}, is "
         f"{display.score(abs(nearest.price_weight - set_at))} points "
         f"{'below' if nearest.price_weight < set_at else 'above'} the weight used, {set_at:g}."
     )

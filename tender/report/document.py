@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from .. import display
+
 Style = Literal["body", "placeholder", "banner", "note", "heading"]
 
 
@@ -176,4 +178,4 @@ def alt_text(chart: Chart) -> str:
             f"{name} {value}" for name, value in zip(table.header[1:], row[1:], strict=False)
         )
         rows.append(f"{row[0]}: {pairs}" if pairs else row[0])
-    return f"{chart.caption} " + "; ".join(rows) + "."
+    return display.sentence(f"{chart.caption} " + "; ".join(rows))

@@ -472,7 +472,7 @@ class _Letter:
         return [
             Paragraph(
                 "This is a summary: the award criteria and the assessment methodology are set "
-                f"out in full in {where}."
+                f"out in full in {display.sentence(where)}"
             )
         ]
 
@@ -525,7 +525,7 @@ class _Letter:
 
     def _price_reason(self, record: BidRecord, own: bool = True) -> str:
         if "unscored-price" in record.flags:
-            return f"Scored 0: {self.tender.price.unscored_reason}."
+            return f"Scored 0: {display.sentence(self.tender.price.unscored_reason)}"
         if "excluded" in record.flags:
             return "Not scored: the tender was not ranked."
         return price_working(self.ev, record.bidder_id, own, self.basis)
@@ -550,7 +550,7 @@ class _Letter:
             ]
         text = (
             f"We are sorry to tell you that your tender was not successful. {authority} "
-            f"intends to award the contract to {winner.bidder}."
+            f"intends to award the contract to {display.sentence(winner.bidder)}"
         )
         return [Paragraph(text)]
 
@@ -560,7 +560,9 @@ class _Letter:
             reason = self.ev.table.loc[
                 self.ev.table["bidder_id"] == record.bidder_id, "exclusion_reason"
             ].iat[0]
-            return [Paragraph(f"Your tender was not ranked because: {reason}.")]
+            return [
+                Paragraph(f"Your tender was not ranked because: {display.sentence(str(reason))}")
+            ]
         if winner is None or self.is_winner:
             return self.interview()
         mine = Decimal(record.display.total_score)
@@ -811,7 +813,7 @@ class _Letter:
             closing.append(
                 Paragraph(
                     "If you have any questions about this letter, please contact "
-                    f"{letters.contact}."
+                    f"{display.sentence(letters.contact)}"
                 )
             )
         closing += [

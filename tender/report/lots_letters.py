@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from .. import dates
+from .. import dates, display
 from ..clarifications import Outcomes
 from ..lots import LotsEvaluation
 from ..notes import BidRecord
@@ -67,7 +67,7 @@ class _LotLetter(_Letter):
         mine = self.record.rank or 0
         if self.winner is None:
             reason = award.reason if award else "no single tender ranks first"
-            return [Paragraph(f"This lot is not awarded: {reason}.")]
+            return [Paragraph(f"This lot is not awarded: {display.sentence(reason)}")]
         if self.is_winner and self.winner_first:
             return [
                 Paragraph(
@@ -97,7 +97,7 @@ class _LotLetter(_Letter):
         return [
             Paragraph(
                 f"We are sorry to tell you that your tender was not successful on this lot. "
-                f"{authority} intends to award it to {self.winner.bidder}."
+                f"{authority} intends to award it to {display.sentence(self.winner.bidder)}"
             )
         ]
 

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import dates
+from .. import dates, display
 from ..lots import LotsEvaluation
 from ..moderation import PROVISIONAL_RULE
 from ..robustness import Robustness
@@ -115,7 +115,7 @@ def award_reason(lots: LotsEvaluation, lot_index: int, names: dict[str, str]) ->
     ev = lots.lots[lot_index]
     award = lots.allocation.awards[lot_index]
     if award.bidder_id is None or award.rank is None:
-        return f"Not awarded: {award.reason}."
+        return display.sentence(f"Not awarded: {award.reason}")
     if award.rank == 1:
         return "Ranked 1st on this lot."
     better = ev.ranked[ev.ranked["rank"] < award.rank]
@@ -300,7 +300,7 @@ def _lot_section(
     for r in ev.records():
         if "excluded" in r.flags:
             reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
-            s.para(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}.")
+            s.para(display.sentence(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}"))
     sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
     for sentence in sentences:
         s.para(sentence)
@@ -331,10 +331,11 @@ def _robustness_words(ev: Evaluation, robustness: Robustness) -> list[str]:
     if leader is None or ev.awarded == str(leader.bidder_id):
         return texts
     name = ev.public_names()[str(leader.bidder_id)]
+    first = f"the first-ranked bid, {name}"
     texts = [
-        t.replace("the recommended bid", f"the first-ranked bid, {name}").replace(
-            "alter the recommendation", "alter the lot's first place"
-        )
+        t.replace("the recommended bid.", display.sentence(first))
+        .replace("the recommended bid", first)
+        .replace("alter the recommendation", "alter the lot's first place")
         for t in texts
     ]
     note = (

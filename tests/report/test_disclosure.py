@@ -186,6 +186,37 @@ def test_the_schedule_example_s_public_report_prints_no_bid_s_rates(tmp_path: Pa
             assert total in text, (path.name, total)
 
 
+def _names_with_their_own_stop(bids: Path) -> None:
+    """Every bidder renamed to a legal name that ends in its own full stop."""
+    frame = pd.read_csv(bids, dtype=str, keep_default_na=False)
+    frame["bidder"] = [f"Usługi {b} Sp. z o.o." for b in frame["bidder_id"]]
+    if "legal_name" in frame:
+        frame["legal_name"] = [f"Usługi {b} Spółka Sp. z o.o." for b in frame["bidder_id"]]
+    frame.to_csv(bids, index=False)
+
+
+@pytest.mark.parametrize("example", ["office-cleaning", "pcr2015"])
+def test_a_name_ending_in_a_full_stop_never_gets_a_second_one(tmp_path: Path, example: str) -> None:
+    """'Sp. z o.o.' ends a sentence as written, never as 'o.o..': in the letters (the
+    winner named at the end of the outcome), the public report (the leader changes, the
+    exclusion sentence, a chart's alternative text) and the confidential appendix."""
+    if example == "office-cleaning":
+        definition = _office_cleaning(tmp_path)
+        _names_with_their_own_stop(tmp_path / "bids" / "office-cleaning-2026" / "bids.csv")
+        done = report(definition)
+    else:
+        definition = new_tender(tmp_path, "pcr2015")
+        _names_with_their_own_stop(tmp_path / "bids" / "hygiene-2026" / "bids.csv")
+        done = report(definition, draft=True)
+    docs = documents(done)
+    assert len(docs) > 6
+    ends = 0
+    for path, text in docs.items():
+        assert ".." not in text, (path.name, text[max(0, text.find("..") - 80) :][:120])
+        ends += len(re.findall(r"Sp\. z o\.o\. [A-Z0-9]", text))
+    assert ends, "some sentence ends with a name"
+
+
 def _office_cleaning(tmp_path: Path) -> Path:
     root = Path(__file__).resolve().parents[2]
     (tmp_path / "criteria").mkdir()

@@ -149,9 +149,15 @@ def test_lot_1_robustness_does_not_call_its_first_ranked_bid_the_recommended_one
 
 
 def test_the_confidential_appendix_has_each_lots_moderation_record(lots: LotsEvaluation) -> None:
+    """Each lot's moderation record, then (every lot is priced by a schedule) its bids'
+    rates line by line, which the public report does not print."""
     titles = [s.title for s in lots_confidential_content(lots).sections]
-    assert len(titles) == 3
+    assert len(titles) == 6
     assert titles[0].startswith("Lot 1 (Offices in the north of the district): ")
+    assert [t.split(": ", 1)[1] for t in titles] == [
+        "Confidential appendix: Moderation record",
+        "Confidential appendix: Evaluated prices line by line",
+    ] * 3
 
 
 def test_report_writes_one_report_for_every_lot(example: Path, tmp_path: Path) -> None:
