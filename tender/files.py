@@ -30,6 +30,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -37,6 +38,46 @@ from .errors import Problem, TenderError, TenderInputError
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 FIXED_ISO_TIME = "1980-01-01T00:00:00Z"
+FIXED_TIME = datetime(*FIXED_ZIP_TIME, tzinfo=UTC)
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # the reproducible-builds convention's variable
+
+
+def source_date() -> datetime | None:
+    """The time a reproducible build fixes, from SOURCE_DATE_EPOCH (whole seconds since
+    1970-01-01 00:00 UTC), or None when it is unset or empty.
+
+    Raises:
+        TenderInputError: naming the variable, when it is set to anything else.
+    """
+    raw = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not raw:
+        return None
+    expected = "a whole number of seconds since 1970-01-01 00:00 UTC, e.g. 1781049600"
+    if not re.fullmatch(r"[0-9]{1,12}", raw):
+        raise TenderInputError(
+            [Problem("environment", SOURCE_DATE_EPOCH, repr(raw[:40]), expected)]
+        )
+    try:
+        return datetime.fromtimestamp(int(raw), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise TenderInputError(
+            [Problem("environment", SOURCE_DATE_EPOCH, f"{raw} (out of range)", expected)]
+        ) from None
+
+
+def document_time(own: date | None) -> datetime | None:
+    """The created and modified time a document states: SOURCE_DATE_EPOCH when set, else the
+    document's own date (a report's meeting, a letter's sending) at 00:00 UTC, else None
+    (no date is stated rather than one made up). The same inputs give the same bytes."""
+    fixed = source_date()
+    if fixed is not None:
+        return fixed
+    return None if own is None else datetime(own.year, own.month, own.day, tzinfo=UTC)
+
+
+def iso_time(when: datetime) -> str:
+    """A time as W3CDTF / XMP write it, in UTC: '2016-12-13T00:00:00Z'."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class OutputRefused(TenderInputError):
@@ -87,24 +128,40 @@ def _fsync_dir(folder: Path) -> None:
         os.close(descriptor)
 
 
-def reproducible_zip(data: bytes) -> bytes:
-    """Rewrite an OOXML package (xlsx, docx) with fixed entry times and creation stamps."""
+def reproducible_zip(data: bytes, when: datetime | None = FIXED_TIME) -> bytes:
+    """Rewrite an OOXML package (xlsx, docx) with fixed entry times and creation stamps.
+
+    `when` is the package's created and modified time (docProps/core.xml) and its entries'
+    time (a ZIP holds none before 1980); None states no created or modified time at all.
+    """
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
+    stamp = FIXED_ZIP_TIME
+    if when is not None and when.astimezone(UTC).year >= 1980:
+        stamp = when.astimezone(UTC).timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + FIXED_ISO_TIME.encode() + rb"\g<2>",
-                    content,
-                )
-            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+                content = _core_times(content, when)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)
     return out.getvalue()
+
+
+def _core_times(content: bytes, when: datetime | None) -> bytes:
+    """core.xml with its created and modified times set to `when`, or removed when None."""
+    if when is None:
+        return re.sub(
+            rb"<dcterms:(created|modified)\b[^>]*(?:/>|>[^<]*</dcterms:\1>)", b"", content
+        )
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+        rb"\g<1>" + iso_time(when).encode() + rb"\g<2>",
+        content,
+    )
 
 
 def shown_name(text: str) -> str:

@@ -7,6 +7,7 @@ strings that are final: renderers lay them out and escape them, and never comput
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 from .. import display
@@ -102,6 +103,9 @@ class Metadata:
     author: str
     keywords: str = ""
     language: str = "en-GB"  # BCP 47: the PDF's /Lang, the HTML's lang, the DOCX's language
+    # the date the document bears (a report's meeting, a letter's sending): its created and
+    # modified date unless SOURCE_DATE_EPOCH fixes another (`files.document_time`)
+    date: date | None = None
 
 
 @dataclass(frozen=True)

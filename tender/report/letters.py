@@ -908,6 +908,7 @@ def letter_content(
             title=f"{tender.tender.title}: {TITLES[tender.tender.regime].lower()}",
             subject=f"{tender.tender.reference}: letter to bidder {bidder_id}",
             author=tender.tender.authority,
+            date=tender.letters.sent,
         ),
         footer=f"{tender.tender.reference} · Confidential: {record.bidder}",
     )

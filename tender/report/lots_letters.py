@@ -276,6 +276,7 @@ def lots_letter_content(
             title=f"{tender.tender.title}: {TITLES[regime].lower()}",
             subject=f"{tender.tender.reference}: letter to bidder {bidder_id}",
             author=tender.tender.authority,
+            date=tender.letters.sent,
         ),
         footer=f"{tender.tender.reference} · Confidential: {first.record.bidder}",
     )

@@ -438,6 +438,7 @@ def lots_report_content(
             title=f"{tender.tender.title}: award recommendation",
             subject=f"{tender.tender.reference}: award recommendation report",
             author=tender.tender.authority,
+            date=tender.report.meeting_date,
             keywords=f"{tender.tender.reference}, award recommendation, lots",
         ),
         footer=f"{tender.tender.reference} · {tender.tender.title} · "
@@ -473,6 +474,7 @@ def lots_confidential_content(lots: LotsEvaluation) -> Document:
             title=f"{tender.tender.title}: confidential appendix",
             subject=confidential_subject(tender.tender.reference, priced),
             author=tender.tender.authority,
+            date=tender.report.meeting_date,
             keywords=f"{tender.tender.reference}, confidential",
         ),
         footer=f"{tender.tender.reference} · Confidential: not for publication",

@@ -10,6 +10,7 @@ repeated, and the file is byte-reproducible (`invariant=1`, fixed metadata, bund
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -18,7 +19,8 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfdoc import XMP
+from reportlab.pdfbase.pdfdoc import XMP, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -32,6 +34,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 
+from ..files import document_time, iso_time
 from . import charts, document, fonts
 from .fonts import BOLD, REGULAR, fit, printable, register
 
@@ -316,12 +319,57 @@ class _Renderer:
         return out
 
 
-FIXED_DATE = "2000-01-01T00:00:00Z"  # the date reportlab's invariant mode writes
+class _Stamp:
+    """The time reportlab writes as the info dictionary's CreationDate and ModDate."""
+
+    def __init__(self, when: datetime) -> None:
+        utc = when.astimezone(UTC)
+        self.t = utc.timestamp()
+        self.YMDhms = utc.timetuple()[:6]
+        self.dhh = self.dmm = 0
 
 
-def xmp(meta: document.Metadata) -> bytes:
+class _UndatedInfo(PDFInfo):  # type: ignore[misc]  # reportlab ships no types
+    """The info dictionary without CreationDate and ModDate: no date is known, and none is
+    made up."""
+
+    def format(self, document: Any) -> bytes:
+        entries = {
+            "Title": PDFString(self.title),
+            "Author": PDFString(self.author),
+            "Producer": PDFString(self.producer),
+            "Creator": PDFString(self.creator),
+            "Subject": PDFString(self.subject),
+            "Keywords": PDFString(self.keywords),
+            "Trapped": PDFName(self.trapped),
+        }
+        formatted: bytes = PDFDictionary(entries).format(document)
+        return formatted
+
+
+def _dated(canvas: Any, when: datetime | None) -> Any:
+    """The canvas's document dated `when` (info dictionary and file identifier), or with no
+    date entries when None."""
+    pdf = canvas._doc
+    if when is None:
+        undated = _UndatedInfo()
+        undated.__dict__.update(pdf.info.__dict__)
+        pdf.info = undated
+    else:
+        pdf._timeStamp = _Stamp(when)
+    return canvas
+
+
+def xmp(meta: document.Metadata, when: datetime | None = None) -> bytes:
     """The XMP metadata packet: title, author, subject and language where every reader,
-    `pdfinfo -meta` included, finds them (the info dictionary has no language entry)."""
+    `pdfinfo -meta` included, finds them (the info dictionary has no language entry), and
+    the created and modified time `when`, the info dictionary's (none when None)."""
+    dates = (
+        f"<xmp:CreateDate>{iso_time(when)}</xmp:CreateDate>\n"
+        f"<xmp:ModifyDate>{iso_time(when)}</xmp:ModifyDate>\n"
+        if when is not None
+        else ""
+    )
 
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
@@ -339,9 +387,7 @@ def xmp(meta: document.Metadata) -> bytes:
 <pdf:Keywords>{escape(printable(meta.keywords))}</pdf:Keywords>
 <pdf:Producer>tender (reportlab)</pdf:Producer>
 <xmp:CreatorTool>tender</xmp:CreatorTool>
-<xmp:CreateDate>{FIXED_DATE}</xmp:CreateDate>
-<xmp:ModifyDate>{FIXED_DATE}</xmp:ModifyDate>
-</rdf:Description>
+{dates}</rdf:Description>
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="r"?>
@@ -377,7 +423,8 @@ def render_pdf(doc: document.Document) -> bytes:
         story += renderer.section(section, position == 0)
     footer = fit(doc.footer, template.width - 50)
 
-    metadata = xmp(meta)
+    when = document_time(meta.date)
+    metadata = xmp(meta, when)
 
     def on_page(canvas: Any, page: Any) -> None:
         canvas._doc.Catalog.Metadata = XMP(creator=lambda _doc: metadata)
@@ -392,5 +439,8 @@ def render_pdf(doc: document.Document) -> bytes:
         canvas.drawRightString(A4[0] - MARGIN, 12 * mm, f"Page {page.page}")
         canvas.restoreState()
 
-    template.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    def canvasmaker(*args: Any, **kwargs: Any) -> Any:
+        return _dated(Canvas(*args, **kwargs), when)
+
+    template.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=canvasmaker)
     return buffer.getvalue()

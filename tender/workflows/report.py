@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..audit import sha256_file
 from ..errors import Problem, raise_if
+from ..files import source_date
 from ..inputs import display_path, load_tender, project_root
 from ..model import Tender
 from ..progress import Progress, tell
@@ -62,14 +63,18 @@ def report(
     While the evaluation says a step is open (`Run.open_items`), the report is a DRAFT and
     letters are refused, unless `draft` asks for every document marked DRAFT anyway.
 
+    Every document's created and modified date is SOURCE_DATE_EPOCH when set, else the
+    date it bears (`files.document_time`), so the same inputs give the same bytes.
+
     Raises:
         TenderInputError: every problem in the inputs or the letters' completeness check,
-            or an output the gate refuses.
+            an output the gate refuses, or a SOURCE_DATE_EPOCH that is not a time.
     """
     from ..report.build import render_report
     from ..report.narrative import load_narrative
     from ..robustness import analyse
 
+    source_date()  # a SOURCE_DATE_EPOCH that is not a time is refused before any work
     tell(progress, "Evaluating")
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
     if tender.lots:

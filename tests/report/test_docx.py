@@ -48,7 +48,8 @@ def test_reference_docx_table_1_winner_and_near_tie(reference_ev, reference_narr
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
 
 
-def test_docx_core_properties_are_fixed(reference_ev, reference_narrative):
+def test_docx_core_properties_are_fixed(reference_ev, reference_narrative, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data = render_docx(report_content(reference_ev, reference_narrative))
     core = zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
     assert "<cp:lastModifiedBy>tender</cp:lastModifiedBy>" in core
@@ -56,10 +57,33 @@ def test_docx_core_properties_are_fixed(reference_ev, reference_narrative):
         "<dc:creator>Maidstone Borough Council, for Maidstone and Swale Borough "
         "Councils</dc:creator>" in core
     )
-    assert "1980-01-01T00:00:00Z</dcterms:modified>" in core
+    # the report's own date, the committee's meeting (13 December 2016), not a clock's
+    assert ">2016-12-13T00:00:00Z</dcterms:created>" in core
+    assert ">2016-12-13T00:00:00Z</dcterms:modified>" in core
+    assert "lastPrinted" not in core  # it was never printed
     package = zipfile.ZipFile(io.BytesIO(data))
     assert b"<Application>tender</Application>" in package.read("docProps/app.xml")
     assert not [n for n in package.namelist() if "thumbnail" in n]
+
+
+def test_docx_dates_follow_source_date_epoch_or_are_left_out(
+    reference_ev, reference_narrative, monkeypatch
+):
+    import dataclasses
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")  # 2026-06-10 00:00:00 UTC
+    doc = report_content(reference_ev, reference_narrative)
+    package = zipfile.ZipFile(io.BytesIO(render_docx(doc)))
+    core = package.read("docProps/core.xml").decode()
+    assert ">2026-06-10T00:00:00Z</dcterms:created>" in core
+    assert ">2026-06-10T00:00:00Z</dcterms:modified>" in core
+    assert {i.date_time for i in package.infolist()} == {(2026, 6, 10, 0, 0, 0)}
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    undated = dataclasses.replace(doc, metadata=dataclasses.replace(doc.metadata, date=None))
+    core = zipfile.ZipFile(io.BytesIO(render_docx(undated))).read("docProps/core.xml")
+    assert b"dcterms:created" not in core
+    assert b"dcterms:modified" not in core
+    assert b"<dc:title>Pest Control Arrangements: award recommendation</dc:title>" in core
 
 
 def test_docx_bytes_are_reproducible(reference_ev, reference_narrative):

@@ -60,14 +60,47 @@ def test_reference_report_table_1_winner_and_near_tie(reference_ev, reference_na
     assert "the evaluation panel interviewed both companies" in text
 
 
-def test_pdf_metadata_is_set_explicitly(reference_ev, reference_narrative):
+def test_pdf_metadata_is_set_explicitly(reference_ev, reference_narrative, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     data = render_pdf(report_content(reference_ev, reference_narrative))
     meta = PdfReader(io.BytesIO(data)).metadata
     assert meta is not None
     assert meta["/Author"] == "Maidstone Borough Council, for Maidstone and Swale Borough Councils"
     assert meta["/Creator"] == "tender"
     assert meta["/Title"] == "Pest Control Arrangements: award recommendation"
-    assert meta["/CreationDate"] == "D:20000101000000+00'00'"
+    # the report's own date, the committee's meeting (13 December 2016), not a clock's
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20161213000000+00'00'"
+    packet = data[data.index(b"<x:xmpmeta") : data.index(b"</x:xmpmeta>")]
+    assert b"<xmp:CreateDate>2016-12-13T00:00:00Z</xmp:CreateDate>" in packet
+    assert b"<xmp:ModifyDate>2016-12-13T00:00:00Z</xmp:ModifyDate>" in packet
+
+
+def test_pdf_dates_follow_source_date_epoch_when_set(
+    reference_ev, reference_narrative, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781049600")  # 2026-06-10 00:00:00 UTC
+    data = render_pdf(report_content(reference_ev, reference_narrative))
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta is not None
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20260610000000+00'00'"
+    assert b"<xmp:CreateDate>2026-06-10T00:00:00Z</xmp:CreateDate>" in data
+    assert data == render_pdf(report_content(reference_ev, reference_narrative))
+
+
+def test_a_pdf_with_no_date_of_its_own_states_none(reference_ev, reference_narrative, monkeypatch):
+    """Without SOURCE_DATE_EPOCH or a date the document bears, no date is made up."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    doc = report_content(reference_ev, reference_narrative)
+    undated = dataclasses.replace(doc, metadata=dataclasses.replace(doc.metadata, date=None))
+    data = render_pdf(undated)
+    meta = PdfReader(io.BytesIO(data)).metadata
+    assert meta is not None
+    assert meta["/Title"] == "Pest Control Arrangements: award recommendation"
+    assert "/CreationDate" not in meta
+    assert "/ModDate" not in meta
+    assert b"CreateDate" not in data
+    assert b"ModifyDate" not in data
+    assert data == render_pdf(undated)
 
 
 def test_pdf_bytes_are_reproducible(reference_ev, reference_narrative):
