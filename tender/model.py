@@ -807,6 +807,9 @@ class LetterDetails(Strict):
     # where the full award criteria can be read, e.g. "the invitation to tender, part 3":
     # a letter gives a summary (Procurement Regulations 2024 reg 31(2)(d)(ii))
     criteria_at: Text | None = None
+    # true when `sent` and `award_notice` are an example's own, not the authority's: the
+    # letters bear them, but the report does not state them as what will happen
+    illustrative: bool | None = None
 
 
 class Corridor(Strict):

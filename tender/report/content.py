@@ -486,6 +486,8 @@ def _next_steps(ev: Evaluation, narrative: Narrative) -> _Numbered:
     s.narrative(narrative, "next-steps")
     letters = ev.tender.letters
     regime = ev.tender.tender.regime
+    if letters.illustrative:  # an example's dates: the letters bear them, the report does not
+        return s
     if regime == "pcr2015" and letters.sent:
         end = dates.pcr2015_standstill_end(letters.sent)
         s.para(

@@ -505,6 +505,8 @@ letters:                       # the bidder letters; each default: not set
   contact:                     # whom bidders contact with questions
   criteria_at:                 # where the full award criteria can be read, e.g. "the
                                # invitation to tender, part 3"; pa2023 letters need it
+  illustrative:                # true when the dates above are an example's, not the
+                               # authority's: the report does not state them; default false
 
 abnormally_low:                # screens for abnormal prices (PCR 2015 reg 69, PA 2023 s.34)
   enabled:                     # true or false; default: on, but off under highest_offer

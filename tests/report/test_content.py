@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -382,3 +384,36 @@ def test_background_papers_close_the_report(reference_ev, reference_narrative):
     listed = parse_narrative("## Background papers\n\n- Tender evaluation file, 2016\n", "n.md")
     text = report_content(reference_ev, listed).text()
     assert "9 BACKGROUND PAPERS\nTender evaluation file, 2016\nAppendix A" in text
+
+
+_DATE = re.compile(
+    r"\b(\d{1,2}) ?(?:st|nd|rd|th)? (January|February|March|April|May|June|July|August|"
+    r"September|October|November|December) (\d{4})\b"
+)
+
+
+def _dates(text: str) -> set[str]:
+    return {" ".join(m.groups()) for m in _DATE.finditer(text)}
+
+
+def test_every_date_the_reference_report_states_is_the_committee_report_s(
+    reference_ev, reference_narrative
+):
+    """The reference states only what the committee report of 13 December 2016 states: every
+    date in its report (narrative, definition and computed sentences alike) is one the
+    committee report prints; the letters' illustrative date is not stated as a plan."""
+    published = (REFERENCE / "committee-report.txt").read_text(encoding="utf-8")
+    stated = _dates(report_content(reference_ev, reference_narrative).text())
+    assert stated >= {"13 December 2016", "1 January 2017", "3 January 2017"}
+    assert stated - _dates(published) == set()
+    assert reference_ev.tender.letters.sent is not None  # the letters still bear their date
+
+
+def test_a_letter_date_not_marked_illustrative_is_stated_in_the_report(
+    reference_ev, reference_narrative
+):
+    letters = reference_ev.tender.letters.model_copy(update={"illustrative": None})
+    tender = reference_ev.tender.model_copy(update={"letters": letters})
+    ev = dataclasses.replace(reference_ev, tender=tender)
+    text = report_content(ev, reference_narrative).text()
+    assert "Every bidder will receive a debrief letter with its scores on 14 December 2016." in text
