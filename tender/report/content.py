@@ -595,6 +595,7 @@ def report_content(
                 Bullets(tuple(f"Appendix {letter}: {title}" for letter, title in listed)),
             ),
             "8",
+            keep_with_next=True,  # with the background papers: never a page of one line
         )
     )
     sections.append(_background_papers(narrative).section("BACKGROUND PAPERS"))

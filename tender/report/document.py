@@ -91,7 +91,8 @@ class Section:
     title: str
     blocks: tuple[Block, ...]
     number: str = ""
-    new_page: bool = False
+    new_page: bool = False  # starts a page, unless the page so far holds only a line or two
+    keep_with_next: bool = False  # on the same page as the next section (both short)
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,7 @@ class _Writer:
             self.table(block.alt)
 
     def section(self, section: document.Section, first: bool) -> None:
+        start = len(self.doc.paragraphs)
         if section.new_page and not first:
             self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         if section.number:
@@ -199,6 +200,9 @@ class _Writer:
                 self.table(block)
             else:
                 self.chart(block)
+        if section.keep_with_next:  # Word keeps it on one page with the next section
+            for paragraph in self.doc.paragraphs[start:]:
+                paragraph.paragraph_format.keep_with_next = True
 
     def footer(self, value: str) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]

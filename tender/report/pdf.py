@@ -25,7 +25,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -41,6 +40,7 @@ from .fonts import BOLD, REGULAR, fit, printable, register
 MARGIN = 20 * mm
 CELL_PADDING = 4.0  # left and right, each
 WIDEST_COLUMN = 0.6  # of the text width: a column never widens past this for one word
+NEARLY_EMPTY = 0.2  # of the page: below this, a section that starts a page follows on
 HEADER_FILL = colors.HexColor("#dde5ee")
 KEY_FILL = colors.HexColor("#f2f2f2")
 RULE = colors.HexColor("#9aa5b1")
@@ -48,7 +48,14 @@ RULE = colors.HexColor("#9aa5b1")
 
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle(
-        "body", fontName=REGULAR, bulletFontName=REGULAR, fontSize=9.5, leading=13, spaceAfter=5
+        "body",
+        fontName=REGULAR,
+        bulletFontName=REGULAR,
+        fontSize=9.5,
+        leading=13,
+        spaceAfter=5,
+        allowWidows=0,  # a paragraph's last line never starts a page alone
+        allowOrphans=0,  # nor its first line ends one
     )
     return {
         "body": base,
@@ -218,8 +225,9 @@ def _table_style(header: bool) -> TableStyle:
 
 
 class _Renderer:
-    def __init__(self, width: float) -> None:
+    def __init__(self, width: float, frame_height: float) -> None:
         self.width = width
+        self.frame_height = frame_height
         self.styles = _styles()
 
     def block(self, block: document.Block) -> list[Flowable]:
@@ -306,7 +314,9 @@ class _Renderer:
     def section(self, section: document.Section, first: bool) -> list[Flowable]:
         out: list[Flowable] = []
         if section.new_page and not first:
-            out.append(PageBreak())
+            # a new page, unless this one holds only a line or two (the tail of the section
+            # before): a page is never left nearly empty
+            out.append(CondPageBreak(self.frame_height * (1 - NEARLY_EMPTY)))
         if section.number:
             label = section.number + ("." if section.number.isdigit() else ":")
             out.append(CondPageBreak(120))  # a heading never ends a page
@@ -417,10 +427,20 @@ def render_pdf(doc: document.Document) -> bytes:
         lang=meta.language,
         initialFontName=REGULAR,  # reportlab's default, Helvetica, would be referenced unembedded
     )
-    renderer = _Renderer(template.width)
+    renderer = _Renderer(template.width, template.height)
     story: list[Flowable] = []
+    held: list[Flowable] = []  # a short section kept on one page with the next
     for position, section in enumerate(doc.sections):
-        story += renderer.section(section, position == 0)
+        flowables = renderer.section(section, position == 0)
+        if section.keep_with_next:
+            held += flowables
+            continue
+        if held:  # kept whole, so a heading's own conditional break has nothing to do
+            kept = [f for f in held + flowables if not isinstance(f, CondPageBreak)]
+            flowables = [KeepTogether(kept)]
+        story += flowables
+        held = []
+    story += held
     footer = fit(doc.footer, template.width - 50)
 
     when = document_time(meta.date)

@@ -22,7 +22,7 @@ from ..scoring import Evaluation
 from .document import Block, Paragraph, Section, Table
 
 TITLE = "Evaluated prices"
-DETAIL_TITLE = "Evaluated prices line by line"
+DETAIL_TITLE = "Rates line by line"
 INCOME_TITLE = "Financial: income share"
 WITHHELD = (
     "Each bid's own rates, line by line, with the quantities and extensions they give and "

@@ -171,3 +171,14 @@ def test_a_hostile_name_is_text_in_the_alternative_text(make_evaluation):
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "&lt;script&gt;" in xml
     assert "<script>" not in xml
+
+
+def test_the_report_appendices_keep_with_the_background_papers(reference_ev, reference_narrative):
+    """Word keeps section 8 on one page with section 9, as the PDF does."""
+    data = render_docx(report_content(reference_ev, reference_narrative))
+    paragraphs = docx.Document(io.BytesIO(data)).paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text.endswith("REPORT APPENDICES"))
+    end = next(i for i, p in enumerate(paragraphs) if p.text.endswith("BACKGROUND PAPERS"))
+    assert end > start + 2
+    assert all(p.paragraph_format.keep_with_next for p in paragraphs[start:end])
+    assert not paragraphs[end + 1].paragraph_format.keep_with_next

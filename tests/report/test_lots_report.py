@@ -156,7 +156,7 @@ def test_the_confidential_appendix_has_each_lots_moderation_record(lots: LotsEva
     assert titles[0].startswith("Lot 1 (Offices in the north of the district): ")
     assert [t.split(": ", 1)[1] for t in titles] == [
         "Confidential appendix: Moderation record",
-        "Confidential appendix: Evaluated prices line by line",
+        "Confidential appendix: Rates line by line",
     ] * 3
 
 

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -299,3 +300,44 @@ def test_reportlab_measures_and_formats_with_its_c_accelerator():
     from reportlab.lib import rl_accel
 
     assert {"fp_str", "instanceStringWidthTTF", "calcChecksum"} <= set(rl_accel._c_funcs)
+
+
+def _page_lines(data: bytes) -> list[list[str]]:
+    """Each page's lines of text, its footer (the line naming the page) left out."""
+    reader = PdfReader(io.BytesIO(data))
+    out = []
+    for number, page in enumerate(reader.pages, start=1):
+        lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        out.append([line for line in lines if not line.endswith(f"Page {number}")])
+    return out
+
+
+def test_no_page_of_a_report_holds_only_a_line_or_two(reference, tmp_path):
+    """A section that starts a page follows on when the page so far holds only the tail of
+    the one before (Appendix A's last lines), and the report appendices and background
+    papers stay on one page: no page of the reference report, nor of the schedule example's
+    report and confidential appendix, is left with a line or two."""
+    from tender.workflows.report import report
+
+    root = Path(__file__).resolve().parents[2]
+    example = tmp_path / "example"
+    (example / "criteria").mkdir(parents=True)
+    for suffix in (".yaml", ".narrative.md"):
+        name = f"office-cleaning-2026{suffix}"
+        (example / "criteria" / name).write_bytes((root / "criteria" / name).read_bytes())
+    shutil.copytree(
+        root / "bids" / "office-cleaning-2026", example / "bids" / "office-cleaning-2026"
+    )
+    written = [
+        *report(reference, out=tmp_path / "ref", letters=False).written,
+        *report(example / "criteria" / "office-cleaning-2026.yaml", letters=False).written,
+    ]
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert len(pdfs) == 4
+    for path in pdfs:
+        pages = _page_lines(path.read_bytes())
+        assert [n for n, lines in enumerate(pages, start=1) if len(lines) < 5] == [], path
+        if path.name == "award-report.pdf":
+            together = [p for p in pages if any(" BACKGROUND PAPERS" in line for line in p)]
+            assert len(together) == 1
+            assert any("REPORT APPENDICES" in line for line in together[0]), path
