@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from tender.report.content import report_content
 from tender.report.docx import render_docx
 from tender.report.letters import letter_content
-from tender.report.narrative import Narrative
+from tender.report.narrative import Narrative, load_narrative
 from tender.report.pdf import render_pdf
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
@@ -341,3 +341,42 @@ def test_no_page_of_a_report_holds_only_a_line_or_two(reference, tmp_path):
             together = [p for p in pages if any(" BACKGROUND PAPERS" in line for line in p)]
             assert len(together) == 1
             assert any("REPORT APPENDICES" in line for line in together[0]), path
+
+
+# what the charts draw besides the document's own words (tender/report/charts.py)
+CHART_WORDS = "Score (out of 100) Price weight (quality weight = 100 − price weight) weight used:"
+
+
+def _words(value: str) -> set[str]:
+    return set(re.split(r"\s+", unicodedata.normalize("NFKC", value))) - {""}
+
+
+def test_no_word_of_a_report_or_letter_is_broken_across_lines(tmp_path):
+    """Every word a reader finds in the PDFs of the reference and of the schedule example
+    (report, confidential appendix, each letter) is a whole word of the document: no cell
+    wraps letter by letter ('informatio n'), no file name or rate is cut mid-word. Section
+    labels ('2.') and the bullet and page marks are the layout's own."""
+    from tender.report.content import confidential_content
+    from tender.report.fonts import SUBSTITUTES
+    from tender.report.letters import letter_slugs
+    from tender.workflows.evaluation import evaluate_file
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("pest-control-2016", "office-cleaning-2026"):
+        (tmp_path / name / "criteria").mkdir(parents=True)
+        for suffix in (".yaml", ".narrative.md"):
+            shutil.copy(root / "criteria" / f"{name}{suffix}", tmp_path / name / "criteria")
+        shutil.copytree(root / "bids" / name, tmp_path / name / "bids" / name)
+        ev = evaluate_file(tmp_path / name / "criteria" / f"{name}.yaml").evaluation
+        narrative = load_narrative(ev.tender)
+        docs = [report_content(ev, narrative), confidential_content(ev)]
+        docs += [letter_content(ev, b) for b in letter_slugs(ev)]
+        for doc in docs:
+            source = f"{doc.text()} {doc.footer} {CHART_WORDS}"
+            for char, shown in SUBSTITUTES.items():  # as the PDF fonts print them
+                source = source.replace(char, shown)
+            known = _words(source)
+            reader = PdfReader(io.BytesIO(render_pdf(doc)))
+            found = set().union(*(_words(page.extract_text()) for page in reader.pages))
+            broken = {w for w in found - known if not re.fullmatch(r"\d+\.|•|Page|\d+", w)}
+            assert broken == set(), (name, doc.metadata.subject)
