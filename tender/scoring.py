@@ -486,16 +486,28 @@ def _folded(names: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
         parts = joined.casefold().split("\n") if names.size else []
         if len(parts) == names.size:
             folded = np.array(parts, dtype=object)
-            edges = joined[:1] + joined[-1:]
-            clean = joined.isascii() and not any(s in joined for s in _EDGE_SPACES)
-            if clean and not any(c.isspace() for c in edges):
+            if joined.isascii() and not _space_at_an_edge(joined):
                 return folded
             return np.array([name.strip() for name in folded], dtype=object)
     return np.array([name.strip().casefold() for name in names], dtype=object)
 
 
-# ASCII white space that strip() would remove at a name's edge, as it shows in the joined text
-_EDGE_SPACES = [f"\n{c}" for c in " \t\r\x0b\x0c"] + [f"{c}\n" for c in " \t\r\x0b\x0c"]
+# the ASCII characters str.strip() removes (white space and the separators \x1c-\x1f)
+_STRIPPED = np.array([chr(code).isspace() for code in range(128)], dtype=bool)
+
+
+def _space_at_an_edge(joined: str) -> bool:
+    """Whether any of the ASCII names joined by newlines starts or ends with a character
+    strip() would remove: a few passes over the bytes instead of a search per character."""
+    data = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+    if data.size == 0:
+        return False
+    space = _STRIPPED[data]
+    breaks = data == ord("\n")
+    space &= ~breaks
+    return bool(
+        space[0] or space[-1] or (space[1:] & breaks[:-1]).any() or (space[:-1] & breaks[1:]).any()
+    )
 
 
 def _repeats(values: npt.NDArray[np.object_]) -> list[tuple[int, int]]:

@@ -320,3 +320,18 @@ def test_a_copy_changing_only_what_no_record_reads_keeps_the_records_it_would_re
         assert bid_records(replace(before, **{name: value})) == first, name
     assert ev.replaced(fingerprints={}).median is ev.median  # the marks are the same
     assert ev.replaced(individual=ev.individual).median is not ev.median
+
+
+NAME_PIECES = st.sampled_from(
+    ["Acme", "ACME", " ", "\t", "\x1c", "\x0b", "\u00c9", "\u00a0", "\n", "Ltd", ""]
+)
+
+
+@given(st.lists(st.lists(NAME_PIECES, max_size=4).map("".join), max_size=6))
+def test_names_are_folded_in_bulk_exactly_as_one_by_one(names: list[str]) -> None:
+    """The bulk fold of the bid names (one casefold of them joined, one look at the edges)
+    gives what trimming and case-folding each name gives."""
+    from tender.scoring import _folded
+
+    expected = [name.strip().casefold() for name in names]
+    assert _folded(np.array(names, dtype=object)).tolist() == expected
