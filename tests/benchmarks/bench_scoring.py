@@ -117,6 +117,11 @@ def numpy_floor(
     max(min(a, b), min(max(a, b), c)) (np.median along a 3-long axis sorts and costs
     several times more); price score, total; ranks from one argsort.
     """
+    return floor_ranks(floor_median(n, codes), price)
+
+
+def floor_median(n: int, codes: tuple[IntArray, IntArray, IntArray, FloatArray]) -> FloatArray:
+    """The floor's scatter into a bids × criteria × evaluators cube and its median."""
     b, c, e, mark = codes
     flat = b.astype(np.int64)
     flat *= CRITERIA
@@ -127,12 +132,16 @@ def numpy_floor(
     cube[flat] = mark
     cube = cube.reshape(n, CRITERIA, EVALUATORS)
     low, high = np.minimum(cube[..., 0], cube[..., 1]), np.maximum(cube[..., 0], cube[..., 1])
-    consensus = np.maximum(low, np.minimum(high, cube[..., 2]))
+    return np.maximum(low, np.minimum(high, cube[..., 2]))
+
+
+def floor_ranks(consensus: FloatArray, price: FloatArray) -> IntArray:
+    """The floor's weighted sum, price score, total and ranks from one argsort."""
     quality = consensus @ np.full(CRITERIA, 60 / CRITERIA / 10)
     total = quality + 40 * price.min() / price
     order = np.argsort(-total)
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = np.arange(1, n + 1)
+    ranks = np.empty(total.size, dtype=np.int64)
+    ranks[order] = np.arange(1, total.size + 1)
     return ranks
 
 
@@ -145,17 +154,7 @@ def moderated_floor(
     """The floor of a moderated run: the evaluators' cube as above (the median for the
     check that a mark moved from it has a reason), the moderated marks scattered into a
     bids × criteria matrix, the differs-from-median test, weighted sum and rank."""
-    b, c, e, mark = codes
-    flat = b.astype(np.int64)
-    flat *= CRITERIA
-    flat += c
-    flat *= EVALUATORS
-    flat += e
-    cube = np.full(n * CRITERIA * EVALUATORS, np.nan)
-    cube[flat] = mark
-    cube = cube.reshape(n, CRITERIA, EVALUATORS)
-    low, high = np.minimum(cube[..., 0], cube[..., 1]), np.maximum(cube[..., 0], cube[..., 1])
-    median = np.maximum(low, np.minimum(high, cube[..., 2]))
+    median = floor_median(n, codes)
     mb, mc, value = agreed
     at = mb.astype(np.int64)
     at *= CRITERIA
@@ -164,12 +163,7 @@ def moderated_floor(
     consensus[at] = value
     consensus = consensus.reshape(n, CRITERIA)
     np.count_nonzero(np.abs(consensus - median) > 1e-9)  # the marks that need a reason
-    quality = consensus @ np.full(CRITERIA, 60 / CRITERIA / 10)
-    total = quality + 40 * price.min() / price
-    order = np.argsort(-total)
-    ranks = np.empty(n, dtype=np.int64)
-    ranks[order] = np.arange(1, n + 1)
-    return ranks
+    return floor_ranks(consensus, price)
 
 
 def best_of(repeats: int, run: Callable[[], object]) -> float:
