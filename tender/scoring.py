@@ -594,7 +594,7 @@ def _with_texts(table: pd.DataFrame) -> pd.DataFrame:
     megabytes of codes, not ten million text objects each checked as text.
     """
     missing = {
-        column: pd.Categorical.from_codes(np.zeros(len(table), dtype=np.int8), [""])
+        column: pd.Categorical.from_codes(np.zeros(len(table), dtype=np.int8), pd.Index([""]))
         for column in ("rationale", "feedback")
         if column not in table
     }
