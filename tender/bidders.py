@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from .errors import shorten
-from .model import ID_PATTERN
+from .model import ID_PATTERN, SUPPLIER_COLUMNS
 from .safety import clean_text
 
 ONCE = "each bidder once"
@@ -120,9 +120,6 @@ def id_problems(ids: pd.Series, first_line: int, limit: int = 200) -> list[IdPro
     return out
 
 
-# Optional bids columns naming the supplier as the law does (Procurement Regulations 2024
-# reg 31(2)(a)-(c)): a legal name, a contact postal address and email, a unique identifier.
-SUPPLIER_COLUMNS = ("legal_name", "address", "email", "identifier_scheme", "identifier_id")
 MAX_DETAIL = 500  # characters: a 300-character legal name passes, a pasted document does not
 # org-id.guide list codes, as OCDS party identifiers use them (GB-COH, GB-CHC, GB-PPON …)
 SCHEME_PATTERN = re.compile(r"[A-Z]{2}-[A-Z0-9]{2,12}")

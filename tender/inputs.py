@@ -23,10 +23,10 @@ import yaml
 from pydantic import ValidationError
 
 from .audit import sha256_file
-from .bidders import SUPPLIER_COLUMNS, clean_names, suppliers
+from .bidders import clean_names, suppliers
 from .errors import Problem, TenderInputError, raise_if, shorten
 from .files import NotAFileError, open_regular, reason
-from .model import SingleColumn, Tender
+from .model import SUPPLIER_COLUMNS, SingleColumn, Tender
 from .pricing import Pricing
 
 MAX_YAML_BYTES = 1 << 20

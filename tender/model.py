@@ -25,6 +25,10 @@ from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"  # every id: safe in CSV, paths and messages
 Id = Annotated[str, Field(pattern=f"^{ID_PATTERN}$")]
+# Optional bids columns naming the supplier as the law does (Procurement Regulations 2024
+# reg 31(2)(a)-(c)): a legal name, a contact postal address and email, a unique identifier.
+# Here, with the id rule, so that `tender new` writes the bids header without the tables.
+SUPPLIER_COLUMNS = ("legal_name", "address", "email", "identifier_scheme", "identifier_id")
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Weight = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 

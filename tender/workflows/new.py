@@ -20,10 +20,9 @@ import os
 import re
 from pathlib import Path
 
-from ..bidders import SUPPLIER_COLUMNS
 from ..errors import Problem, TenderError, TenderInputError
 from ..files import Gate, OutputRefused, kind_of, os_errors, shown_name, shown_path, write_atomic
-from ..model import ID_PATTERN
+from ..model import ID_PATTERN, SUPPLIER_COLUMNS
 
 PLACEHOLDER = "[TO COMPLETE"
 PRICE_COLUMN = "price"

@@ -74,3 +74,24 @@ def test_the_scaffold_is_ready_for_templates_once_it_has_bids(
     result = runner.invoke(cli, ["templates", str(tmp_path / "criteria" / "x.yaml")])
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_new_loads_no_table_or_document_library(tmp_path: Path) -> None:
+    """Scaffolding writes three text files: it starts as fast as the help does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tender.cli import cli\n"
+        "try:\n"
+        "    cli(['new', 'quick', '--root', sys.argv[1]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'pandas', 'numpy', 'openpyxl', 'reportlab', 'docx'} & set(sys.modules)\n"
+        "print(sorted(heavy), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert (tmp_path / "criteria" / "quick.yaml").is_file()
+    assert out.stderr.strip().splitlines()[-1] == "[]"

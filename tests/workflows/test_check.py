@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tender.bidders import SUPPLIER_COLUMNS
 from tender.errors import TenderInputError
+from tender.model import SUPPLIER_COLUMNS
 from tender.workflows.check import check
 
 
