@@ -75,3 +75,23 @@ def test_the_windows_block_gives_the_opening_commands_and_every_command() -> Non
     assert [line for line in test if line not in run] == shown[len(run) : len(run) + 2]
     used = {line.split()[1] for line in shown if line.startswith(".venv\\Scripts\\tender.exe")}
     assert used == set(cli.commands)
+
+
+def test_how_it_fits_together_names_every_module() -> None:
+    """A newcomer finds any module's layer and job from the README's "How it fits
+    together" alone: every module of the package is named there (a command's module under
+    cli/ by the `cli/<command>.py` pattern, a package by its folder)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## How it fits together", 1)[1].split("\n## ", 1)[0]
+    diagram = re.findall(r"```\n(.*?)```", section, re.S)
+    quoted = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", section, flags=re.S))
+    named = set(re.findall(r"[a-z_]+", " ".join(diagram + quoted)))
+    package = ROOT / "tender"
+    unnamed = [
+        path.relative_to(package).as_posix()
+        for path in sorted(package.rglob("*.py"))
+        if path.stem not in {"__init__", "__main__"}
+        and path.parent.name != "cli"
+        and path.stem not in named
+    ]
+    assert unnamed == []
