@@ -21,7 +21,7 @@ from ..robustness import Robustness
 from ..scoring import Evaluation
 from ..settlement import OpenItem
 from .content import confidential_content, report_content
-from .document import as_draft
+from .document import Document, as_draft
 from .docx import render_docx
 from .html import render_html
 from .letters import LetterBasis, check_completeness, letter_basis, letter_content, letter_slugs
@@ -67,28 +67,12 @@ def render_report(
             the completeness check (a mark without a rationale, no letter date) stops them.
     """
     tell(progress, "Rendering the report")
-    doc = report_content(ev, narrative, clarified, robustness)
     shown = tuple(str(item) for item in open_items)
-    if shown:
-        doc = as_draft(doc, shown)
-    confidential = confidential_content(ev)
-    if shown:
-        confidential = as_draft(confidential, shown)
-    files = {
-        folder / f"{REPORT_STEM}.pdf": render_pdf(doc),
-        folder / f"{REPORT_STEM}.docx": render_docx(doc),
-        folder / f"{REPORT_STEM}-confidential.pdf": render_pdf(confidential),
-        folder / f"{REPORT_STEM}-confidential.docx": render_docx(confidential),
-        folder / f"{REPORT_STEM}.html": render_html(doc),
-        folder / f"{REPORT_STEM}-confidential.html": render_html(confidential, confidential=True),
-    }
-    source = narrative.source or "no narrative file"
-    warnings = [
-        f"{source}: section '{key}' is missing; the report shows a placeholder"
-        for key in doc.missing
-    ]
+    doc = report_content(ev, narrative, clarified, robustness)
+    report = report_files(folder, doc, confidential_content(ev), narrative, shown)
     if not letters:
-        return ReportFiles(files, warnings)
+        return report
+    files, warnings = dict(report.files), list(report.warnings)
     check = check_completeness(ev)
     blocking = [*_as_problems(ev, open_items), *check.problems]
     if not draft:
@@ -125,6 +109,34 @@ class _LetterJob:
         if self.listed:
             letter = as_draft(letter, self.listed)
         return render_pdf(letter), render_docx(letter)
+
+
+def report_files(
+    folder: Path,
+    doc: Document,
+    confidential: Document,
+    narrative: Narrative,
+    open_items: tuple[str, ...] = (),
+) -> ReportFiles:
+    """The award report and its confidential appendix as PDF, DOCX and HTML, each marked
+    DRAFT on every page while `open_items` names a step still open, and a warning for
+    each narrative section the report shows as a placeholder."""
+    if open_items:
+        doc, confidential = as_draft(doc, open_items), as_draft(confidential, open_items)
+    files = {
+        folder / f"{REPORT_STEM}.pdf": render_pdf(doc),
+        folder / f"{REPORT_STEM}.docx": render_docx(doc),
+        folder / f"{REPORT_STEM}-confidential.pdf": render_pdf(confidential),
+        folder / f"{REPORT_STEM}-confidential.docx": render_docx(confidential),
+        folder / f"{REPORT_STEM}.html": render_html(doc),
+        folder / f"{REPORT_STEM}-confidential.html": render_html(confidential, confidential=True),
+    }
+    source = narrative.source or "no narrative file"
+    warnings = [
+        f"{source}: section '{key}' is missing; the report shows a placeholder"
+        for key in doc.missing
+    ]
+    return ReportFiles(files, warnings)
 
 
 def _render_letters(

@@ -373,6 +373,25 @@ def _bids_evaluated(records: list[BidRecord], weights: str) -> str:
     )
 
 
+def findings(s: _Numbered, ev: Evaluation, narrative: Narrative) -> None:
+    """What Table 1 leaves to words: each bid not ranked and why, the near-tie paragraphs
+    (with the narrative's clarification section when interviews were held), and the
+    abnormal-price paragraphs. The single-tender report and each lot's section say them
+    the same way."""
+    names = ev.public_names()
+    for r in ev.records():
+        if "excluded" in r.flags:
+            reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
+            s.para(display.sentence(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}"))
+    sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
+    for sentence in sentences:
+        s.para(sentence)
+    if needs_outcome:
+        s.narrative(narrative, "clarification")
+    for sentence in abnormal_price_paragraphs(ev):
+        s.para(sentence)
+
+
 def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
     tender = ev.tender
     s = _Numbered("2")
@@ -391,18 +410,7 @@ def _background(ev: Evaluation, narrative: Narrative) -> _Numbered:
         s.para(sentence)
     s.para("The outcomes of the assessment are set out in Table 1 below.")
     s.add(table_1(ev))
-    names = ev.public_names()
-    for r in _rows(ev):
-        if "excluded" in r.flags:
-            reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
-            s.para(display.sentence(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}"))
-    sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
-    for sentence in sentences:
-        s.para(sentence)
-    if needs_outcome:
-        s.narrative(narrative, "clarification")
-    for sentence in abnormal_price_paragraphs(ev):
-        s.para(sentence)
+    findings(s, ev, narrative)
     s.narrative(narrative, "recommended-bidder", required=False)
     s.add(
         score_chart(ev, "Figure 1: Price score and quality weighted score of each bid (Table 1).")

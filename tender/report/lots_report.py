@@ -27,7 +27,7 @@ from ..moderation import PROVISIONAL_RULE
 from ..robustness import Robustness
 from ..scoring import Evaluation
 from ..sensitivity import price_weight_lines
-from .build import REPORT_STEM, ReportFiles
+from .build import ReportFiles, report_files
 from .content import (
     _criteria_sentence,
     _header,
@@ -37,20 +37,16 @@ from .content import (
     _Numbered,
     _panel_sentence,
     _sensitivity,
-    abnormal_price_paragraphs,
     confidential_content,
     confidential_subject,
-    near_tie_paragraphs,
+    findings,
     recommendation,
     robustness_paragraphs,
     score_chart,
     table_1,
 )
-from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table, as_draft
-from .docx import render_docx
-from .html import render_html
+from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table
 from .narrative import Narrative
-from .pdf import render_pdf
 from .prices import appendix_title as price_appendix_title
 from .prices import price_appendix
 
@@ -296,18 +292,7 @@ def _lot_section(
     label = lot_label(ev)
     s.para(f"The outcomes of the assessment are set out in {numbers.table} below.")
     s.add(replace(table_1(ev), caption=f"{numbers.table}: {label}: Scores from assessment panel."))
-    names = ev.public_names()
-    for r in ev.records():
-        if "excluded" in r.flags:
-            reason = ev.table.loc[ev.table["bidder_id"] == r.bidder_id, "exclusion_reason"]
-            s.para(display.sentence(f"{names[r.bidder_id]} was not ranked: {reason.iat[0]}"))
-    sentences, needs_outcome = near_tie_paragraphs(ev, narrative)
-    for sentence in sentences:
-        s.para(sentence)
-    if needs_outcome:
-        s.narrative(narrative, "clarification")
-    for sentence in abnormal_price_paragraphs(ev):
-        s.para(sentence)
+    findings(s, ev, narrative)
     s.add(
         score_chart(
             ev,
@@ -497,20 +482,4 @@ def render_lots_report(
     """
     doc = lots_report_content(lots, narrative, robustness)
     confidential = lots_confidential_content(lots)
-    if open_items:
-        doc = as_draft(doc, tuple(open_items))
-        confidential = as_draft(confidential, tuple(open_items))
-    files = {
-        folder / f"{REPORT_STEM}.pdf": render_pdf(doc),
-        folder / f"{REPORT_STEM}.docx": render_docx(doc),
-        folder / f"{REPORT_STEM}-confidential.pdf": render_pdf(confidential),
-        folder / f"{REPORT_STEM}-confidential.docx": render_docx(confidential),
-        folder / f"{REPORT_STEM}.html": render_html(doc),
-        folder / f"{REPORT_STEM}-confidential.html": render_html(confidential, confidential=True),
-    }
-    source = narrative.source or "no narrative file"
-    warnings = [
-        f"{source}: section '{key}' is missing; the report shows a placeholder"
-        for key in doc.missing
-    ]
-    return ReportFiles(files, warnings)
+    return report_files(folder, doc, confidential, narrative, tuple(open_items))
