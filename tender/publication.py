@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, Protocol
 
 import pandas as pd
 
@@ -298,6 +298,21 @@ def _prices(ev: Evaluation) -> dict[str, Decimal | None]:
     }
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """What every bidder's publication record is drawn from, worked out once a publication."""
+
+    details: dict[str, Supplier]
+    flags: dict[str, _Flags]
+    why: dict[str, str]
+    lot: LotAward | None
+    prices: dict[str, Decimal | None]
+    paid: bool
+    named: frozenset[str]
+    anonymise: bool
+    label: str
+
+
 def _bidders(
     ev: Evaluation,
     details: dict[str, Supplier],
@@ -305,39 +320,88 @@ def _bidders(
     why: dict[str, str],
     lot: LotAward | None,
 ) -> list[Bidder]:
+    """Every bid as the publications show it, in the evaluation table's order."""
     pub = ev.tender.publication
-    prices = _prices(ev)
-    paid = _paid(ev.tender)
-    ranked_first = {str(b) for b in ev.table.loc[ev.table["rank"] == 1, "bidder_id"]}
-    named = lot.named if lot is not None else ranked_first
-    out = []
-    for row in ev.table.itertuples(index=False):
-        bidder_id = str(row.bidder_id)
-        found = details.get(bidder_id) or Supplier(bidder_id, str(row.bidder), 0)
-        flag = flags.get(bidder_id, _Flags(None, None))
-        is_supplier = bidder_id == lot.bidder_id if lot is not None else bool(row.rank == 1)
-        anonymised = pub.anonymise_unsuccessful and bidder_id not in named
-        price = prices.get(bidder_id)
-        excluded = bool(row.is_excluded)
-        out.append(
-            Bidder(
-                bidder_id=bidder_id,
-                name=(
-                    pub.label.format(bidder_id=bidder_id)
-                    if anonymised
-                    else found.legal_name or str(row.bidder)
-                ),
-                anonymised=anonymised,
-                scheme=None if anonymised else found.identifier_scheme or None,
-                identifier=None if anonymised else found.identifier_id or None,
-                address=None if anonymised else found.address or None,
-                sme=None if anonymised else flag.sme,
-                vcse=None if anonymised else flag.vcse,
-                status="disqualified" if excluded else "valid",
-                reason=why.get(bidder_id) if excluded else None,
-                price=price,
-                value=price if is_supplier and paid else None,
-                is_supplier=is_supplier,
-            )
-        )
-    return out
+    basis = _Basis(
+        details=details,
+        flags=flags,
+        why=why,
+        lot=lot,
+        prices=_prices(ev),
+        paid=_paid(ev.tender),
+        named=_named(ev, lot),
+        anonymise=pub.anonymise_unsuccessful,
+        label=pub.label,
+    )
+    return [_bidder(row, basis) for row in ev.table.itertuples(index=False)]
+
+
+def _named(ev: Evaluation, lot: LotAward | None) -> frozenset[str]:
+    """The bidders shown by name when the unsuccessful are anonymised: every bidder awarded
+    some lot, else the first-ranked."""
+    if lot is not None:
+        return lot.named
+    return frozenset(str(b) for b in ev.table.loc[ev.table["rank"] == 1, "bidder_id"])
+
+
+def _is_supplier(bidder_id: str, rank: object, lot: LotAward | None) -> bool:
+    """Whether the bid is awarded: the lot's awarded bidder, else the first-ranked bid."""
+    if lot is not None:
+        return bidder_id == lot.bidder_id
+    return bool(rank == 1)
+
+
+class _Row(Protocol):
+    """The columns of an evaluation table row (`itertuples`) a bidder's record reads."""
+
+    @property
+    def bidder_id(self) -> object: ...
+    @property
+    def bidder(self) -> object: ...
+    @property
+    def rank(self) -> object: ...
+    @property
+    def is_excluded(self) -> object: ...
+
+
+def _bidder(row: _Row, basis: _Basis) -> Bidder:
+    """One row of the evaluation table as the publications show it."""
+    bidder_id = str(row.bidder_id)
+    found = basis.details.get(bidder_id) or Supplier(bidder_id, str(row.bidder), 0)
+    flag = basis.flags.get(bidder_id, _Flags(None, None))
+    is_supplier = _is_supplier(bidder_id, row.rank, basis.lot)
+    price = basis.prices.get(bidder_id)
+    excluded = bool(row.is_excluded)
+    bidder = Bidder(
+        bidder_id=bidder_id,
+        name=found.legal_name or str(row.bidder),
+        anonymised=False,
+        scheme=found.identifier_scheme or None,
+        identifier=found.identifier_id or None,
+        address=found.address or None,
+        sme=flag.sme,
+        vcse=flag.vcse,
+        status="disqualified" if excluded else "valid",
+        reason=basis.why.get(bidder_id) if excluded else None,
+        price=price,
+        value=price if is_supplier and basis.paid else None,
+        is_supplier=is_supplier,
+    )
+    if basis.anonymise and bidder_id not in basis.named:
+        return _anonymised(bidder, basis.label)
+    return bidder
+
+
+def _anonymised(bidder: Bidder, label: str) -> Bidder:
+    """The bidder as an anonymised publication shows it: its label, and nothing that
+    identifies it (name, identifier, address, SME and VCSE answers)."""
+    return replace(
+        bidder,
+        name=label.format(bidder_id=bidder.bidder_id),
+        anonymised=True,
+        scheme=None,
+        identifier=None,
+        address=None,
+        sme=None,
+        vcse=None,
+    )
