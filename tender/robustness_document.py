@@ -2,13 +2,15 @@
 prints and the terminal text renders.
 
 Full precision, a stable key order, no NaN (a missing figure is None). Formats what
-`robustness.analyse` found; never recomputes it.
+`robustness.analyse` found; never recomputes it. The document's shape is stated once, as
+the typed dictionaries below, so the terminal text that reads it cannot ask for a key the
+document does not have.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
@@ -20,12 +22,200 @@ from .robustness import Robustness
 from .scoring import Evaluation
 
 
-def _num(value: Any) -> float | None:
+class Named(TypedDict):
+    """The tender the document is about."""
+
+    reference: str
+    title: str
+
+
+class Crossover(TypedDict):
+    """A price weight at which the lead passes from one bid to another."""
+
+    price_weight: float
+    before: str
+    after: str
+
+
+class PriceWeight(TypedDict):
+    """The price weight as set, and where the leader changes as it runs from 0 to 100."""
+
+    set_at: float
+    crossovers: list[Crossover]
+
+
+# "from" is a Python keyword, so this one is spelt in the functional form.
+Change = TypedDict(
+    "Change",
+    {
+        "bidder_id": str,
+        "criterion_id": str,
+        "from": float,
+        "to": float,
+        "points": float,
+        "outcome": str,
+        "leaders_after": list[str],
+    },
+)
+"""One single-mark change and who leads after it."""
+
+
+class MarkChanges(TypedDict):
+    """The smallest changes that tie or change the leader, and every criterion's."""
+
+    smallest_tie: list[Change]
+    smallest_lead_change: list[Change]
+    by_criterion: list[Change]
+
+
+class LeaveOneOut(TypedDict):
+    """The ranking on the median of the evaluators' marks, without one (None: all)."""
+
+    without: str | None
+    rule: str
+    order: list[str]
+    totals: dict[str, float]
+    leaders: list[str]
+    leader_changed: bool
+
+
+class Removal(TypedDict):
+    """One bid removed and the rest re-scored; `order` None where nothing moved."""
+
+    removed: str
+    order: list[str] | None
+    swaps: list[list[str]]
+
+
+class RankReversal(TypedDict):
+    """Whether the price formula can reorder the rest, and each removal."""
+
+    price_formula: str
+    independent_of_worse_bid: bool
+    removals: list[Removal]
+
+
+class PointsMargin(TypedDict):
+    """The bids within the points margin of the leader."""
+
+    margin: float
+    flagged: list[str]
+
+
+class EvaluatorRange(TypedDict):
+    """The bids whose evaluator range overlaps the leader's, and every bid's range."""
+
+    flagged: list[str]
+    ranges: dict[str, list[float | None]]
+
+
+class Corridor(TypedDict):
+    """The corridor's candidates and the bid its pre-announced criterion chose."""
+
+    percent: float
+    decide_by: str
+    candidates: list[str]
+    chosen: list[str]
+
+
+class NearTies(TypedDict):
+    """The three near-tie rules; a rule not applied is None."""
+
+    points_margin: PointsMargin
+    evaluator_range: EvaluatorRange | None
+    corridor: Corridor | None
+
+
+class Verdict(TypedDict):
+    """Whether the leader's lead over one other bid is robust, and the line that says so."""
+
+    leader: str
+    other: str
+    robust: bool
+    line: str
+
+
+class Leniency(TypedDict):
+    """One evaluator's mean offset from the panel's mean."""
+
+    evaluator_id: str
+    mean_offset: float | None
+    marks: int
+
+
+class Agreement(TypedDict):
+    """One criterion's Krippendorff's alpha (None: no variation)."""
+
+    criterion_id: str
+    krippendorff_alpha: float | None
+    bids: int
+
+
+class Panel(TypedDict):
+    """The panel's leniency and agreement."""
+
+    leniency: list[Leniency]
+    agreement: list[Agreement]
+
+
+class Finding(TypedDict):
+    """One abnormal price, and the decision recorded on it."""
+
+    bidder_id: str
+    price: float
+    direction: str
+    reasons: list[str]
+    status: str
+    explanation: str | None
+    reason: str | None
+    decided_on: str | None
+
+
+class AbnormallyLow(TypedDict):
+    """The abnormal-price screens as set, and the bids they flag."""
+
+    enabled: bool
+    enabled_in_definition: bool | None
+    citation: str | None
+    basis: str
+    percent: float
+    scottish: bool
+    flagged: list[Finding]
+
+
+class Input(TypedDict):
+    """One input file and its SHA-256."""
+
+    path: str
+    sha256: str
+
+
+class Document(TypedDict):
+    """Every robustness analysis of one evaluation, as `--format json` prints it."""
+
+    tender: Named
+    consensus: str
+    leaders: list[str]
+    standing: str
+    totals: dict[str, float]
+    price_weight: PriceWeight
+    mark_changes: MarkChanges
+    leave_one_out: list[LeaveOneOut]
+    rank_reversal: RankReversal
+    near_ties: NearTies
+    verdicts: list[Verdict]
+    verdict_rule: str
+    panel: Panel
+    abnormally_low: AbnormallyLow
+    inputs: list[Input]
+
+
+def _num(value: float) -> float | None:
     value = float(value)
     return None if math.isnan(value) else value
 
 
-def document(r: Robustness) -> dict[str, Any]:
+def document(r: Robustness) -> Document:
     """The analyses as plain data (full precision), in a stable order."""
     ev = r.evaluation
     tender = ev.tender
@@ -63,7 +253,7 @@ def document(r: Robustness) -> dict[str, Any]:
     }
 
 
-def _without(w: sensitivity.WithoutEvaluator) -> dict[str, Any]:
+def _without(w: sensitivity.WithoutEvaluator) -> LeaveOneOut:
     return {
         "without": w.evaluator_id,
         "rule": PROVISIONAL_RULE,
@@ -74,7 +264,7 @@ def _without(w: sensitivity.WithoutEvaluator) -> dict[str, Any]:
     }
 
 
-def _rank_reversal(r: Robustness) -> dict[str, Any]:
+def _rank_reversal(r: Robustness) -> RankReversal:
     """Each removal; `order` is null where the removed bid anchored nothing (nothing moved)."""
     formula = FORMULAS[r.evaluation.tender.price.formula.name]
     return {
@@ -87,11 +277,11 @@ def _rank_reversal(r: Robustness) -> dict[str, Any]:
     }
 
 
-def _flagged(ids: list[str], flags: Any) -> list[str]:
+def _flagged(ids: list[str], flags: sensitivity.BoolArray) -> list[str]:
     return [b for b, f in zip(ids, flags, strict=True) if f]
 
 
-def _near_ties(r: Robustness) -> dict[str, Any]:
+def _near_ties(r: Robustness) -> NearTies:
     ids = list(r.evaluation.table["bidder_id"])
     rules = r.near_ties
     return {
@@ -104,7 +294,7 @@ def _near_ties(r: Robustness) -> dict[str, Any]:
     }
 
 
-def _evaluator_range(ids: list[str], rules: sensitivity.NearTies) -> dict[str, Any] | None:
+def _evaluator_range(ids: list[str], rules: sensitivity.NearTies) -> EvaluatorRange | None:
     if rules.ranges is None or rules.low is None or rules.high is None:
         return None
     return {
@@ -117,7 +307,7 @@ def _evaluator_range(ids: list[str], rules: sensitivity.NearTies) -> dict[str, A
     }
 
 
-def _corridor(r: Robustness, ids: list[str]) -> dict[str, Any] | None:
+def _corridor(r: Robustness, ids: list[str]) -> Corridor | None:
     rules = r.near_ties
     corridor = r.evaluation.tender.near_tie.corridor
     if rules.corridor is None or rules.corridor_choice is None or corridor is None:
@@ -130,7 +320,7 @@ def _corridor(r: Robustness, ids: list[str]) -> dict[str, Any] | None:
     }
 
 
-def _panel(r: Robustness) -> dict[str, Any]:
+def _panel(r: Robustness) -> Panel:
     return {
         "leniency": [
             {"evaluator_id": x.evaluator_id, "mean_offset": _num(x.mean_offset), "marks": x.marks}
@@ -143,7 +333,7 @@ def _panel(r: Robustness) -> dict[str, Any]:
     }
 
 
-def _abnormally_low(r: Robustness) -> dict[str, Any]:
+def _abnormally_low(r: Robustness) -> AbnormallyLow:
     tender = r.evaluation.tender
     return {
         "enabled": abnormal.screens_on(tender),
@@ -156,7 +346,7 @@ def _abnormally_low(r: Robustness) -> dict[str, Any]:
     }
 
 
-def _finding(f: abnormal.Finding) -> dict[str, Any]:
+def _finding(f: abnormal.Finding) -> Finding:
     decision = f.decision
     return {
         "bidder_id": f.bidder_id,
@@ -188,7 +378,7 @@ def _standing(ev: Evaluation) -> str:
     )
 
 
-def _change(c: sensitivity.MarkChange) -> dict[str, Any]:
+def _change(c: sensitivity.MarkChange) -> Change:
     return {
         "bidder_id": c.bidder_id,
         "criterion_id": c.criterion_id,

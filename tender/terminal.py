@@ -10,7 +10,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import display
 from .clarifications import Outcomes, Revised, Standing
@@ -20,6 +20,8 @@ from .scoring import Evaluation
 
 if TYPE_CHECKING:  # rich loads only when a table is drawn: the log and sensitivity lines need none
     from rich.console import Console
+
+    from .robustness_document import Document
 
 
 def print_table(ev: Evaluation, console: Console | None = None) -> None:
@@ -240,7 +242,7 @@ def _alpha_words(alpha: float | None) -> str:
     return f"{alpha:.2f} LOW: discuss first"
 
 
-def robustness_lines(doc: dict[str, Any], names: dict[str, str]) -> list[str]:
+def robustness_lines(doc: Document, names: dict[str, str]) -> list[str]:
     """`robustness_document.document` as lines for a terminal, wrapped at 100 characters.
 
     Renders the document only, never recomputes, so the text and `--format json` agree.
@@ -283,7 +285,7 @@ def _wrap(line: str) -> list[str]:
     return textwrap.wrap(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False)
 
 
-def _weight_lines(doc: dict[str, Any]) -> list[str]:
+def _weight_lines(doc: Document) -> list[str]:
     weight = doc["price_weight"]
     points = weight["crossovers"]
     out = [
@@ -307,17 +309,16 @@ def _weight_lines(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-def _change_lines(doc: dict[str, Any]) -> list[str]:
+def _change_lines(doc: Document) -> list[str]:
     marks = "moderated mark" if doc["consensus"] == "moderated marks" else "consensus mark"
     out = [f"Smallest change to a single {marks} that ties or changes the leader"]
     if len(doc["leaders"]) > 1:
         return [*out, f"  first place is already shared by {' and '.join(doc['leaders'])}"]
     changes = doc["mark_changes"]
-    for key, label in (
-        ("smallest_tie", "ties first place"),
-        ("smallest_lead_change", "changes the leader"),
+    for found, label in (
+        (changes["smallest_tie"], "ties first place"),
+        (changes["smallest_lead_change"], "changes the leader"),
     ):
-        found = changes[key]
         if not found:
             out.append(f"  {label}: no single-mark change does")
             continue
@@ -337,7 +338,7 @@ def _change_lines(doc: dict[str, Any]) -> list[str]:
 SHOWN = 4
 
 
-def _leave_one_out_lines(doc: dict[str, Any]) -> list[str]:
+def _leave_one_out_lines(doc: Document) -> list[str]:
     if not doc["leave_one_out"]:
         return ["Evaluator leave-one-out: not available (no individual marks)."]
     moderated = doc["consensus"] == "moderated marks"
@@ -366,7 +367,7 @@ def _ranking(totals: dict[str, float], order: list[str]) -> str:
     return shown + (" ..." if len(order) > SHOWN else "")
 
 
-def _reversal_lines(doc: dict[str, Any]) -> list[str]:
+def _reversal_lines(doc: Document) -> list[str]:
     out = ["Rank reversal (each non-winning bid removed in turn, the rest re-scored)"]
     reversal = doc["rank_reversal"]
     removals = reversal["removals"]
@@ -391,7 +392,7 @@ def _reversal_lines(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-def _near_tie_lines(doc: dict[str, Any]) -> list[str]:
+def _near_tie_lines(doc: Document) -> list[str]:
     ties = doc["near_ties"]
     points = ties["points_margin"]
     out = [
@@ -422,7 +423,7 @@ def _near_tie_lines(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-def _panel_lines(doc: dict[str, Any]) -> list[str]:
+def _panel_lines(doc: Document) -> list[str]:
     panel = doc["panel"]
     if not panel["leniency"]:
         return ["Panel agreement: not available (no individual marks)."]
@@ -438,7 +439,7 @@ def _panel_lines(doc: dict[str, Any]) -> list[str]:
     ]
 
 
-def _abnormal_lines(doc: dict[str, Any]) -> list[str]:
+def _abnormal_lines(doc: Document) -> list[str]:
     low = doc["abnormally_low"]
     if not low["enabled"]:
         if low["enabled_in_definition"] is False:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..errors import Problem, TenderInputError, raise_if
 from ..inputs import load_tender
@@ -12,7 +11,7 @@ from ..lots import LotsEvaluation, allocate_lots
 from ..model import Tender
 from ..progress import Progress, tell
 from ..robustness import Robustness, analyse
-from ..robustness_document import document
+from ..robustness_document import Document, document
 from .evaluation import Loaded, load_case
 
 
@@ -22,7 +21,7 @@ class Analysed:
 
     loaded: Loaded
     robustness: Robustness
-    document: dict[str, Any]
+    document: Document
 
     @property
     def names(self) -> dict[str, str]:
