@@ -9,6 +9,10 @@ A log is also an input: a line cut short by a crash, bytes that are not UTF-8 or
 without the fields its event needs is a `Problem` naming the line, never a traceback.
 Appending reads only the log's tail for the last hash, under a lock on the log file, so
 two commands appending at once cannot fork the chain; `check_log` reads it all.
+
+An entry read back is an `Entry`; a command reads an event's own fields only through that
+event's record (`of_event`, `runs_of`), whose fields are those `FIELDS` checks when the
+line is read, so a misspelt field is a type error and a field's type is the one checked.
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from .errors import Problem, TenderError, TenderInputError, shorten
 from .files import NotAFileError, open_regular, os_errors
@@ -50,7 +54,131 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _entry_hash(entry: dict[str, Any]) -> str:
+class Entry(TypedDict):
+    """One log entry as read back: its event and its place in the chain, checked on every
+    line; its other fields, as its event wrote them, are read through the event's record."""
+
+    event: str
+    previous: str
+    hash: str
+
+
+class TemplateIssued(Entry):
+    """A marking template issued to an evaluator (its issue number counts from 1)."""
+
+    evaluator_id: str
+    issue: int
+
+
+class ReturnReceived(Entry):
+    """A returned workbook archived, unread, under `archive`."""
+
+    sha256: str
+    archive: str
+
+
+class ReturnAccepted(Entry):
+    """A returned workbook accepted as an evaluator's marks (with the chair's decisions,
+    when it declared a conflict of interest)."""
+
+    sha256: str
+    archive: str
+    evaluator_id: str
+    conflict_decisions: NotRequired[object]
+
+
+class ReturnRejected(Entry):
+    """A returned file refused, and why; a file refused unread has no `sha256`."""
+
+    problems: list[str]
+    file: NotRequired[object]
+    bytes: NotRequired[object]
+    sha256: NotRequired[object]
+
+
+class ReturnSuperseded(Entry):
+    """An accepted return superseded by a later one of the same evaluator."""
+
+    sha256: str
+    by: str
+
+
+class MarksCollected(Entry):
+    """The marks table written from the accepted returns."""
+
+    returns: dict[str, str]
+    missing: list[str]
+
+
+class ModerationIngested(Entry):
+    """The moderated marks read in, and the marks they changed."""
+
+    changes: list[object]
+
+
+class PriceTemplateIssued(Entry):
+    """A pricing workbook issued to a bidder (its issue number counts from 1)."""
+
+    bidder_id: str
+    issue: int
+
+
+class PriceReturnReceived(Entry):
+    """A returned pricing workbook archived, unread."""
+
+    sha256: str
+    archive: str
+
+
+class PriceReturnAccepted(Entry):
+    """A returned pricing workbook accepted as a bidder's prices."""
+
+    sha256: str
+    archive: str
+
+
+class Run(Entry):
+    """A command's run record (`scored`, `reported`, `published`, clarification interviews):
+    when, and the fingerprints of the inputs it was made from. Neither is checked when the
+    line is read, so both are read as found."""
+
+    at: NotRequired[object]
+    inputs: NotRequired[object]
+
+
+Record = TypeVar("Record", bound=Entry)
+
+# The event each record is of; `FIELDS` checks every field a record names, by the same event.
+EVENTS: dict[type[Entry], str] = {
+    TemplateIssued: "template_issued",
+    ReturnReceived: "return_received",
+    ReturnAccepted: "return_accepted",
+    ReturnRejected: "return_rejected",
+    ReturnSuperseded: "return_superseded",
+    MarksCollected: "marks_collected",
+    ModerationIngested: "moderation_ingested",
+    PriceTemplateIssued: "price_template_issued",
+    PriceReturnReceived: "price_return_received",
+    PriceReturnAccepted: "price_return_accepted",
+}
+
+
+def of_event(entries: Iterable[Entry], record: type[Record]) -> list[Record]:
+    """The entries of the record's event, oldest first, as that record.
+
+    Sound because `parse_entry` refused any entry of the event without the record's fields
+    of the types `FIELDS` names.
+    """
+    event = EVENTS[record]
+    return [cast(Record, e) for e in entries if e["event"] == event]
+
+
+def runs_of(entries: Iterable[Entry], event: str) -> list[Run]:
+    """The run records of `event`, oldest first."""
+    return [cast(Run, e) for e in entries if e["event"] == event]
+
+
+def _entry_hash(entry: Mapping[str, object]) -> str:
     body = {k: v for k, v in entry.items() if k != "hash"}
     return sha256_bytes(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
@@ -94,6 +222,12 @@ FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
         "missing": (_is_texts, "a list of texts"),
     },
     "moderation_ingested": {"changes": (lambda v: isinstance(v, list), "a list")},
+    "price_template_issued": {
+        "bidder_id": (_is_text, "text"),
+        "issue": (_is_count, "a whole number"),
+    },
+    "price_return_received": {"sha256": (_is_text, "text"), "archive": (_is_name, "a file name")},
+    "price_return_accepted": {"sha256": (_is_text, "text"), "archive": (_is_name, "a file name")},
 }
 
 
@@ -102,7 +236,7 @@ class LogCheck:
     """A whole log read and checked: its entries, damaged lines and chain breaks."""
 
     path: Path
-    entries: list[dict[str, Any]] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # the line of each entry
     damaged: list[Problem] = field(default_factory=list)
     breaks: list[str] = field(default_factory=list)
@@ -128,9 +262,7 @@ class LogCheck:
         )
 
 
-def parse_entry(
-    path: Path, number: int, raw: bytes, *, last: bool = False
-) -> dict[str, Any] | Problem:
+def parse_entry(path: Path, number: int, raw: bytes, *, last: bool = False) -> Entry | Problem:
     """One log line as an entry, or the Problem that makes it unusable."""
     name = str(path)
     where = f"line {number}"
@@ -163,7 +295,7 @@ def parse_entry(
             )  # fmt: skip
     if cut:
         return Problem(name, where, "a last line with no line end (cut short)", EXPECTED_LINE)
-    return entry
+    return cast(Entry, entry)
 
 
 def check_log(path: Path) -> LogCheck:
@@ -213,17 +345,17 @@ def _chain(result: LogCheck) -> None:
     previous = GENESIS
     for number, entry in enumerate(result.entries, start=1):
         problems = []
-        if entry.get("previous") != previous:
+        if entry["previous"] != previous:
             problems.append(f"{result.path}: entry {number}: does not follow entry {number - 1}")
-        if entry.get("hash") != _entry_hash(entry):
+        if entry["hash"] != _entry_hash(entry):
             problems.append(f"{result.path}: entry {number}: content does not match its hash")
         if problems and result.break_at is None:
             result.break_at = number
         result.breaks += problems
-        previous = entry.get("hash", "")
+        previous = entry["hash"]
 
 
-def read_log(path: Path) -> list[dict[str, Any]]:
+def read_log(path: Path) -> list[Entry]:
     """Entries of a log, oldest first (nothing if the log does not exist yet).
 
     Raises:
@@ -317,7 +449,7 @@ def _count_lines(descriptor: int, upto: int) -> int:
     return count
 
 
-def append_log(path: Path, event: str, **details: Any) -> dict[str, Any]:
+def append_log(path: Path, event: str, **details: object) -> Entry:
     """Append one event, chained to the previous entry's hash; returns the entry.
 
     Appending (not rewriting) keeps earlier entries byte-for-byte; the previous hash is
@@ -334,14 +466,14 @@ def append_log(path: Path, event: str, **details: Any) -> dict[str, Any]:
         descriptor = open_regular(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
             with locked(descriptor, path):
-                entry: dict[str, Any] = {"event": event, **details}
+                entry: dict[str, object] = {"event": event, **details}
                 entry["previous"] = _tail_hash(descriptor, path)
                 entry["hash"] = _entry_hash(entry)
                 line = json.dumps(entry, sort_keys=True, ensure_ascii=False) + "\n"
                 _append(descriptor, line.encode("utf-8"))
         finally:
             os.close(descriptor)
-    return entry
+    return cast(Entry, entry)
 
 
 def _append(descriptor: int, data: bytes) -> None:
@@ -358,7 +490,7 @@ def _append(descriptor: int, data: bytes) -> None:
         raise
 
 
-def record_run(path: Path, event: str, **details: Any) -> dict[str, Any]:
+def record_run(path: Path, event: str, **details: object) -> Entry:
     """Append a run record after the outputs it names were written.
 
     Raises:

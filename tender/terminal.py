@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -198,7 +198,7 @@ def _joined(value: object, empty: str = "") -> str:
     return str(value)
 
 
-def log_line(entry: dict[str, object]) -> str:
+def log_line(entry: Mapping[str, object]) -> str:
     """One readable line for an evaluation-log entry (tab-separated: when, event, details).
 
     Entries come from a file anyone could have edited: every field is printed as text, and a

@@ -5,6 +5,7 @@ import json
 import multiprocessing
 import os
 import threading
+import typing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -96,6 +97,54 @@ def test_an_entry_missing_what_later_commands_read_is_damaged(tmp_path):
         f"{log}: line 1, issue: found '1' in a 'template_issued' entry; "
         "expected a whole number, as tender writes it"
     )
+
+
+@pytest.mark.parametrize(
+    ("event", "fields", "where", "expected"),
+    [
+        ("price_template_issued", {"bidder_id": "B", "issue": 1.5}, "issue", "a whole number"),
+        ("price_template_issued", {"issue": 1}, "bidder_id", "text"),
+        ("price_return_received", {"sha256": "00", "archive": "a/b"}, "archive", "a file name"),
+        ("price_return_accepted", {"archive": "x.xlsx"}, "sha256", "text"),
+    ],
+)
+def test_a_pricing_entry_missing_what_later_commands_read_is_damaged(
+    tmp_path, event, fields, where, expected
+):
+    log = tmp_path / "log.jsonl"
+    audit.append_log(log, event, **fields)
+    (problem,) = audit.check_log(log).damaged
+    assert str(problem).startswith(f"{log}: line 1, {where}: found ")
+    assert str(problem).endswith(f"in a '{event}' entry; expected {expected}, as tender writes it")
+    with pytest.raises(TenderInputError, match=f"line 1, {where}"):
+        audit.read_log(log)
+
+
+def test_every_event_record_names_only_fields_checked_when_read():
+    """A record's required fields are typed as `FIELDS` checks them; one not checked would
+    be typed as what nobody checked (its optional fields are read as found, `object`)."""
+    base = set(typing.get_type_hints(audit.Entry))
+    for record, event in audit.EVENTS.items():
+        hints = typing.get_type_hints(record, include_extras=True)
+        optional = {k for k, t in hints.items() if typing.get_origin(t) is typing.NotRequired}
+        assert set(hints) - base - optional == set(audit.FIELDS[event]), record
+        assert all(hints[k] == typing.NotRequired[object] for k in optional), record
+
+
+def test_an_events_entries_are_read_as_its_record_oldest_first(tmp_path):
+    log = tmp_path / "log.jsonl"
+    audit.append_log(log, "template_issued", evaluator_id="E1", issue=1)
+    audit.append_log(log, "return_received", sha256="00", archive="r.xlsx")
+    audit.append_log(log, "template_issued", evaluator_id="E2", issue=1)
+    audit.append_log(log, "reported", at="2026-01-01T00:00:00+00:00", inputs={})
+    entries = audit.read_log(log)
+    assert [e["evaluator_id"] for e in audit.of_event(entries, audit.TemplateIssued)] == [
+        "E1",
+        "E2",
+    ]
+    assert [e["archive"] for e in audit.of_event(entries, audit.ReturnReceived)] == ["r.xlsx"]
+    assert [e["at"] for e in audit.runs_of(entries, "reported")] == ["2026-01-01T00:00:00+00:00"]
+    assert audit.runs_of(entries, "published") == []
 
 
 def test_an_archive_name_in_the_log_must_be_a_plain_file_name(tmp_path):

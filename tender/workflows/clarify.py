@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .. import __version__
-from ..audit import append_log, read_log, sha256_file
+from ..audit import append_log, read_log, runs_of, sha256_file
 from ..clarifications import (
     STANDING_COLUMNS,
     Outcomes,
@@ -209,7 +209,7 @@ def log(c: Clarified, path: Path, outputs: list[str], at: str) -> bool:
     already its latest such entry. Returns True if an entry was written."""
     inputs = dict(sorted({**c.before.fingerprints, c.source: c.fingerprint}.items()))
     with tender_lock(path.parent):  # the same outcomes must not be logged twice at once
-        last = [e for e in read_log(path) if e.get("event") == EVENT]
+        last = runs_of(read_log(path), EVENT)
         if last and last[-1].get("inputs") == inputs:
             return False
         append_log(

@@ -25,7 +25,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..audit import append_log, read_log, sha256_bytes
+from ..audit import (
+    Entry,
+    ReturnAccepted,
+    ReturnReceived,
+    ReturnRejected,
+    ReturnSuperseded,
+    append_log,
+    of_event,
+    read_log,
+    sha256_bytes,
+)
 from ..errors import Problem, TenderError
 from ..excel import layout
 from ..excel.guard import Limits, Refused
@@ -165,18 +175,19 @@ class _Run:
     decisions: dict[tuple[str, str], ConflictDecision] = field(default_factory=dict)
     decisions_file: tuple[str, str] | None = None  # (name, sha256) of data.conflict_decisions
     outcomes: list[Outcome] = field(default_factory=list)
-    known: dict[str, dict[str, Any]] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
+    archived: dict[str, str] = field(default_factory=dict)  # each file received: its archive
+    fresh: set[str] = field(default_factory=set)  # the files first received in this run
+    history: list[Entry] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.history = list(read_log(self.files.log))
-        self.known = {e["sha256"]: e for e in self.history if e.get("event") == "return_received"}
+        self.history = read_log(self.files.log)
+        self.archived = {e["sha256"]: e["archive"] for e in of_event(self.history, ReturnReceived)}
 
     def gather(self, returned: Path) -> list[_Candidate]:
         """Files in the folder plus earlier accepted returns; new files archived and logged."""
         candidates = _read_folder(returned, self.expected.limits, self.outcomes)
         candidates += self._earlier({c.sha256 for c in candidates})
-        new = {c.sha256: c for c in reversed(candidates) if c.sha256 not in self.known}
+        new = {c.sha256: c for c in reversed(candidates) if c.sha256 not in self.archived}
         archives = {
             sha: _archive_path(self.files, c, self.received_at)
             for sha, c in new.items()
@@ -201,11 +212,11 @@ class _Run:
                 )
                 continue
             unique[candidate.sha256] = candidate
-            if candidate.sha256 not in self.known and candidate.order >= 0:
+            if candidate.sha256 not in self.archived and candidate.order >= 0:
                 archived = archives[candidate.sha256]
                 write_atomic(archived, candidate.data)
                 archived.chmod(0o440)
-                entry = append_log(
+                append_log(
                     self.files.log,
                     "return_received",
                     file=candidate.file,
@@ -214,15 +225,16 @@ class _Run:
                     received_at=self.received_at.isoformat(timespec="seconds"),
                     archive=archived.name,
                 )
-                self.known[candidate.sha256] = entry | {"new": True}
+                self.archived[candidate.sha256] = archived.name
+                self.fresh.add(candidate.sha256)
         return list(unique.values())
 
     def _log_unread(self) -> None:
         """Log files refused unread (too large), once per file name and size."""
         logged = {
             (e.get("file"), e.get("bytes"))
-            for e in self.history
-            if e.get("event") == "return_rejected" and not e.get("sha256")
+            for e in of_event(self.history, ReturnRejected)
+            if not e.get("sha256")
         }
         for outcome in self.outcomes:
             size = outcome.size
@@ -239,8 +251,8 @@ class _Run:
     def _earlier(self, present: set[str]) -> list[_Candidate]:
         """Returns accepted in earlier runs stay in play when their file has left the folder."""
         out = []
-        for entry in self.history:
-            if entry.get("event") != "return_accepted" or entry["sha256"] in present:
+        for entry in of_event(self.history, ReturnAccepted):
+            if entry["sha256"] in present:
                 continue
             path = self.files.archive / entry["archive"]
             try:
@@ -258,10 +270,10 @@ class _Run:
         """Read every candidate; log acceptance or rejection of newly received files."""
         by_evaluator: dict[str, list[_Candidate]] = {}
         # a file refused before (a conflict awaiting the chair) may be accepted now
-        accepted_before = {e["sha256"] for e in self.history if e.get("event") == "return_accepted"}
+        accepted_before = {e["sha256"] for e in of_event(self.history, ReturnAccepted)}
         results = _read_all(unique, self.expected, progress)
         for candidate, ret in zip(unique, results, strict=True):
-            is_new = bool(self.known.get(candidate.sha256, {}).get("new"))
+            is_new = candidate.sha256 in self.fresh
             if isinstance(ret, Refused):
                 exc = ret
                 self.outcomes.append(
@@ -290,7 +302,7 @@ class _Run:
                     issue=ret.issue,
                     template_id=ret.template_id,
                     saved_at=ret.saved_at,
-                    archive=self.known[candidate.sha256]["archive"],
+                    archive=self.archived[candidate.sha256],
                     declaration={k: v for k, v in ret.declaration.items() if k != "details"},
                     **self._decided(ret),
                 )
@@ -320,9 +332,7 @@ class _Run:
         self, by_evaluator: dict[str, list[_Candidate]]
     ) -> tuple[dict[str, Return], dict[str, str]]:
         """The latest return per evaluator; earlier ones are superseded (and logged once)."""
-        logged = {
-            (e["sha256"], e["by"]) for e in self.history if e.get("event") == "return_superseded"
-        }
+        logged = {(e["sha256"], e["by"]) for e in of_event(self.history, ReturnSuperseded)}
         accepted: dict[str, Return] = {}
         accepted_sha: dict[str, str] = {}
         for evaluator_id, group in by_evaluator.items():

@@ -18,9 +18,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from ..audit import append_log, read_log, sha256_bytes
+from ..audit import (
+    Entry,
+    PriceReturnAccepted,
+    PriceReturnReceived,
+    append_log,
+    of_event,
+    read_log,
+    sha256_bytes,
+)
 from ..errors import Problem, TenderError
 from ..excel.guard import Refused
 from ..excel.price_returns import Correction, PriceExpected, PriceReturn, read_price_return
@@ -131,10 +138,10 @@ def collect_prices(
 
 
 def _archive_targets(
-    candidates: list[_Candidate], history: list[dict[str, Any]], archive: Path, at: datetime
+    candidates: list[_Candidate], history: list[Entry], archive: Path, at: datetime
 ) -> dict[str, Path]:
     """Where each newly received file is archived; one archived before is not archived again."""
-    known = {e["sha256"] for e in history if e.get("event") == "price_return_received"}
+    known = {e["sha256"] for e in of_event(history, PriceReturnReceived)}
     return {
         c.sha256: archive / _archive_name(c, at)
         for c in candidates
@@ -273,15 +280,15 @@ def _read_folder(folder: Path, limit: int, outcomes: list[PriceOutcome]) -> list
 
 
 def _earlier(
-    history: list[dict[str, object]], archive: Path, expected: PriceExpected, present: set[str]
+    history: list[Entry], archive: Path, expected: PriceExpected, present: set[str]
 ) -> list[_Candidate]:
     """Returns accepted in earlier runs stay in play when their file has left the folder."""
     out = []
-    for entry in history:
-        sha = str(entry.get("sha256", ""))
-        if entry.get("event") != "price_return_accepted" or sha in present:
+    for entry in of_event(history, PriceReturnAccepted):
+        sha = entry["sha256"]
+        if sha in present:
             continue
-        path = archive / str(entry["archive"])
+        path = archive / entry["archive"]
         try:
             data = read_regular(path, expected.limits.max_file_bytes)
         except FileRefused:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..audit import EVENTS, Entry, PriceTemplateIssued, of_event
 from ..errors import TenderError
 from ..files import os_errors
 from ..inputs import load_tender, project_root
@@ -22,7 +23,7 @@ from ..seal import seal
 if TYPE_CHECKING:
     from ..excel.price_templates import PriceRow
 
-EVENT = "price_template_issued"
+EVENT = EVENTS[PriceTemplateIssued]
 
 
 @dataclass(frozen=True)
@@ -158,12 +159,11 @@ def _issue(
     return data, IssuedPrices(bidder_id, path, issue, template_id, sha256_bytes(data))
 
 
-def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
+def _issued_so_far(entries: list[Entry]) -> dict[str, int]:
     issues: dict[str, int] = {}
-    for entry in entries:
-        if entry.get("event") == EVENT:
-            bidder = entry["bidder_id"]
-            issues[bidder] = max(issues.get(bidder, 0), entry["issue"])
+    for entry in of_event(entries, PriceTemplateIssued):
+        bidder = entry["bidder_id"]
+        issues[bidder] = max(issues.get(bidder, 0), entry["issue"])
     return issues
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
-from ..audit import check_log, last_hash, record_run
+from ..audit import Run, check_log, last_hash, record_run, runs_of
 from ..files import Gate, os_errors
 from ..inputs import project_root
 from ..model import Tender
@@ -86,13 +85,13 @@ def write_and_record_for(
     return written
 
 
-def last_run(folder: Path, event: str) -> dict[str, Any] | None:
+def last_run(folder: Path, event: str) -> Run | None:
     """The latest intact record of `event` in the folder's runs.jsonl, or None."""
-    found = [e for e in check_log(folder / "runs.jsonl").entries if e.get("event") == event]
+    found = runs_of(check_log(folder / "runs.jsonl").entries, event)
     return found[-1] if found else None
 
 
-def changed_inputs(entry: Mapping[str, Any], fingerprints: Mapping[str, str]) -> list[str]:
+def changed_inputs(entry: Run, fingerprints: Mapping[str, str]) -> list[str]:
     """The inputs whose fingerprints differ from those the run recorded, sorted.
 
     The narrative is the report's own input, not the evaluation's: it is not compared.

@@ -14,7 +14,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..audit import check_log
+from ..audit import (
+    Entry,
+    ReturnAccepted,
+    ReturnRejected,
+    TemplateIssued,
+    check_log,
+    of_event,
+    runs_of,
+)
 from ..errors import TenderInputError
 from ..inputs import load_tender, project_root
 from ..model import Tender
@@ -135,18 +143,17 @@ def _first_open(found: Status) -> int:
     return min(open_stages, default=len(order))
 
 
-def _supplied(tender: Tender, entries: list[dict[str, Any]]) -> bool:
+def _supplied(tender: Tender, entries: list[Entry]) -> bool:
     """Marks given directly in data.marks (a published record), with no templates logged."""
-    issued = any(e.get("event") == "template_issued" for e in entries)
+    issued = bool(of_event(entries, TemplateIssued))
     marks = tender.data.marks
     return not issued and marks is not None and tender.resolve(marks).exists()
 
 
-def _templates(tender: Tender, entries: list[dict[str, Any]]) -> Stage:
+def _templates(tender: Tender, entries: list[Entry]) -> Stage:
     issued: dict[str, int] = {}
-    for e in entries:
-        if e.get("event") == "template_issued":
-            issued[str(e["evaluator_id"])] = max(issued.get(str(e["evaluator_id"]), 0), e["issue"])
+    for e in of_event(entries, TemplateIssued):
+        issued[e["evaluator_id"]] = max(issued.get(e["evaluator_id"], 0), e["issue"])
     missing = [e for e in tender.panel_ids() if e not in issued]
     detail = ", ".join(f"{e} issue {n}" for e, n in sorted(issued.items())) or "none issued"
     if not issued:
@@ -159,9 +166,9 @@ def _templates(tender: Tender, entries: list[dict[str, Any]]) -> Stage:
     )
 
 
-def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
-    accepted_entries = [e for e in entries if e.get("event") == "return_accepted"]
-    refused = [e for e in entries if e.get("event") == "return_rejected"]
+def _returns(tender: Tender, entries: list[Entry]) -> list[Stage]:
+    accepted_entries = of_event(entries, ReturnAccepted)
+    refused = of_event(entries, ReturnRejected)
     return [
         _returns_stage(tender, accepted_entries, refused),
         _conflicts_stage(accepted_entries, refused),
@@ -169,10 +176,10 @@ def _returns(tender: Tender, entries: list[dict[str, Any]]) -> list[Stage]:
 
 
 def _returns_stage(
-    tender: Tender, accepted_entries: list[dict[str, Any]], refused: list[dict[str, Any]]
+    tender: Tender, accepted_entries: list[ReturnAccepted], refused: list[ReturnRejected]
 ) -> Stage:
     """Whose marking returns are accepted, and who has none yet."""
-    accepted = {str(e["evaluator_id"]) for e in accepted_entries}
+    accepted = {e["evaluator_id"] for e in accepted_entries}
     if not accepted and not refused:
         return Stage("returns", NOT_STARTED, "no returns collected")
     missing = [e for e in tender.panel_ids() if e not in accepted]
@@ -185,20 +192,18 @@ def _returns_stage(
 
 
 def _conflicts_stage(
-    accepted_entries: list[dict[str, Any]], refused: list[dict[str, Any]]
+    accepted_entries: list[ReturnAccepted], refused: list[ReturnRejected]
 ) -> Stage:
     """Declared conflicts of interest still awaiting the chair, and those decided."""
-    accepted_files = {e.get("sha256") for e in accepted_entries}
+    accepted_files: set[object] = {e["sha256"] for e in accepted_entries}
     # a refused file accepted since (on the chair's recorded decision) is no longer open
     conflicts = [
         f"{e.get('file')}: a declared conflict of interest awaits the chair's decision"
         for e in refused
-        if any("conflict of interest" in str(p) for p in e.get("problems", []))
+        if any("conflict of interest" in p for p in e["problems"])
         and e.get("sha256") not in accepted_files
     ]
-    decided = sorted(
-        {str(e["evaluator_id"]) for e in accepted_entries if "conflict_decisions" in e}
-    )
+    decided = sorted({e["evaluator_id"] for e in accepted_entries if "conflict_decisions" in e})
     detail = f"{len(conflicts)} declared conflict(s) awaiting the chair"
     if decided:
         detail += f"; decided by the chair for {', '.join(decided)}"
@@ -279,7 +284,7 @@ def _report(tender: Tender, fingerprints: Mapping[str, str]) -> Stage:
     from .runs import changed_inputs
 
     runs = project_root(tender) / "reports" / tender.slug / "runs.jsonl"
-    reported = [e for e in check_log(runs).entries if e.get("event") == "reported"]
+    reported = runs_of(check_log(runs).entries, "reported")
     if not reported:
         return Stage("report", NOT_STARTED, "no report written yet")
     last = reported[-1]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..audit import Entry, TemplateIssued, of_event
 from ..errors import TenderError
 from ..files import os_errors
 from ..inputs import load_tender, project_root
@@ -164,13 +165,12 @@ def _log_issues(
         )
 
 
-def _issued_so_far(entries: list[dict[str, Any]]) -> dict[str, int]:
+def _issued_so_far(entries: list[Entry]) -> dict[str, int]:
     """The highest issue number logged per evaluator."""
     issues: dict[str, int] = {}
-    for entry in entries:
-        if entry.get("event") == "template_issued":
-            evaluator = entry["evaluator_id"]
-            issues[evaluator] = max(issues.get(evaluator, 0), entry["issue"])
+    for entry in of_event(entries, TemplateIssued):
+        evaluator = entry["evaluator_id"]
+        issues[evaluator] = max(issues.get(evaluator, 0), entry["issue"])
     return issues
 
 
