@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import cli, format_option, tender_file
+
+if TYPE_CHECKING:
+    from ..workflows.status import Stage
 
 
 @cli.command()
@@ -31,7 +34,7 @@ def status(definition: str, output_format: str) -> None:
     click.echo(f"next: {found.next_command}")
 
 
-def _stages(stages: Any, indent: str) -> None:
+def _stages(stages: list[Stage], indent: str) -> None:
     for stage in stages:
         click.echo(f"{indent}{stage.stage:<16} {stage.state:<12} {stage.detail}")
         for item in stage.items:

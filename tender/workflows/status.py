@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from ..audit import (
     Entry,
@@ -42,6 +42,25 @@ class Stage:
     items: list[str] = field(default_factory=list)
 
 
+class StageDocument(TypedDict):
+    """One stage in the JSON contract."""
+
+    stage: str
+    state: str
+    detail: str
+    items: list[str]
+
+
+class StatusDocument(TypedDict):
+    """The JSON contract; `lot` for one lot's status, `lots` for a definition with lots."""
+
+    tender: str
+    lot: NotRequired[str]
+    stages: list[StageDocument]
+    next_command: str
+    lots: NotRequired[list[StatusDocument]]
+
+
 @dataclass(frozen=True)
 class Status:
     """The stages in workflow order and the command to run next."""
@@ -53,19 +72,29 @@ class Status:
     lots: tuple[Status, ...] = ()
     lot: str | None = None
 
-    def document(self) -> dict[str, Any]:
+    def document(self) -> StatusDocument:
         """The stable JSON contract: tender, stages [{stage, state, detail, items}], next;
         with lots, also `lots`, each lot's own document with its `lot` id."""
-        found: dict[str, Any] = {"tender": self.tender}
-        if self.lot is not None:
-            found["lot"] = self.lot
-        found["stages"] = [asdict(s) for s in self.stages]
-        found["next_command"] = self.next_command
+        stages: list[StageDocument] = [
+            {"stage": s.stage, "state": s.state, "detail": s.detail, "items": list(s.items)}
+            for s in self.stages
+        ]
+        found: StatusDocument
+        if self.lot is None:
+            found = {"tender": self.tender, "stages": stages, "next_command": self.next_command}
+        else:  # the keys in the contract's order: tender, lot, stages, next_command
+            found = {
+                "tender": self.tender,
+                "lot": self.lot,
+                "stages": stages,
+                "next_command": self.next_command,
+            }
         if self.lots:
             found["lots"] = [lot.document() for lot in self.lots]
         return found
 
     def json(self) -> str:
+        """The JSON contract as text."""
         return json.dumps(self.document(), indent=2, ensure_ascii=False)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tender.workflows.publish import publish
 from tender.workflows.report import report
-from tender.workflows.status import status
+from tender.workflows.status import Stage, Status, status
 from tender.workflows.templates import templates
 
 STAGES = [
@@ -75,6 +75,44 @@ def test_the_json_is_a_stable_contract(reference: Path) -> None:
     document = json.loads(status(reference).json())
     assert list(document) == ["tender", "stages", "next_command"]
     assert list(document["stages"][0]) == ["stage", "state", "detail", "items"]
+
+
+def test_a_definition_with_lots_keeps_the_contracts_key_order() -> None:
+    lot = Status("T-1", [Stage("evaluation", "done", "5 bids ranked")], "tender score", lot="2")
+    whole = Status(
+        "T-1", [Stage("allocation", "open", "by lot_order", ["x"])], "tender status", lots=(lot,)
+    )
+    assert whole.json() == (
+        "{\n"
+        '  "tender": "T-1",\n'
+        '  "stages": [\n'
+        "    {\n"
+        '      "stage": "allocation",\n'
+        '      "state": "open",\n'
+        '      "detail": "by lot_order",\n'
+        '      "items": [\n'
+        '        "x"\n'
+        "      ]\n"
+        "    }\n"
+        "  ],\n"
+        '  "next_command": "tender status",\n'
+        '  "lots": [\n'
+        "    {\n"
+        '      "tender": "T-1",\n'
+        '      "lot": "2",\n'
+        '      "stages": [\n'
+        "        {\n"
+        '          "stage": "evaluation",\n'
+        '          "state": "done",\n'
+        '          "detail": "5 bids ranked",\n'
+        '          "items": []\n'
+        "        }\n"
+        "      ],\n"
+        '      "next_command": "tender score"\n'
+        "    }\n"
+        "  ]\n"
+        "}"
+    )
 
 
 def test_rows_without_a_consensus_are_named_while_marks_are_provisional(panel) -> None:  # type: ignore[no-untyped-def]
