@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import INPUT_ERROR, cli, lot_option, tender_file
+
+if TYPE_CHECKING:
+    from ..workflows.collect import Collection
 
 
 @cli.command()
@@ -46,7 +49,7 @@ def collect(definition: str, returned: Path, lot: str | None) -> None:
         click.get_current_context().exit(INPUT_ERROR)
 
 
-def _report(result: Any) -> None:
+def _report(result: Collection) -> None:
     for outcome in result.outcomes:
         if outcome.status in ("superseded", "duplicate"):
             click.echo(f"note: {outcome.file}: {outcome.status}: {outcome.note}", err=True)

@@ -23,7 +23,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from ..audit import (
     Entry,
@@ -39,7 +38,7 @@ from ..audit import (
 from ..errors import Problem, TenderError
 from ..excel import layout
 from ..excel.guard import Limits, Refused
-from ..excel.moderation_sheet import Consensus, read_consensus, write_moderation
+from ..excel.moderation_sheet import Consensus, Key, read_consensus, write_moderation
 from ..excel.returns import Expected, Return, read_return
 from ..files import (
     FileRefused,
@@ -75,7 +74,7 @@ EXPECTED_RETURN = "a regular file saved by the evaluator"
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     """What happened to one returned file."""
 
@@ -88,9 +87,9 @@ class Outcome:
     size: int | None = None  # set for files refused unread
 
 
-@dataclass
+@dataclass(frozen=True)
 class Collection:
-    """The result of one collection run."""
+    """The result of one collection run: what the command reports and the panel acts on."""
 
     outcomes: list[Outcome]
     accepted: dict[str, Return]
@@ -101,10 +100,12 @@ class Collection:
 
     @property
     def problems(self) -> list[Problem]:
+        """Every refused file's problems, in the order the files were read."""
         return [p for o in self.outcomes for p in o.problems]
 
     @property
     def rejected(self) -> list[Outcome]:
+        """The files refused."""
         return [o for o in self.outcomes if o.status == "rejected"]
 
 
@@ -308,7 +309,7 @@ class _Run:
                 )
         return by_evaluator
 
-    def _decided(self, ret: Return) -> dict[str, Any]:
+    def _decided(self, ret: Return) -> dict[str, object]:
         """The chair's decisions a return with a declared conflict was accepted on."""
         if ret.declaration.get("conflict", "").casefold() != "yes":
             return {}
@@ -517,7 +518,7 @@ def _archive_path(files: PanelFiles, candidate: _Candidate, received_at: datetim
     return files.archive / f"{stamp}-{candidate.sha256[:12]}-{safe}"
 
 
-def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Any, Consensus]:
+def _carried(files: PanelFiles, tender: Tender, expected: Expected) -> dict[Key, Consensus]:
     """Consensus already typed into the current moderation workbook, to keep it on rewrite.
 
     Raises:
