@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,11 @@ from .errors import Problem, TenderInputError, raise_if, shorten
 from .files import NotAFileError, open_regular, reason
 from .model import SUPPLIER_COLUMNS, SingleColumn, Tender
 from .pricing import Pricing
+
+if TYPE_CHECKING:
+    from .abnormal import Decision
+
+Read = TypeVar("Read")
 
 MAX_YAML_BYTES = 1 << 20
 MAX_CSV_BYTES = 1 << 30
@@ -702,7 +708,7 @@ class Inputs:
     names: dict[str, str]
     fingerprints: dict[str, str]
     warnings: list[str] = field(default_factory=list)
-    decisions: dict[str, Any] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     pricing: Pricing | None = None  # how each evaluated price was reached, line by line
 
@@ -777,7 +783,7 @@ def _mark_tables(
                 "until moderated marks exist"
             )
             continue
-        tables[key] = _collect(lambda p=path, n=names[key]: read_csv_text(p, n), problems)
+        tables[key] = _collect(partial(read_csv_text, path, names[key]), problems)
     return tables
 
 
@@ -790,7 +796,7 @@ def _fingerprint_data(tender: Tender, names: dict[str, str], fingerprints: dict[
 
 def _abnormal_price_decisions(
     tender: Tender, bids: pd.DataFrame, names: dict[str, str], fingerprints: dict[str, str]
-) -> dict[str, Any]:
+) -> dict[str, Decision]:
     """Recorded decisions on abnormal prices; a rejection excludes the bid from ranking.
 
     The reason is put in the bids table's `excluded_by_decision` column, so every later
@@ -827,7 +833,7 @@ def _abnormal_price_decisions(
     return decisions
 
 
-def _collect(read: Any, problems: list[Problem]) -> Any:
+def _collect(read: Callable[[], Read], problems: list[Problem]) -> Read | None:
     try:
         return read()
     except TenderInputError as exc:
