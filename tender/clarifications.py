@@ -12,6 +12,7 @@ before/after comparison are pure; reading and writing files is the caller's job.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
@@ -21,6 +22,9 @@ import pandas as pd
 from .errors import Problem, TenderInputError, raise_if, shorten
 from .model import Tender
 from .scoring import Evaluation
+
+# Records one problem of the row being read: the column, what was found, what was expected.
+AddProblem = Callable[[str, str, str], None]
 
 COLUMNS = [
     "bidder_id",
@@ -132,7 +136,7 @@ def check_outcomes(
 
 
 def _check_row(
-    row: dict[str, str], tender: Tender, bidder_ids: list[str], add: Any
+    row: dict[str, str], tender: Tender, bidder_ids: list[str], add: AddProblem
 ) -> tuple[date | None, list[str]]:
     """Check one row's bidder, date, panel, clarification and criterion."""
     if row["bidder_id"] not in bidder_ids:
@@ -160,11 +164,11 @@ def _check_row(
     return on, panel
 
 
-def _panel_order(panel_ids: list[str]) -> Any:
+def _panel_order(panel_ids: list[str]) -> Callable[[str], int]:
     return lambda person: panel_ids.index(person) if person in panel_ids else len(panel_ids)
 
 
-def _date(text: str, add: Any) -> date | None:
+def _date(text: str, add: AddProblem) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -172,7 +176,7 @@ def _date(text: str, add: Any) -> date | None:
         return None
 
 
-def _revised_mark(row: dict[str, str], tender: Tender, add: Any) -> float | None:
+def _revised_mark(row: dict[str, str], tender: Tender, add: AddProblem) -> float | None:
     text = row["revised_mark"]
     if not text:
         return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import cli, tender_file
+
+if TYPE_CHECKING:
+    from ..workflows.check import Checked
 
 
 @cli.command()
@@ -36,7 +39,7 @@ def check(definition: str) -> None:
         click.echo(f"next: tender templates {definition}{which}")
 
 
-def _print_checked(checked: Any, label: str) -> None:
+def _print_checked(checked: Checked, label: str) -> None:
     tender = checked.tender
     counts = (
         f"{checked.bids} bids, {len(tender.quality.leaves())} marked criteria, "

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import cli, format_option, out_folder_option, tender_file
+
+if TYPE_CHECKING:
+    from ..workflows.score import LotsScored, Scored
 
 
 @cli.command()
@@ -38,7 +41,7 @@ def score(definition: str, output_format: str, out: Path | None) -> None:
         click.echo(f"Wrote {names} to {scored.folder}", err=True)
 
 
-def _print_tender(scored: Any, output_format: str) -> None:
+def _print_tender(scored: Scored, output_format: str) -> None:
     from ..outputs import results_document
     from ..terminal import print_table
 
@@ -50,7 +53,7 @@ def _print_tender(scored: Any, output_format: str) -> None:
     print_table(scored.run.evaluation)
 
 
-def _print_lots(scored: Any, output_format: str) -> None:
+def _print_lots(scored: LotsScored, output_format: str) -> None:
     from ..lots_results import lots_document
     from ..terminal import allocation_lines, print_table
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .group import cli, format_option, tender_file
+
+if TYPE_CHECKING:
+    from ..model import Lot
+    from ..workflows.sensitivity import Analysed, LotsAnalysed
 
 
 @cli.command()
@@ -33,7 +37,7 @@ def sensitivity(definition: str, output_format: str) -> None:
         _print_lots(analysed, output_format)
 
 
-def _print_tender(analysed: Any, output_format: str) -> None:
+def _print_tender(analysed: Analysed, output_format: str) -> None:
     from ..terminal import robustness_lines
 
     for warning in analysed.loaded.warnings:
@@ -45,13 +49,13 @@ def _print_tender(analysed: Any, output_format: str) -> None:
         click.echo(line)
 
 
-def _print_lots(analysed: Any, output_format: str) -> None:
+def _print_lots(analysed: LotsAnalysed, output_format: str) -> None:
     from ..lots_results import allocation_document
     from ..terminal import allocation_lines, robustness_lines
 
     for warning in analysed.warnings:
         click.echo(f"warning: {warning}", err=True)
-    lots = [(lot.loaded.evaluation.tender.this_lot, lot) for lot in analysed.lots]
+    lots = [(_lot_of(lot), lot) for lot in analysed.lots]
     if output_format == "json":
         document = {
             "lots": [
@@ -68,3 +72,10 @@ def _print_lots(analysed: Any, output_format: str) -> None:
         click.echo("")
     for line in allocation_lines(analysed.allocation):
         click.echo(line)
+
+
+def _lot_of(analysed: Analysed) -> Lot:
+    """The lot an analysis is of (each of a definition with lots is of one)."""
+    this = analysed.loaded.evaluation.tender.this_lot
+    assert this is not None
+    return this
