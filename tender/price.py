@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from .model import PriceFormula
 
 FloatArray = npt.NDArray[np.float64]
 Kernel = Callable[..., FloatArray]
@@ -165,11 +168,11 @@ def log(prices: npt.ArrayLike, weight: float, zero_at_multiple: float = 2.0) -> 
     return _floats(weight * np.maximum(0.0, 1.0 - deduction))
 
 
-def parameters(spec: Any) -> dict[str, float]:
+def parameters(spec: PriceFormula) -> dict[str, float]:
     """The kernel's keyword arguments from a formula model (everything but `name`)."""
     return {k: float(v) for k, v in spec.model_dump().items() if k != "name"}
 
 
-def score_prices(prices: npt.ArrayLike, weight: float, spec: Any) -> FloatArray:
+def score_prices(prices: npt.ArrayLike, weight: float, spec: PriceFormula) -> FloatArray:
     """Score `prices` with the formula `spec` names (a model from `tender.model`)."""
     return FORMULAS[spec.name].kernel(prices, weight, **parameters(spec))
