@@ -8,10 +8,10 @@ issues logged under the tender's lock, so two runs never issue the same number.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..audit import Entry, TemplateIssued, of_event
 from ..errors import TenderError
@@ -21,6 +21,16 @@ from ..model import Evaluator, Tender
 from ..panel import bidders_to_mark, load_key, panel_files, protected_files
 from ..progress import Progress, tell
 from ..seal import seal
+
+if TYPE_CHECKING:
+    from ..excel.layout import Row
+
+# One workbook's arguments to `excel.templates.write_template`, in its order: the tender,
+# the evaluator, the rows to mark, the identity fields, their seal, the marks excluded by
+# the chair's decisions and the marking sheet shared by every evaluator.
+Job = tuple[
+    Tender, Evaluator, Sequence["Row"], dict[str, str], str, Sequence[tuple[str, str, str]], bytes
+]
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,7 @@ def issue_templates(
         key = load_key(files, create=True)
         issues = _issued_so_far(read_log(files.log))
         marking = marking_part(tender, rows)  # the same sheet for every evaluator
-        jobs = []
+        jobs: list[Job] = []
         for evaluator_id in chosen:
             issue = issues.get(evaluator_id, 0) + 1
             template_id = seal(
@@ -125,7 +135,7 @@ def _chosen(tender: Tender, panel: dict[str, Evaluator], evaluators: list[str] |
 
 
 def _rendered(
-    jobs: list[tuple[Any, ...]], paths: dict[str, Path], progress: Progress | None = None
+    jobs: list[Job], paths: dict[str, Path], progress: Progress | None = None
 ) -> tuple[dict[Path, bytes], list[Issued]]:
     """Each template's bytes by its path, and what identifies each one issued."""
     from ..audit import sha256_bytes
@@ -178,7 +188,7 @@ PARALLEL_FROM = 4  # workbooks; fewer are quicker written in this process
 
 
 def _render_all(
-    render: Any, jobs: list[tuple[Any, ...]], progress: Progress | None = None
+    render: Callable[..., bytes], jobs: list[Job], progress: Progress | None = None
 ) -> list[bytes]:
     """Render independent workbooks, on every CPU when there are several; `progress` is
     told as each is done, in order."""
