@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict, TypeVar, cast
+from typing import NotRequired, TypedDict, TypeVar, cast
 
 from .errors import Problem, TenderError, TenderInputError, shorten
 from .files import NotAFileError, open_regular, os_errors
@@ -183,28 +183,28 @@ def _entry_hash(entry: Mapping[str, object]) -> str:
     return sha256_bytes(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
 
-def _is_text(value: Any) -> bool:
+def _is_text(value: object) -> bool:
     return isinstance(value, str)
 
 
-def _is_count(value: Any) -> bool:
+def _is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_texts(value: Any) -> bool:
+def _is_texts(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def _is_name(value: Any) -> bool:
+def _is_name(value: object) -> bool:
     return isinstance(value, str) and bool(SAFE_NAME.match(value))
 
 
-def _is_text_map(value: Any) -> bool:
+def _is_text_map(value: object) -> bool:
     return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
 
 
 # What later commands read from each event; anything else in an entry is only shown.
-FIELDS: dict[str, dict[str, tuple[Callable[[Any], bool], str]]] = {
+FIELDS: dict[str, dict[str, tuple[Callable[[object], bool], str]]] = {
     "template_issued": {
         "evaluator_id": (_is_text, "text"),
         "issue": (_is_count, "a whole number"),
