@@ -72,7 +72,7 @@ Key = tuple[str, str]
 class Consensus:
     """What the panel typed for one bidder × criterion, as found in the workbook."""
 
-    value: Any  # a number, text (to be refused on ingest) or "" for none
+    value: object  # a number, text (to be refused on ingest) or "" for none, as the cell held it
     rationale: str
     cell: str  # e.g. 'Moderation!N14'
     rationale_cell: str
