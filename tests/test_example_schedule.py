@@ -100,15 +100,44 @@ def test_the_example_issues_its_letters_and_says_which_line_was_filled_in(
     assert len(letters) == 8  # A to D, PDF and DOCX: nothing refused under pa2023
     document = docx.Document(str(tmp_path / "out" / "letters" / "c-clearview-services-ltd.docx"))
     text = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
-    # C left L3 unpriced: counted at B's 70, the highest compliant rate (see the docstring)
+    # C left L3 unpriced: counted at B's 70, the highest compliant rate (see the docstring),
+    # which is B's and commercially confidential: the rule and C's own price, not the figure
     assert (
         "Your evaluated price of £95,820, scored against the lowest evaluated price among the "
         "compliant tenders, £90,720: W × lowest ÷ price = 50 × £90,720 ÷ £95,820 = 47.3 out of "
-        "50. Your tender left line L3 unpriced; it is priced at the highest rate offered for it "
-        "by the other compliant bids (£70)." in text
+        "50. Your tender left line L3 unpriced; as the tender documents state, it is priced at "
+        "the highest rate offered for it by the other compliant bids, and your evaluated price of "
+        "£95,820 includes it at that rate. That rate is another bidder's offer, commercially "
+        "confidential, so it is not given here." in text
     )
+    assert "£70" not in text
     assert "= 49.1 out of 50." in text  # the winner, A, priced every line
     assert "It left line" not in text
+
+
+def test_a_rate_the_tender_states_for_a_missing_line_is_given_even_at_nothing(
+    example: Path, tmp_path: Path
+) -> None:
+    """Under `stated` the rate is the tender's own, not a bidder's, so the letter gives it;
+    at £0 too. C's L3 at 0: 250×90 + 12×400 + 52×0 + 40×25 = 28300 a year × 3 = 84900,
+    now the lowest compliant price, so C's price score is 50."""
+    from tender.workflows.report import report
+
+    _replace(
+        example,
+        "      rule: highest_other ",
+        "      rate: 0\n      rule: stated ",
+    )
+    done = report(example, out=tmp_path / "out")
+    assert done.run.evaluation.awarded is not None
+    document = docx.Document(str(tmp_path / "out" / "letters" / "c-clearview-services-ltd.docx"))
+    text = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert (
+        "= 50 × £84,900 ÷ £84,900 = 50 out of 50. Your tender left line L3 unpriced; as the "
+        "tender documents state, it is priced at the rate the tender states for a missing "
+        "line (£0), and your evaluated price of £84,900 includes it at that rate." in text
+    )
+    assert "another bidder's offer" not in text
 
 
 def _replace(path: Path, old: str, new: str) -> None:

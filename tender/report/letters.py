@@ -29,6 +29,7 @@ from ..inputs import display_path, project_root
 from ..model import REGIME_NAMES, BudgetRelative, Criterion, Tender
 from ..notes import BidRecord
 from ..price import FORMULAS, parameters
+from ..pricing import HIGHEST_OTHER, STATED
 from ..scoring import Evaluation
 from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Table
 
@@ -346,22 +347,41 @@ def price_working(
 
 
 def _unpriced_lines(ev: Evaluation, bidder_id: str, own: bool) -> str:
-    """The lines of a schedule the bid left unpriced and the rate each counts at, by the
-    tender's missing-line rule: the evaluated price is not the bid's own sum without them.
-    The rate is given as a figure, never as whose bid it came from."""
+    """The lines of a schedule the bid left unpriced and how the tender's missing-line rule
+    counts them: the evaluated price is not the bid's own sum without them.
+
+    A rate the tender states is the tender's own and is given. The highest rate another
+    compliant bid offered is that bidder's, commercially confidential, and is never given:
+    the sentence states the rule and the evaluated price that includes it (the panel finds
+    the figure in the confidential appendix)."""
     pricing = ev.pricing
     if pricing is None or bidder_id not in pricing.bidder_ids:
         return ""
     bid = pricing.bidder_ids.index(bidder_id)
-    filled = [t for t in pricing.trace(bid) if t.basis.startswith("missing: ") and t.rate]
+    filled = [t for t in pricing.trace(bid) if t.basis in (HIGHEST_OTHER, STATED)]
+    if not filled:
+        return ""
     currency = ev.tender.tender.currency
-    out = ""
-    for t in filled:
-        whose = "Your tender" if own else "It"
-        rule = t.basis.removeprefix("missing: ")
+    whose, its = ("Your tender", "your") if own else ("It", "its")
+    ids = [t.line_id for t in filled]
+    one = len(ids) == 1
+    named = f"line {ids[0]}" if one else f"lines {', '.join(ids[:-1])} and {ids[-1]}"
+    rule = filled[0].basis.removeprefix("missing: ")  # one rule for every line
+    if filled[0].basis == STATED:
+        rule += f" ({display.money(filled[0].rate, currency)})"
+    price = display.money(pricing.evaluated[bid], currency)
+    out = (
+        f" {whose} left {named} unpriced; as the tender documents state, "
+        f"{'it is' if one else 'each is'} {rule}, and {its} evaluated price of {price} "
+        f"includes {'it at that rate' if one else 'them at those rates'}."
+    )
+    if own and filled[0].basis == HIGHEST_OTHER:
         out += (
-            f" {whose} left line {t.line_id} unpriced; it is {rule} "
-            f"({display.money(t.rate, currency)})."
+            " That rate is another bidder's offer, commercially confidential, so it is not "
+            "given here."
+            if one
+            else " Those rates are other bidders' offers, commercially confidential, so they "
+            "are not given here."
         )
     return out
 

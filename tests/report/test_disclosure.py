@@ -391,3 +391,150 @@ def test_the_lots_examples_letters_and_public_report_disclose_nothing_internal(
                 allowed |= {records[b].display.total_score for b in (bidder, ev.awarded) if b}
         totals = set(re.findall(r"Total score (\d+(?:\.\d+)?)", docs[path]))
         assert totals <= allowed, path.name
+
+
+# A rival's line rate, as a document prints money (display.money), found as a whole amount:
+# '£70' is not found in '£70,000' or '£70.50', nor '£7' in '£70'.
+def _amounts(figures: set[str], text: str) -> set[str]:
+    return {f for f in figures if re.search(rf"(?<![\d,.]){re.escape(f)}(?![\d,]|\.\d)", text)}
+
+
+def _rival_rates(pricing: Any, reader: str | None) -> set[str]:
+    """Every line rate another bid offered, as money; a figure the reader offered itself
+    for some line is its own to see. `reader` None: the public, to whom every rate is
+    another's."""
+    from tender import display
+    from tender.pricing import OFFERED
+
+    offered = [t for t in pricing.traces() if t.basis == OFFERED and t.rate is not None]
+    own = {display.money(t.rate) for t in offered if t.bidder_id == reader}
+    return {display.money(t.rate) for t in offered if t.bidder_id != reader} - own
+
+
+def scan_rates(done: Reported | Any, evaluations: list[Any]) -> dict[str, str]:
+    """Each letter (PDF, DOCX) and the public report (PDF, DOCX, HTML) against every other
+    bidder's line rates, lot by lot; returns each letter's text by bidder id."""
+    docs = documents(done)
+    letters = {p: t for p, t in docs.items() if p.parent.name == "letters"}
+    reports = {p: t for p, t in docs.items() if p.name.startswith("award-report.")}
+    assert letters
+    assert {p.suffix for p in reports} == {".pdf", ".docx", ".html"}
+    by_bidder: dict[str, str] = {}
+    for path, text in letters.items():
+        reader = path.stem.split("-")[0].upper()
+        by_bidder.setdefault(reader, text)
+        for ev in evaluations:
+            if reader in ev.pricing.bidder_ids:
+                assert _amounts(_rival_rates(ev.pricing, reader), text) == set(), path.name
+    for path, text in reports.items():
+        for ev in evaluations:
+            assert _amounts(_rival_rates(ev.pricing, None), text) == set(), path.name
+    return by_bidder
+
+
+def _drop_rate(prices: Path, bidder_id: str, line_id: str) -> None:
+    """The bid leaves the line unpriced: its row is taken out of the prices file."""
+    frame = pd.read_csv(prices, dtype=str, keep_default_na=False)
+    keep = ~((frame["bidder_id"] == bidder_id) & (frame["line_id"] == line_id))
+    assert not keep.all()
+    frame[keep].to_csv(prices, index=False)
+
+
+def test_a_letter_never_gives_the_rival_rate_an_unpriced_line_was_counted_at(
+    tmp_path: Path,
+) -> None:
+    """The office-cleaning example: C left L3 unpriced and, as the tender states, it is
+    counted at the highest rate the other compliant bids offered, B's £70 (D's £95 does not
+    count: D fails SAFE). B's rate is commercially confidential: C's letter states the rule
+    and C's own evaluated price, £95,820 (tests/test_example_schedule.py), and no rate of
+    A's, B's or D's; no other letter nor the public report gives one either."""
+    done = report(_office_cleaning(tmp_path))
+    letters = scan_rates(done, [done.run.evaluation])
+    # the panel's confidential appendix keeps the figure
+    for path in done.written:
+        if path.name.startswith("award-report-confidential."):
+            assert _amounts({"£70"}, documents(done)[path]) == {"£70"}, path.name
+    c = letters["C"]
+    assert (
+        "Your tender left line L3 unpriced; as the tender documents state, it is priced "
+        "at the highest rate offered for it by the other compliant bids, and your evaluated "
+        "price of £95,820 includes it at that rate. That rate is another bidder's offer, "
+        "commercially confidential, so it is not given here." in c
+    )
+    # reg 31: the score still explained by reference to the tender (offer, anchor, formula)
+    assert (
+        "Your evaluated price of £95,820, scored against the lowest evaluated price among the "
+        "compliant tenders, £90,720: W × lowest ÷ price = 50 × £90,720 ÷ £95,820 = 47.3 out of "
+        "50." in c
+    )
+
+
+def test_the_winner_s_unpriced_line_is_not_given_at_a_rival_s_rate_either(
+    tmp_path: Path,
+) -> None:
+    """The winner A leaves L2 unpriced: counted at the highest compliant L2 rate, B's £450
+    (C offered £400; D's £380 does not count), A's evaluated price is
+    250×85 + 12×450 + 52×65.50 + 40×28 = 31176 a year × 3 = £93,528, still first
+    (50 × 90720 ÷ 93528 = 48.5, + 38 = 86.5 against C's 84.3). Each losing letter's account
+    of the successful tender states the rule and A's evaluated price, never B's £450."""
+    definition = _office_cleaning(tmp_path)
+    _drop_rate(tmp_path / "bids" / "office-cleaning-2026" / "prices.csv", "A", "L2")
+    done = report(definition)
+    assert done.run.evaluation.awarded == "A"
+    letters = scan_rates(done, [done.run.evaluation])
+    for reader in ("B", "C"):
+        assert (
+            "It left line L2 unpriced; as the tender documents state, it is priced "
+            "at the highest rate offered for it by the other compliant bids, and its evaluated "
+            "price of £93,528 includes it at that rate." in letters[reader]
+        ), reader
+    assert "W × lowest ÷ price = 50 × £90,720 ÷ £93,528 = 48.5 out of 50." in letters["C"]
+    assert (
+        "Your tender left line L2 unpriced; as the tender documents state, it is priced "
+        "at the highest rate offered for it by the other compliant bids, and your evaluated "
+        "price of £93,528 includes it at that rate." in letters["A"]
+    )
+
+
+def test_the_lots_letters_never_give_a_rival_s_rate_for_an_unpriced_line(
+    project: Path,
+) -> None:
+    """The lots example under the same rule: in lot 1, C leaves C2 unpriced and it is
+    counted at the highest compliant C2 rate, B's £250 (A offered £200), so C's evaluated
+    price is (250×45 + 12×250) × 2 = £28,500. No lot's letter or public report gives a
+    rival's rate; nor do the open data and the contracts register publish one."""
+    from tender.workflows.publish import publish
+    from tender.workflows.report import LotsReported
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "bids" / "cleaning-lots-2026", project / "bids" / "cleaning-lots-2026")
+    definition = project / "criteria" / "cleaning-lots-2026.yaml"
+    text = definition.read_text(encoding="utf-8")
+    old = "    basis: rates\n    years: 2\n"
+    assert text.count(old) == 1
+    definition.write_text(
+        text.replace(old, old + "    missing_line:\n      rule: highest_other\n"),
+        encoding="utf-8",
+    )
+    _drop_rate(project / "bids" / "cleaning-lots-2026" / "lot-1" / "prices.csv", "C", "C2")
+    done = report(definition)
+    assert isinstance(done, LotsReported)
+    lots = list(done.run.evaluation.lots)
+    letters = scan_rates(done, lots)
+    assert (
+        "Your tender left line C2 unpriced; as the tender documents state, it is priced "
+        "at the highest rate offered for it by the other compliant bids, and your evaluated "
+        "price of £28,500 includes it at that rate. That rate is another bidder's offer, "
+        "commercially confidential, so it is not given here." in letters["C"]
+    )
+    # the open data and the register publish no bid's line rate either: the package's only
+    # amounts are the estimated values (the definition's 127000, 55000, 56000 and 16000) and
+    # each awarded bid's evaluated price: C's £28,500 on lot 1 (A, first there, has lot 2),
+    # A's (250×42 + 12×210) × 2 = £26,040 on lot 2, B's 24 × 160 × 2 = £7,680 on lot 3
+    published = publish(definition)
+    package = next(p for p in published.written if p.suffix == ".json")
+    amounts = re.findall(r'"amount": ?(-?[\d.]+)', package.read_text(encoding="utf-8"))
+    assert set(amounts) == {"127000", "55000", "56000", "16000", "28500", "26040", "7680"}
+    register = next(p for p in published.written if p.suffix == ".csv")
+    values = pd.read_csv(register, dtype=str)["Total value"]
+    assert list(values) == ["55000", "56000", "16000"]
