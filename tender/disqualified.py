@@ -44,9 +44,20 @@ def reasons(
     `bids` is the bids table the evaluation read (its requirement columns); `decisions`
     the recorded decisions on abnormal prices.
     """
-    tender = ev.tender
-    if tender.tender.regime not in REGIMES_STATING_REASONS:
+    if ev.tender.tender.regime not in REGIMES_STATING_REASONS:
         return {}
+    return rules_not_met(ev, bids, decisions)
+
+
+def rules_not_met(
+    ev: Evaluation, bids: pd.DataFrame, decisions: Mapping[str, Decision]
+) -> dict[str, str]:
+    """bidder_id → the published rules its bid did not meet, for every bid the evaluation
+    excluded, under any regime: what the bidder's own letter says (and, where the regime
+    publishes it, the release). Each reason follows "the bid" or "your tender": "did not
+    meet the pass/fail requirement SAFE: ...", "was rejected as abnormally low ...".
+    """
+    tender = ev.tender
     answers = bids.assign(bidder_id=bids["bidder_id"].astype(str)).set_index("bidder_id")
     failed = {
         req.id: set(answers.index[~passes(answers, req).to_numpy()])
@@ -69,7 +80,7 @@ def reasons(
         decision = decisions.get(bidder)
         if decision is not None and decision.decision == "rejected":
             found.append(
-                "rejected as abnormally low after its explanation was considered "
+                "was rejected as abnormally low after its explanation was considered "
                 f"({ABNORMALLY_LOW[tender.tender.regime]})"
             )
         found += _below_minimum(ev, row)
@@ -118,5 +129,5 @@ def _otherwise(ev: Evaluation, row: int) -> str:
     """An exclusion none of the published rules explains: a decision the authority recorded
     (its text is not published), or a bid that was never marked."""
     if np.isnan(ev.consensus[row]).any():
-        return "not assessed on quality"
-    return "excluded by a recorded decision of the authority"
+        return "was not assessed on quality"
+    return "was excluded by a recorded decision of the authority"

@@ -80,7 +80,7 @@ def test_a_rejection_as_abnormally_low_cites_the_provision_not_the_reasoning(
     )
     found = reasons_of(reference)
     assert found == {
-        "F": "rejected as abnormally low after its explanation was considered "
+        "F": "was rejected as abnormally low after its explanation was considered "
         "(Public Contracts Regulations 2015 reg 69)"
     }
 
@@ -96,4 +96,4 @@ def test_a_decision_recorded_in_the_bids_file_is_stated_without_its_text(
         f"{line},{'Late: received 12:04' if line.startswith('E,') else ''}" for line in lines[1:]
     ]
     bids.write_text("\n".join(marked) + "\n", encoding="utf-8")
-    assert reasons_of(reference) == {"E": "excluded by a recorded decision of the authority"}
+    assert reasons_of(reference) == {"E": "was excluded by a recorded decision of the authority"}
