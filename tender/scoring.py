@@ -81,6 +81,10 @@ class Evaluation:
     pricing: Pricing | None = None
     # For a lot: its award from the allocation (`lots.allocate_lots`); None without lots.
     award: Award | None = None
+    # bidder_id → why its bid was not ranked, in the words of the tender's published rules,
+    # for every excluded bid (`disqualified.rules_not_met`): what its letter tells it. Set by
+    # the workflow that read the bids and decisions; empty otherwise.
+    exclusions: dict[str, str] = field(default_factory=dict)
 
     @property
     def awarded(self) -> str | None:

@@ -60,6 +60,10 @@ TITLES = {
 }
 
 
+# A letter to an excluded bid whose evaluation carries no recorded reason (one not made by
+# the workflow that read its bids): shown visibly, and the completeness check refuses it.
+NO_EXCLUSION_REASON = "[NOT SET: why bid {} was not ranked]"
+
 # What each regime calls the tender that wins: PA 2023 s.19 "most advantageous tender";
 # PCR 2015 reg 67 (and most contract procedure rules) "most economically advantageous".
 BEST_TENDER = {
@@ -137,6 +141,7 @@ def check_completeness(ev: Evaluation) -> Completeness:
         )
         return Completeness(problems, warnings)
     problems += _outcome_problems(ev, definition)
+    problems += _unexplained_exclusions(ev, definition)
     _check_feedback(ev, moderated, problems, warnings)
     return Completeness(problems, warnings)
 
@@ -169,6 +174,23 @@ def _outcome_problems(ev: Evaluation, definition: str) -> list[Problem]:
             )
         problems += _missing_supplier_details(ev)
     return problems
+
+
+def _unexplained_exclusions(ev: Evaluation, definition: str) -> list[Problem]:
+    """Every excluded bid whose letter could not say why: its evaluation carries no reason."""
+    table = ev.table
+    excluded = table.loc[table["is_excluded"].astype(bool), "bidder_id"].astype(str)
+    return [
+        Problem(
+            definition,
+            f"bidder {bidder}",
+            "an excluded bid with no reason recorded in the tender's published rules",
+            "the evaluation made from the tender's files (workflows.evaluation.evaluate_file), "
+            "which records why each excluded bid was not ranked, for its letter",
+        )
+        for bidder in excluded
+        if bidder not in ev.exclusions
+    ]
 
 
 def _check_feedback(
@@ -445,6 +467,19 @@ class _Letter:
     def is_winner(self) -> bool:
         return self.winner is not None and self.winner.bidder_id == self.record.bidder_id
 
+    @property
+    def excluded(self) -> bool:
+        """True when this bid was excluded from ranking (a pass/fail requirement, a quality
+        minimum, an unpriced line, a decision)."""
+        return "excluded" in self.record.flags
+
+    def not_ranked_because(self) -> str:
+        """Why this bid was not ranked, in the words of the tender's published rules as the
+        evaluation recorded them (`Evaluation.exclusions`), never the panel's own text."""
+        return self.ev.exclusions.get(
+            self.record.bidder_id, NO_EXCLUSION_REASON.format(self.record.bidder_id)
+        )
+
     def criteria_table(self) -> Table:
         tender = self.tender
         formula = FORMULAS[tender.price.formula.name]
@@ -500,11 +535,12 @@ class _Letter:
         """One bid's marks, scores and explanations, criterion by criterion."""
         i = self.index[record.bidder_id]
         leaves = {c.id: j for j, c in enumerate(self.tender.quality.leaves())}
+        unscored = "Not scored" if "excluded" in record.flags else None
         rows = [
             (
                 self.tender.price.criterion,
                 "",
-                display.score(record.price_score),  # the reason is in the explanation
+                unscored or display.score(record.price_score),  # the reason: the explanation
                 self._price_reason(record, own=record is self.record) if explain else "",
             )
         ]
@@ -525,7 +561,7 @@ class _Letter:
 
         walk(self.tender.quality.criteria, 0)
         rows.append(("Quality weighted score", "", record.display.quality_score, ""))
-        rows.append(("Total score", "", record.display.total_score, ""))
+        rows.append(("Total score", "", unscored or record.display.total_score, ""))
         if not explain:
             return Table(
                 ("Criterion", "Mark", "Score"),
@@ -547,7 +583,7 @@ class _Letter:
         if "unscored-price" in record.flags:
             return f"Scored 0: {display.sentence(self.tender.price.unscored_reason)}"
         if "excluded" in record.flags:
-            return "Not scored: the tender was not ranked."
+            return "Not scored: your tender was not ranked, for the reason given above."
         return price_working(self.ev, record.bidder_id, own, self.basis)
 
     def outcome(self) -> list[Block]:
@@ -576,12 +612,12 @@ class _Letter:
 
     def why_not(self) -> list[Block]:
         record, winner = self.record, self.winner
-        if "excluded" in record.flags:
-            reason = self.ev.table.loc[
-                self.ev.table["bidder_id"] == record.bidder_id, "exclusion_reason"
-            ].iat[0]
+        if self.excluded:
             return [
-                Paragraph(f"Your tender was not ranked because: {display.sentence(str(reason))}")
+                Paragraph(
+                    "Your tender was not ranked because it "
+                    + display.sentence(self.not_ranked_because())
+                )
             ]
         if winner is None or self.is_winner:
             return self.interview()
@@ -782,13 +818,7 @@ class _Letter:
         ]
         out = [Section(TITLES[self.regime], tuple(front))]
         out.append(Section("The award criteria", (self.criteria_table(), *self.criteria_at()), "1"))
-        out.append(
-            Section(
-                "Your tender",
-                (self.scores_table(record, "Your marks, scores and the reasons for them"),),
-                "2",
-            )
-        )
+        out.append(Section("Your tender", tuple(self.own_blocks()), "2"))
         number = 3
         if self.winner is not None and not self.is_winner:
             out.append(Section("The successful tender", tuple(self._winner_blocks()), str(number)))
@@ -799,6 +829,30 @@ class _Letter:
             number += 1
         out.append(Section("Next steps", tuple(self._closing()), str(number)))
         return out
+
+    def own_blocks(self) -> list[Block]:
+        """The bid's marks, scores and reasons; for an excluded bid first why it was not
+        scored, and its marks only where it was marked (never a table of blanks)."""
+        caption = "Your marks, scores and the reasons for them"
+        if not self.excluded:
+            return [self.scores_table(self.record, caption)]
+        unmarked = np.isnan(self.ev.consensus[self.index[self.record.bidder_id]])
+        because = display.sentence(self.not_ranked_because())
+        if unmarked.any():  # never marked, or only in part: no table of blanks
+            marked = "marked or " if unmarked.all() else ""
+            return [
+                Paragraph(
+                    f"Your tender was not {marked}scored against these criteria, because it "
+                    + because
+                )
+            ]
+        return [
+            Paragraph(
+                "Your tender was marked against the quality criteria, as below, but it was "
+                f"given no price score, total score or rank, because it {because}"
+            ),
+            self.scores_table(self.record, caption),
+        ]
 
     @property
     def why_not_title(self) -> str:

@@ -180,15 +180,17 @@ def _results_table(parts: list[_LotLetter]) -> Table:
             result = "Awarded to you"
         elif part.capped:
             result = "Not awarded to you: you are awarded another lot under the cap"
-        elif "excluded" in record.flags:
-            result = "Not ranked"
+        elif winner is None:
+            result = "Not awarded to anyone"
+        elif part.excluded:
+            result = "Not successful: not ranked (the reason is in that lot's part below)"
         else:
             result = "Not successful"
         rows.append(
             (
                 lot_label(part.ev),
-                _ordinal(record.rank) if record.rank else "–",
-                record.display.total_score if record.rank else "–",
+                _ordinal(record.rank) if record.rank else "Not ranked",
+                record.display.total_score if record.rank else "Not scored",
                 winner.bidder if winner else "Not awarded",
                 result,
             )

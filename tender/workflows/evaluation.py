@@ -118,7 +118,7 @@ def evaluate_file(definition: str | Path | Tender, *, settled: bool = True) -> R
         run = _settle(run, sources)
     if settled:
         run = _with_near_tie_decisions(run)
-    return _with_pricing(run)
+    return _with_exclusions(_with_pricing(run))
 
 
 def refuse_lots(tender: Tender) -> None:
@@ -143,6 +143,19 @@ def _with_pricing(run: Run) -> Run:
         return run
     before = run.before and run.before.replaced(pricing=pricing)
     return replace(run, evaluation=run.evaluation.replaced(pricing=pricing), before=before)
+
+
+def _with_exclusions(run: Run) -> Run:
+    """Each evaluation carries why each excluded bid was not ranked, in the words of the
+    tender's published rules, for the letters (never the panel's own text)."""
+    from ..disqualified import rules_not_met
+
+    bids, decisions = run.inputs.bids, run.inputs.decisions
+    before = run.before and replace(
+        run.before, exclusions=rules_not_met(run.before, bids, decisions)
+    )
+    after = replace(run.evaluation, exclusions=rules_not_met(run.evaluation, bids, decisions))
+    return replace(run, evaluation=after, before=before)
 
 
 def conflict_decisions(

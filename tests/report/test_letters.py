@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tender.display import money
+from tender.disqualified import rules_not_met
 from tender.model import Tender
+from tender.report.document import Table
 from tender.report.letters import (
     check_completeness,
     letter_content,
@@ -21,6 +25,7 @@ from tender.report.letters import (
     restates_descriptor,
 )
 from tender.scoring import evaluate
+from tender.workflows.evaluation import evaluate_file
 
 
 def _with(ev, **changes):
@@ -322,15 +327,18 @@ def test_excluded_bidder_is_told_why():
             "feedback": ["Clear staffing plan."],
         }
     )
-    ev = evaluate(_tiny(requirement=True), bids, None, moderated)
+    scored = evaluate(_tiny(requirement=True), bids, None, moderated)
+    ev = dataclasses.replace(scored, exclusions=rules_not_met(scored, bids, {}))
     text = letter_content(ev, "B").text()
     assert "intends to award the contract to Alpha." in text
     assert (
-        "Your tender was not ranked because: failed requirement INS (Insurance of £5m): "
-        "answered 'no'." in text
+        "Your tender was not ranked because it did not meet the pass/fail requirement INS: "
+        "Insurance of £5m." in text
     )
     assert "the standstill period ends at midnight at the end of 13 March 2025" in text
     assert check_completeness(ev).problems == []
+    # an evaluation that never recorded why (not made from the tender's files) is refused
+    assert [p.where for p in check_completeness(scored).problems] == ["bidder B"]
 
 
 def test_letters_are_refused_while_first_place_is_tied():
@@ -369,7 +377,8 @@ def test_letters_are_refused_when_no_bid_can_be_ranked():
     )
     tender = _tiny()
     quality = tender.quality.model_copy(update={"minimum_score": 30.0})
-    ev = evaluate(tender.model_copy(update={"quality": quality}), bids, None, moderated)
+    scored = evaluate(tender.model_copy(update={"quality": quality}), bids, None, moderated)
+    ev = dataclasses.replace(scored, exclusions=rules_not_met(scored, bids, {}))
     assert (ev.table["rank"] == 1).sum() == 0
     assert [(p.where, p.found) for p in check_completeness(ev).problems] == [
         ("ranking", "no bid that can be ranked")
@@ -579,3 +588,109 @@ def test_a_losing_letter_also_says_where_the_bid_beat_the_winner(reference_ev):
         "Your tender scored more than the successful tender"
         not in letter_content(reference_ev, "A").text()
     )
+
+
+CLEANING = "office-cleaning-2026"
+SAFE = (
+    "did not meet the pass/fail requirement SAFE: Health and safety accreditation "
+    "(SafeContractor or equivalent)"
+)
+
+
+@pytest.fixture
+def cleaning(tmp_path: Path) -> Path:
+    """A copy of the schedule-of-rates example (pa2023; D fails the SAFE requirement)."""
+    root = Path(__file__).resolve().parents[2]
+    (tmp_path / "criteria").mkdir()
+    shutil.copy(root / "criteria" / f"{CLEANING}.yaml", tmp_path / "criteria")
+    shutil.copytree(root / "bids" / CLEANING, tmp_path / "bids" / CLEANING)
+    return tmp_path / "criteria" / f"{CLEANING}.yaml"
+
+
+def _section(doc, title):
+    """The blocks and the flattened text of the one section titled `title`."""
+    (found,) = [s for s in doc.sections if s.title == title]
+    lines = dataclasses.replace(doc, title="", sections=(found,)).text().splitlines()
+    return found.blocks, " ".join(" ".join(lines[2:]).split())
+
+
+def test_a_single_tenders_letters_keep_the_most_advantageous_tender(cleaning):
+    """Without lots the contract goes to the first-ranked bid: the regime's words stay."""
+    ev = evaluate_file(cleaning).evaluation
+    for bidder in ("A", "B", "D"):
+        assert (
+            "This assessment summary sets out the award criteria, how your tender was assessed "
+            "against them, with the reasons for each score, and the same for the most "
+            "advantageous tender." in letter_content(ev, bidder).text()
+        )
+    assert (
+        "intends to award the contract to you: your tender was the most advantageous tender, "
+        "with the highest total score." in letter_content(ev, "A").text()
+    )
+    said = " ".join(letter_content(ev, "B").text().split())
+    assert "Your tender's total score was 80 out of 100; the most advantageous tender scored" in (
+        said
+    )
+    assert "allocation" not in said
+
+
+def test_a_bid_failing_a_pass_fail_requirement_is_told_why_it_was_not_scored(cleaning):
+    ev = evaluate_file(cleaning).evaluation
+    doc = letter_content(ev, "D")
+    blocks, said = _section(doc, "Your tender")
+    assert not [b for b in blocks if isinstance(b, Table)]  # no table of dashes
+    assert (
+        said == f"Your tender was not marked or scored against these criteria, because it {SAFE}."
+    )
+    assert _section(doc, "Why your tender was not successful")[1] == (
+        f"Your tender was not ranked because it {SAFE}."
+    )
+    assert "answered 'no'" not in doc.text()
+    assert check_completeness(ev).problems == []
+
+
+def test_a_bid_below_a_quality_minimum_sees_its_marks_and_the_minimum(cleaning):
+    text = cleaning.read_text(encoding="utf-8")
+    cleaning.write_text(
+        text.replace("      weight: 30\n", "      weight: 30\n      minimum_mark: 7\n", 1),
+        encoding="utf-8",
+    )
+    ev = evaluate_file(cleaning).evaluation
+    doc = letter_content(ev, "B")  # B's moderated Q1 mark is 6
+    blocks, said = _section(doc, "Your tender")
+    assert said.startswith(
+        "Your tender was marked against the quality criteria, as below, but it was given no "
+        "price score, total score or rank, because it did not reach the minimum mark of 7 for "
+        "Q1 (Method statement and staffing)."
+    )
+    (table,) = [b for b in blocks if isinstance(b, Table)]
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows["Q1 Method statement and staffing"][:2] == ("6", "18")
+    assert rows["Q1 Method statement and staffing"][2].startswith("Your staffing plan meets")
+    assert rows["Total score"][1] == "Not scored"
+    price = next(v for k, v in rows.items() if k == ev.tender.price.criterion)
+    assert price[1:] == (
+        "Not scored",
+        "Not scored: your tender was not ranked, for the reason given above.",
+    )
+    assert "is below the minimum of 7" not in doc.text()  # the panel's record, not the rule
+
+
+def test_a_decision_recorded_against_a_bid_is_stated_without_its_text(reference, project):
+    """Under the authority's own rules no reason is published, but the bidder's own letter
+    still says why; the decision's text (the panel's) is never quoted."""
+    bids = project / "bids" / "pest-control-2016" / "bids.csv"
+    lines = bids.read_text(encoding="utf-8").splitlines()
+    marked = [lines[0] + ",excluded_by_decision"]
+    marked += [
+        f"{line},{'Late: received 12:04' if line.startswith('E,') else ''}" for line in lines[1:]
+    ]
+    bids.write_text("\n".join(marked) + "\n", encoding="utf-8")
+    ev = evaluate_file(reference).evaluation
+    said = " ".join(letter_content(ev, "E").text().split())
+    assert (
+        "Your tender was not ranked because it was excluded by a recorded decision of the "
+        "authority." in said
+    )
+    assert "Late" not in said
+    assert "12:04" not in said

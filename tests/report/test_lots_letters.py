@@ -7,6 +7,7 @@ Bidders: A Brightway Cleaning, B Citywide Facilities, C Clearview Services.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -77,7 +78,10 @@ def test_first_on_lot_1_but_capped_says_so_in_the_allocations_terms(lots: LotsEv
 def test_the_second_ranked_bid_awarded_lot_1_is_told_why(lots: LotsEvaluation) -> None:
     said = text(lots_letter_content(lots, "C"))
     assert "intends to award this lot to you. Your tender ranked 2nd on it" in said
-    assert "Your tender was not ranked because: failed requirement SAFE" in said  # lot 2
+    assert (  # lot 2
+        "Your tender was not ranked because it did not meet the pass/fail requirement SAFE: "
+        "Health and safety accreditation (SafeContractor or equivalent)." in said
+    )
 
 
 def test_a_losing_bid_is_compared_with_the_awarded_tender_not_the_first_ranked(
@@ -181,3 +185,85 @@ def test_no_letter_names_an_evaluator_or_quotes_the_panels_internal_rationale(
         assert [t for t in internal if t in said] == []
         for evaluator in ("E1", "E2"):
             assert evaluator not in said.split()
+
+
+def section_text(doc: Document, title: str) -> str:
+    """The text of the one section titled `title`, its heading left out."""
+    found = [s for s in doc.sections if s.title == title]
+    assert len(found) == 1, title
+    lines = dataclasses.replace(doc, title="", sections=(found[0],)).text().splitlines()
+    return " ".join(" ".join(lines[2:]).split())
+
+
+LOT_2 = "Lot 2 (Depots and offices in the south of the district)"
+SAFE = (
+    "did not meet the pass/fail requirement SAFE: Health and safety accreditation "
+    "(SafeContractor or equivalent)"
+)
+
+
+def test_a_bid_excluded_from_a_lot_is_told_why_not_shown_a_table_of_dashes(
+    lots: LotsEvaluation,
+) -> None:
+    """C fails SAFE on lot 2 (its bids file answers 'no'), so it was never marked there."""
+    doc = lots_letter_content(lots, "C")
+    mine = next(s for s in doc.sections if s.title == f"{LOT_2}: Your tender")
+    assert not [b for b in mine.blocks if isinstance(b, Table)]
+    assert section_text(doc, f"{LOT_2}: Your tender") == (
+        f"Your tender was not marked or scored against these criteria, because it {SAFE}."
+    )
+    assert section_text(doc, f"{LOT_2}: Why your tender was not successful") == (
+        f"Your tender was not ranked because it {SAFE}."
+    )
+    results = next(b for b in doc.sections[0].blocks if isinstance(b, Table) and b.header)
+    assert results.rows[1] == (
+        LOT_2,
+        "Not ranked",
+        "Not scored",
+        "Brightway Cleaning",
+        "Not successful: not ranked (the reason is in that lot's part below)",
+    )
+    said = text(doc)
+    assert "answered 'no'" not in said  # the panel's record of the answer, not the rule
+    assert "failed requirement" not in said
+    assert "–" not in " ".join(cell for row in results.rows for cell in row)
+
+
+def test_a_lot_excluded_on_a_quality_minimum_shows_its_marks_and_the_minimum(
+    example: Path,
+) -> None:
+    """With a minimum mark of 7 for lot 3's Q1, A (marked 6 there) is excluded on lot 3:
+    its letter shows the mark and feedback it was given, and says which minimum it missed;
+    its price and total are 'Not scored', not dashes."""
+    definition = example.read_text(encoding="utf-8")
+    marked = definition.replace(
+        "          weight: 30\n          guidance: Access equipment",
+        "          weight: 30\n          minimum_mark: 7\n          guidance: Access equipment",
+    )
+    assert marked != definition
+    example.write_text(marked, encoding="utf-8")
+    doc = lots_letter_content(evaluate_lots_file(example).evaluation, "A")
+    lot_3 = "Lot 3 (Window cleaning at every site)"
+    said = section_text(doc, f"{lot_3}: Your tender")
+    assert said.startswith(
+        "Your tender was marked against the quality criteria, as below, but it was given no "
+        "price score, total score or rank, because it did not reach the minimum mark of 7 for "
+        "Q1 (Safe working at height)."
+    )
+    mine = next(
+        b
+        for s in doc.sections
+        if s.title == f"{lot_3}: Your tender"
+        for b in s.blocks
+        if isinstance(b, Table)
+    )
+    rows = {row[0]: row[1:] for row in mine.rows}
+    assert rows["Q1 Safe working at height"] == (
+        "6",
+        "18",
+        "Your tender described the access equipment to be used; its rescue plan was not "
+        "specific to the sites.",
+    )
+    assert rows["Evaluated price of the window-cleaning rate over two years"][1] == "Not scored"
+    assert rows["Total score"][1] == "Not scored"
+    assert "below the minimum of 7" not in text(doc)  # the panel's wording stays its own
