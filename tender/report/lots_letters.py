@@ -4,8 +4,10 @@ Each lot's part is the single-tender letter's (`letters._Letter`: the award crit
 bidder's marks and reasons, the awarded tender's, why it was not successful), under the
 regime's required content per lot, with the outcome stated from the allocation: a lot may be
 awarded to a bid that did not rank first on it, because a better-ranked bidder is awarded
-other lots under the cap. The letter then says so in the allocation's terms, and compares
-the bidder's figures only with the awarded tender's (never another bidder's).
+other lots under the cap. The letter then says so in the allocation's terms (the cap, the
+rule and the awarded bid's rank on the lot, from its opening on), keeps the regime's "most
+advantageous tender" for a lot awarded to its first-ranked bid only, and compares the
+bidder's figures only with the awarded tender's (never another bidder's).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .letters import (
     letter_basis,
     letter_slugs,
 )
-from .lots_report import _lots_words, _ordinal, award_rule_sentence, lot_label
+from .lots_report import _lots_words, _ordinal, award_rule_sentence, award_rule_words, lot_label
 
 AWARDED = "the tender awarded this lot"
 
@@ -40,6 +42,7 @@ class _LotLetter(_Letter):
     def __init__(
         self,
         lots: LotsEvaluation,
+        lot_id: str,
         ev: Evaluation,
         record: BidRecord,
         basis: LetterBasis,
@@ -47,6 +50,7 @@ class _LotLetter(_Letter):
     ):
         super().__init__(ev, record, basis, outcomes)
         self.lots = lots
+        self.lot_id = lot_id
 
     @property
     def winner_first(self) -> bool:
@@ -79,9 +83,8 @@ class _LotLetter(_Letter):
             return [
                 Paragraph(
                     f"{authority} intends to award this lot to you. Your tender ranked "
-                    f"{_ordinal(mine)} on it; the bidder of each better-ranked tender is awarded "
-                    f"another lot, and {award_rule_sentence(self.lots)[0].lower()}"
-                    f"{award_rule_sentence(self.lots)[1:]}"
+                    f"{_ordinal(mine)} on it, and the lot is awarded to it {self.by_the_rule()}"
+                    f"{self.those_above('yours')}"
                 )
             ]
         if self.capped:
@@ -94,12 +97,48 @@ class _LotLetter(_Letter):
                     f"{_ordinal(self.winner.rank or 0)} on it."
                 )
             ]
+        if self.winner_first:
+            return [
+                Paragraph(
+                    f"We are sorry to tell you that your tender was not successful on this lot. "
+                    f"{authority} intends to award it to {display.sentence(self.winner.bidder)}"
+                )
+            ]
         return [
             Paragraph(
                 f"We are sorry to tell you that your tender was not successful on this lot. "
-                f"{authority} intends to award it to {display.sentence(self.winner.bidder)}"
+                f"{authority} intends to award it to {self.winner.bidder}, whose tender ranked "
+                f"{_ordinal(self.winner.rank or 0)} on it, {self.by_the_rule()}"
+                f"{self.those_above('it')}"
             )
         ]
+
+    def by_the_rule(self) -> str:
+        """'by the allocation rule stated in the invitation to tender: <cap>, and <rule>.'"""
+        return (
+            "by the allocation rule stated in the invitation to tender: "
+            f"{award_rule_words(self.lots)}."
+        )
+
+    def those_above(self, whose: str) -> str:
+        """' The bidder of each tender ranked above <whose> ...': said only where each is
+        awarded as many lots as the limit allows, which is why the lot does not go to it."""
+        award = self.lots.tender.award
+        cap = award.max_lots_per_bidder if award else None
+        winner = self.winner
+        if cap is None or winner is None or winner.rank is None:
+            return ""
+        above = [
+            str(r.bidder_id)
+            for r in self.basis.records.values()
+            if r.rank is not None and 0 < r.rank < winner.rank
+        ]
+        if not above or any(len(self.lots.lots_won(b)) < cap for b in above):
+            return ""
+        return (
+            f" The bidder of each tender ranked above {whose} on this lot is awarded as many "
+            "other lots as that limit allows."
+        )
 
     @property
     def why_not_title(self) -> str:
@@ -219,11 +258,53 @@ def _parts(
         basis = bases[lot_id]
         record = basis.records.get(bidder_id)
         if record is not None:
-            yield _LotLetter(lots, ev, record, basis, outcomes.get(lot_id))
+            yield _LotLetter(lots, lot_id, ev, record, basis, outcomes.get(lot_id))
+
+
+# What the letter sets out, per regime, for a procurement in lots: each lot's awarded tender
+# is named as the allocation gave it, which need not be the lot's most advantageous tender.
+LOTS_OPENINGS = {
+    "pa2023": "This assessment summary sets out, for each lot you bid for, the award criteria, "
+    "how your tender was assessed against them, with the reasons for each score, and the same "
+    "for the tender awarded the lot.",
+    "pcr2015": "This notice tells you of our decision to award each lot you bid for, the award "
+    "criteria, your scores and those of the tender awarded the lot, and when the standstill "
+    "period ends.",
+    "local_rules": "This letter gives you the outcome on each lot you bid for, your scores and "
+    "the reasons for them.",
+}
+
+
+def _awarded_from(parts: list[_LotLetter]) -> str:
+    """Which rank each lot's awarded tender held: 'Under these rules, lot 1 goes to the
+    tender ranked 2nd on it, and lot 2 goes to its most advantageous tender, ranked 1st.'
+    Only a lot whose awarded tender ranked first is said to go to its most advantageous
+    tender (the regime's words)."""
+    by_rank: dict[int, list[str]] = {}
+    unawarded = []
+    for part in parts:
+        if part.winner is None or part.winner.rank is None:
+            unawarded.append(part.lot_id)
+        else:
+            by_rank.setdefault(part.winner.rank, []).append(part.lot_id)
+    best = BEST_TENDER[parts[0].regime].removeprefix("the ")
+    said = []
+    for rank, ids in sorted(by_rank.items(), key=lambda item: (item[0] == 1, item[0])):
+        many = len(ids) > 1
+        goes = " each go" if many else " goes"
+        to = f"the lot's {best}, ranked 1st" if many else f"its {best}, ranked 1st"
+        if rank != 1:
+            to = f"the tender ranked {_ordinal(rank)} on it"
+        said.append(f"{_lots_words(ids)}{goes} to {to}")
+    if unawarded:
+        said.append(f"{_lots_words(unawarded)} {'are' if len(unawarded) > 1 else 'is'} not awarded")
+    if len(said) > 1:
+        said[-1] = "and " + said[-1]
+    return f"Under these rules, {', '.join(said)}."
 
 
 def _front(whole: _Letter) -> list[Block]:
-    """The letter's header, greeting and opening, for the whole procurement."""
+    """The letter's header and greeting, for the whole procurement."""
     tender = whole.tender
     letters = tender.letters
     sent = dates.long_date(letters.sent) if letters.sent else "[NOT SET: letters.sent]"
@@ -238,7 +319,7 @@ def _front(whole: _Letter) -> list[Block]:
         ),
         (0.25, 0.75),
     )
-    return [header, Paragraph(f"Dear {whole.record.bidder},"), Paragraph(whole._opening())]
+    return [header, Paragraph(f"Dear {whole.record.bidder},")]
 
 
 def lots_letter_content(
@@ -261,9 +342,11 @@ def lots_letter_content(
     whole.tender = tender  # the header, opening and close speak of the whole procurement
     opening = _front(whole)
     opening += [
+        Paragraph(f"Thank you for your tender for {tender.tender.title}. {LOTS_OPENINGS[regime]}"),
         Paragraph(
             f"The procurement was divided into lots, each evaluated on its own. "
-            f"{award_rule_sentence(lots)} This letter covers each lot you bid for."
+            f"{award_rule_sentence(lots)} {_awarded_from(parts)} This letter covers each lot "
+            "you bid for."
         ),
         _results_table(parts),
     ]

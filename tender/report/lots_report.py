@@ -76,8 +76,8 @@ def _lots_words(lot_ids: Sequence[str]) -> str:
     return "lots " + ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
-def award_rule_sentence(lots: LotsEvaluation) -> str:
-    """The award rules stated in advance, in words."""
+def award_rule_words(lots: LotsEvaluation) -> str:
+    """The award rules stated in advance, the cap and the allocation rule, in words."""
     award = lots.tender.award
     rule = award.allocation if award else "lot_order"
     cap = award.max_lots_per_bidder if award else None
@@ -86,7 +86,12 @@ def award_rule_sentence(lots: LotsEvaluation) -> str:
         if cap is not None
         else "there is no limit on the number of lots one bidder may be awarded"
     )
-    return f"As the invitation to tender stated, {capped}, and {RULE_WORDS[rule]}."
+    return f"{capped}, and {RULE_WORDS[rule]}"
+
+
+def award_rule_sentence(lots: LotsEvaluation) -> str:
+    """The award rules stated in advance, as a sentence."""
+    return f"As the invitation to tender stated, {award_rule_words(lots)}."
 
 
 def public_names(lots: LotsEvaluation) -> dict[str, str]:

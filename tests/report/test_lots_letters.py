@@ -187,12 +187,98 @@ def test_no_letter_names_an_evaluator_or_quotes_the_panels_internal_rationale(
             assert evaluator not in said.split()
 
 
+RULE = (
+    "no bidder may be awarded more than 1 lot, and the lots are awarded so as to give the "
+    "highest sum of the winning bids' total scores"
+)
+
+
 def section_text(doc: Document, title: str) -> str:
     """The text of the one section titled `title`, its heading left out."""
     found = [s for s in doc.sections if s.title == title]
     assert len(found) == 1, title
     lines = dataclasses.replace(doc, title="", sections=(found[0],)).text().splitlines()
     return " ".join(" ".join(lines[2:]).split())
+
+
+def test_the_opening_names_the_tender_awarded_each_lot_not_the_most_advantageous_one(
+    lots: LotsEvaluation,
+) -> None:
+    """Lot 1 goes to C, ranked 2nd: no letter may open by saying the lot went to the most
+    advantageous tender; lots 2 and 3 went to the tender ranked 1st on each, which is."""
+    for bidder in ("A", "B", "C"):
+        opening = " ".join(lots_letter_content(lots, bidder).sections[0].blocks[2].text.split())
+        assert "most advantageous" not in opening
+        assert opening.endswith("and the same for the tender awarded the lot.")
+    assert (
+        f"As the invitation to tender stated, {RULE}. Under these rules, lot 1 goes to the "
+        "tender ranked 2nd on it, and lots 2 and 3 each go to the lot's most advantageous "
+        "tender, ranked 1st." in text(lots_letter_content(lots, "A"))
+    )
+    # C bid for lots 1 and 2 only
+    assert (
+        "Under these rules, lot 1 goes to the tender ranked 2nd on it, and lot 2 goes to its "
+        "most advantageous tender, ranked 1st." in text(lots_letter_content(lots, "C"))
+    )
+
+
+def test_a_lot_awarded_from_2nd_place_says_by_which_rule_in_every_letter(
+    lots: LotsEvaluation,
+) -> None:
+    awarded = section_text(lots_letter_content(lots, "C"), f"{LOT_1}: outcome")
+    assert awarded == (
+        "Example District Council intends to award this lot to you. Your "
+        "tender ranked 2nd on it, and the lot is awarded to it by the allocation rule stated "
+        f"in the invitation to tender: {RULE}. The bidder of each tender ranked above yours on "
+        "this lot is awarded as many other lots as that limit allows."
+    )
+    lost = section_text(lots_letter_content(lots, "B"), f"{LOT_1}: outcome")
+    assert lost == (
+        "We are sorry to tell you that your tender was not successful on this "
+        "lot. Example District Council intends to award it to Clearview Services, whose tender "
+        "ranked 2nd on it, by the allocation rule stated in the invitation to tender: "
+        f"{RULE}. The bidder of each tender ranked above it on this lot is awarded as many "
+        "other lots as that limit allows."
+    )
+    for bidder in ("A", "B", "C"):
+        doc = lots_letter_content(lots, bidder)
+        for section in doc.sections:
+            if section.title.startswith(LOT_1):
+                assert "advantageous" not in section_text(doc, section.title), section.title
+    # where the awarded bid ranked first the regime's words stay
+    assert "the most advantageous tender scored 92.8" in text(lots_letter_content(lots, "B"))
+
+
+def test_under_lot_order_the_letters_name_that_rule(example: Path) -> None:
+    """By lot order: lot 1 to A (1st); lot 2 to B (2nd: A is at the cap); lot 3 (B 92.6,
+    A 88) to no one, both being at the cap."""
+    edit = example.read_text(encoding="utf-8").replace(
+        "allocation: best_total", "allocation: lot_order"
+    )
+    example.write_text(edit, encoding="utf-8")
+    lots = evaluate_lots_file(example).evaluation
+    said = text(lots_letter_content(lots, "B"))
+    rule = (
+        "no bidder may be awarded more than 1 lot, and the lots are awarded in lot order, each "
+        "to its highest-ranked bidder not already holding the maximum number of lots"
+    )
+    assert f"As the invitation to tender stated, {rule}." in said
+    assert "Under these rules, lot 2 goes to the tender ranked 2nd on it" in said
+    assert (
+        "Example District Council intends to award this lot to you. Your tender ranked 2nd on "
+        f"it, and the lot is awarded to it by the allocation rule stated in the invitation to "
+        f"tender: {rule}." in said
+    )
+    assert (
+        "Under these rules, lot 2 goes to the tender ranked 2nd on it, lot 1 goes to its most "
+        "advantageous tender, ranked 1st, and lot 3 is not awarded." in said
+    )
+    results = next(
+        b
+        for b in lots_letter_content(lots, "B").sections[0].blocks
+        if isinstance(b, Table) and b.header
+    )
+    assert results.rows[2][3:] == ("Not awarded", "Not awarded to anyone")
 
 
 LOT_2 = "Lot 2 (Depots and offices in the south of the district)"
