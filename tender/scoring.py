@@ -53,7 +53,7 @@ class Sources:
 
 # Fields of an evaluation that no bid record reads (`notes.bid_records`): a copy changing
 # only these keeps its records (tests/test_scoring.py holds this to what the records show).
-_NOT_IN_RECORDS = frozenset({"fingerprints", "award", "suppliers", "pricing"})
+_NOT_IN_RECORDS = frozenset({"fingerprints", "award", "suppliers", "pricing", "exclusions"})
 
 
 @dataclass(frozen=True)

@@ -313,6 +313,7 @@ def test_a_copy_changing_only_what_no_record_reads_keeps_the_records_it_would_re
         (ev, "award", Award("L1", "B", 2, 70.0, "the cap")),
         (ev, "suppliers", {}),
         (priced.evaluation, "pricing", None),
+        (priced.evaluation, "exclusions", {}),
     ]
     for before, name, value in cases:
         first = before.records()

@@ -151,10 +151,10 @@ def _with_exclusions(run: Run) -> Run:
     from ..disqualified import rules_not_met
 
     bids, decisions = run.inputs.bids, run.inputs.decisions
-    before = run.before and replace(
-        run.before, exclusions=rules_not_met(run.before, bids, decisions)
+    before = run.before and run.before.replaced(
+        exclusions=rules_not_met(run.before, bids, decisions)
     )
-    after = replace(run.evaluation, exclusions=rules_not_met(run.evaluation, bids, decisions))
+    after = run.evaluation.replaced(exclusions=rules_not_met(run.evaluation, bids, decisions))
     return replace(run, evaluation=after, before=before)
 
 
