@@ -79,9 +79,10 @@ def rules_not_met(
         found += _unpriced(ev.pricing, tender, bidder)
         decision = decisions.get(bidder)
         if decision is not None and decision.decision == "rejected":
+            provision = ABNORMALLY_LOW.get(tender.tender.regime)  # none under local rules
             found.append(
-                "was rejected as abnormally low after its explanation was considered "
-                f"({ABNORMALLY_LOW[tender.tender.regime]})"
+                "was rejected as abnormally low after its explanation was considered"
+                + (f" ({provision})" if provision else "")
             )
         found += _below_minimum(ev, row)
         out[bidder] = "; ".join(found) if found else _otherwise(ev, row)

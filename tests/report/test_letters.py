@@ -26,6 +26,7 @@ from tender.report.letters import (
 )
 from tender.scoring import evaluate
 from tender.workflows.evaluation import evaluate_file
+from tests.conftest import use_decisions
 
 
 def _with(ev, **changes):
@@ -694,3 +695,20 @@ def test_a_decision_recorded_against_a_bid_is_stated_without_its_text(reference,
     )
     assert "Late" not in said
     assert "12:04" not in said
+
+
+def test_a_bid_rejected_as_abnormally_low_is_told_so_without_the_panels_reasoning(reference):
+    """Under the authority's own rules there is no statutory provision to cite; the letter
+    still says why, and never quotes the decision's recorded reason."""
+    use_decisions(
+        reference,
+        "bidder_id,explanation,decision,reason,decided_on\n"
+        "A,No evidence the income can be sustained,rejected,Offer not sustainable,2016-11-22\n",
+    )
+    ev = evaluate_file(reference).evaluation
+    said = " ".join(letter_content(ev, "A").text().split())
+    assert (
+        "Your tender was not ranked because it was rejected as abnormally low after its "
+        "explanation was considered." in said
+    )
+    assert "Offer not sustainable" not in said
