@@ -213,25 +213,32 @@ def scatter(
     """
     shape = tuple(len(a.ids) for a in axes)
     layout = [outermost] + [i for i in range(len(axes)) if i != outermost]
-    flat = _cell_numbers(codes, shape, layout)
-    usable = None
+    usable, placed = None, codes
     if any(c.min(initial=0) < 0 for c in codes):
         usable = np.logical_and.reduce([c >= 0 for c in codes])
-        flat = flat[usable]
+        placed = [c[usable] for c in codes]
         values = values[usable]
     cells = int(np.prod(shape))
     dense = np.full(cells, np.nan)
-    dense[flat] = values
-    if np.isnan(values).any():  # rows without a usable mark still fill their cell
-        filled = np.zeros(cells, dtype=bool)
-        filled[flat] = True
-    else:
+    marked = not np.isnan(values).any()
+    filled = np.empty(0, dtype=bool) if marked else np.zeros(cells, dtype=bool)
+    # a block of rows at a time: each block's cell numbers are a few megabytes, reused,
+    # rather than one array of eight bytes a row
+    for start in range(0, values.size, _ROWS):
+        flat = _cell_numbers([c[start : start + _ROWS] for c in placed], shape, layout)
+        dense[flat] = values[start : start + _ROWS]
+        if not marked:  # rows without a usable mark still fill their cell
+            filled[flat] = True
+    if marked:
         filled = ~np.isnan(dense)
-    if np.count_nonzero(filled) < flat.size:
+    if np.count_nonzero(filled) < values.size:
         _report_duplicates(codes, shape, usable, axes, frame, first_line, problems)
     order = [shape[i] for i in layout]
     back = np.argsort(layout)
     return dense.reshape(order).transpose(back), filled.reshape(order).transpose(back)
+
+
+_ROWS = 1 << 19  # rows a block when scattering
 
 
 def _cell_numbers(codes: list[IntArray], shape: tuple[int, ...], layout: list[int]) -> IntArray:

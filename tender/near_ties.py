@@ -88,16 +88,27 @@ def total_ranges(
     """Lowest and highest total per bid when each criterion ranges over its evaluators' marks.
 
     `individual` is bids × marked criteria × evaluators (NaN where no mark). A bid with a
-    criterion nobody marked gets NaN.
+    criterion nobody marked gets NaN. Worked through the bids a block at a time, so the
+    lowest and highest marks of a million bids are never held whole: two small buffers,
+    reused, instead of two arrays the size of the marks allocated and filled once.
     """
     unit = leaf_weights / scale_maximum
-    low = individual[..., 0].copy()
-    high = low.copy()
-    for evaluator in range(1, individual.shape[-1]):
-        # fmin/fmax skip a missing mark (NaN) unless every evaluator's is missing
-        np.fmin(low, individual[..., evaluator], out=low)
-        np.fmax(high, individual[..., evaluator], out=high)
-    return price_score + low @ unit, price_score + high @ unit
+    bids = individual.shape[0]
+    low_total, high_total = np.empty(bids), np.empty(bids)
+    for start in range(0, bids, _BLOCK):
+        block = individual[start : start + _BLOCK]
+        low = block[..., 0].copy()
+        high = low.copy()
+        for evaluator in range(1, block.shape[-1]):
+            # fmin/fmax skip a missing mark (NaN) unless every evaluator's is missing
+            np.fmin(low, block[..., evaluator], out=low)
+            np.fmax(high, block[..., evaluator], out=high)
+        low_total[start : start + _BLOCK] = low @ unit
+        high_total[start : start + _BLOCK] = high @ unit
+    return price_score + low_total, price_score + high_total
+
+
+_BLOCK = 32_768  # bids a block: a few megabytes of marks, within the processor's caches
 
 
 def ranges_overlap(low: FloatArray, high: FloatArray, ranked: BoolArray, leader: int) -> BoolArray:
