@@ -573,21 +573,40 @@ def _scatter_moderated(
         marks.report_gaps(filled, required, axes, problems)
     table = _with_texts(table)
     if median is not None and not problems.items:
-        # no problems, so every row names a known bid and criterion: one take per row
-        cell = codes[0].astype(np.int64)
-        cell *= len(axes[1].ids)
-        cell += codes[1]
-        at = median.ravel()[cell]
-        differs = np.flatnonzero(moderation.differs_from_median(values, at))
-        blank = _blank(table["rationale"].iloc[differs])
-        for pos in differs[blank]:
+        differs, at = _moved(values, codes, median)
+        rationales = table["rationale"].to_numpy(dtype=object)
+        blank = _blank(rationales[differs])
+        for pos, middle in zip(differs[blank], at[blank], strict=True):
             problems.add(
                 marks.row_label(table, int(pos), axes, src.first_line),
                 f"moderated mark {values[pos]:g} differing from the evaluators' median "
-                f"{at[pos]:g} with no rationale",
+                f"{middle:g} with no rationale",
                 "a rationale saying why the panel agreed a different mark",
             )
     return matrix, table, problems.done()
+
+
+def _moved(
+    values: FloatArray, codes: list[marks.IntArray], median: FloatArray
+) -> tuple[marks.IntArray, FloatArray]:
+    """The rows whose moderated mark differs from the evaluators' median, and the median
+    at each. Every row names a known bid and criterion (the table had no problems): a
+    block of rows at a time, each row's median taken by its cell number."""
+    flat = median.reshape(-1)
+    leaves = median.shape[1]
+    moved: list[marks.IntArray] = []
+    for start in range(0, values.size, _ROWS):
+        cell = codes[0][start : start + _ROWS].astype(np.int64)
+        cell *= leaves
+        cell += codes[1][start : start + _ROWS]
+        differs = moderation.differs_from_median(values[start : start + _ROWS], flat[cell])
+        moved.append(np.flatnonzero(differs) + start)
+    rows = np.concatenate(moved) if moved else np.empty(0, dtype=np.int64)
+    cells = codes[0][rows].astype(np.int64) * leaves + codes[1][rows]
+    return rows, flat[cells]
+
+
+_ROWS = 1 << 19  # moderated rows a block
 
 
 def _with_texts(table: pd.DataFrame) -> pd.DataFrame:
@@ -605,10 +624,10 @@ def _with_texts(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**missing) if missing else table
 
 
-def _blank(texts: pd.Series) -> BoolArray:
+def _blank(texts: npt.NDArray[np.object_]) -> BoolArray:
     """Where a text is missing or only spaces: each distinct text checked once, as the
     same rationale is often given for many marks."""
-    codes, distinct = pd.factorize(texts.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, distinct = pd.factorize(texts, use_na_sentinel=True)
     blank = np.fromiter(
         (not (isinstance(text, str) and text.strip()) for text in distinct), bool, len(distinct)
     )
