@@ -19,6 +19,17 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def copy_example(name: str, root: Path, *, narrative: bool = False) -> Path:
+    """A copy under `root` of the bundled example `name` (its definition, with its
+    narrative if asked, and its bids folder); returns the copied definition's path."""
+    (root / "criteria").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "criteria" / f"{name}.yaml", root / "criteria")
+    if narrative:
+        shutil.copy(ROOT / "criteria" / f"{name}.narrative.md", root / "criteria")
+    shutil.copytree(ROOT / "bids" / name, root / "bids" / name)
+    return root / "criteria" / f"{name}.yaml"
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the repository's criteria/ and bids/ for the reference tender."""

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tender.disqualified import reasons
 from tender.workflows.evaluation import evaluate_file
-from tests.conftest import use_decisions
+from tests.conftest import copy_example, use_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEANING = "office-cleaning-2026"
@@ -18,10 +17,7 @@ CLEANING = "office-cleaning-2026"
 @pytest.fixture
 def cleaning(tmp_path: Path) -> Path:
     """A copy of the schedule-of-rates example (pa2023; D fails the SAFE requirement)."""
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{CLEANING}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / CLEANING, tmp_path / "bids" / CLEANING)
-    return tmp_path / "criteria" / f"{CLEANING}.yaml"
+    return copy_example(CLEANING, tmp_path)
 
 
 def reasons_of(definition: Path) -> dict[str, str]:

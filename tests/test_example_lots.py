@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,6 +47,7 @@ from tender.cli.group import cli
 from tender.inputs import load_tender
 from tender.lots import allocate_lots
 from tender.workflows.lots import evaluate_lots_file
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "cleaning-lots-2026"
@@ -55,10 +55,7 @@ NAME = "cleaning-lots-2026"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    return tmp_path / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, tmp_path)
 
 
 def lot_table(example: Path, lot: str) -> dict[str, dict[str, object]]:

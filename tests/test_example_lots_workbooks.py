@@ -8,7 +8,6 @@ hand-computed ones of tests/test_example_lots.py.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -17,6 +16,7 @@ from click.testing import CliRunner
 
 from tender.cli.group import cli
 from tender.workflows.lots import evaluate_lots_file
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "cleaning-lots-2026"
@@ -26,9 +26,7 @@ MARKS = {"A": 6, "B": 9}
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    copy_example(NAME, tmp_path)
     for name in ("prices.csv", "marks.csv"):
         (tmp_path / "bids" / NAME / "lot-3" / name).unlink()
     return tmp_path / "criteria" / f"{NAME}.yaml"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from click.testing import CliRunner
 
 from tender.cli.group import cli
 from tender.workflows.evaluation import evaluate_file
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "office-cleaning-2026"
@@ -31,11 +31,7 @@ NAME = "office-cleaning-2026"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copy(ROOT / "criteria" / f"{NAME}.narrative.md", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    return tmp_path / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, tmp_path, narrative=True)
 
 
 def test_the_evaluated_prices_and_scores_are_the_hand_computed_ones(example: Path) -> None:

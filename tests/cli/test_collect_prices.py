@@ -8,16 +8,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from tender.cli.group import cli
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "office-cleaning-2026"
 
 
 def test_a_folder_of_refused_files_writes_nothing(tmp_path: Path) -> None:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    definition = tmp_path / "criteria" / f"{NAME}.yaml"
+    definition = copy_example(NAME, tmp_path)
     prices = tmp_path / "bids" / NAME / "prices.csv"
     before = prices.read_bytes()
     runner = CliRunner()
@@ -42,9 +40,7 @@ def test_a_folder_of_refused_files_writes_nothing(tmp_path: Path) -> None:
 def test_before_any_pricing_workbook_is_issued_it_says_which_command_issues_them(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    copy_example(NAME, tmp_path)
     returned = tmp_path / "returned"
     returned.mkdir()
     result = CliRunner().invoke(

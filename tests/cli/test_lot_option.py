@@ -3,13 +3,13 @@ without lots. Each lot's panel folder keeps its own log."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from tender.cli.group import cli
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "cleaning-lots-2026"
@@ -28,10 +28,7 @@ COMMANDS = {
 @pytest.fixture
 def lots(tmp_path: Path) -> Path:
     root = tmp_path / "lots"
-    (root / "criteria").mkdir(parents=True)
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", root / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, root / "bids" / NAME)
-    return root / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, root)
 
 
 def invoke(command: str, definition: Path, tmp_path: Path, *extra: str) -> tuple[int, str]:

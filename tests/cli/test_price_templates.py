@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from tender.cli.group import cli
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "office-cleaning-2026"
 
 
 def test_price_templates_lists_every_workbook(tmp_path: Path) -> None:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    definition = tmp_path / "criteria" / f"{NAME}.yaml"
+    definition = copy_example(NAME, tmp_path)
     result = CliRunner().invoke(cli, ["price-templates", str(definition), "--bidder", "B"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("B\tissue 1\t")

@@ -8,7 +8,6 @@ Bidders: A Brightway Cleaning, B Citywide Facilities, C Clearview Services.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from tender.report.lots_letters import (
 )
 from tender.workflows.lots import evaluate_lots_file
 from tender.workflows.report import report
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "cleaning-lots-2026"
@@ -31,10 +31,7 @@ LOT_1 = "Lot 1 (Offices in the north of the district)"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    return tmp_path / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, tmp_path)
 
 
 @pytest.fixture

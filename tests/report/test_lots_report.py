@@ -13,7 +13,6 @@ Bidders: A Brightway Cleaning, B Citywide Facilities, C Clearview Services.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from tender.report.narrative import Narrative
 from tender.scoring import Evaluation
 from tender.workflows.lots import evaluate_lots_file
 from tender.workflows.report import LotsReported, report
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "cleaning-lots-2026"
@@ -36,10 +36,7 @@ NAME = "cleaning-lots-2026"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    return tmp_path / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, tmp_path)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ only in the confidential appendix), and the reference's income share."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from tender import display
@@ -13,6 +12,7 @@ from tender.report.narrative import load_narrative
 from tender.report.prices import appendix_title, price_appendix, price_detail
 from tender.scoring import Evaluation
 from tender.workflows.evaluation import evaluate_file
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,11 +59,7 @@ def test_the_reference_lists_the_appendix_and_keeps_table_1(
 
 
 def _schedule_example(tmp_path: Path) -> Evaluation:
-    (tmp_path / "criteria").mkdir()
-    name = "office-cleaning-2026"
-    shutil.copy(ROOT / "criteria" / f"{name}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / name, tmp_path / "bids" / name)
-    return evaluate_file(tmp_path / "criteria" / f"{name}.yaml").evaluation
+    return evaluate_file(copy_example("office-cleaning-2026", tmp_path)).evaluation
 
 
 def test_the_confidential_detail_shows_every_line_of_every_bid(tmp_path: Path) -> None:

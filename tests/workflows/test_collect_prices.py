@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from tender.panel import panel_files
 from tender.workflows.collect_prices import collect_prices
 from tender.workflows.evaluation import evaluate_file
 from tender.workflows.price_templates import price_templates
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "office-cleaning-2026"
@@ -32,9 +32,7 @@ QUANTITY = {"L1": 750, "L2": 36, "L3": 156, "L4": 120}
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
+    copy_example(NAME, tmp_path)
     (tmp_path / "bids" / NAME / "prices.csv").unlink()  # to be collected
     (tmp_path / "returned").mkdir()
     return tmp_path / "criteria" / f"{NAME}.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from tender.errors import TenderInputError
 from tender.workflows.evaluation import evaluate_file
 from tender.workflows.lots import evaluate_lots_file, lot_definition
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "cleaning-lots-2026"
@@ -19,10 +19,7 @@ NAME = "cleaning-lots-2026"
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     root = tmp_path / "lots"
-    (root / "criteria").mkdir(parents=True)
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", root / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, root / "bids" / NAME)
-    return root / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, root)
 
 
 def problems(call: object) -> list[tuple[str, str, str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +12,7 @@ from tender.errors import TenderError
 from tender.inputs import load_tender
 from tender.panel import panel_files
 from tender.workflows.price_templates import price_templates
+from tests.conftest import copy_example
 
 ROOT = Path(__file__).resolve().parents[2]
 NAME = "office-cleaning-2026"
@@ -20,10 +20,7 @@ NAME = "office-cleaning-2026"
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    (tmp_path / "criteria").mkdir()
-    shutil.copy(ROOT / "criteria" / f"{NAME}.yaml", tmp_path / "criteria")
-    shutil.copytree(ROOT / "bids" / NAME, tmp_path / "bids" / NAME)
-    return tmp_path / "criteria" / f"{NAME}.yaml"
+    return copy_example(NAME, tmp_path)
 
 
 def test_one_workbook_per_bidder_with_the_schedule_and_nothing_else(example: Path) -> None:
