@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .group import INPUT_ERROR, cli, lot_option, tender_file
+from .group import INPUT_ERROR, cli, lot_option, returned_folder, tender_file
 
 if TYPE_CHECKING:
     from ..workflows.collect import Collection
@@ -15,11 +15,7 @@ if TYPE_CHECKING:
 
 @cli.command()
 @tender_file()
-@click.argument(
-    "returned",
-    metavar="RETURNED_DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@returned_folder()
 @lot_option()
 def collect(definition: str, returned: Path, lot: str | None) -> None:
     """Collect the evaluators' returned workbooks in RETURNED_DIR for TENDER.

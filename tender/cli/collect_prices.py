@@ -6,16 +6,12 @@ from pathlib import Path
 
 import click
 
-from .group import INPUT_ERROR, cli, lot_option, tender_file
+from .group import INPUT_ERROR, cli, lot_option, returned_folder, tender_file
 
 
 @cli.command("collect-prices")
 @tender_file()
-@click.argument(
-    "returned",
-    metavar="RETURNED_DIR",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
+@returned_folder()
 @lot_option()
 def collect_prices(definition: str, returned: Path, lot: str | None) -> None:
     """Collect the bidders' pricing workbooks in RETURNED_DIR into TENDER's prices file.

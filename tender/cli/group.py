@@ -99,6 +99,15 @@ def tender_file() -> Callable[[Command], Command]:
     )
 
 
+def returned_folder() -> Callable[[Command], Command]:
+    """The RETURNED_DIR argument of the commands that collect returned workbooks."""
+    return click.argument(
+        "returned",
+        metavar="RETURNED_DIR",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+    )
+
+
 def format_option(first: str, help_text: str) -> Callable[[Command], Command]:
     """The --format option of commands that print: `first` for people, or json."""
     return click.option(
