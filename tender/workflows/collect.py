@@ -560,8 +560,9 @@ def _excluding(
     for evaluator in evaluators:
         ret = accepted[evaluator]
         marks, justifications = list(ret.marks), list(ret.justifications)
-        for i, row in enumerate(expected.rows):
-            reason = excluded.get((evaluator, row.bidder_id))
+        left_out = {b: r for (e, b), r in excluded.items() if e == evaluator}
+        for i, row in enumerate(expected.rows) if left_out else ():
+            reason = left_out.get(row.bidder_id)
             if reason is not None:
                 marks[i] = math.nan
                 justifications[i] = f"Excluded: {reason}."
@@ -578,18 +579,22 @@ def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, R
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(MARKS_COLUMNS)
+    # ids are held to a safe alphabet (bidders.ID_RULE); one evaluator's rows at a time,
+    # each column built once and the rows written by the csv module's own loop
+    bidders = [row.bidder_id for row in expected.rows]
+    criteria = [row.criterion_id for row in expected.rows]
     for evaluator in evaluators:
         ret = accepted[evaluator]
-        for row, mark, note in zip(expected.rows, ret.marks, ret.justifications, strict=True):
-            writer.writerow(
-                [
-                    row.bidder_id,  # ids are held to a safe alphabet (bidders.ID_RULE)
-                    row.criterion_id,
-                    evaluator,
-                    _number(mark),
-                    csv_cell(note),
-                ]
+        writer.writerows(
+            zip(
+                bidders,
+                criteria,
+                [evaluator] * len(bidders),
+                map(_number, ret.marks),
+                map(csv_cell, ret.justifications),
+                strict=True,
             )
+        )
     return out.getvalue().encode("utf-8")
 
 
