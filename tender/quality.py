@@ -25,16 +25,24 @@ def weighted_scores(marks: FloatArray, spec: QualitySpec) -> FloatArray:
 
 def quality_scores(marks: FloatArray, spec: QualitySpec) -> FloatArray:
     """Quality score per bid: Σ weight × mark / scale maximum over the marked criteria."""
-    return np.asarray(weighted_scores(marks, spec).sum(axis=1), dtype=np.float64)
+    return total(weighted_scores(marks, spec))
 
 
-def rolled_up(marks: FloatArray, spec: QualitySpec) -> dict[str, FloatArray]:
+def total(weighted: FloatArray) -> FloatArray:
+    """Quality score per bid from its weighted scores (`weighted_scores`)."""
+    return np.asarray(weighted.sum(axis=1), dtype=np.float64)
+
+
+def rolled_up(
+    marks: FloatArray, spec: QualitySpec, weighted: FloatArray | None = None
+) -> dict[str, FloatArray]:
     """Weighted score per bid for every criterion at every level, keyed by criterion id.
 
     A parent's score is the sum of its sub-criteria's scores, so every level adds up.
+    `weighted`, when the caller has it, is `weighted_scores(marks, spec)` already worked out.
     """
     leaf_ids = [leaf.id for leaf in spec.leaves()]
-    leaf_scores = weighted_scores(marks, spec)
+    leaf_scores = weighted_scores(marks, spec) if weighted is None else weighted
     column = {cid: leaf_scores[:, i] for i, cid in enumerate(leaf_ids)}
 
     def total(criterion: Criterion) -> FloatArray:

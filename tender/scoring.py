@@ -26,6 +26,8 @@ from .price import FORMULAS, score_prices
 from .pricing import Pricing
 
 if TYPE_CHECKING:
+    from pandas.api.extensions import ExtensionArray
+
     from .notes import BidRecord
 
 FloatArray = npt.NDArray[np.float64]
@@ -223,12 +225,13 @@ def evaluate(
         assert found.median is not None
         consensus = found.median
 
-    table = _score(tender, bids, consensus, failures, cube)
+    weighted = quality.weighted_scores(consensus, tender.quality)  # once, for both below
+    table = _score(tender, bids, consensus, weighted, failures, cube)
     ev = Evaluation(
         tender=tender,
         table=table,
         consensus=consensus,
-        criterion_scores=quality.rolled_up(consensus, tender.quality),
+        criterion_scores=quality.rolled_up(consensus, tender.quality, weighted),
         individual=cube,
         rationales=found.rationales,
         provisional=provisional,
@@ -314,11 +317,12 @@ def _score(
     tender: Tender,
     bids: pd.DataFrame,
     consensus: FloatArray,
+    weighted: FloatArray,
     failures: pd.Series,
     individual: FloatArray | None,
 ) -> pd.DataFrame:
     spec = tender.quality
-    quality_score = quality.quality_scores(consensus, spec)
+    quality_score = quality.total(weighted)
     has_marks = ~np.isnan(consensus).any(axis=1)
     thresholds = compliance.threshold_failures(tender, consensus, quality_score)
     reasons = compliance.join_reasons(failures.reset_index(drop=True), thresholds)
@@ -411,9 +415,12 @@ def _text_column(bids: pd.DataFrame, column: str) -> Any:
     return _text(bids[column].fillna(""))
 
 
-def _text(column: pd.Series) -> npt.NDArray[np.object_]:
+def _text(column: pd.Series) -> npt.NDArray[np.object_] | ExtensionArray:
     """The column as text, as `astype(str)` gives it; a column already all text (the
     loader's) is taken as it is rather than copied element by element."""
+    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+        kept: ExtensionArray = column.array  # the loader's text as it is: no copy, no check
+        return kept
     values = column.to_numpy(dtype=object)
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         return values
