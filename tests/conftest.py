@@ -19,6 +19,16 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
+def exclude_by_decision(project: Path, bidder_id: str, text: str) -> None:
+    """Record in the reference's bids file a decision excluding `bidder_id`, with `text`
+    as the panel wrote it (the `excluded_by_decision` column)."""
+    bids = project / "bids" / "pest-control-2016" / "bids.csv"
+    lines = bids.read_text(encoding="utf-8").splitlines()
+    marked = [lines[0] + ",excluded_by_decision"]
+    marked += [f"{line},{text if line.startswith(bidder_id + ',') else ''}" for line in lines[1:]]
+    bids.write_text("\n".join(marked) + "\n", encoding="utf-8")
+
+
 def copy_example(name: str, root: Path, *, narrative: bool = False) -> Path:
     """A copy under `root` of the bundled example `name` (its definition, with its
     narrative if asked, and its bids folder); returns the copied definition's path."""

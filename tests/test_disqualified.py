@@ -8,7 +8,7 @@ import pytest
 
 from tender.disqualified import reasons
 from tender.workflows.evaluation import evaluate_file
-from tests.conftest import copy_example, use_decisions
+from tests.conftest import copy_example, exclude_by_decision, use_decisions
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEANING = "office-cleaning-2026"
@@ -85,11 +85,5 @@ def test_a_decision_recorded_in_the_bids_file_is_stated_without_its_text(
     reference: Path, project: Path
 ) -> None:
     edit(reference, "regime: local_rules", "regime: pa2023")
-    bids = project / "bids" / "pest-control-2016" / "bids.csv"
-    lines = bids.read_text(encoding="utf-8").splitlines()
-    marked = [lines[0] + ",excluded_by_decision"]
-    marked += [
-        f"{line},{'Late: received 12:04' if line.startswith('E,') else ''}" for line in lines[1:]
-    ]
-    bids.write_text("\n".join(marked) + "\n", encoding="utf-8")
+    exclude_by_decision(project, "E", "Late: received 12:04")
     assert reasons_of(reference) == {"E": "was excluded by a recorded decision of the authority"}

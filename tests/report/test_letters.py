@@ -26,7 +26,7 @@ from tender.report.letters import (
 )
 from tender.scoring import evaluate
 from tender.workflows.evaluation import evaluate_file
-from tests.conftest import use_decisions
+from tests.conftest import exclude_by_decision, use_decisions
 
 
 def _with(ev, **changes):
@@ -680,13 +680,7 @@ def test_a_bid_below_a_quality_minimum_sees_its_marks_and_the_minimum(cleaning):
 def test_a_decision_recorded_against_a_bid_is_stated_without_its_text(reference, project):
     """Under the authority's own rules no reason is published, but the bidder's own letter
     still says why; the decision's text (the panel's) is never quoted."""
-    bids = project / "bids" / "pest-control-2016" / "bids.csv"
-    lines = bids.read_text(encoding="utf-8").splitlines()
-    marked = [lines[0] + ",excluded_by_decision"]
-    marked += [
-        f"{line},{'Late: received 12:04' if line.startswith('E,') else ''}" for line in lines[1:]
-    ]
-    bids.write_text("\n".join(marked) + "\n", encoding="utf-8")
+    exclude_by_decision(project, "E", "Late: received 12:04")
     ev = evaluate_file(reference).evaluation
     said = " ".join(letter_content(ev, "E").text().split())
     assert (
