@@ -628,7 +628,74 @@ class Style:
 
 
 GENERAL = Style(numfmt.describe("General"))
-_WHITE_INDEXED = {"1", "9"}  # the default palette's white
+# ECMA-376 Part 1, 18.8.27: the palette `indexed` colours name unless the workbook has its
+# own <indexedColors> (the templates do); 64 and 65 are the system's text and background.
+DEFAULT_PALETTE = [
+    "000000",
+    "FFFFFF",
+    "FF0000",
+    "00FF00",
+    "0000FF",
+    "FFFF00",
+    "FF00FF",
+    "00FFFF",
+    "000000",
+    "FFFFFF",
+    "FF0000",
+    "00FF00",
+    "0000FF",
+    "FFFF00",
+    "FF00FF",
+    "00FFFF",
+    "800000",
+    "008000",
+    "000080",
+    "808000",
+    "800080",
+    "008080",
+    "C0C0C0",
+    "808080",
+    "9999FF",
+    "993366",
+    "FFFFCC",
+    "CCFFFF",
+    "660066",
+    "FF8080",
+    "0066CC",
+    "CCCCFF",
+    "000080",
+    "FF00FF",
+    "FFFF00",
+    "00FFFF",
+    "800080",
+    "800000",
+    "008080",
+    "0000FF",
+    "00CCFF",
+    "CCFFFF",
+    "CCFFCC",
+    "FFFF99",
+    "99CCFF",
+    "FF99CC",
+    "CC99FF",
+    "FFCC99",
+    "3366FF",
+    "33CCCC",
+    "99CC00",
+    "FFCC00",
+    "FF9900",
+    "FF6600",
+    "666699",
+    "969696",
+    "003366",
+    "339966",
+    "003300",
+    "333300",
+    "993300",
+    "993366",
+    "333399",
+    "333333",
+]
 
 
 def _cell_formats(package: Package) -> list[Style]:
@@ -640,12 +707,11 @@ def _cell_formats(package: Package) -> list[Style]:
         _int(item.get("numFmtId")): item.get("formatCode", "")
         for item in root.iterfind(f"{NS_MAIN}numFmts/{NS_MAIN}numFmt")
     }
-    fonts = [_font_unseen(font) for font in root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font")]
-    fills = [_fill_colour(fill) for fill in root.iterfind(f"{NS_MAIN}fills/{NS_MAIN}fill")]
-    colours = [
-        _colour(font.find(f"{NS_MAIN}color"))
-        for font in root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font")
-    ]
+    palette = _palette(root)
+    font_nodes = list(root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font"))
+    fonts = [_font_unseen(font, palette) for font in font_nodes]
+    fills = [_fill_colour(fill, palette) for fill in root.iterfind(f"{NS_MAIN}fills/{NS_MAIN}fill")]
+    colours = [_colour(font.find(f"{NS_MAIN}color"), palette) for font in font_nodes]
     styles: list[Style] = []
     cache: dict[int, numfmt.Format] = {}
     for xf in root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf"):
@@ -683,19 +749,35 @@ def _xf_unseen(
     return unseen
 
 
-def _colour(node: Element | None) -> str | None:
-    """An RGB colour as 'RRGGBB', 'white' for the palette's and theme's white, else None."""
+def _palette(root: Element) -> list[str]:
+    """The colours `indexed` names: the workbook's own <indexedColors>, else the default."""
+    own = root.findall(f"{NS_MAIN}colors/{NS_MAIN}indexedColors/{NS_MAIN}rgbColor")
+    if not own:
+        return DEFAULT_PALETTE
+    return [(c.get("rgb") or "")[-6:].upper() for c in own]
+
+
+def _colour(node: Element | None, palette: list[str]) -> str | None:
+    """A colour as 'RRGGBB' (an RGB or palette colour, and the theme's unshaded window
+    background lt1, white in every default), 'theme N tint T' for another theme colour (the
+    same words are the same colour), else None."""
     if node is None:
         return None
     rgb = node.get("rgb")
     if rgb is not None and len(rgb) in (6, 8):
         return rgb[-6:].upper()
-    if node.get("indexed") in _WHITE_INDEXED or node.get("theme") == "0":
-        return "FFFFFF"  # theme 0 is the window background (lt1), white in every default
-    return None
+    index = _int(node.get("indexed"))
+    if 0 <= index < len(palette) and len(palette[index]) == 6:
+        return palette[index]
+    theme, tint = node.get("theme"), node.get("tint")
+    if theme is None:
+        return None
+    if theme == "0" and tint is None:
+        return "FFFFFF"
+    return f"theme {theme} tint {tint or '0'}"
 
 
-def _font_unseen(font: Element) -> str | None:
+def _font_unseen(font: Element, palette: list[str]) -> str | None:
     size = font.find(f"{NS_MAIN}sz")
     if size is not None:
         try:
@@ -703,7 +785,7 @@ def _font_unseen(font: Element) -> str | None:
                 return f"text too small to read (size {shorten(size.get('val'))})"
         except ValueError:
             return "a font size that is not a number"
-    colour = _colour(font.find(f"{NS_MAIN}color"))
+    colour = _colour(font.find(f"{NS_MAIN}color"), palette)
     if colour is not None and _light(colour):
         return "white text"
     return None
@@ -717,11 +799,11 @@ def _light(rgb: str) -> bool:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue > 0.92 * 255
 
 
-def _fill_colour(fill: Element) -> str | None:
+def _fill_colour(fill: Element, palette: list[str]) -> str | None:
     pattern = fill.find(f"{NS_MAIN}patternFill")
     if pattern is None or pattern.get("patternType") != "solid":
         return "FFFFFF"  # no fill: the sheet's white
-    return _colour(pattern.find(f"{NS_MAIN}fgColor"))
+    return _colour(pattern.find(f"{NS_MAIN}fgColor"), palette)
 
 
 _WHOLE = re.compile(r"[0-9]{1,9}")
