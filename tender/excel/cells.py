@@ -628,6 +628,10 @@ class Style:
 
 
 GENERAL = Style(numfmt.describe("General"))
+# Automatic text: black in Excel (the window's text colour). LibreOffice shows it light on a
+# dark fill instead, so automatic text on a fill too dark for black is refused either way.
+AUTOMATIC = "000000"
+_RGB = re.compile(r"[0-9A-F]{6}")
 # ECMA-376 Part 1, 18.8.27: the palette `indexed` colours name unless the workbook has its
 # own <indexedColors> (the templates do); 64 and 65 are the system's text and background.
 DEFAULT_PALETTE = [
@@ -711,7 +715,7 @@ def _cell_formats(package: Package) -> list[Style]:
     font_nodes = list(root.iterfind(f"{NS_MAIN}fonts/{NS_MAIN}font"))
     fonts = [_font_unseen(font, palette) for font in font_nodes]
     fills = [_fill_colour(fill, palette) for fill in root.iterfind(f"{NS_MAIN}fills/{NS_MAIN}fill")]
-    colours = [_colour(font.find(f"{NS_MAIN}color"), palette) for font in font_nodes]
+    colours = [_font_colour(font, palette) for font in font_nodes]
     styles: list[Style] = []
     cache: dict[int, numfmt.Format] = {}
     for xf in root.iterfind(f"{NS_MAIN}cellXfs/{NS_MAIN}xf"):
@@ -742,8 +746,7 @@ def _xf_unseen(
         unseen is None
         and 0 <= font < len(colours)
         and 0 <= fill < len(fills)
-        and colours[font] is not None
-        and colours[font] == fills[fill]
+        and _too_close(colours[font], fills[fill])
     ):
         unseen = "text the colour of its background"
     return unseen
@@ -769,12 +772,44 @@ def _colour(node: Element | None, palette: list[str]) -> str | None:
     index = _int(node.get("indexed"))
     if 0 <= index < len(palette) and len(palette[index]) == 6:
         return palette[index]
+    if _true(node.get("auto")):
+        return AUTOMATIC
     theme, tint = node.get("theme"), node.get("tint")
     if theme is None:
         return None
-    if theme == "0" and tint is None:
-        return "FFFFFF"
+    if theme in ("0", "1") and tint is None:  # lt1 and dk1: the window's background, text
+        return "FFFFFF" if theme == "0" else "000000"
     return f"theme {theme} tint {tint or '0'}"
+
+
+def _font_colour(font: Element, palette: list[str]) -> str | None:
+    """A font's colour (`_colour`); a font without one is automatic."""
+    node = font.find(f"{NS_MAIN}color")
+    return AUTOMATIC if node is None else _colour(node, palette)
+
+
+def _too_close(text: str | None, fill: str | None) -> bool:
+    """Whether text of colour `text` cannot be told from a fill of colour `fill`: the same
+    colour, or two RGB colours of contrast ratio under 1.5 (WCAG's ratio; 1 is none, 21
+    black on white)."""
+    if text is None or fill is None:
+        return False
+    if text == fill:
+        return True
+    if not (_RGB.fullmatch(text) and _RGB.fullmatch(fill)):
+        return False
+    lighter, darker = sorted((_luminance(text), _luminance(fill)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05) < 1.5
+
+
+def _luminance(rgb: str) -> float:
+    """The relative luminance of an 'RRGGBB' colour (WCAG 2: sRGB, linearised)."""
+    channels = []
+    for i in (0, 2, 4):
+        c = int(rgb[i : i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    red, green, blue = channels
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
 def _font_unseen(font: Element, palette: list[str]) -> str | None:

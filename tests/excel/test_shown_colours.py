@@ -1,5 +1,9 @@
 """A mark whose text is drawn in the colour of its cell's fill is not a mark anyone saw.
 
+It also treated a font with no colour (automatic: black in Excel, while LibreOffice turns
+automatic text light on a dark fill, so programs disagree) as having none, and compared
+colours only for equality, so black on a black fill, or near-black on black, was read.
+
 The reader compared a font's colour with its fill's only when both were plain RGB, and took
 palette index 1 and 9 as the only white: a font and fill naming the same palette index or
 the same theme colour (red on red, dark text on a dark-text fill), or a palette the
@@ -93,6 +97,11 @@ UNSEEN = {
         None,
     ),
     "white by a redefined palette": (b'<color indexed="20"/>', None, palette(20)),
+    "no colour (automatic, black) on black": (b"", b'<fgColor rgb="FF000000"/>', None),
+    "automatic on black": (b'<color auto="1"/>', b'<fgColor indexed="8"/>', None),
+    "window text theme on black": (b'<color theme="1"/>', b'<fgColor rgb="FF000000"/>', None),
+    "near black on black": (b'<color rgb="FF0A0A0A"/>', b'<fgColor rgb="FF000000"/>', None),
+    "dark red on dark red": (b'<color rgb="FF800000"/>', b'<fgColor rgb="FF7A0505"/>', None),
     "rgb on a redefined palette": (
         b'<color rgb="FF000000"/>',
         b'<fgColor indexed="30"/>',
@@ -113,6 +122,9 @@ def test_a_mark_in_the_colour_of_its_fill_is_refused(
 SEEN = {
     "black on the template's fill": (b'<color theme="1"/>', b'<fgColor rgb="FFFFF2CC"/>', None),
     "red index on no fill": (b'<color indexed="10"/>', None, None),
+    "black on mid grey": (b'<color rgb="FF000000"/>', b'<fgColor rgb="FF808080"/>', None),
+    "no colour on the template's fill": (b"", b'<fgColor rgb="FFFFF2CC"/>', None),
+    "yellow on navy": (b'<color rgb="FFFFC000"/>', b'<fgColor rgb="FF000080"/>', None),
     "other theme colours": (b'<color theme="1"/>', b'<fgColor theme="4" tint="0.5"/>', None),
     "same theme, other tint": (b'<color theme="4"/>', b'<fgColor theme="4" tint="0.8"/>', None),
     "index 1 made black by the palette": (b'<color indexed="1"/>', None, palette(-1)),
