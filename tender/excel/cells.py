@@ -527,13 +527,23 @@ class _Hidden:
         rather than parsed; by default they are read from the tree.
         """
         hidden = cls(root, rows)
-        if hidden.default_hidden or hidden.columns or any(hidden.rows.values()):
+        if (
+            hidden.default_hidden
+            or hidden.default_narrow
+            or hidden.columns
+            or any(hidden.rows.values())
+        ):
             return hidden
         return None
 
     def __init__(self, root: Element, rows: RowShapes | None = None) -> None:
         fmt = root.find(f"{NS_MAIN}sheetFormatPr")
         self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
+        # the sizes of rows and columns without their own (ECMA-376 18.3.1.81)
+        default_low = fmt is not None and _zero(fmt.get("defaultRowHeight"))
+        self.default_narrow = fmt is not None and _narrow(
+            fmt.get("defaultColWidth", fmt.get("baseColWidth"))
+        )
         self.rows: dict[int, bool] = {}
         if rows is None:
             data = root.find(f"{NS_MAIN}sheetData")
@@ -546,20 +556,32 @@ class _Hidden:
             shape = (hidden_attribute, height, custom)
             hidden = seen.get(shape)
             if hidden is None:
-                hidden = seen[shape] = _row_hidden(*shape, self.default_hidden)
+                hidden = _row_hidden(*shape, self.default_hidden)
+                hidden = seen[shape] = hidden or (height is None and default_low)
             self.rows[_int(number) - 1] = hidden
-        self.columns: list[tuple[int, int]] = []
+        self.columns, self.sized = self._columns(root)
+
+    def _columns(self, root: Element) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The hidden or too narrow column ranges, and the ranges with a width of their own."""
+        columns: list[tuple[int, int]] = []
+        sized: list[tuple[int, int]] = []
         for col in root.iterfind(f"{NS_MAIN}cols/{NS_MAIN}col"):
             low, high = _int(col.get("min")), _int(col.get("max"))
+            width = col.get("width")
             if low < 1 or high < low:
-                self.columns.append((0, 1 << 14))  # a range no reader agrees on: all of it
-            elif _true(col.get("hidden")) or _narrow(col.get("width")):
-                self.columns.append((low - 1, high - 1))
+                columns.append((0, 1 << 14))  # a range no reader agrees on: all of it
+            elif _true(col.get("hidden")) or _narrow(width):
+                columns.append((low - 1, high - 1))
+            elif width is not None:
+                sized.append((low - 1, high - 1))
+        return columns, sized
 
     def hides(self, row: int, column: int) -> bool:
         if self.rows.get(row, self.default_hidden):
             return True
-        return any(low <= column <= high for low, high in self.columns)
+        if any(low <= column <= high for low, high in self.columns):
+            return True
+        return self.default_narrow and not any(low <= column <= high for low, high in self.sized)
 
 
 def _row_hidden(
