@@ -760,8 +760,8 @@ def _number_format(xf: Element, number: int, custom: dict[int, str]) -> numfmt.F
 def _xf_unseen(
     xf: Element, fonts: list[str | None], colours: list[str | None], fills: list[str | None]
 ) -> str | None:
-    """Why a cell format's text cannot be seen: its font's reason, a font that does not
-    exist, or a font the colour of its fill; None if it can be seen."""
+    """Why a cell format's text cannot be seen as stored: its font's reason, a font that
+    does not exist, a font the colour of its fill, or Fill alignment; None if it can."""
     font, fill = _int(xf.get("fontId", "0")), _int(xf.get("fillId", "0"))
     unseen = fonts[font] if 0 <= font < len(fonts) else "a font that does not exist"
     if (
@@ -771,6 +771,9 @@ def _xf_unseen(
         and _too_close(colours[font], fills[fill])
     ):
         unseen = "text the colour of its background"
+    alignment = xf.find(f"{NS_MAIN}alignment")
+    if unseen is None and alignment is not None and alignment.get("horizontal") == "fill":
+        unseen = "text repeated to fill the cell (Fill alignment shows 4 as 4444)"
     return unseen
 
 

@@ -137,3 +137,16 @@ def test_a_mark_in_a_colour_that_stands_out_is_read(
 ) -> None:
     font, fill, colours = SEEN[how]
     assert problems(styled(filled, font, fill, colours), expected) == []
+
+
+def test_a_mark_repeated_by_fill_alignment_is_refused(filled: bytes, expected: Expected) -> None:
+    """Excel's Fill alignment repeats the content across the cell: a 4 is shown as 4444."""
+
+    def aligned(xml: bytes) -> bytes:
+        return xml.replace(b"<protection locked=\"0\" hidden=\"0\"/></xf>", b"<alignment "
+            b"horizontal=\"fill\"/><protection locked=\"0\" hidden=\"0\"/></xf>", 1)  # fmt: skip
+
+    data = rebuild([(n, aligned(c) if n == STYLES else c) for n, c in parts(filled)])
+    assert b'fill"/>' in dict(parts(data))[STYLES]
+    found = problems(data, expected)
+    assert any(m.startswith("E1.xlsx: Marking!F2: ") and "Fill" in m for m in found), found
