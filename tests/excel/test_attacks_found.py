@@ -28,8 +28,6 @@ import pytest
 from tender.excel import guard
 from tender.excel.guard import Refused
 from tender.excel.returns import Expected, read_return
-from tender.panel import panel_files
-from tender.workflows.collect import expected_returns
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
@@ -44,16 +42,6 @@ needs_soffice = pytest.mark.skipif(
 
 
 # ---------------------------------------------------------------- helpers
-
-
-@pytest.fixture
-def expected(panel: Any) -> Expected:
-    return expected_returns(panel.tender, panel_files(panel.tender))
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Path(panel.fill("E1")).read_bytes()
 
 
 def edit(data: bytes, *changes: tuple[str, Change]) -> bytes:

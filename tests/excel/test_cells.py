@@ -20,22 +20,10 @@ from tender.excel import guard
 from tender.excel.cells import read_sheets
 from tender.excel.moderation_sheet import read_consensus
 from tender.excel.returns import Expected, Refused, read_return
-from tender.panel import panel_files
-from tender.workflows.collect import expected_returns
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
 RELS = "xl/_rels/workbook.xml.rels"
-
-
-@pytest.fixture
-def expected(panel: Any) -> Expected:
-    return expected_returns(panel.tender, panel_files(panel.tender))
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Path(panel.fill("E1")).read_bytes()
 
 
 def edit(data: bytes, name: str, change: Any) -> bytes:

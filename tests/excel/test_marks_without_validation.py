@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 
 from tender.excel.guard import Refused
 from tender.excel.returns import Expected, read_return
-from tender.panel import panel_files
-from tender.workflows.collect import expected_returns
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
@@ -27,11 +25,6 @@ MARKING = "xl/worksheets/sheet2.xml"
 class Filled(bytes):
     def __repr__(self) -> str:
         return "<E1's filled return>"
-
-
-@pytest.fixture
-def expected(panel: Any) -> Expected:
-    return expected_returns(panel.tender, panel_files(panel.tender))
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ from tender.workflows.templates import issue_templates
 SCALE = "a mark from 0 to 10 (whole marks)"
 
 
-@pytest.fixture
-def expected(panel: Any) -> Expected:
-    return expected_returns(panel.tender, panel_files(panel.tender))
-
-
 def problems(path: Path, expected: Expected) -> list[str]:
     with pytest.raises(Refused) as caught:
         read_return(path.read_bytes(), path.name, expected)

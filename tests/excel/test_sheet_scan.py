@@ -8,7 +8,6 @@ reading with the scan and without it must give the same grid, or the same proble
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +18,6 @@ from tender.excel import cells, guard, layout, sheet_scan
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Path(panel.fill("E1")).read_bytes()
 
 
 def outcome(data: bytes, *, scan: bool, monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -14,29 +14,15 @@ through and the hidden number was scored.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tender.excel.guard import Refused
 from tender.excel.returns import Expected, read_return
-from tender.panel import panel_files
-from tender.workflows.collect import expected_returns
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
 STYLES = "xl/styles.xml"
-
-
-@pytest.fixture
-def expected(panel: Any) -> Expected:
-    return expected_returns(panel.tender, panel_files(panel.tender))
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Path(panel.fill("E1")).read_bytes()
 
 
 def styled(data: bytes, font: bytes, fill: bytes | None, palette: bytes | None = None) -> bytes:
