@@ -4,8 +4,30 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tender.excel.returns import Expected
 
 Entries = list[tuple[str, bytes]]
+
+
+def refusals(data: bytes, expected: Expected, name: str = "E1.xlsx") -> list[str]:
+    """Every problem `read_return` refuses the return with, as printed; [] if it is read."""
+    from tender.excel.returns import Refused, read_return
+
+    try:
+        read_return(data, name, expected)
+    except Refused as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+class Filled(bytes):
+    """A filled return, named rather than dumped when an example fails."""
+
+    def __repr__(self) -> str:
+        return "<E1's filled return>"
 
 
 def parts(data: bytes) -> Entries:

@@ -10,6 +10,7 @@ import pytest
 from tender.excel.returns import Expected
 from tender.panel import panel_files
 from tender.workflows.collect import expected_returns
+from tests.workbooks import Filled
 
 
 @pytest.fixture
@@ -21,4 +22,4 @@ def expected(panel: Any) -> Expected:
 @pytest.fixture
 def filled(panel: Any) -> bytes:
     """E1's template, filled in as an evaluator would, as the bytes returned."""
-    return Path(panel.fill("E1")).read_bytes()
+    return Filled(Path(panel.fill("E1")).read_bytes())

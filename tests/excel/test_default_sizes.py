@@ -9,9 +9,8 @@ import re
 
 import pytest
 
-from tender.excel.guard import Refused
-from tender.excel.returns import Expected, read_return
-from tests.workbooks import parts, rebuild
+from tender.excel.returns import Expected
+from tests.workbooks import parts, rebuild, refusals
 
 MARKING = "xl/worksheets/sheet2.xml"
 
@@ -26,12 +25,7 @@ def edited(data: bytes, *changes: tuple[bytes, bytes]) -> bytes:
     return rebuild([(n, change(c) if n == MARKING else c) for n, c in parts(data)])
 
 
-def problems(data: bytes, expected: Expected) -> list[str]:
-    try:
-        read_return(data, "E1.xlsx", expected)
-    except Refused as exc:
-        return [str(p) for p in exc.problems]
-    return []
+problems = refusals
 
 
 NO_COL_F = (rb'<col [^>]*min="6" max="6"/>', b"")

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
-from pathlib import Path
-from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -20,16 +17,6 @@ from tender.excel.returns import Expected, read_return
 from tests.workbooks import parts, rebuild
 
 MARKING = "xl/worksheets/sheet2.xml"
-
-
-class Filled(bytes):
-    def __repr__(self) -> str:
-        return "<E1's filled return>"
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Filled(Path(panel.fill("E1")).read_bytes())
 
 
 def without_validation(data: bytes, mark: str) -> bytes:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -47,18 +46,6 @@ STORED = ["4", "3.6", "04", "4.0", "4e0", "1E1", "+4", " 4", "4 ", "4\n", "4\r\n
           "-1", "4.25", "&#52;", "&#x34;", "4&amp;", "", "0x4", "١", "4_0", "inf", "nan",
           "1e400"]  # fmt: skip
 FORMULA = re.compile(rb"<(?:x:)?f[ />]")
-
-
-class Filled(bytes):
-    """A filled return, named rather than dumped when an example fails."""
-
-    def __repr__(self) -> str:
-        return "<E1's filled return>"
-
-
-@pytest.fixture
-def filled(panel: Any) -> bytes:
-    return Filled(Path(panel.fill("E1")).read_bytes())
 
 
 def with_formats(data: bytes) -> tuple[bytes, int]:

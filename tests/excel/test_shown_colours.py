@@ -17,9 +17,8 @@ import re
 
 import pytest
 
-from tender.excel.guard import Refused
-from tender.excel.returns import Expected, read_return
-from tests.workbooks import parts, rebuild
+from tender.excel.returns import Expected
+from tests.workbooks import parts, rebuild, refusals
 
 MARKING = "xl/worksheets/sheet2.xml"
 STYLES = "xl/styles.xml"
@@ -57,12 +56,7 @@ def styled(data: bytes, font: bytes, fill: bytes | None, palette: bytes | None =
     )
 
 
-def problems(data: bytes, expected: Expected) -> list[str]:
-    try:
-        read_return(data, "E1.xlsx", expected)
-    except Refused as exc:
-        return [str(p) for p in exc.problems]
-    return []
+problems = refusals
 
 
 def palette(white_at: int) -> bytes:
