@@ -91,13 +91,19 @@ def all_ids_sound(ids: npt.NDArray[np.object_]) -> bool:
     return bool(pd.Index(ids).is_unique)
 
 
+def as_text(values: pd.Series) -> pd.Series:
+    """The column as text, a missing value (None, NaN) as '': pandas' `astype(str)` keeps a
+    missing value missing, which no text check can then read."""
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
 def id_problems(ids: pd.Series, first_line: int, limit: int = 200) -> list[IdProblem]:
     """Every empty, malformed or repeated bidder id, in file order, at most `limit`.
 
     `first_line` is the file line of position 0, for "first at line N". Linear in the number
     of rows, so a file of a million bad ids is refused as fast as a good one is read.
     """
-    text = ids.astype(str).reset_index(drop=True)
+    text = as_text(ids).reset_index(drop=True)
     malformed = ~text.str.fullmatch(ID_PATTERN).astype(bool)
     repeated = text.duplicated() & ~malformed
     bad = np.flatnonzero((malformed | repeated).to_numpy())[:limit]

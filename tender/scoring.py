@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import abnormal, compliance, marks, moderation, near_ties, quality, ranking
 from .allocation import Award
-from .bidders import Supplier, all_ids_sound, id_problems
+from .bidders import Supplier, all_ids_sound, as_text, id_problems
 from .errors import Problem, TenderInputError, raise_if
 from .marks import Axis, ProblemList
 from .model import BudgetRelative, Tender
@@ -348,7 +348,7 @@ def _score(
         {
             "bidder_id": _text(bids["bidder_id"]),
             "bidder": _text(bids["bidder"]),
-            "price": price,
+            "price": price.copy(),  # a view of the bids table: the table gets its own
             "price_score": price_score,
             "quality_score": np.where(has_marks, quality_score, np.nan),
             "total_score": total,
@@ -364,7 +364,8 @@ def _score(
             "price_decision": _text_column(bids, ACCEPTED_COLUMN),
             "shares_rank": tied_after,
             "note": _text_column(bids, "note"),
-        }
+        },
+        copy=False,  # the columns are this table's own: kept apart, not copied into blocks
     )
     rules = near_ties.apply_rules(
         tender.near_tie,
@@ -449,7 +450,10 @@ def _checked_bids(
     bids = bids.reset_index(drop=True)
     axes = [Axis("bidder_id", "bidder", pd.Index([]))]
     ids = bids["bidder_id"].astype(str).to_numpy(dtype=object)
-    bad_ids = [] if all_ids_sound(ids) else id_problems(bids["bidder_id"], src.first_line)
+    bad_ids = []
+    if not all_ids_sound(ids):
+        ids = as_text(bids["bidder_id"]).to_numpy(dtype=object)
+        bad_ids = id_problems(bids["bidder_id"], src.first_line)
     for bad in bad_ids:
         where = f"line {bad.position + src.first_line}"
         if ids[bad.position].strip():
@@ -457,7 +461,11 @@ def _checked_bids(
         problems.add(where, bad.found, bad.expected)
     ids_usable = not bad_ids
     names = bids["bidder"].astype(str).to_numpy(dtype=object)
-    folded = _folded(names)
+    try:
+        folded = _folded(names)
+    except TypeError:  # a missing name (None, NaN): read as an empty one, reported below
+        names = as_text(bids["bidder"]).to_numpy(dtype=object)
+        folded = _folded(names)
     for blank in np.flatnonzero(folded == ""):
         problems.add(
             marks.row_label(bids, int(blank), axes, src.first_line),
@@ -632,8 +640,17 @@ def _with_texts(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _blank(texts: npt.NDArray[np.object_]) -> BoolArray:
-    """Where a text is missing or only spaces: each distinct text checked once, as the
-    same rationale is often given for many marks."""
+    """Where a text is missing or only spaces.
+
+    The usual case, every moved mark with its reason, is one pass of `str.strip` in C
+    (a value that is not text stops it with TypeError); otherwise each distinct text is
+    checked once, as the same rationale is often given for many marks.
+    """
+    try:
+        if all(map(str.strip, texts.tolist())):
+            return np.zeros(texts.size, dtype=bool)
+    except TypeError:  # a missing value or one that is not text: checked one by one below
+        pass
     codes, distinct = pd.factorize(texts, use_na_sentinel=True)
     blank = np.fromiter(
         (not (isinstance(text, str) and text.strip()) for text in distinct), bool, len(distinct)

@@ -125,3 +125,20 @@ def test_duplicates_past_the_cap_are_counted_not_described():
         "expected one row each"
     )
     assert str(listed[-1]) == "marks.csv: found 299 more problems; expected a corrected file"
+
+
+def test_marks_off_the_scale_are_found_in_every_block_and_named_by_their_line():
+    """The scale check runs a block of marks at a time: a bad mark on either side of a
+    block's edge, and in the short last block, is still found at its own row."""
+    from tender.marks import _CHECKED, numeric_marks
+
+    size = 2 * _CHECKED + 5
+    marks = np.full(size, 4.0)
+    bad = [0, _CHECKED - 1, _CHECKED, 2 * _CHECKED + 4]
+    marks[bad] = [11.0, 2.5, -1.0, np.inf]
+    frame = pd.DataFrame({"mark": marks})
+    problems = ProblemList("marks.csv")
+    values = numeric_marks(frame, "mark", Scale(maximum=10), [], 2, problems)
+    assert [p.where for p in problems.done()] == [f"line {row + 2}" for row in bad]
+    assert np.flatnonzero(np.isnan(values)).tolist() == bad
+    assert marks[bad].tolist() == [11.0, 2.5, -1.0, np.inf]  # the input is left as it was

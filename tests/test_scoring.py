@@ -336,3 +336,46 @@ def test_names_are_folded_in_bulk_exactly_as_one_by_one(names: list[str]) -> Non
 
     expected = [name.strip().casefold() for name in names]
     assert _folded(np.array(names, dtype=object)).tolist() == expected
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=" \t\n\u00a0\u3000xY.", max_size=4),
+            st.none(),
+            st.just(float("nan")),
+            st.just(pd.NA),
+            st.integers(0, 3),
+        ),
+        max_size=12,
+    )
+)
+def test_a_rationale_is_blank_when_missing_or_only_spaces(values: list[object]) -> None:
+    """The bulk check of moved marks' reasons agrees with the rule taken one text at a time,
+    for text, missing values and values that are not text alike."""
+    from tender.scoring import _blank
+
+    texts = np.array(values, dtype=object)
+    expected = [not (isinstance(v, str) and v.strip()) for v in values]
+    assert _blank(texts).tolist() == expected
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_a_missing_id_or_name_in_a_bids_table_is_refused_by_its_line(dtype: object) -> None:
+    """A notebook's bids table may hold a missing value (None or NaN) where the loader's
+    never does: it is an empty id or name, refused by its line, never a crash."""
+    tender = load_tender(TINY)
+    inputs = load_inputs(tender)
+    bids = inputs.bids.copy()
+    ids = bids["bidder_id"].astype(object).tolist()
+    names = bids["bidder"].astype(object).tolist()
+    ids[1], names[2] = None, None
+    bids["bidder_id"] = pd.Series(ids, dtype=dtype)  # type: ignore[call-overload]
+    bids["bidder"] = pd.Series(names, dtype=dtype)  # type: ignore[call-overload]
+    with pytest.raises(TenderInputError) as raised:
+        evaluate(tender, bids, inputs.marks, inputs.moderated)
+    found = [(p.where, p.found) for p in raised.value.problems]
+    assert ("line 3", "an empty bidder_id") in found
+    assert any(
+        where.startswith("line 4 (") and what == "an empty bidder name" for where, what in found
+    )
