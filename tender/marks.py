@@ -39,9 +39,10 @@ class Axis:
         """
         if isinstance(values.dtype, pd.CategoricalDtype):
             categories = values.cat.categories
-            raw = values.cat.codes.to_numpy()
+            # the categorical's own codes, read, not copied (small ints; widened when combined)
+            raw: IntArray = values.array.codes
             if categories.equals(self.ids):
-                return raw  # type: ignore[return-value]  # small codes; widened when combined
+                return raw
             mapping = self.ids.get_indexer(categories.astype(str))
             # a trailing -1 makes the categorical's own -1 (missing) map to unknown
             return np.append(mapping, -1)[raw]
@@ -185,7 +186,8 @@ def id_codes(
     out = []
     for axis in axes:
         codes = axis.codes(frame[axis.column])
-        unknown = np.flatnonzero(codes < 0)
+        known = codes.min(initial=0) >= 0  # the usual case: one pass, no search
+        unknown = np.empty(0, dtype=np.int64) if known else np.flatnonzero(codes < 0)
         problems.skip(len(unknown) - problems.room)
         for pos in unknown[: problems.room]:
             value = frame[axis.column].iat[int(pos)]

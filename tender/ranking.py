@@ -53,16 +53,17 @@ def rank(
         tie_break=tie_break,
     )
     order = _order(keys)
-    sorted_keys = np.stack([k[order] for k in keys])
-    new_group = np.ones(idx.size, dtype=bool)
-    new_group[1:] = (sorted_keys[:, 1:] != sorted_keys[:, :-1]).any(axis=0)
+    primary = keys[0][order]
+    same_total = np.zeros(idx.size, dtype=bool)
+    same_total[1:] = primary[1:] == primary[:-1]
+    new_group = ~same_total
+    later = np.flatnonzero(same_total)  # only a bid level on total can share a group
+    for key in keys[1:]:
+        new_group[later] |= key[order[later]] != key[order[later - 1]]
     positions = np.arange(1, idx.size + 1)
     group_rank = np.maximum.accumulate(np.where(new_group, positions, 0))
     ranks[idx[order]] = group_rank
     tied_after[idx[order]] = _equal_to_a_neighbour(~new_group)
-    same_total = np.ones(idx.size, dtype=bool)
-    same_total[1:] = sorted_keys[0, 1:] == sorted_keys[0, :-1]
-    same_total[0] = False
     tied_total[idx[order]] = _equal_to_a_neighbour(same_total)
     return ranks, tied_total, tied_after
 

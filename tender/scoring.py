@@ -346,8 +346,8 @@ def _score(
     )
     table = pd.DataFrame(
         {
-            "bidder_id": _text(bids["bidder_id"]),
-            "bidder": _text(bids["bidder"]),
+            "bidder_id": _text(bids["bidder_id"], checked=True),
+            "bidder": _text(bids["bidder"], checked=True),
             "price": price.copy(),  # a view of the bids table: the table gets its own
             "price_score": price_score,
             "quality_score": np.where(has_marks, quality_score, np.nan),
@@ -416,10 +416,11 @@ def _text_column(bids: pd.DataFrame, column: str) -> Any:
     return _text(bids[column].fillna(""))
 
 
-def _text(column: pd.Series) -> npt.NDArray[np.object_] | ExtensionArray:
+def _text(column: pd.Series, *, checked: bool = False) -> npt.NDArray[np.object_] | ExtensionArray:
     """The column as text, as `astype(str)` gives it; a column already all text (the
-    loader's) is taken as it is rather than copied element by element."""
-    if isinstance(column.dtype, pd.StringDtype) and not column.hasnans:
+    loader's) is taken as it is rather than copied element by element. `checked`: the
+    column is known to hold no missing value (the ids and names, refused if one is)."""
+    if isinstance(column.dtype, pd.StringDtype) and (checked or not column.hasnans):
         kept: ExtensionArray = column.array  # the loader's text as it is: no copy, no check
         return kept
     values = column.to_numpy(dtype=object)

@@ -64,3 +64,57 @@ def test_the_fast_order_is_the_stable_sort_on_every_key(rows) -> None:
     order a stable sort on all keys gives, ties kept in list order."""
     keys = [np.array(column, dtype=float) for column in zip(*rows, strict=True)]
     assert _order(keys).tolist() == np.lexsort(keys[::-1]).tolist()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.integers(0, 2),
+            st.one_of(st.integers(0, 2).map(float), st.just(float("nan"))),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.sampled_from([[], ["higher_quality"], ["better_price"], ["higher_quality", "better_price"]]),
+)
+def test_ranks_and_tie_flags_follow_their_definitions(rows, tie_break) -> None:
+    """Each eligible bid's rank is one more than the number of eligible bids ahead of it on
+    total and then each tie-break; it is tied on total, or still tied after the rules,
+    when another eligible bid is level with it on those keys (a missing price last)."""
+    total, quality, price, eligible = (np.array(c) for c in zip(*rows, strict=True))
+    eligible = eligible.astype(bool)
+    got = rank(
+        total.astype(float),
+        eligible,
+        quality=quality.astype(float),
+        price=price.astype(float),
+        price_better="lower",
+        tie_break=tie_break,
+    )
+
+    def key(i: int) -> tuple[float, ...]:
+        parts = [-float(total[i])]
+        for rule in tie_break:
+            parts.append(
+                -float(quality[i])
+                if rule == "higher_quality"
+                else np.nan_to_num(price[i], nan=np.inf)
+            )
+        return tuple(parts)
+
+    chosen = np.flatnonzero(eligible).tolist()
+    expected_rank = [
+        1 + sum(key(j) < key(i) for j in chosen) if eligible[i] else 0 for i in range(len(rows))
+    ]
+    level = [
+        eligible[i] and any(j != i and total[j] == total[i] for j in chosen)
+        for i in range(len(rows))
+    ]
+    still = [
+        eligible[i] and any(j != i and key(j) == key(i) for j in chosen) for i in range(len(rows))
+    ]
+    assert got[0].tolist() == expected_rank
+    assert got[1].tolist() == level
+    assert got[2].tolist() == still
