@@ -589,7 +589,7 @@ def _scatter_moderated(
         marks.report_gaps(filled, required, axes, problems)
     table = _with_texts(table)
     if median is not None and not problems.items:
-        differs, at = _moved(values, codes, median)
+        differs, at = _moved(values, codes, median, matrix)
         rationales = table["rationale"].to_numpy(dtype=object)
         blank = _blank(rationales[differs])
         for pos, middle in zip(differs[blank], at[blank], strict=True):
@@ -603,13 +603,23 @@ def _scatter_moderated(
 
 
 def _moved(
-    values: FloatArray, codes: list[marks.IntArray], median: FloatArray
+    values: FloatArray, codes: list[marks.IntArray], median: FloatArray, matrix: FloatArray
 ) -> tuple[marks.IntArray, FloatArray]:
     """The rows whose moderated mark differs from the evaluators' median, and the median
-    at each. Every row names a known bid and criterion (the table had no problems): a
-    block of rows at a time, each row's median taken by its cell number."""
+    at each. Every row names a known bid and criterion, once (the table had no problems).
+
+    The cells that differ are found on the moderated matrix, as the median is laid out;
+    when the table lists its rows in cell order (as `moderate` writes it), each such
+    cell's row is the row of that number, which one look at those rows confirms.
+    Otherwise a block of rows at a time, each row's median taken by its cell number.
+    """
     flat = median.reshape(-1)
     leaves = median.shape[1]
+    cells = np.flatnonzero(moderation.differs_from_median(matrix.reshape(-1), flat))
+    if cells.size == 0 or cells[-1] < values.size:
+        listed = codes[0][cells].astype(np.int64) * leaves + codes[1][cells]
+        if np.array_equal(listed, cells):
+            return cells, flat[cells]
     moved: list[marks.IntArray] = []
     for start in range(0, values.size, _ROWS):
         cell = codes[0][start : start + _ROWS].astype(np.int64)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tender.errors import TenderInputError
 from tender.inputs import load_inputs, load_tender
+from tender.model import Tender
 from tender.scoring import evaluate
 from tender.workflows.evaluation import evaluate_file
 
@@ -379,3 +380,75 @@ def test_a_missing_id_or_name_in_a_bids_table_is_refused_by_its_line(dtype: obje
     assert any(
         where.startswith("line 4 (") and what == "an empty bidder name" for where, what in found
     )
+
+
+def _small_tender(criteria: int, evaluators: int) -> Tender:
+    return Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {"reference": "T", "title": "T", "authority": "A"},
+            "weights": {"price": 40, "quality": 60},
+            "price": {"column": "price", "formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 4},
+                "criteria": [
+                    {"id": f"C{i}", "title": f"C{i}", "weight": 60 / criteria}
+                    for i in range(criteria)
+                ],
+            },
+            "panel": [{"id": f"E{i}", "role": "Evaluator"} for i in range(evaluators)],
+            "data": {"bids": "bids.csv"},
+        }
+    )
+
+
+@given(
+    st.integers(1, 5),
+    st.integers(1, 3),
+    st.data(),
+)
+def test_a_moved_mark_without_a_reason_is_named_whatever_the_rows_order(
+    bids_count: int, criteria: int, data: st.DataObject
+) -> None:
+    """Every moderated row whose mark differs from the evaluators' median and has no reason
+    is refused at its own line, whether the rows come in the matrix's order or shuffled."""
+    tender = _small_tender(criteria, 3)
+    ids = [f"B{i}" for i in range(bids_count)]
+    bids = pd.DataFrame({"bidder_id": ids, "bidder": [f"Bidder {i}" for i in ids], "price": 100.0})
+    cells = [(b, c) for b in ids for c in range(criteria)]
+    given_marks = data.draw(
+        st.lists(st.integers(0, 4), min_size=3 * len(cells), max_size=3 * len(cells))
+    )
+    marks = pd.DataFrame(
+        {
+            "bidder_id": [b for b, _ in cells for _ in range(3)],
+            "criterion_id": [f"C{c}" for _, c in cells for _ in range(3)],
+            "evaluator_id": [f"E{e}" for _ in cells for e in range(3)],
+            "mark": [str(m) for m in given_marks],
+        }
+    )
+    agreed = data.draw(st.lists(st.integers(0, 4), min_size=len(cells), max_size=len(cells)))
+    reasons = data.draw(
+        st.lists(st.sampled_from(["", " ", "Agreed."]), min_size=len(cells), max_size=len(cells))
+    )
+    order = data.draw(st.permutations(range(len(cells))))
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": [cells[i][0] for i in order],
+            "criterion_id": [f"C{cells[i][1]}" for i in order],
+            "moderated_mark": [str(agreed[i]) for i in order],
+            "rationale": [reasons[i] for i in order],
+        }
+    )
+    median = np.median(np.array(given_marks, dtype=float).reshape(len(cells), 3), axis=1)
+    expected = sorted(
+        f"line {line + 2} (bidder {cells[i][0]}, criterion C{cells[i][1]})"
+        for line, i in enumerate(order)
+        if agreed[i] != median[i] and not reasons[i].strip()
+    )
+    try:
+        evaluate(tender, bids, marks, moderated)
+        found: list[str] = []
+    except TenderInputError as raised:
+        found = sorted(p.where for p in raised.problems)
+    assert found == expected
