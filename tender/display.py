@@ -80,6 +80,11 @@ def money(amount: Decimal | float | None, currency: str = "GBP") -> str:
 SENTENCE_ENDS = (".", "!", "?", "…")
 
 
+def count(number: int, noun: str) -> str:
+    """'1 ranked bid', '9,950 ranked bids': a count with its noun, plural when not one."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
 def sentence(text: str, stop: str = ".") -> str:
     """`text` closed with `stop`, never doubling a full stop it already ends with.
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from . import display
 from .clarifications import Outcomes, Revised, Standing
 from .lots import LotsEvaluation, award_rules
+from .notes import BidRecord
 from .progress import Progress
 from .scoring import Evaluation
 
@@ -24,8 +25,17 @@ if TYPE_CHECKING:  # rich loads only when a table is drawn: the log and sensitiv
     from .robustness_document import Document
 
 
+SHOWN_BIDS = 50  # a table of more bids prints its first this many: the rest are in the files
+
+
 def print_table(ev: Evaluation, console: Console | None = None) -> None:
-    """Print the evaluation table, best first, with each bid's notes below it."""
+    """Print the evaluation table, best first, with each bid's notes below it.
+
+    A framework's thousands of bids are no table to read on a screen (ten thousand rows
+    took seconds to draw): above `SHOWN_BIDS`, the first of them in rank order are
+    printed with their notes, then how many more there are, of which how many excluded,
+    and where every bid is.
+    """
     from rich.console import Console
     from rich.table import Table
 
@@ -44,7 +54,8 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     table.add_column("Total", justify="right", no_wrap=True)
     table.add_column("Flags", ratio=1, min_width=14)
     records = ev.records()
-    order = sorted(records, key=lambda r: (r.rank is None, r.rank or 0, r.bidder_id))
+    ordered = sorted(records, key=lambda r: (r.rank is None, r.rank or 0, r.bidder_id))
+    order = ordered[:SHOWN_BIDS]
     for record in order:
         shown = record.display
         unscored = "unscored-price" in record.flags
@@ -64,6 +75,26 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     for record in order:
         for note in record.notes:
             console.print(f"  {record.bidder_id}: {note}", markup=False)
+    if len(ordered) > len(order):
+        console.print(_not_shown(ordered[len(order) :]), markup=False)
+
+
+def _not_shown(rest: list[BidRecord]) -> str:
+    """The line that says what the capped table leaves out and where it is."""
+    excluded = sum(r.rank is None for r in rest)
+    ranked = len(rest) - excluded
+    parts = []
+    if ranked:
+        ranks = [r.rank for r in rest if r.rank is not None]
+        parts.append(
+            f"{display.count(ranked, 'more ranked bid')} (ranks {min(ranks):,}–{max(ranks):,})"
+        )
+    if excluded:
+        parts.append(display.count(excluded, "excluded bid"))
+    return (
+        f"Not shown: {' and '.join(parts)}. Every bid, with its scores, flags and notes, is in "
+        "results.csv, results.json and results.xlsx."
+    )
 
 
 def allocation_lines(lots: LotsEvaluation) -> list[str]:

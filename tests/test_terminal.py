@@ -153,3 +153,68 @@ def test_progress_is_not_shown_when_stderr_is_no_terminal(capsys):
     with progress_shown("Evaluating") as progress:
         progress(3, 6, "Rendering letters")
     assert capsys.readouterr() == ("", "")
+
+
+def _many_bids(count: int, excluded: int) -> object:
+    """An evaluation of `count` bids on one criterion, the last `excluded` failing it."""
+    import pandas as pd
+
+    from tender.model import Tender
+    from tender.scoring import evaluate
+
+    tender = Tender.model_validate(
+        {
+            "schema_version": 1,
+            "tender": {"reference": "DPS", "title": "Framework", "authority": "A"},
+            "weights": {"price": 40, "quality": 60},
+            "price": {"column": "price", "formula": {"name": "lowest_price"}},
+            "quality": {
+                "scale": {"maximum": 10},
+                "criteria": [{"id": "Q1", "title": "Quality", "weight": 60, "minimum_mark": 1}],
+            },
+            "panel": [{"id": "E1", "role": "Evaluator"}],
+            "data": {"bids": "bids.csv"},
+        }
+    )
+    ids = [f"B{i:03d}" for i in range(count)]
+    bids = pd.DataFrame(
+        {
+            "bidder_id": ids,
+            "bidder": [f"Bidder {i}" for i in ids],
+            "price": 1000.0 + 10 * pd.RangeIndex(count),
+        }
+    )
+    moderated = pd.DataFrame(
+        {
+            "bidder_id": ids,
+            "criterion_id": "Q1",
+            "moderated_mark": ["5"] * (count - excluded) + ["0"] * excluded,
+            "rationale": "Agreed.",
+        }
+    )
+    return evaluate(tender, bids, None, moderated)
+
+
+def test_a_table_of_many_bids_prints_the_first_fifty_and_says_where_the_rest_are():
+    from tender.terminal import SHOWN_BIDS
+
+    console = Console(width=160, record=True)
+    print_table(_many_bids(SHOWN_BIDS + 12, excluded=2), console)  # type: ignore[arg-type]
+    text = console.export_text()
+    shown = [f"(B{i:03d})" for i in range(SHOWN_BIDS)]
+    assert all(bid in text for bid in shown)
+    assert f"(B{SHOWN_BIDS:03d})" not in text
+    assert " ".join(text.split()).endswith(
+        "Not shown: 10 more ranked bids (ranks 51–60) and 2 excluded bids. Every bid, with its "
+        "scores, flags and notes, is in results.csv, results.json and results.xlsx."
+    )
+
+
+def test_a_table_of_fifty_bids_is_printed_whole():
+    from tender.terminal import SHOWN_BIDS
+
+    console = Console(width=160, record=True)
+    print_table(_many_bids(SHOWN_BIDS, excluded=1), console)  # type: ignore[arg-type]
+    text = console.export_text()
+    assert f"(B{SHOWN_BIDS - 1:03d})" in text
+    assert "Not shown" not in text
