@@ -15,13 +15,13 @@ wrapped Arabic name on the lines where a reader expects them.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -172,6 +172,13 @@ def _runs(text: str, font: str) -> tuple[tuple[str, str], ...]:
     if piece:
         found.append((current, "".join(piece)))
     return tuple(found)
+
+
+def escape(text: str) -> str:
+    """`text` with '&', '<' and '>' as XML entities, as `xml.sax.saxutils.escape` writes
+    them; that module is not used because it loads urllib.request, http.client and ssl,
+    which no document needs (about 10 ms of every `tender report`)."""
+    return html.escape(text, quote=False)
 
 
 def markup(text: str, font: str = REGULAR) -> str:
