@@ -155,12 +155,21 @@ def runs(text: str, font: str = REGULAR) -> Iterator[tuple[str, str]]:
     return iter(_runs(text, font))
 
 
+@cache
+def _characters(font: str) -> frozenset[str]:
+    """Every character `font` has a glyph for."""
+    return frozenset(map(chr, _glyphs(font)))
+
+
 @lru_cache(maxsize=1 << 16)
 def _runs(text: str, font: str) -> tuple[tuple[str, str], ...]:
     chain = CHAINS.get(font, (font, FALLBACK))
+    text = printable(shape(text))
+    if text and _characters(chain[0]).issuperset(text):  # one run: the first font has all
+        return ((chain[0], text),)
     found: list[tuple[str, str]] = []
     current, piece = "", list[str]()
-    for ch in printable(shape(text)):
+    for ch in text:
         chosen = next((f for f in chain if ord(ch) in _glyphs(f)), chain[0])
         if ch == " " and current:  # a space stays in the run it is in
             chosen = current
@@ -190,8 +199,11 @@ def markup(text: str, font: str = REGULAR) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def width(text: str, font: str = REGULAR, size: float = 7.5) -> float:
-    """The printed width of `text` in points, each run in its own font."""
+    """The printed width of `text` in points, each run in its own font. Remembered: a
+    table's column widths and its cells' line breaks measure the same words again, and
+    so does every letter."""
     return float(sum(stringWidth(piece, face, size) for face, piece in runs(text, font)))
 
 
