@@ -93,7 +93,7 @@ def _cell_paragraph(bold: bool, right: bool, indent: int) -> Any:
 
 
 @cache
-def _template() -> DocxDocument:
+def template() -> DocxDocument:
     """python-docx's default template with the body font and the A4 page every document
     has: read and parsed once per process, then copied for each document (a copy takes
     half the time of parsing the template's parts again)."""
@@ -110,7 +110,7 @@ def _template() -> DocxDocument:
 
 class _Writer:
     def __init__(self) -> None:
-        self.doc = copy.deepcopy(_template())
+        self.doc = copy.deepcopy(template())
 
     def _style_id(self, name: str, kind: WD_STYLE_TYPE) -> str | None:
         if (name, kind) not in _STYLE_IDS:

@@ -110,14 +110,12 @@ def test_a_docx_zipped_once_is_the_package_python_docx_saves_with_fixed_times(re
     assert render_docx(letter) == expected
 
 
-def test_a_document_leaves_the_shared_template_as_it_found_it(
-    reference_ev, reference_narrative
-):
+def test_a_document_leaves_the_shared_template_as_it_found_it(reference_ev, reference_narrative):
     """Every document starts from a copy of one parsed template: what the report adds to
     its copy (styles, pictures, a language) never reaches the next letter."""
     from tender.report import docx as rendering
 
-    rendering._template.cache_clear()
+    rendering.template.cache_clear()
     alone = render_docx(letter_content(reference_ev, "C"))
     render_docx(report_content(reference_ev, reference_narrative))
     assert render_docx(letter_content(reference_ev, "C")) == alone
