@@ -219,7 +219,7 @@ def _render(
     """Every task's bytes, rendered here alone or shared with `workers` processes (by
     default one fewer than the cores, this process being the last): the same bytes either
     way."""
-    workers = min((os.cpu_count() or 1) - 1 if workers is None else workers, len(tasks) - 1, 7)
+    workers = min(_cores() - 1 if workers is None else workers, len(tasks) - 1, 7)
     above = POOL_ABOVE if _START == "fork" else SPAWNED_ABOVE
     shared = len(tasks) > above and workers >= 1
     done: dict[Task, tuple[bytes, ...]] = {}
@@ -230,6 +230,14 @@ def _render(
             letters_done += 1
             tell(progress, "Rendering letters", letters_done, letters)
     return done
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity
+    mask, as in many containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def _serial(job: _Job, tasks: list[Task]) -> Iterator[tuple[Task, tuple[bytes, ...]]]:
