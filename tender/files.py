@@ -135,16 +135,24 @@ def reproducible_zip(data: bytes, when: datetime | None = FIXED_TIME) -> bytes:
     time (a ZIP holds none before 1980); None states no created or modified time at all.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
+    members = ((info.filename, source.read(info.filename)) for info in source.infolist())
+    return reproducible_package(members, when)
+
+
+def reproducible_package(
+    members: Iterable[tuple[str, bytes]], when: datetime | None = FIXED_TIME
+) -> bytes:
+    """An OOXML package zipped from its (name, content) members, in the order given, as
+    `reproducible_zip` rewrites one: for a writer that has the members themselves, so
+    that they are compressed once, not zipped, unzipped and zipped again."""
     out = io.BytesIO()
     stamp = FIXED_ZIP_TIME
     if when is not None and when.astimezone(UTC).year >= 1980:
         stamp = when.astimezone(UTC).timetuple()[:6]
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _core_times(content, when)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+        for name, member in members:
+            content = _core_times(member, when) if name == "docProps/core.xml" else member
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
             target.writestr(entry, content)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -35,7 +34,7 @@ from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from ..files import document_time, iso_time
 from . import charts, document, fonts
-from .fonts import BOLD, REGULAR, fit, printable, register
+from .fonts import BOLD, REGULAR, escape, fit, printable, register
 
 MARGIN = 20 * mm
 CELL_PADDING = 4.0  # left and right, each

@@ -11,6 +11,9 @@ from ..files import source_date
 from ..inputs import display_path, load_tender, project_root
 from ..model import Tender
 from ..progress import Progress, tell
+from ..report.build import render_report
+from ..report.narrative import load_narrative
+from ..robustness import analyse
 from ..scoring import Evaluation
 from ..settlement import OpenItem
 from .evaluation import Run, case_of, evaluate_file
@@ -70,10 +73,6 @@ def report(
         TenderInputError: every problem in the inputs or the letters' completeness check,
             an output the gate refuses, or a SOURCE_DATE_EPOCH that is not a time.
     """
-    from ..report.build import render_report
-    from ..report.narrative import load_narrative
-    from ..robustness import analyse
-
     source_date()  # a SOURCE_DATE_EPOCH that is not a time is refused before any work
     tell(progress, "Evaluating")
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
@@ -136,8 +135,6 @@ def report_lots(
             `draft`, any lot's open step or failed letters check; an output the gate refuses.
     """
     from ..report.lots_report import render_lots_report
-    from ..report.narrative import load_narrative
-    from ..robustness import analyse
 
     lots_run = evaluate_lots_file(tender)
     lots = lots_run.evaluation

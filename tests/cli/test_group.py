@@ -127,3 +127,27 @@ def test_each_command_loads_only_the_libraries_it_uses(command: str, reference: 
     )
     loaded = set(ast.literal_eval(_run_python(code, reference.parent.parent)))
     assert sorted(loaded & (NEVER[command] | TESTING)) == []
+
+
+BLAS = (
+    "import os, sys\n"
+    "from tender.cli import main\n"
+    "sys.argv = ['tender', 'score', TENDER]\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    "import numpy\n"
+    "threads = len(os.listdir('/proc/self/task')) if os.path.isdir('/proc/self/task') else 1\n"
+    "print(os.environ['OPENBLAS_NUM_THREADS'], threads)\n"
+)
+
+
+def test_the_command_line_keeps_blas_to_one_thread_unless_told_otherwise(
+    reference: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenBLAS would start a thread per core that only spins beside a command's small
+    arrays: the entry point asks for one thread before numpy loads, and a setting the
+    caller made is kept."""
+    code = BLAS.replace("TENDER", repr(str(reference)))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert _run_python(code, reference.parent.parent) == "1 1"  # no thread beside this one
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    assert _run_python(code, reference.parent.parent).split()[0] == "2"

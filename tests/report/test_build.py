@@ -9,6 +9,7 @@ import pytest
 
 from tender.errors import TenderInputError
 from tender.report.build import render_report
+from tender.report.content import confidential_content, report_content
 from tender.report.narrative import Narrative
 
 from .conftest import synthetic
@@ -91,6 +92,40 @@ def test_letters_rendered_in_worker_processes_are_the_serial_bytes(monkeypatch):
     assert all(pooled[p] == serial[p] for p in serial)
 
 
+def _job(ev, narrative, build):
+    letters = build._LetterJob(ev, build.letter_basis(ev), None, ())
+    return build._Job(report_content(ev, narrative), confidential_content(ev), letters)
+
+
+def test_the_report_and_letters_shared_with_a_worker_are_the_serial_bytes(
+    reference_ev, reference_narrative
+):
+    """The report's own files go to the workers too, the costliest first: every task's
+    bytes are those rendered in this process alone, whoever rendered them."""
+    from tender.report import build
+
+    job = _job(reference_ev, reference_narrative, build)
+    tasks = build._tasks(list(build.letter_slugs(reference_ev)))
+    assert tasks[:2] == [("report", "award-report.pdf"), ("report", "award-report.docx")]
+    assert len(tasks) == 12
+    shared = build._render(job, tasks, workers=1)
+    serial = dict(build._serial(job, tasks))
+    assert set(shared) == set(tasks)
+    assert all(shared[task] == serial[task] for task in tasks)
+
+
+def test_spawned_workers_give_the_same_bytes(monkeypatch):
+    """Where the platform cannot fork, workers are spawned and handed the job pickled."""
+    from tender.report import build
+
+    monkeypatch.setattr(build, "_START", "spawn")
+    monkeypatch.setattr(build, "SPAWNED_ABOVE", 2)
+    ev = synthetic(3, "pcr2015", long_names=False)
+    job = _job(ev, Narrative(), build)
+    tasks = build._tasks(list(build.letter_slugs(ev)))
+    assert build._render(job, tasks, workers=1) == dict(build._serial(job, tasks))
+
+
 def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
     from tender.errors import Problem
     from tender.report import build
@@ -103,8 +138,10 @@ def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
         return real(ev, bidder_id, outcomes, basis)
 
     monkeypatch.setattr(build, "letter_content", refuse)  # inherited by forked workers
-    ev = synthetic(build.POOL_ABOVE + 1, "pcr2015", long_names=False)
-    job = build._LetterJob(ev, build.letter_basis(ev), None, ())
-    with pytest.raises(TenderInputError) as raised:
-        build._render_letters(job, list(build.letter_slugs(ev)), workers=2)
+    ev = synthetic(build.POOL_ABOVE + 4, "pcr2015", long_names=False)
+    letters = build._LetterJob(ev, build.letter_basis(ev), None, ())
+    job = build._Job(report_content(ev, Narrative()), confidential_content(ev), letters)
+    others = [("letter", b) for b in build.letter_slugs(ev) if b != "S05"]
+    with pytest.raises(TenderInputError) as raised:  # a worker always has the first task
+        build._render(job, [("letter", "S05"), *others], workers=2)
     assert [str(p) for p in raised.value.problems] == [str(Problem("bids.csv", "row 6", "x", "y"))]

@@ -92,6 +92,35 @@ def test_docx_bytes_are_reproducible(reference_ev, reference_narrative):
     assert first == second
 
 
+def test_a_docx_zipped_once_is_the_package_python_docx_saves_with_fixed_times(reference_ev):
+    """The members are compressed once, straight from the parts; the bytes are those of
+    python-docx's own `save` rewritten by `reproducible_zip`, the way they were made before."""
+    from tender.files import document_time, reproducible_zip
+    from tender.report import docx as rendering
+
+    letter = letter_content(reference_ev, "B")
+    writer = rendering._Writer()
+    for position, section in enumerate(letter.sections):
+        writer.section(section, position == 0)
+    writer.footer(letter.footer)
+    writer.properties(letter.metadata)
+    saved = io.BytesIO()
+    writer.doc.save(saved)
+    expected = reproducible_zip(saved.getvalue(), document_time(letter.metadata.date))
+    assert render_docx(letter) == expected
+
+
+def test_a_document_leaves_the_shared_template_as_it_found_it(reference_ev, reference_narrative):
+    """Every document starts from a copy of one parsed template: what the report adds to
+    its copy (styles, pictures, a language) never reaches the next letter."""
+    from tender.report import docx as rendering
+
+    rendering.template.cache_clear()
+    alone = render_docx(letter_content(reference_ev, "C"))
+    render_docx(report_content(reference_ev, reference_narrative))
+    assert render_docx(letter_content(reference_ev, "C")) == alone
+
+
 def test_letter_docx(reference_ev):
     document = docx.Document(io.BytesIO(render_docx(letter_content(reference_ev, "B"))))
     text = "\n".join(p.text for p in document.paragraphs)
