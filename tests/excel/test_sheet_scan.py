@@ -166,3 +166,27 @@ def test_a_damaged_sheet_reads_the_same_with_or_without_the_scan(
     assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
         data, scan=False, monkeypatch=monkeypatch
     )
+
+
+FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\]\]>")  # XML 1.0 Char
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.lists(
+        st.sampled_from([b"a", b"]", b">", b"\xef", b"\xbf", b"\xbe", b"\t", b"\n", b"\r"])
+        | st.binary(min_size=1, max_size=3),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_a_sheet_with_a_character_xml_forbids_is_left_to_the_parser(body: bytes) -> None:
+    xml = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>"
+    forbidden = FORBIDDEN.search(body) is not None
+    assert sheet_scan._only_characters(body) is not forbidden
+    if forbidden:
+        assert sheet_scan.scan(xml) is None
+
+
+def test_each_byte_is_allowed_in_a_scanned_text_exactly_when_xml_allows_it() -> None:
+    allowed = [b for b in range(256) if sheet_scan._only_characters(b"x" + bytes([b]) + b"x")]
+    assert allowed == [9, 10, 13, *range(0x20, 0x100)]
