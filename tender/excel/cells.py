@@ -11,17 +11,21 @@ value taken from a hidden row or column, and nothing from a formula.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate, compress, count, repeat
 from xml.etree.ElementTree import Element
 
 from ..errors import Problem, exact, shorten
 from . import numfmt, sheet_scan
 from .guard import NS_MAIN, Package, Refused, parse_xml
+from .sheet_scan import column_index
 
 MAX_PROBLEMS = 20
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
@@ -96,14 +100,6 @@ def _shape(cell: Element, count: int) -> tuple[str | None, str | None, str] | No
     return None
 
 
-def column_index(letters: str) -> int:
-    """0-based column index of spreadsheet letters (A → 0, AA → 26)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
 class _Reader:
     def __init__(self, package: Package, *, check_hidden: bool = True) -> None:
         self.package = package
@@ -176,62 +172,42 @@ class _Reader:
         when every cell reads without a problem; None otherwise (nothing is recorded then,
         and the parser reads the sheet and names each problem)."""
         root = _skeleton(scanned.skeleton)
-        if root is None:
+        rows = None if root is None else sheet_scan.placed(scanned)
+        if root is None or rows is None:
             return None
-        tokens = scanned.tokens
         visible = self.package.states.get(name) == "visible"
-        hidden = _scanned_hidden(root, tokens) if visible and self.check_hidden else None
+        hidden = _scanned_hidden(root, rows) if visible and self.check_hidden else None
         before = len(self.problems)
         self._scanned_seen = {}  # what a tail shows depends on the sheet's visibility
-        cells = self._scanned_cells(name, tokens, visible)
-        hides = hidden.hides if hidden is not None else None
+        shown = self._scanned_values(name, rows, visible)
+        values = None if shown is None else list(map(shown.__getitem__, rows.tails))
+        grid = None if values is None else _scanned_grid(rows, values)
         if (
-            cells is None
+            grid is None
             or len(self.problems) != before
-            or (hides is not None and any(hides(*position) for position in cells))
+            or (hidden is not None and _any_hidden(grid, hidden))
         ):
             del self.problems[before:]
             return None
-        return _grid(cells, max((column for _, column in cells), default=-1) + 1)
+        return grid
 
-    def _scanned_cells(
-        self, name: str, tokens: list[sheet_scan.Token], visible: bool
-    ) -> dict[tuple[int, int], Value] | None:
-        """The values of the scanned cells by position; None at the first token out of
-        place, or the first cell with a problem.
-
-        `number` is the open row's number, '' between rows: a cell must carry it, a row
-        may only open, and an end only close, when it is ''/not ''.
-        """
-        shapes, before = self._scanned_seen, len(self.problems)
-        cells: dict[tuple[int, int], Value] = {}
-        last, last_row, number, index = (0, -1), 0, "", -1
-        for letters, digits, tail, row, _, end, _ in tokens:
-            if letters:
-                if digits != number:
-                    return None  # outside a row, or filed under another row
-                position = (index, _column(letters))
-                if position <= last:
-                    return None
-                last = position
-                if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
-                    continue
-                found = shapes.get(tail) or self._first_scanned(
-                    f"{name}!{letters}{digits}", tail, before, visible
-                )
-                if not found:
-                    return None  # a shape the parser reads, or a cell with a problem
-                if found[0] != "":
-                    cells[position] = found[0]
-            elif row:
-                if number or int(row) <= last_row:
-                    return None
-                last_row, number, index = int(row), row, int(row) - 1
-            elif end and number:
-                number = ""
-            else:
-                return None  # an end without a row, or anything else
-        return None if number else cells
+    def _scanned_values(
+        self, name: str, rows: sheet_scan.Placed, visible: bool
+    ) -> dict[str, Value] | None:
+        """What each distinct cell tail of the sheet shows ('' for an empty cell, whatever
+        its style), read once per tail; None at the first tail that cannot be read without
+        a problem (the parser then reads the sheet, and names the cell)."""
+        shown: dict[str, Value] = {}
+        before = len(self.problems)
+        for tail in dict.fromkeys(rows.tails):  # in sheet order, each once
+            if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
+                shown[tail] = ""
+                continue
+            found = self._scanned_seen.get(tail) or self._first_scanned(name, tail, before, visible)
+            if not found:
+                return None  # a shape the parser reads, or a cell with a problem
+            shown[tail] = found[0]
+        return shown
 
     def _first_scanned(
         self, where: str, tail: str, before: int, visible: bool
@@ -466,11 +442,6 @@ class _Reader:
         return value
 
 
-@functools.lru_cache(maxsize=1024)
-def _column(letters: str) -> int:
-    return column_index(letters)
-
-
 def _scanned_key(
     style: str, kind: str, empty: str, raw: str, inline_tag: str, inline: str
 ) -> tuple[str | None, str | None, str] | None:
@@ -496,11 +467,54 @@ def _skeleton(xml: bytes) -> Element | None:
     return root
 
 
-def _scanned_hidden(root: Element, tokens: list[sheet_scan.Token]) -> _Hidden | None:
-    """The hidden rows and columns of a scanned sheet (its rows from their tokens)."""
-    tails = {t[4]: sheet_scan.row_tail(t[4]) for t in tokens if t[3]}
-    shapes: RowShapes = [(t[3], None, *tails[t[4]]) for t in tokens if t[3]]
+def _scanned_hidden(root: Element, rows: sheet_scan.Placed) -> _Hidden | None:
+    """The hidden rows and columns of a scanned sheet (its rows from their tails)."""
+    tails = {tail: sheet_scan.row_tail(tail) for tail in dict.fromkeys(rows.row_tails)}
+    shapes: RowShapes = [
+        (str(number), None, *tails[tail])
+        for number, tail in zip(rows.numbers, rows.row_tails, strict=True)
+    ]
     return _Hidden.of(root, shapes)
+
+
+def _scanned_grid(rows: sheet_scan.Placed, values: list[Value]) -> Grid:
+    """The grid `_grid` makes of the scanned cells' values (in sheet order): rows from A1 to
+    the last row with a value, as wide as the widest value, '' where nothing is shown.
+
+    A row whose cells are A, B, C... with none missing (the usual case) is one slice of
+    `values`; any other row is filled cell by cell.
+    """
+    filled = list(compress(count(), map(operator.ne, values, repeat(""))))
+    if not filled:
+        return []
+    width = max(rows.columns[i] for i in filled) + 1
+    last = bisect.bisect_right(list(accumulate(rows.counts)), filled[-1])
+    grid: Grid = []
+    start = 0
+    for number, cells in zip(rows.numbers[: last + 1], rows.counts, strict=False):
+        grid.extend([""] * width for _ in range(number - 1 - len(grid)))
+        end = start + cells
+        if cells and rows.columns[end - 1] == cells - 1:  # columns 0 .. cells - 1
+            line = values[start:end][:width]
+            grid.append(line + [""] * (width - len(line)))
+        else:
+            line = [""] * width
+            for column, value in zip(rows.columns[start:end], values[start:end], strict=True):
+                if value != "":
+                    line[column] = value
+            grid.append(line)
+        start = end
+    return grid
+
+
+def _any_hidden(grid: Grid, hidden: _Hidden) -> bool:
+    """Whether any cell of `grid` with a value is in a hidden row or column."""
+    return any(
+        hidden.hides(row, column)
+        for row, line in enumerate(grid)
+        for column, value in enumerate(line)
+        if value != ""
+    )
 
 
 def _quiet_parse(xml: bytes) -> Element | None:

@@ -15,8 +15,11 @@ refused as before.
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
+from itertools import chain, compress, count, repeat
 
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
 _TEXT = r"[^<&\r]*(?:&(?:amp|lt|gt|quot|apos);[^<&\r]*)*"
@@ -77,6 +80,79 @@ class Scanned:
 
     skeleton: bytes  # the sheet with <sheetData/> where its rows were
     tokens: list[Token]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A scanned sheet's rows and cells, each cell filed under the row it is in, rows
+    rising by number and cells along a row rising by column; one list per property."""
+
+    numbers: list[int]  # each row's number
+    row_tails: list[str]  # each row's tail (`row_tail`)
+    counts: list[int]  # each row's number of cells
+    letters: list[str]  # each cell's column letters, in sheet order
+    columns: list[int]  # each cell's column from 0
+    tails: list[str]  # each cell's tail (`cell_tail`)
+
+
+def placed(scanned: Scanned) -> Placed | None:
+    """The rows and cells of a scanned sheet, or None when a token is out of place: a
+    character no token covers, a cell outside a row or filed under another row's number, a
+    row opened inside a row or not ended, an end outside a row, rows or cells along a row
+    not rising.
+
+    Checked in bulk, by passes in C over each property of the tokens (`zip`, `compress`,
+    `map`) rather than a step of Python per token: the tokens must be a row, its cells and
+    its end, then the next row, and so on.
+    """
+    if not scanned.tokens:
+        return Placed([], [], [], [], [], [])
+    letters, digits, tails, rows, row_tails, ends, others = zip(*scanned.tokens, strict=True)
+    if any(others):
+        return None
+    opened = list(compress(count(), rows))  # the positions of the row tokens
+    closed = list(compress(count(), ends))
+    if (
+        not opened
+        or len(opened) != len(closed)
+        or opened[0] != 0
+        or closed[-1] != len(rows) - 1
+        or list(map((1).__add__, closed[:-1])) != opened[1:]  # each row opens after an end
+        or not all(map(operator.lt, opened, closed))
+    ):
+        return None
+    counts = [end - start - 1 for start, end in zip(opened, closed, strict=True)]
+    named = list(compress(rows, rows))
+    numbers = list(map(int, named))
+    if list(compress(digits, letters)) != list(chain.from_iterable(map(repeat, named, counts))):
+        return None  # a cell filed under another row
+    cell_letters = list(compress(letters, letters))
+    columns = list(map(column_index, cell_letters))
+    # rows rising, and cells along each row: (row << 15) + column rises along the sheet
+    # (three letters reach column 18,277, under 2 ** 15)
+    keys = list(
+        map(
+            operator.add,
+            map(operator.lshift, chain.from_iterable(map(repeat, numbers, counts)), repeat(15)),
+            columns,
+        )
+    )
+    if not all(map(operator.lt, numbers, numbers[1:])) or not all(map(operator.lt, keys, keys[1:])):
+        return None
+    return Placed(
+        numbers, list(compress(row_tails, rows)), counts, cell_letters, columns,
+        list(compress(tails, letters)),
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def column_index(letters: str) -> int:
+    """0-based column index of spreadsheet letters (A → 0, AA → 26); cached, as every
+    row repeats its columns."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
 
 def scan(xml: bytes) -> Scanned | None:

@@ -111,6 +111,15 @@ EDITS = [
     (rb"</sheetData>", rb"</sheetData><sheetData></sheetData>"),
     (rb"<cols>", rb"<cols><col min='6' max='6' hidden='1'/>"),
     (rb"<worksheet ", rb"<worksheet><x></y>"),
+    (rb'<c r="B2".*?</c>', b""),  # a gap along a row
+    (rb'<c r="G3".*?</c>', rb'<c r="H3"><v>1</v></c>'),  # a row wider than the others
+    (rb'(<c r="G2".*?</c>)', rb'\1<c r="H2" s="1"/>'),  # an empty cell past the widest value
+    # the last row's last cell empty; the last row moved down, a gap of rows before it
+    (rb'<c r="(G[0-9]+)"(?:(?!<c ).)*</row></sheetData>', rb'<c r="\1" s="1"/></row></sheetData>'),
+    (
+        rb'<row r="[0-9]+"(?:(?!<row ).)*</sheetData>',
+        rb'<row r="999"><c r="B999"><v>1</v></c></row></sheetData>',
+    ),
 ]
 
 
@@ -118,6 +127,7 @@ EDITS = [
 def test_an_edited_sheet_reads_the_same_with_or_without_the_scan(
     filled: bytes, monkeypatch: pytest.MonkeyPatch, pattern: bytes, replacement: bytes
 ) -> None:
+    assert re.search(pattern, dict(parts(filled))[MARKING])
     data = with_sheet(filled, lambda xml: re.sub(pattern, replacement, xml, count=1))
     assert data != filled
     assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
@@ -190,3 +200,44 @@ def test_a_sheet_with_a_character_xml_forbids_is_left_to_the_parser(body: bytes)
 def test_each_byte_is_allowed_in_a_scanned_text_exactly_when_xml_allows_it() -> None:
     allowed = [b for b in range(256) if sheet_scan._only_characters(b"x" + bytes([b]) + b"x")]
     assert allowed == [9, 10, 13, *range(0x20, 0x100)]
+
+
+def placed(body: bytes) -> sheet_scan.Placed | None:
+    scanned = sheet_scan.scan(b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>")
+    assert scanned is not None
+    return sheet_scan.placed(scanned)
+
+
+def test_scanned_rows_and_cells_are_placed_in_bulk() -> None:
+    rows = placed(
+        b'<row r="2" ht="20"><c r="A2"><v>1</v></c><c r="C2" s="1"/></row>'
+        b'<row r="5"></row><row r="7"><c r="AB7"><v>2</v></c></row>'
+    )
+    assert rows == sheet_scan.Placed(
+        numbers=[2, 5, 7],
+        row_tails=[' ht="20"', "", ""],
+        counts=[2, 0, 1],
+        letters=["A", "C", "AB"],
+        columns=[0, 2, 27],
+        tails=["><v>1</v></c>", ' s="1"/>', "><v>2</v></c>"],
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<c r="A1"><v>1</v></c><row r="1"></row>',  # a cell before any row
+        b'<row r="1"></row><c r="A1"><v>1</v></c>',  # a cell between rows
+        b'<row r="1"><c r="A2"><v>1</v></c></row>',  # filed under another row
+        b'<row r="1"><row r="2"></row></row>',  # a row inside a row
+        b'<row r="1"></row></row>',  # an end outside a row
+        b'<row r="1">',  # a row not ended
+        b'<row r="2"></row><row r="2"></row>',  # a row twice
+        b'<row r="3"></row><row r="2"></row>',  # rows falling
+        b'<row r="1"><c r="B1"/><c r="A1"/></row>',  # cells falling along a row
+        b'<row r="1"><c r="B1"/><c r="B1"/></row>',  # a cell twice
+        b'<row r="1"> </row>',  # a character no token covers
+    ],
+)
+def test_a_token_out_of_place_leaves_the_sheet_to_the_parser(body: bytes) -> None:
+    assert placed(body) is None
