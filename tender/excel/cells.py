@@ -130,7 +130,9 @@ class _Reader:
         return self._formats
 
     def sheet(self, name: str) -> Grid:
-        scanned = sheet_scan.scan(self.package.parts[self.package.sheets[name]])
+        part = self.package.sheets[name]
+        scans = self.package.scans  # scanned by the guard, from the same bytes
+        scanned = scans[part] if part in scans else sheet_scan.scan(self.package.parts[part])
         grid = None if scanned is None else self._scanned(name, scanned)
         if grid is not None:
             return grid
@@ -172,7 +174,7 @@ class _Reader:
         when every cell reads without a problem; None otherwise (nothing is recorded then,
         and the parser reads the sheet and names each problem)."""
         root = _skeleton(scanned.skeleton)
-        rows = None if root is None else sheet_scan.placed(scanned)
+        rows = None if root is None else scanned.rows
         if root is None or rows is None:
             return None
         visible = self.package.states.get(name) == "visible"

@@ -33,13 +33,15 @@ _CELL_TAIL = (
     r"(" + _TEXT + r")</t></is>)</c>)"
 )
 _GROUPS = re.compile(r"\((?!\?)")
-# A cell, a row, a row's end, or any other character (which sends the sheet to the parser).
+# A cell, a row, a row's end, or anything else: from the first character no other token
+# covers to the end, in one token (which sends the sheet to the parser), so a sheet of
+# text between its rows costs one token, not a token of memory per character.
 # Each cell's and row's attributes and content are kept whole (its tail): cells repeat a
 # few tails, so each tail is taken apart (`cell_tail`, `row_tail`) once, not once a cell.
 _TOKEN = re.compile(
     r'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(' + _GROUPS.sub("(?:", _CELL_TAIL) + ")"
     r'|<row r="([1-9][0-9]{0,6})"(' + _GROUPS.sub("(?:", _ROW_TAIL) + ")>"
-    r"|(</row>)|([\s\S])"
+    r"|(</row>)|([\s\S]+)"
 )
 _CELL = re.compile(_CELL_TAIL)
 _ROW = re.compile(_ROW_TAIL)
@@ -52,8 +54,8 @@ _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos);")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 # One token per cell, row or row end, in order: (column letters, row number, cell tail) of
-# a cell; (row number, row tail) of a row; '</row>' of a row's end; a character of anything
-# else. The other places of each token are ''.
+# a cell; (row number, row tail) of a row; '</row>' of a row's end; the rest of the text
+# from anything else. The other places of each token are ''.
 Token = tuple[str, str, str, str, str, str, str]
 COLUMN, ROW, END, OTHER = 0, 3, 5, 6  # the first place of each kind of token
 
@@ -80,6 +82,11 @@ class Scanned:
 
     skeleton: bytes  # the sheet with <sheetData/> where its rows were
     tokens: list[Token]
+
+    @functools.cached_property
+    def rows(self) -> Placed | None:
+        """The tokens placed (`placed`): worked out once, for the guard and the reader."""
+        return placed(self)
 
 
 @dataclass(frozen=True)

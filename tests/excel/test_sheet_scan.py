@@ -114,6 +114,18 @@ EDITS = [
     (rb'<c r="B2".*?</c>', b""),  # a gap along a row
     (rb'<c r="G3".*?</c>', rb'<c r="H3"><v>1</v></c>'),  # a row wider than the others
     (rb'(<c r="G2".*?</c>)', rb'\1<c r="H2" s="1"/>'),  # an empty cell past the widest value
+    # what the guard refuses, read from the scanned tokens or from the whole sheet
+    (rb'<c r="G2"', rb'<c r="AZ2"'),  # a cell far to the right
+    (rb'(<c r="G2".*?</c>)', rb'\1<c r="ZZZ2"/>'),  # an empty one
+    (
+        rb'<row r="[0-9]+"(?:(?!<row ).)*</sheetData>',
+        rb'<row r="99999"><c r="A99999"><v>1</v></c></row></sheetData>',
+    ),  # a row far below
+    (rb"</sheetData>", rb"</sheetData><extLst><f>1+1</f></extLst>"),  # a formula after the rows
+    (rb"</sheetData>", rb'</sheetData><c r="A1"><v>1</v></c>'),  # a cell after the rows
+    (rb"</sheetData>", rb'</sheetData><row r="90000"/>'),  # a row after the rows
+    (rb"</sheetData>", rb'</sheetData><x:c r="A1" xmlns:x="y"/>'),  # a prefixed cell
+    (rb"<sheetData>", rb'<dimension ref="A1:XFD1048576"/><sheetData>'),  # a second used range
     # the last row's last cell empty; the last row moved down, a gap of rows before it
     (rb'<c r="(G[0-9]+)"(?:(?!<c ).)*</row></sheetData>', rb'<c r="\1" s="1"/></row></sheetData>'),
     (
@@ -241,3 +253,16 @@ def test_scanned_rows_and_cells_are_placed_in_bulk() -> None:
 )
 def test_a_token_out_of_place_leaves_the_sheet_to_the_parser(body: bytes) -> None:
     assert placed(body) is None
+
+
+def test_the_guard_counts_and_bounds_a_scanned_sheet_as_it_scans_the_whole_of_it(
+    filled: bytes,
+) -> None:
+    package = guard.vet(filled, "E1.xlsx")
+    part = package.sheets[layout.MARKING]
+    rows = guard._scanned_rows(package.scans[part])
+    assert rows is not None
+    xml = package.parts[part]
+    assert len(rows.letters) == len(re.findall(rb"<c[\s>/]", xml))
+    assert rows.numbers == [int(r) for r in re.findall(rb'<row r="([0-9]+)"', xml)]
+    assert max(rows.columns) == layout.MARKING_HEADER.index("Justification")
