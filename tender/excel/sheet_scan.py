@@ -20,6 +20,7 @@ import operator
 import re
 from dataclasses import dataclass
 from itertools import chain, compress, count, repeat
+from operator import itemgetter
 
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
 _TEXT = r"[^<&\r]*(?:&(?:amp|lt|gt|quot|apos);[^<&\r]*)*"
@@ -108,33 +109,37 @@ def placed(scanned: Scanned) -> Placed | None:
     row opened inside a row or not ended, an end outside a row, rows or cells along a row
     not rising.
 
-    Checked in bulk, by passes in C over each property of the tokens (`zip`, `compress`,
-    `map`) rather than a step of Python per token: the tokens must be a row, its cells and
-    its end, then the next row, and so on.
+    Checked in bulk, by passes in C over the tokens and their properties (`compress`,
+    `map`, `itemgetter`) rather than a step of Python per token: the tokens must be a row,
+    its cells and its end, then the next row, and so on.
     """
-    if not scanned.tokens:
+    tokens = scanned.tokens
+    if not tokens:
         return Placed([], [], [], [], [], [])
-    letters, digits, tails, rows, row_tails, ends, others = zip(*scanned.tokens, strict=True)
-    if any(others):
+    if any(map(itemgetter(OTHER), tokens)):
         return None
-    opened = list(compress(count(), rows))  # the positions of the row tokens
-    closed = list(compress(count(), ends))
+    opened = list(compress(count(), map(itemgetter(ROW), tokens)))  # where each row opens
+    closed = list(compress(count(), map(itemgetter(END), tokens)))
     if (
         not opened
         or len(opened) != len(closed)
         or opened[0] != 0
-        or closed[-1] != len(rows) - 1
+        or closed[-1] != len(tokens) - 1
         or list(map((1).__add__, closed[:-1])) != opened[1:]  # each row opens after an end
         or not all(map(operator.lt, opened, closed))
     ):
         return None
+    # every other token is a cell, inside a row
     counts = [end - start - 1 for start, end in zip(opened, closed, strict=True)]
-    named = list(compress(rows, rows))
+    rows = list(map(tokens.__getitem__, opened))
+    named = list(map(itemgetter(ROW), rows))
     numbers = list(map(int, named))
-    if list(compress(digits, letters)) != list(chain.from_iterable(map(repeat, named, counts))):
+    cells = list(compress(tokens, map(itemgetter(COLUMN), tokens)))
+    under = chain.from_iterable(map(repeat, named, counts))  # each cell's row's number
+    if not all(map(str.__eq__, map(itemgetter(COLUMN + 1), cells), under)):
         return None  # a cell filed under another row
-    cell_letters = list(compress(letters, letters))
-    columns = list(map(column_index, cell_letters))
+    letters = list(map(itemgetter(COLUMN), cells))
+    columns = list(map(column_index, letters))
     # rows rising, and cells along each row: (row << 15) + column rises along the sheet
     # (three letters reach column 18,277, under 2 ** 15)
     keys = list(
@@ -146,10 +151,9 @@ def placed(scanned: Scanned) -> Placed | None:
     )
     if not all(map(operator.lt, numbers, numbers[1:])) or not all(map(operator.lt, keys, keys[1:])):
         return None
-    return Placed(
-        numbers, list(compress(row_tails, rows)), counts, cell_letters, columns,
-        list(compress(tails, letters)),
-    )  # fmt: skip
+    row_tails = list(map(itemgetter(ROW + 1), rows))
+    tails = list(map(itemgetter(COLUMN + 2), cells))
+    return Placed(numbers, row_tails, counts, letters, columns, tails)
 
 
 @functools.lru_cache(maxsize=1 << 14)
