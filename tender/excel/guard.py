@@ -355,6 +355,16 @@ def _longest_runs(content: bytes) -> tuple[int, int]:
     import numpy as np
 
     codes = np.frombuffer(content, dtype=np.uint8)
+    less, greater = np.flatnonzero(codes == ord("<")), np.flatnonzero(codes == ord(">"))
+    if (
+        less.size
+        and less.size == greater.size
+        and (less < greater).all()
+        and (greater[:-1] < less[1:]).all()
+    ):  # < > < > ... as in any well-formed part: each run ends at the other delimiter
+        last = len(content) - int(greater[-1])  # the text after the last '>'
+        text_run = max(int((less[1:] - greater[:-1]).max(initial=1)), last) - 1
+        return int((greater - less).max()) - 1, text_run
     at = np.flatnonzero((codes == ord("<")) | (codes == ord(">")))
     if not at.size:
         return 0, 0
