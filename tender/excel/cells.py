@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, repeat
 from xml.etree.ElementTree import Element
 
 from ..errors import Problem, exact, shorten
@@ -48,7 +48,6 @@ class ErrorValue:
 
 Value = str | float | bool | datetime | date | time | ErrorValue
 Grid = list[list[Value]]
-RowShapes = list[tuple[str | None, str | None, str | None, str | None]]
 
 
 def read_sheets(
@@ -178,7 +177,7 @@ class _Reader:
         if root is None or rows is None:
             return None
         visible = self.package.states.get(name) == "visible"
-        hidden = _scanned_hidden(root, rows) if visible and self.check_hidden else None
+        hidden = _Hidden.of(root, rows) if visible and self.check_hidden else None
         before = len(self.problems)
         self._scanned_seen = {}  # what a tail shows depends on the sheet's visibility
         shown = self._scanned_values(name, rows, visible)
@@ -469,16 +468,6 @@ def _skeleton(xml: bytes) -> Element | None:
     return root
 
 
-def _scanned_hidden(root: Element, rows: sheet_scan.Placed) -> _Hidden | None:
-    """The hidden rows and columns of a scanned sheet (its rows from their tails)."""
-    tails = {tail: sheet_scan.row_tail(tail) for tail in dict.fromkeys(rows.row_tails)}
-    shapes: RowShapes = [
-        (str(number), None, *tails[tail])
-        for number, tail in zip(rows.numbers, rows.row_tails, strict=True)
-    ]
-    return _Hidden.of(root, shapes)
-
-
 def _scanned_grid(rows: sheet_scan.Placed, values: list[Value]) -> Grid:
     """The grid `_grid` makes of the scanned cells' values (in sheet order): rows from A1 to
     the last row with a value, as wide as the widest value, '' where nothing is shown.
@@ -486,11 +475,12 @@ def _scanned_grid(rows: sheet_scan.Placed, values: list[Value]) -> Grid:
     A row whose cells are A, B, C... with none missing (the usual case) is one slice of
     `values`; any other row is filled cell by cell.
     """
-    filled = list(compress(count(), map(operator.ne, values, repeat(""))))
-    if not filled:
+    shown = list(map(operator.ne, values, repeat("")))
+    if not any(shown):
         return []
-    width = max(rows.columns[i] for i in filled) + 1
-    last = bisect.bisect_right(list(accumulate(rows.counts)), filled[-1])
+    width = max(compress(rows.columns, shown)) + 1
+    last_cell = len(shown) - 1 - shown[::-1].index(True)
+    last = bisect.bisect_right(list(accumulate(rows.counts)), last_cell)
     grid: Grid = []
     start = 0
     for number, cells in zip(rows.numbers[: last + 1], rows.counts, strict=False):
@@ -536,13 +526,13 @@ class _Hidden:
     """Hidden rows and columns of a sheet: nothing in them is a value anyone saw."""
 
     @classmethod
-    def of(cls, root: Element, rows: RowShapes | None = None) -> _Hidden | None:
+    def of(cls, root: Element, scanned: sheet_scan.Placed | None = None) -> _Hidden | None:
         """The sheet's hidden (or too narrow) rows and columns, or None when none are.
 
-        `rows` gives each row's (number, hidden, ht, customHeight) when they were scanned
-        rather than parsed; by default they are read from the tree.
+        `scanned` gives the rows when they were scanned rather than parsed; by default they
+        are read from the tree.
         """
-        hidden = cls(root, rows)
+        hidden = cls(root, scanned)
         if (
             hidden.default_hidden
             or hidden.default_narrow
@@ -552,30 +542,39 @@ class _Hidden:
             return hidden
         return None
 
-    def __init__(self, root: Element, rows: RowShapes | None = None) -> None:
+    def __init__(self, root: Element, scanned: sheet_scan.Placed | None = None) -> None:
         fmt = root.find(f"{NS_MAIN}sheetFormatPr")
         self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
         # the sizes of rows and columns without their own (ECMA-376 18.3.1.81)
-        default_low = fmt is not None and _zero(fmt.get("defaultRowHeight"))
+        self.default_low = fmt is not None and _zero(fmt.get("defaultRowHeight"))
         self.default_narrow = fmt is not None and _narrow(
             fmt.get("defaultColWidth", fmt.get("baseColWidth"))
         )
         self.rows: dict[int, bool] = {}
-        if rows is None:
+        if scanned is not None:
+            # rows repeat a few tails: each tail's shape is worked out once
+            tails = {
+                t: self._hidden(None, *sheet_scan.row_tail(t))
+                for t in dict.fromkeys(scanned.row_tails)
+            }
+            numbers = map((-1).__add__, scanned.numbers)
+            self.rows = dict(zip(numbers, map(tails.__getitem__, scanned.row_tails), strict=True))
+        else:
             data = root.find(f"{NS_MAIN}sheetData")
-            rows = [
-                (r.get("r"), r.get("hidden"), r.get("ht"), r.get("customHeight"))
-                for r in (data if data is not None else [])
-            ]
-        seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
-        for number, hidden_attribute, height, custom in rows:
-            shape = (hidden_attribute, height, custom)
-            hidden = seen.get(shape)
-            if hidden is None:
-                hidden = _row_hidden(*shape, self.default_hidden)
-                hidden = seen[shape] = hidden or (height is None and default_low)
-            self.rows[_int(number) - 1] = hidden
+            seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
+            for row in data if data is not None else []:
+                shape = (row.get("hidden"), row.get("ht"), row.get("customHeight"))
+                hidden = seen.get(shape)
+                if hidden is None:
+                    hidden = seen[shape] = self._hidden(*shape)
+                self.rows[_int(row.get("r")) - 1] = hidden
         self.columns, self.sized = self._columns(root)
+
+    def _hidden(self, hidden: str | None, height: str | None, custom: str | None) -> bool:
+        """Whether a row of these hidden, ht and customHeight attributes is hidden."""
+        return _row_hidden(hidden, height, custom, self.default_hidden) or (
+            height is None and self.default_low
+        )
 
     def _columns(self, root: Element) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The hidden or too narrow column ranges, and the ranges with a width of their own."""
