@@ -472,19 +472,35 @@ def _scanned_grid(rows: sheet_scan.Placed, values: list[Value]) -> Grid:
     """The grid `_grid` makes of the scanned cells' values (in sheet order): rows from A1 to
     the last row with a value, as wide as the widest value, '' where nothing is shown.
 
-    A row whose cells are A, B, C... with none missing (the usual case) is one slice of
-    `values`; any other row is filled cell by cell.
+    When every row is there, numbered from 1, and holds exactly the columns A to the widest
+    (the usual case), the grid is the values cut into rows, in bulk; otherwise each row is
+    made in turn (`_grid_rows`).
     """
     shown = list(map(operator.ne, values, repeat("")))
     if not any(shown):
         return []
     width = max(compress(rows.columns, shown)) + 1
-    last_cell = len(shown) - 1 - shown[::-1].index(True)
-    last = bisect.bisect_right(list(accumulate(rows.counts)), last_cell)
+    ends = list(accumulate(rows.counts))
+    last = bisect.bisect_right(ends, len(shown) - 1 - shown[::-1].index(True))
+    height = len(rows.numbers)
+    if (
+        rows.numbers == list(range(1, height + 1))
+        and rows.counts.count(width) == height
+        and rows.columns[width - 1 :: width].count(width - 1) == height  # A to the widest
+    ):
+        cut = map(slice, [0, *ends[:last]], ends[: last + 1])
+        return list(map(values.__getitem__, cut))
+    return _grid_rows(rows, values, width, last)
+
+
+def _grid_rows(rows: sheet_scan.Placed, values: list[Value], width: int, last: int) -> Grid:
+    """`_scanned_grid` row by row, to the row of index `last`: a row whose cells are A, B,
+    C... with none missing is one slice of `values`, any other is filled cell by cell."""
     grid: Grid = []
     start = 0
     for number, cells in zip(rows.numbers[: last + 1], rows.counts, strict=False):
-        grid.extend([""] * width for _ in range(number - 1 - len(grid)))
+        if number - 1 > len(grid):  # rows missing before this one
+            grid.extend([""] * width for _ in range(number - 1 - len(grid)))
         end = start + cells
         if cells and rows.columns[end - 1] == cells - 1:  # columns 0 .. cells - 1
             line = values[start:end][:width]
