@@ -34,6 +34,9 @@ _CELL_TAG = f"{NS_MAIN}c"
 _V, _F, _IS, _T, _R = (f"{NS_MAIN}{t}" for t in ("v", "f", "is", "t", "r"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ECMA-376 ST_Xstring: _x000D_ is a carriage return
 _EXT = f"{NS_MAIN}extLst"
+# an inline string cell's tail as the scan matches it: head, <is><t>, text, </t></is></c>
+_PLAIN_HEAD = re.compile(r'(?: s="([0-9]{1,9})")? t="inlineStr">')
+_PLAIN_OPEN, _PLAIN_CLOSE = "<is><t>", "</t></is></c>"
 
 
 @dataclass(frozen=True)
@@ -200,15 +203,50 @@ class _Reader:
         a problem (the parser then reads the sheet, and names the cell)."""
         shown: dict[str, Value] = {}
         before = len(self.problems)
+        heads: dict[str, bool] = {}  # whether plain texts after each head show as stored
         for tail in dict.fromkeys(rows.tails):  # in sheet order, each once
             if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
                 shown[tail] = ""
+                continue
+            text = self._plain_text(tail, heads, visible)
+            if text is not None:
+                shown[tail] = text
                 continue
             found = self._scanned_seen.get(tail) or self._first_scanned(name, tail, before, visible)
             if not found:
                 return None  # a shape the parser reads, or a cell with a problem
             shown[tail] = found[0]
         return shown
+
+    def _plain_text(self, tail: str, heads: dict[str, bool], visible: bool) -> str | None:
+        """The text of an inline string cell as `_first_scanned` reads it, when the text has
+        no escapes and the cell's style shows text as stored and seen; None otherwise.
+
+        Most tails of a sheet are such texts, nearly every one different (justifications),
+        while their heads (style and type) are few: each head is judged once, and each
+        text taken as it is, without the steps `_first_scanned` takes for any shape.
+        """
+        head, opened, rest = tail.partition(_PLAIN_OPEN)
+        if not opened or not rest.endswith(_PLAIN_CLOSE):
+            return None  # a tail matched by the scan: its text holds no '<'
+        text = rest[: -len(_PLAIN_CLOSE)]
+        if not text or "&" in text or "_x" in text:
+            return None  # an empty text, or an escape: read as the parser reads them
+        shows = heads.get(head)
+        if shows is None:
+            shows = heads[head] = self._head_shows_text(head, visible)
+        return text if shows else None
+
+    def _head_shows_text(self, head: str, visible: bool) -> bool:
+        """Whether an inline string cell of this head (` s="9" t="inlineStr">`) shows its
+        text as stored: its style exists, shows text as typed, and (on a visible sheet) in
+        a colour and size that can be seen."""
+        match = _PLAIN_HEAD.fullmatch(head)
+        number = -1 if match is None else 0 if match.group(1) is None else _int(match.group(1))
+        if not 0 <= number < len(self.formats):
+            return False
+        style = self.formats[number]
+        return style.format.shows_text and (not visible or style.unseen is None)
 
     def _first_scanned(
         self, where: str, tail: str, before: int, visible: bool
