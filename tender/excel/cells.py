@@ -34,9 +34,11 @@ _CELL_TAG = f"{NS_MAIN}c"
 _V, _F, _IS, _T, _R = (f"{NS_MAIN}{t}" for t in ("v", "f", "is", "t", "r"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ECMA-376 ST_Xstring: _x000D_ is a carriage return
 _EXT = f"{NS_MAIN}extLst"
-# an inline string cell's tail as the scan matches it: head, <is><t>, text, </t></is></c>
-_PLAIN_HEAD = re.compile(r'(?: s="([0-9]{1,9})")? t="inlineStr">')
-_PLAIN_OPEN, _PLAIN_CLOSE = "<is><t>", "</t></is></c>"
+# a text cell's tail as the scan matches it: a head, then <is><t>text</t></is></c> for an
+# inline string or ><v>index</v></c> for a shared one
+_PLAIN_HEAD = re.compile(r'(?: s="([0-9]{1,9})")? t="(?:inlineStr">|s")')
+_INLINE_OPEN, _INLINE_CLOSE = "<is><t>", "</t></is></c>"
+_SHARED_OPEN, _SHARED_CLOSE = "><v>", "</v></c>"
 
 
 @dataclass(frozen=True)
@@ -219,28 +221,38 @@ class _Reader:
         return shown
 
     def _plain_text(self, tail: str, heads: dict[str, bool], visible: bool) -> str | None:
-        """The text of an inline string cell as `_first_scanned` reads it, when the text has
-        no escapes and the cell's style shows text as stored and seen; None otherwise.
+        """The text of a text cell (an inline string, or a shared one) as `_first_scanned`
+        reads it, when it is not empty, has no escapes and the cell's style shows text as
+        stored and seen; None otherwise.
 
         Most tails of a sheet are such texts, nearly every one different (justifications),
         while their heads (style and type) are few: each head is judged once, and each
         text taken as it is, without the steps `_first_scanned` takes for any shape.
         """
-        head, opened, rest = tail.partition(_PLAIN_OPEN)
-        if not opened or not rest.endswith(_PLAIN_CLOSE):
-            return None  # a tail matched by the scan: its text holds no '<'
-        text = rest[: -len(_PLAIN_CLOSE)]
-        if not text or "&" in text or "_x" in text:
-            return None  # an empty text, or an escape: read as the parser reads them
+        if tail.endswith(_INLINE_CLOSE):  # a tail matched by the scan: no '<' in its text
+            head, opened, text = tail[: -len(_INLINE_CLOSE)].partition(_INLINE_OPEN)
+            if not opened or not text or "&" in text or "_x" in text:
+                return None  # an empty text or an escape: read as the parser reads them
+            shared = False
+        elif tail.endswith(_SHARED_CLOSE):
+            head, opened, text = tail[: -len(_SHARED_CLOSE)].partition(_SHARED_OPEN)
+            shared = True
+        else:
+            return None
         shows = heads.get(head)
         if shows is None:
             shows = heads[head] = self._head_shows_text(head, visible)
-        return text if shows else None
+        if not shows or not opened:
+            return None
+        if shared:  # the shared strings are read only for a shared string cell, as before
+            index = _int(text)
+            text = self.strings[index] if 0 <= index < len(self.strings) else ""
+        return text or None
 
     def _head_shows_text(self, head: str, visible: bool) -> bool:
-        """Whether an inline string cell of this head (` s="9" t="inlineStr">`) shows its
-        text as stored: its style exists, shows text as typed, and (on a visible sheet) in
-        a colour and size that can be seen."""
+        """Whether a text cell of this head (` s="9" t="inlineStr">`, ` s="9" t="s"`) shows
+        its text as stored: its style exists, shows text as typed, and (on a visible sheet)
+        in a colour and size that can be seen."""
         match = _PLAIN_HEAD.fullmatch(head)
         number = -1 if match is None else 0 if match.group(1) is None else _int(match.group(1))
         if not 0 <= number < len(self.formats):

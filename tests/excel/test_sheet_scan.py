@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tender.excel import cells, guard, layout, sheet_scan
-from tests.workbooks import parts, rebuild
+from tender.excel.returns import Expected, read_return
+from tests.workbooks import parts, rebuild, with_shared_strings
 
 MARKING = "xl/worksheets/sheet2.xml"
 
@@ -266,3 +267,40 @@ def test_the_guard_counts_and_bounds_a_scanned_sheet_as_it_scans_the_whole_of_it
     assert len(rows.letters) == len(re.findall(rb"<c[\s>/]", xml))
     assert rows.numbers == [int(r) for r in re.findall(rb'<row r="([0-9]+)"', xml)]
     assert max(rows.columns) == layout.MARKING_HEADER.index("Justification")
+
+
+def test_a_return_saved_with_shared_strings_reads_as_with_inline_ones(
+    filled: bytes, expected: Expected, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel and LibreOffice store a sheet's texts once, in xl/sharedStrings.xml
+    shared = with_shared_strings(filled)
+    assert b' t="s"><v>' in dict(parts(shared))[MARKING]
+    inline, read = (
+        read_return(filled, "E1.xlsx", expected),
+        read_return(shared, "E1.xlsx", expected),
+    )
+    assert (read.marks, read.justifications) == (inline.marks, inline.justifications)
+    assert outcome(shared, scan=True, monkeypatch=monkeypatch) == outcome(
+        shared, scan=False, monkeypatch=monkeypatch
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [
+        (rb'(<c r="G2" s=")[0-9]+(" t="s">)', rb"\g<1>0\2"),  # another style
+        (rb'(<c r="G2" s=")[0-9]+(" t="s">)', rb"\g<1>999\2"),  # a style that is not there
+        (rb'(<c r="G2"[^>]*><v>)[0-9]+', rb"\g<1>99999"),  # a text that is not there
+        (rb'(<c r="G2"[^>]*><v>)[0-9]+', rb"\g<1>+1"),  # an index not as Excel writes it
+        (rb'(<c r="G2"[^>]*) t="s"', rb'\1 t="n"'),  # the index as a number
+    ],
+)
+def test_an_edited_shared_string_reads_the_same_with_or_without_the_scan(
+    filled: bytes, monkeypatch: pytest.MonkeyPatch, pattern: bytes, replacement: bytes
+) -> None:
+    shared = with_shared_strings(filled)
+    assert re.search(pattern, dict(parts(shared))[MARKING])
+    data = with_sheet(shared, lambda xml: re.sub(pattern, replacement, xml, count=1))
+    assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
+        data, scan=False, monkeypatch=monkeypatch
+    )
