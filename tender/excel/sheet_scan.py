@@ -23,7 +23,9 @@ from itertools import chain, compress, count, repeat
 from operator import itemgetter
 
 _OPEN, _CLOSE = b"<sheetData>", b"</sheetData>"
-_TEXT = r"[^<&\r]*(?:&(?:amp|lt|gt|quot|apos);[^<&\r]*)*"
+# possessive: what follows a text is '<' or '&', which no run of it holds, so giving any of
+# it back could never match; the engine then keeps no place to go back to
+_TEXT = r"[^<&\r]*+(?:&(?:amp|lt|gt|quot|apos);[^<&\r]*+)*+"
 _ROW_TAIL = (
     r'(?: spans="[0-9]{1,5}:[0-9]{1,5}")?(?: ht="([0-9]{1,4}(?:\.[0-9]{1,8})?)")?'
     r'(?: customHeight="(1)")?'
