@@ -592,12 +592,14 @@ def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, R
     criteria = [row.criterion_id for row in expected.rows]
     for evaluator in evaluators:
         ret = accepted[evaluator]
+        # a scale has a few marks: each written once (a NaN is its own key, by identity)
+        numbers = {mark: _number(mark) for mark in set(ret.marks)}
         writer.writerows(
             zip(
                 bidders,
                 criteria,
                 [evaluator] * len(bidders),
-                map(_number, ret.marks),
+                map(numbers.__getitem__, ret.marks),
                 map(csv_cell, ret.justifications),
                 strict=True,
             )
