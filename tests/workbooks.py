@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -45,3 +46,47 @@ def rebuild(entries: Entries) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, content)
     return out.getvalue()
+
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_INLINE = re.compile(
+    rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"><is><t>([^<]*)</t></is></c>'
+)
+
+
+def with_shared_strings(
+    data: bytes, sheets: tuple[str, ...] = ("xl/worksheets/sheet2.xml",)
+) -> bytes:
+    """The workbook with the inline strings of `sheets` stored as shared strings, each text
+    once, as Excel and LibreOffice save them (xl/sharedStrings.xml, its relationship and
+    its content type added)."""
+    texts: dict[bytes, int] = {}
+
+    def share(match: re.Match[bytes]) -> bytes:
+        index = texts.setdefault(match.group(2), len(texts))
+        return match.group(1) + b' t="s"><v>%d</v></c>' % index
+
+    entries = [(n, _INLINE.sub(share, c) if n in sheets else c) for n, c in parts(data)]
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    items = b"".join(b"<si><t>%s</t></si>" % t for t in texts)
+    table = b'<sst xmlns="%s" count="%d" uniqueCount="%d">%s</sst>' % (
+        main, len(texts), len(texts), items)  # fmt: skip
+    relationship = (
+        b'<Relationship Id="rIdShared" Target="sharedStrings.xml" Type="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/></Relationships>'
+    )
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml'
+        b'formats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    edits = {
+        "xl/_rels/workbook.xml.rels": (b"</Relationships>", relationship),
+        "[Content_Types].xml": (b"</Types>", override),
+    }
+    out = []
+    for name, content in entries:
+        if name in edits:
+            old, new = edits[name]
+            content = content.replace(old, new)
+        out.append((name, content))
+    return rebuild([*out, (SHARED_STRINGS, table)])

@@ -11,17 +11,21 @@ value taken from a hidden row or column, and nothing from a formula.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import accumulate, compress, repeat
 from xml.etree.ElementTree import Element
 
 from ..errors import Problem, exact, shorten
 from . import numfmt, sheet_scan
 from .guard import NS_MAIN, Package, Refused, parse_xml
+from .sheet_scan import column_index
 
 MAX_PROBLEMS = 20
 _REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
@@ -30,6 +34,11 @@ _CELL_TAG = f"{NS_MAIN}c"
 _V, _F, _IS, _T, _R = (f"{NS_MAIN}{t}" for t in ("v", "f", "is", "t", "r"))
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")  # ECMA-376 ST_Xstring: _x000D_ is a carriage return
 _EXT = f"{NS_MAIN}extLst"
+# a text cell's tail as the scan matches it: a head, then <is><t>text</t></is></c> for an
+# inline string or ><v>index</v></c> for a shared one
+_PLAIN_HEAD = re.compile(r'(?: s="([0-9]{1,9})")? t="(?:inlineStr">|s")')
+_INLINE_OPEN, _INLINE_CLOSE = "<is><t>", "</t></is></c>"
+_SHARED_OPEN, _SHARED_CLOSE = "><v>", "</v></c>"
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,6 @@ class ErrorValue:
 
 Value = str | float | bool | datetime | date | time | ErrorValue
 Grid = list[list[Value]]
-RowShapes = list[tuple[str | None, str | None, str | None, str | None]]
 
 
 def read_sheets(
@@ -96,14 +104,6 @@ def _shape(cell: Element, count: int) -> tuple[str | None, str | None, str] | No
     return None
 
 
-def column_index(letters: str) -> int:
-    """0-based column index of spreadsheet letters (A → 0, AA → 26)."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
 class _Reader:
     def __init__(self, package: Package, *, check_hidden: bool = True) -> None:
         self.package = package
@@ -134,7 +134,9 @@ class _Reader:
         return self._formats
 
     def sheet(self, name: str) -> Grid:
-        scanned = sheet_scan.scan(self.package.parts[self.package.sheets[name]])
+        part = self.package.sheets[name]
+        scans = self.package.scans  # scanned by the guard, from the same bytes
+        scanned = scans[part] if part in scans else sheet_scan.scan(self.package.parts[part])
         grid = None if scanned is None else self._scanned(name, scanned)
         if grid is not None:
             return grid
@@ -176,62 +178,87 @@ class _Reader:
         when every cell reads without a problem; None otherwise (nothing is recorded then,
         and the parser reads the sheet and names each problem)."""
         root = _skeleton(scanned.skeleton)
-        if root is None:
+        rows = None if root is None else scanned.rows
+        if root is None or rows is None:
             return None
-        tokens = scanned.tokens
         visible = self.package.states.get(name) == "visible"
-        hidden = _scanned_hidden(root, tokens) if visible and self.check_hidden else None
+        hidden = _Hidden.of(root, rows) if visible and self.check_hidden else None
         before = len(self.problems)
         self._scanned_seen = {}  # what a tail shows depends on the sheet's visibility
-        cells = self._scanned_cells(name, tokens, visible)
-        hides = hidden.hides if hidden is not None else None
+        shown = self._scanned_values(name, rows, visible)
+        values = None if shown is None else list(map(shown.__getitem__, rows.tails))
+        grid = None if values is None else _scanned_grid(rows, values)
         if (
-            cells is None
+            grid is None
             or len(self.problems) != before
-            or (hides is not None and any(hides(*position) for position in cells))
+            or (hidden is not None and _any_hidden(grid, hidden))
         ):
             del self.problems[before:]
             return None
-        return _grid(cells, max((column for _, column in cells), default=-1) + 1)
+        return grid
 
-    def _scanned_cells(
-        self, name: str, tokens: list[sheet_scan.Token], visible: bool
-    ) -> dict[tuple[int, int], Value] | None:
-        """The values of the scanned cells by position; None at the first token out of
-        place, or the first cell with a problem.
+    def _scanned_values(
+        self, name: str, rows: sheet_scan.Placed, visible: bool
+    ) -> dict[str, Value] | None:
+        """What each distinct cell tail of the sheet shows ('' for an empty cell, whatever
+        its style), read once per tail; None at the first tail that cannot be read without
+        a problem (the parser then reads the sheet, and names the cell)."""
+        shown: dict[str, Value] = {}
+        before = len(self.problems)
+        heads: dict[str, bool] = {}  # whether plain texts after each head show as stored
+        for tail in dict.fromkeys(rows.tails):  # in sheet order, each once
+            if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
+                shown[tail] = ""
+                continue
+            text = self._plain_text(tail, heads, visible)
+            if text is not None:
+                shown[tail] = text
+                continue
+            found = self._scanned_seen.get(tail) or self._first_scanned(name, tail, before, visible)
+            if not found:
+                return None  # a shape the parser reads, or a cell with a problem
+            shown[tail] = found[0]
+        return shown
 
-        `number` is the open row's number, '' between rows: a cell must carry it, a row
-        may only open, and an end only close, when it is ''/not ''.
+    def _plain_text(self, tail: str, heads: dict[str, bool], visible: bool) -> str | None:
+        """The text of a text cell (an inline string, or a shared one) as `_first_scanned`
+        reads it, when it is not empty, has no escapes and the cell's style shows text as
+        stored and seen; None otherwise.
+
+        Most tails of a sheet are such texts, nearly every one different (justifications),
+        while their heads (style and type) are few: each head is judged once, and each
+        text taken as it is, without the steps `_first_scanned` takes for any shape.
         """
-        shapes, before = self._scanned_seen, len(self.problems)
-        cells: dict[tuple[int, int], Value] = {}
-        last, last_row, number, index = (0, -1), 0, "", -1
-        for letters, digits, tail, row, _, end, _ in tokens:
-            if letters:
-                if digits != number:
-                    return None  # outside a row, or filed under another row
-                position = (index, _column(letters))
-                if position <= last:
-                    return None
-                last = position
-                if tail.endswith("/>"):  # nothing stored: an empty cell, whatever its style
-                    continue
-                found = shapes.get(tail) or self._first_scanned(
-                    f"{name}!{letters}{digits}", tail, before, visible
-                )
-                if not found:
-                    return None  # a shape the parser reads, or a cell with a problem
-                if found[0] != "":
-                    cells[position] = found[0]
-            elif row:
-                if number or int(row) <= last_row:
-                    return None
-                last_row, number, index = int(row), row, int(row) - 1
-            elif end and number:
-                number = ""
-            else:
-                return None  # an end without a row, or anything else
-        return None if number else cells
+        if tail.endswith(_INLINE_CLOSE):  # a tail matched by the scan: no '<' in its text
+            head, opened, text = tail[: -len(_INLINE_CLOSE)].partition(_INLINE_OPEN)
+            if not opened or not text or "&" in text or "_x" in text:
+                return None  # an empty text or an escape: read as the parser reads them
+            shared = False
+        elif tail.endswith(_SHARED_CLOSE):
+            head, opened, text = tail[: -len(_SHARED_CLOSE)].partition(_SHARED_OPEN)
+            shared = True
+        else:
+            return None
+        shows = heads.get(head)
+        if shows is None:
+            shows = heads[head] = self._head_shows_text(head, visible)
+        if not shows or not opened:
+            return None
+        if shared:  # the shared strings are read only for a shared string cell, as before
+            index = _int(text)
+            text = self.strings[index] if 0 <= index < len(self.strings) else ""
+        return text or None
+
+    def _head_shows_text(self, head: str, visible: bool) -> bool:
+        """Whether a text cell of this head (` s="9" t="inlineStr">`, ` s="9" t="s"`) shows
+        its text as stored: its style exists, shows text as typed, and (on a visible sheet)
+        in a colour and size that can be seen."""
+        match = _PLAIN_HEAD.fullmatch(head)
+        number = -1 if match is None else 0 if match.group(1) is None else _int(match.group(1))
+        if not 0 <= number < len(self.formats):
+            return False
+        style = self.formats[number]
+        return style.format.shows_text and (not visible or style.unseen is None)
 
     def _first_scanned(
         self, where: str, tail: str, before: int, visible: bool
@@ -466,11 +493,6 @@ class _Reader:
         return value
 
 
-@functools.lru_cache(maxsize=1024)
-def _column(letters: str) -> int:
-    return column_index(letters)
-
-
 def _scanned_key(
     style: str, kind: str, empty: str, raw: str, inline_tag: str, inline: str
 ) -> tuple[str | None, str | None, str] | None:
@@ -496,11 +518,61 @@ def _skeleton(xml: bytes) -> Element | None:
     return root
 
 
-def _scanned_hidden(root: Element, tokens: list[sheet_scan.Token]) -> _Hidden | None:
-    """The hidden rows and columns of a scanned sheet (its rows from their tokens)."""
-    tails = {t[4]: sheet_scan.row_tail(t[4]) for t in tokens if t[3]}
-    shapes: RowShapes = [(t[3], None, *tails[t[4]]) for t in tokens if t[3]]
-    return _Hidden.of(root, shapes)
+def _scanned_grid(rows: sheet_scan.Placed, values: list[Value]) -> Grid:
+    """The grid `_grid` makes of the scanned cells' values (in sheet order): rows from A1 to
+    the last row with a value, as wide as the widest value, '' where nothing is shown.
+
+    When every row is there, numbered from 1, and holds exactly the columns A to the widest
+    (the usual case), the grid is the values cut into rows, in bulk; otherwise each row is
+    made in turn (`_grid_rows`).
+    """
+    shown = list(map(operator.ne, values, repeat("")))
+    if not any(shown):
+        return []
+    width = max(compress(rows.columns, shown)) + 1
+    ends = list(accumulate(rows.counts))
+    last = bisect.bisect_right(ends, len(shown) - 1 - shown[::-1].index(True))
+    height = len(rows.numbers)
+    if (
+        rows.numbers == list(range(1, height + 1))
+        and rows.counts.count(width) == height
+        and rows.columns[width - 1 :: width].count(width - 1) == height  # A to the widest
+    ):
+        cut = map(slice, [0, *ends[:last]], ends[: last + 1])
+        return list(map(values.__getitem__, cut))
+    return _grid_rows(rows, values, width, last)
+
+
+def _grid_rows(rows: sheet_scan.Placed, values: list[Value], width: int, last: int) -> Grid:
+    """`_scanned_grid` row by row, to the row of index `last`: a row whose cells are A, B,
+    C... with none missing is one slice of `values`, any other is filled cell by cell."""
+    grid: Grid = []
+    start = 0
+    for number, cells in zip(rows.numbers[: last + 1], rows.counts, strict=False):
+        if number - 1 > len(grid):  # rows missing before this one
+            grid.extend([""] * width for _ in range(number - 1 - len(grid)))
+        end = start + cells
+        if cells and rows.columns[end - 1] == cells - 1:  # columns 0 .. cells - 1
+            line = values[start:end][:width]
+            grid.append(line + [""] * (width - len(line)))
+        else:
+            line = [""] * width
+            for column, value in zip(rows.columns[start:end], values[start:end], strict=True):
+                if value != "":
+                    line[column] = value
+            grid.append(line)
+        start = end
+    return grid
+
+
+def _any_hidden(grid: Grid, hidden: _Hidden) -> bool:
+    """Whether any cell of `grid` with a value is in a hidden row or column."""
+    return any(
+        hidden.hides(row, column)
+        for row, line in enumerate(grid)
+        for column, value in enumerate(line)
+        if value != ""
+    )
 
 
 def _quiet_parse(xml: bytes) -> Element | None:
@@ -520,13 +592,13 @@ class _Hidden:
     """Hidden rows and columns of a sheet: nothing in them is a value anyone saw."""
 
     @classmethod
-    def of(cls, root: Element, rows: RowShapes | None = None) -> _Hidden | None:
+    def of(cls, root: Element, scanned: sheet_scan.Placed | None = None) -> _Hidden | None:
         """The sheet's hidden (or too narrow) rows and columns, or None when none are.
 
-        `rows` gives each row's (number, hidden, ht, customHeight) when they were scanned
-        rather than parsed; by default they are read from the tree.
+        `scanned` gives the rows when they were scanned rather than parsed; by default they
+        are read from the tree.
         """
-        hidden = cls(root, rows)
+        hidden = cls(root, scanned)
         if (
             hidden.default_hidden
             or hidden.default_narrow
@@ -536,30 +608,39 @@ class _Hidden:
             return hidden
         return None
 
-    def __init__(self, root: Element, rows: RowShapes | None = None) -> None:
+    def __init__(self, root: Element, scanned: sheet_scan.Placed | None = None) -> None:
         fmt = root.find(f"{NS_MAIN}sheetFormatPr")
         self.default_hidden = fmt is not None and _true(fmt.get("zeroHeight"))
         # the sizes of rows and columns without their own (ECMA-376 18.3.1.81)
-        default_low = fmt is not None and _zero(fmt.get("defaultRowHeight"))
+        self.default_low = fmt is not None and _zero(fmt.get("defaultRowHeight"))
         self.default_narrow = fmt is not None and _narrow(
             fmt.get("defaultColWidth", fmt.get("baseColWidth"))
         )
         self.rows: dict[int, bool] = {}
-        if rows is None:
+        if scanned is not None:
+            # rows repeat a few tails: each tail's shape is worked out once
+            tails = {
+                t: self._hidden(None, *sheet_scan.row_tail(t))
+                for t in dict.fromkeys(scanned.row_tails)
+            }
+            numbers = map((-1).__add__, scanned.numbers)
+            self.rows = dict(zip(numbers, map(tails.__getitem__, scanned.row_tails), strict=True))
+        else:
             data = root.find(f"{NS_MAIN}sheetData")
-            rows = [
-                (r.get("r"), r.get("hidden"), r.get("ht"), r.get("customHeight"))
-                for r in (data if data is not None else [])
-            ]
-        seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
-        for number, hidden_attribute, height, custom in rows:
-            shape = (hidden_attribute, height, custom)
-            hidden = seen.get(shape)
-            if hidden is None:
-                hidden = _row_hidden(*shape, self.default_hidden)
-                hidden = seen[shape] = hidden or (height is None and default_low)
-            self.rows[_int(number) - 1] = hidden
+            seen: dict[tuple[str | None, ...], bool] = {}  # rows repeat a few shapes
+            for row in data if data is not None else []:
+                shape = (row.get("hidden"), row.get("ht"), row.get("customHeight"))
+                hidden = seen.get(shape)
+                if hidden is None:
+                    hidden = seen[shape] = self._hidden(*shape)
+                self.rows[_int(row.get("r")) - 1] = hidden
         self.columns, self.sized = self._columns(root)
+
+    def _hidden(self, hidden: str | None, height: str | None, custom: str | None) -> bool:
+        """Whether a row of these hidden, ht and customHeight attributes is hidden."""
+        return _row_hidden(hidden, height, custom, self.default_hidden) or (
+            height is None and self.default_low
+        )
 
     def _columns(self, root: Element) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The hidden or too narrow column ranges, and the ranges with a width of their own."""

@@ -9,18 +9,21 @@ that does not raises `Refused` naming the file, the part (or cell) and what was 
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from xml.etree.ElementTree import Element
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ..errors import Problem, TenderInputError, shorten
+from . import sheet_scan
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 ZIP_MAGIC = b"PK\x03\x04"
@@ -117,6 +120,8 @@ class Package:
     states: dict[str, str] = field(default_factory=dict)  # sheet name → visible/hidden/...
     modified: str | None = None  # docProps/core.xml dcterms:modified, as claimed by the file
     shared_strings: str | None = None  # part path of the shared strings, if any
+    # each sheet part's rows and cells as the guard scanned them (None: left to the parser)
+    scans: dict[str, sheet_scan.Scanned | None] = field(default_factory=dict)
     styles: str | None = None  # part path of the styles, if any
     date1904: bool = False  # the workbook counts dates from 1904
 
@@ -163,7 +168,8 @@ def vet(data: bytes, name: str, limits: Limits | None = None) -> Package:
     package = Package(name, data, parts)
     _map_sheets(package)
     for sheet, part in package.sheets.items():
-        _check_sheet(parts[part], name, sheet, limits)
+        package.scans[part] = sheet_scan.scan(parts[part])
+        _check_sheet(parts[part], name, sheet, limits, package.scans[part])
     _check_counts(package, limits)
     core = parts.get("docProps/core.xml")
     if core is not None:
@@ -349,6 +355,16 @@ def _longest_runs(content: bytes) -> tuple[int, int]:
     import numpy as np
 
     codes = np.frombuffer(content, dtype=np.uint8)
+    less, greater = np.flatnonzero(codes == ord("<")), np.flatnonzero(codes == ord(">"))
+    if (
+        less.size
+        and less.size == greater.size
+        and (less < greater).all()
+        and (greater[:-1] < less[1:]).all()
+    ):  # < > < > ... as in any well-formed part: each run ends at the other delimiter
+        last = len(content) - int(greater[-1])  # the text after the last '>'
+        text_run = max(int((less[1:] - greater[:-1]).max(initial=1)), last) - 1
+        return int((greater - less).max()) - 1, text_run
     at = np.flatnonzero((codes == ord("<")) | (codes == ord(">")))
     if not at.size:
         return 0, 0
@@ -588,13 +604,35 @@ def _check_counts(package: Package, limits: Limits) -> None:
         for sheet, part in package.sheets.items()
     ]
     for part, what, pattern, most in counted:
-        found = len(pattern.findall(package.parts[part]))  # counted in C, not one by one
+        rows = _scanned_rows(package.scans.get(part))
+        if rows is not None and pattern is _ANY_CELL:
+            found = len(rows.letters)  # every cell of the sheet is a scanned one
+        else:
+            found = len(pattern.findall(package.parts[part]))  # counted in C, not one by one
         if found > most:
             raise refuse(package.name, part, f"{found:,} {what}", f"at most {most:,}")
 
 
-def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
-    """Far cells, huge dimensions and formulas, found without parsing the sheet."""
+def _scanned_rows(scanned: sheet_scan.Scanned | None) -> sheet_scan.Placed | None:
+    """The rows and cells of a scanned sheet when they are all of its rows and cells: every
+    token placed, and no cell, row or formula in its skeleton (where Excel writes none)."""
+    rows = None if scanned is None else scanned.rows
+    if scanned is None or rows is None:
+        return None
+    skeleton = scanned.skeleton
+    if _ANY_CELL.search(skeleton) or _ANY_ROW.search(skeleton) or _FORMULA.search(skeleton):
+        return None
+    return rows
+
+
+def _check_sheet(
+    xml: bytes, name: str, sheet: str, limits: Limits, scanned: sheet_scan.Scanned | None = None
+) -> None:
+    """Far cells, huge dimensions and formulas, found without parsing the sheet.
+
+    When the sheet's rows and cells were all scanned (`_scanned_rows`), what the scans of
+    the whole sheet below look for is read from the tokens instead (`_check_scanned`).
+    """
     max_col = layout_columns(limits.max_columns)
     for dimension in _DIMENSION.finditer(xml):  # every one: a second may follow the first
         for ref in dimension.group(1).decode("ascii", "replace").split(":"):
@@ -610,10 +648,14 @@ def _check_sheet(xml: bytes, name: str, sheet: str, limits: Limits) -> None:
             "a data bar in place of the value)",
             "the sheet as issued: remove the conditional formatting and save again",
         )
-    if _PREFIXED.search(xml):
+    rows = _scanned_rows(scanned)
+    if _PREFIXED.search(xml if scanned is None or rows is None else scanned.skeleton):
         raise refuse(
             name, sheet, "cells written with a namespace prefix", "a workbook saved by Excel"
         )
+    if rows is not None:
+        _check_scanned(rows, name, sheet, limits, max_col)
+        return
     if _R_NOT_FIRST.search(xml) is None:
         _check_refs_fast(xml, name, sheet, limits, max_col)
     else:
@@ -655,6 +697,32 @@ def _check_refs_fast(xml: bytes, name: str, sheet: str, limits: Limits, max_col:
         shown = ref.group(1).decode() if ref else "?"
         raise refuse(
             name, f"{sheet}!{shown}", "a cell far outside the template",
+            f"columns A to {max_col}, rows up to {limits.max_rows:,}",
+        )  # fmt: skip
+
+
+def _check_scanned(
+    rows: sheet_scan.Placed, name: str, sheet: str, limits: Limits, max_col: str
+) -> None:
+    """`_check_refs_fast` and the formula check, read from a sheet's scanned rows and cells
+    (`_scanned_rows`): the same refusals, for the same cells, without a scan of the sheet.
+
+    Each token is `<c r="A1"` or `<row r="1"` with r first and nothing prefixed, and none
+    holds a formula; the rows rise, so the last is the farthest; every cell carries its
+    row's number, so once the rows are within the limit only a column can be far.
+    """
+    if rows.numbers and rows.numbers[-1] > limits.max_rows:
+        raise refuse(
+            name, f"{sheet}!row {rows.numbers[-1]}", "a row far outside the template",
+            f"at most {limits.max_rows:,} rows",
+        )  # fmt: skip
+    widest = sheet_scan.column_index(max_col)
+    if rows.columns and max(rows.columns) > widest:
+        cell = next(i for i, column in enumerate(rows.columns) if column > widest)
+        row = bisect.bisect_right(list(accumulate(rows.counts)), cell)
+        raise refuse(
+            name, f"{sheet}!{rows.letters[cell]}{rows.numbers[row]}",
+            "a cell far outside the template",
             f"columns A to {max_col}, rows up to {limits.max_rows:,}",
         )  # fmt: skip
 

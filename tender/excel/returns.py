@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from ..errors import Problem, exact, shorten
@@ -278,17 +279,19 @@ def _marks_fast(rows: list[list[Any]], expected: Expected) -> tuple[list[float],
 
     first = layout.FIRST_ROW - 1
     body = rows[first : first + len(expected.rows)]
-    if any(len(r) <= layout.JUSTIFICATION_INDEX for r in body):
+    # each column's check one pass in C (map, set), not a step of Python per row
+    if min(map(len, body), default=layout.JUSTIFICATION_INDEX + 1) <= layout.JUSTIFICATION_INDEX:
         return None
-    values = [r[layout.MARK_INDEX] for r in body]
-    if not all(type(v) is float for v in values):
+    values = list(map(itemgetter(layout.MARK_INDEX), body))
+    if not set(map(type, values)) <= {float}:
         return None
     marks = np.array(values, dtype=float)
     ok = on_scale(marks, expected.tender.quality.scale)  # the one rule score applies too
-    notes = [
-        v.strip() if isinstance(v, str) else _text(v).strip()
-        for v in (r[layout.JUSTIFICATION_INDEX] for r in body)
-    ]
+    texts = list(map(itemgetter(layout.JUSTIFICATION_INDEX), body))
+    if set(map(type, texts)) <= {str}:
+        notes = list(map(str.strip, texts))
+    else:
+        notes = [v.strip() if isinstance(v, str) else _text(v).strip() for v in texts]
     if not ok.all() or (
         expected.tender.quality.moderation.require_justification and not all(notes)
     ):

@@ -14,6 +14,7 @@ for writing.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import math
 import os
@@ -421,7 +422,9 @@ def _read_all(
         return results
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(expected,)) as pool:
         results = []
-        for done, result in enumerate(pool.map(_read_in_worker, jobs, chunksize=2), start=1):
+        # one return at a time: each takes about as long as any other, so the workers end
+        # within one return of each other (in twos, 30 returns split 16 and 14)
+        for done, result in enumerate(pool.map(_read_in_worker, jobs, chunksize=1), start=1):
             results.append(result)
             if progress:
                 progress(done, len(jobs), jobs[done - 1][1])
@@ -429,8 +432,12 @@ def _read_all(
 
 
 def _start_worker(expected: Expected) -> None:
+    """Keep what a worker needs for every return; what it inherited is set aside from the
+    garbage collector (`gc.freeze`), which otherwise goes over all of it again and again
+    while a return's many cells are read."""
     global _worker_expected
     _worker_expected = expected
+    gc.freeze()
 
 
 def _read_in_worker(job: tuple[bytes, str]) -> Return | Refused:
@@ -585,12 +592,14 @@ def marks_table(expected: Expected, evaluators: list[str], accepted: dict[str, R
     criteria = [row.criterion_id for row in expected.rows]
     for evaluator in evaluators:
         ret = accepted[evaluator]
+        # a scale has a few marks: each written once (a NaN is its own key, by identity)
+        numbers = {mark: _number(mark) for mark in set(ret.marks)}
         writer.writerows(
             zip(
                 bidders,
                 criteria,
                 [evaluator] * len(bidders),
-                map(_number, ret.marks),
+                map(numbers.__getitem__, ret.marks),
                 map(csv_cell, ret.justifications),
                 strict=True,
             )

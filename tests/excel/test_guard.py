@@ -463,3 +463,24 @@ def test_the_longest_tag_and_text_are_found_as_the_searches_would(
     longest_tag, longest_text = guard._longest_runs(content)
     assert (longest_tag >= limit) == bool(re.search(rb"<[^<>]{%d}" % limit, content))
     assert (longest_text >= limit) == bool(re.search(rb">[^<>]{%d}" % limit, content))
+
+
+@given(
+    runs=st.lists(st.tuples(st.integers(0, 90), st.integers(0, 90)), min_size=1, max_size=30),
+    tail=st.integers(0, 90),
+    stray=st.sampled_from([b"", b"<", b">"]),
+    at=st.floats(0, 1),
+)
+def test_a_large_part_of_tags_and_texts_is_measured_as_a_small_one(
+    runs: list[tuple[int, int]], tail: int, stray: bytes, at: float
+) -> None:
+    # < tag > text < tag > text ..., past the size numpy measures, perhaps with a stray
+    # delimiter: the longest runs are those of each '<' or '>' to the next, one by one
+    body = b"".join(b"<" + b"t" * tag + b">" + b"x" * text for tag, text in runs) + b"y" * tail
+    content = b"<a>b" * (1 << 14) + body
+    where = int(at * len(content))
+    content = content[:where] + stray + content[where:]
+    found = re.findall(rb"([<>])([^<>]*)", content)
+    tags = max((len(r) for d, r in found if d == b"<"), default=0)
+    texts = max((len(r) for d, r in found if d == b">"), default=0)
+    assert guard._longest_runs(content) == (tags, texts)

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tender.excel import cells, guard, layout, sheet_scan
-from tests.workbooks import parts, rebuild
+from tender.excel.returns import Expected, read_return
+from tests.workbooks import parts, rebuild, with_shared_strings
 
 MARKING = "xl/worksheets/sheet2.xml"
 
@@ -111,6 +112,27 @@ EDITS = [
     (rb"</sheetData>", rb"</sheetData><sheetData></sheetData>"),
     (rb"<cols>", rb"<cols><col min='6' max='6' hidden='1'/>"),
     (rb"<worksheet ", rb"<worksheet><x></y>"),
+    (rb'<c r="B2".*?</c>', b""),  # a gap along a row
+    (rb'<c r="G3".*?</c>', rb'<c r="H3"><v>1</v></c>'),  # a row wider than the others
+    (rb'(<c r="G2".*?</c>)', rb'\1<c r="H2" s="1"/>'),  # an empty cell past the widest value
+    # what the guard refuses, read from the scanned tokens or from the whole sheet
+    (rb'<c r="G2"', rb'<c r="AZ2"'),  # a cell far to the right
+    (rb'(<c r="G2".*?</c>)', rb'\1<c r="ZZZ2"/>'),  # an empty one
+    (
+        rb'<row r="[0-9]+"(?:(?!<row ).)*</sheetData>',
+        rb'<row r="99999"><c r="A99999"><v>1</v></c></row></sheetData>',
+    ),  # a row far below
+    (rb"</sheetData>", rb"</sheetData><extLst><f>1+1</f></extLst>"),  # a formula after the rows
+    (rb"</sheetData>", rb'</sheetData><c r="A1"><v>1</v></c>'),  # a cell after the rows
+    (rb"</sheetData>", rb'</sheetData><row r="90000"/>'),  # a row after the rows
+    (rb"</sheetData>", rb'</sheetData><x:c r="A1" xmlns:x="y"/>'),  # a prefixed cell
+    (rb"<sheetData>", rb'<dimension ref="A1:XFD1048576"/><sheetData>'),  # a second used range
+    # the last row's last cell empty; the last row moved down, a gap of rows before it
+    (rb'<c r="(G[0-9]+)"(?:(?!<c ).)*</row></sheetData>', rb'<c r="\1" s="1"/></row></sheetData>'),
+    (
+        rb'<row r="[0-9]+"(?:(?!<row ).)*</sheetData>',
+        rb'<row r="999"><c r="B999"><v>1</v></c></row></sheetData>',
+    ),
 ]
 
 
@@ -118,6 +140,7 @@ EDITS = [
 def test_an_edited_sheet_reads_the_same_with_or_without_the_scan(
     filled: bytes, monkeypatch: pytest.MonkeyPatch, pattern: bytes, replacement: bytes
 ) -> None:
+    assert re.search(pattern, dict(parts(filled))[MARKING])
     data = with_sheet(filled, lambda xml: re.sub(pattern, replacement, xml, count=1))
     assert data != filled
     assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
@@ -163,6 +186,121 @@ def test_a_damaged_sheet_reads_the_same_with_or_without_the_scan(
         return xml[:where] + insert + xml[where + cut :]
 
     data = with_sheet(filled, damage)
+    assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
+        data, scan=False, monkeypatch=monkeypatch
+    )
+
+
+FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]|\]\]>")  # XML 1.0 Char
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    body=st.lists(
+        st.sampled_from([b"a", b"]", b">", b"\xef", b"\xbf", b"\xbe", b"\t", b"\n", b"\r"])
+        | st.binary(min_size=1, max_size=3),
+        max_size=12,
+    ).map(b"".join)
+)
+def test_a_sheet_with_a_character_xml_forbids_is_left_to_the_parser(body: bytes) -> None:
+    xml = b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>"
+    forbidden = FORBIDDEN.search(body) is not None
+    assert sheet_scan._only_characters(body) is not forbidden
+    if forbidden:
+        assert sheet_scan.scan(xml) is None
+
+
+def test_each_byte_is_allowed_in_a_scanned_text_exactly_when_xml_allows_it() -> None:
+    allowed = [b for b in range(256) if sheet_scan._only_characters(b"x" + bytes([b]) + b"x")]
+    assert allowed == [9, 10, 13, *range(0x20, 0x100)]
+
+
+def placed(body: bytes) -> sheet_scan.Placed | None:
+    scanned = sheet_scan.scan(b"<worksheet><sheetData>" + body + b"</sheetData></worksheet>")
+    assert scanned is not None
+    return sheet_scan.placed(scanned)
+
+
+def test_scanned_rows_and_cells_are_placed_in_bulk() -> None:
+    rows = placed(
+        b'<row r="2" ht="20"><c r="A2"><v>1</v></c><c r="C2" s="1"/></row>'
+        b'<row r="5"></row><row r="7"><c r="AB7"><v>2</v></c></row>'
+    )
+    assert rows == sheet_scan.Placed(
+        numbers=[2, 5, 7],
+        row_tails=[' ht="20"', "", ""],
+        counts=[2, 0, 1],
+        letters=["A", "C", "AB"],
+        columns=[0, 2, 27],
+        tails=["><v>1</v></c>", ' s="1"/>', "><v>2</v></c>"],
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<c r="A1"><v>1</v></c><row r="1"></row>',  # a cell before any row
+        b'<row r="1"></row><c r="A1"><v>1</v></c>',  # a cell between rows
+        b'<row r="1"><c r="A2"><v>1</v></c></row>',  # filed under another row
+        b'<row r="1"><row r="2"></row></row>',  # a row inside a row
+        b'<row r="1"></row></row>',  # an end outside a row
+        b'<row r="1">',  # a row not ended
+        b'<row r="2"></row><row r="2"></row>',  # a row twice
+        b'<row r="3"></row><row r="2"></row>',  # rows falling
+        b'<row r="1"><c r="B1"/><c r="A1"/></row>',  # cells falling along a row
+        b'<row r="1"><c r="B1"/><c r="B1"/></row>',  # a cell twice
+        b'<row r="1"> </row>',  # a character no token covers
+    ],
+)
+def test_a_token_out_of_place_leaves_the_sheet_to_the_parser(body: bytes) -> None:
+    assert placed(body) is None
+
+
+def test_the_guard_counts_and_bounds_a_scanned_sheet_as_it_scans_the_whole_of_it(
+    filled: bytes,
+) -> None:
+    package = guard.vet(filled, "E1.xlsx")
+    part = package.sheets[layout.MARKING]
+    rows = guard._scanned_rows(package.scans[part])
+    assert rows is not None
+    xml = package.parts[part]
+    assert len(rows.letters) == len(re.findall(rb"<c[\s>/]", xml))
+    assert rows.numbers == [int(r) for r in re.findall(rb'<row r="([0-9]+)"', xml)]
+    assert max(rows.columns) == layout.MARKING_HEADER.index("Justification")
+
+
+def test_a_return_saved_with_shared_strings_reads_as_with_inline_ones(
+    filled: bytes, expected: Expected, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel and LibreOffice store a sheet's texts once, in xl/sharedStrings.xml
+    shared = with_shared_strings(filled)
+    assert b' t="s"><v>' in dict(parts(shared))[MARKING]
+    inline, read = (
+        read_return(filled, "E1.xlsx", expected),
+        read_return(shared, "E1.xlsx", expected),
+    )
+    assert (read.marks, read.justifications) == (inline.marks, inline.justifications)
+    assert outcome(shared, scan=True, monkeypatch=monkeypatch) == outcome(
+        shared, scan=False, monkeypatch=monkeypatch
+    )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "replacement"),
+    [
+        (rb'(<c r="G2" s=")[0-9]+(" t="s">)', rb"\g<1>0\2"),  # another style
+        (rb'(<c r="G2" s=")[0-9]+(" t="s">)', rb"\g<1>999\2"),  # a style that is not there
+        (rb'(<c r="G2"[^>]*><v>)[0-9]+', rb"\g<1>99999"),  # a text that is not there
+        (rb'(<c r="G2"[^>]*><v>)[0-9]+', rb"\g<1>+1"),  # an index not as Excel writes it
+        (rb'(<c r="G2"[^>]*) t="s"', rb'\1 t="n"'),  # the index as a number
+    ],
+)
+def test_an_edited_shared_string_reads_the_same_with_or_without_the_scan(
+    filled: bytes, monkeypatch: pytest.MonkeyPatch, pattern: bytes, replacement: bytes
+) -> None:
+    shared = with_shared_strings(filled)
+    assert re.search(pattern, dict(parts(shared))[MARKING])
+    data = with_sheet(shared, lambda xml: re.sub(pattern, replacement, xml, count=1))
     assert outcome(data, scan=True, monkeypatch=monkeypatch) == outcome(
         data, scan=False, monkeypatch=monkeypatch
     )

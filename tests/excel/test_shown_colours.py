@@ -24,8 +24,15 @@ MARKING = "xl/worksheets/sheet2.xml"
 STYLES = "xl/styles.xml"
 
 
-def styled(data: bytes, font: bytes, fill: bytes | None, palette: bytes | None = None) -> bytes:
-    """The return with cell F2 in a new cell format of `font`'s colour on `fill`'s."""
+def styled(
+    data: bytes,
+    font: bytes,
+    fill: bytes | None,
+    palette: bytes | None = None,
+    cell: bytes = b'<c r="F2" s="%d" t="n"><v>9</v></c>',
+) -> bytes:
+    """The return with `cell` (F2 by default) in a new cell format of `font`'s colour on
+    `fill`'s."""
 
     def change_styles(xml: bytes) -> bytes:
         fonts = len(re.findall(rb"<font>", xml))
@@ -47,13 +54,10 @@ def styled(data: bytes, font: bytes, fill: bytes | None, palette: bytes | None =
 
     style_ref = [0]
     entries = [(n, change_styles(c) if n == STYLES else c) for n, c in parts(data)]
-    cell = b'<c r="F2" s="%d" t="n"><v>9</v></c>' % style_ref[0]
-    return rebuild(
-        [
-            (n, re.sub(rb'<c r="F2"[^>]*>.*?</c>', cell, c, count=1) if n == MARKING else c)
-            for n, c in entries
-        ]
-    )
+    cell = cell % style_ref[0]
+    ref = cell[cell.index(b'r="') : cell.index(b'"', cell.index(b'r="') + 3) + 1]
+    old = re.escape(b"<c " + ref) + rb"[^>]*>.*?</c>"
+    return rebuild([(n, re.sub(old, cell, c, count=1) if n == MARKING else c) for n, c in entries])
 
 
 problems = refusals
@@ -97,6 +101,27 @@ def test_a_mark_in_the_colour_of_its_fill_is_refused(
     font, fill, colours = UNSEEN[how]
     found = problems(styled(filled, font, fill, colours), expected)
     assert any(m.startswith("E1.xlsx: Marking!F2") and "nobody can see" in m for m in found), found
+
+
+JUSTIFICATION = b'<c r="G2" s="%d" t="inlineStr"><is><t>Strong evidence in 3.2.</t></is></c>'
+
+
+@pytest.mark.parametrize(
+    "how", ["same palette index", "near black on black", "white by a redefined palette"]
+)
+def test_a_justification_in_the_colour_of_its_fill_is_refused(
+    filled: bytes, expected: Expected, how: str
+) -> None:
+    font, fill, colours = UNSEEN[how]
+    found = problems(styled(filled, font, fill, colours, JUSTIFICATION), expected)
+    assert any(m.startswith("E1.xlsx: Marking!G2") and "nobody can see" in m for m in found), found
+
+
+def test_a_justification_in_a_colour_that_stands_out_is_read(
+    filled: bytes, expected: Expected
+) -> None:
+    font, fill, colours = (b'<color rgb="FF000000"/>', b'<fgColor rgb="FF808080"/>', None)
+    assert problems(styled(filled, font, fill, colours, JUSTIFICATION), expected) == []
 
 
 SEEN = {
