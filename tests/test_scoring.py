@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from tender.errors import TenderInputError
 from tender.inputs import load_inputs, load_tender
-from tender.model import Tender
 from tender.scoring import evaluate
 from tender.workflows.evaluation import evaluate_file
+from tests.conftest import build_tender
 
 TINY = Path(__file__).parent / "data" / "tiny" / "criteria" / "tiny.yaml"
 
@@ -382,26 +382,6 @@ def test_a_missing_id_or_name_in_a_bids_table_is_refused_by_its_line(dtype: obje
     )
 
 
-def _small_tender(criteria: int, evaluators: int) -> Tender:
-    return Tender.model_validate(
-        {
-            "schema_version": 1,
-            "tender": {"reference": "T", "title": "T", "authority": "A"},
-            "weights": {"price": 40, "quality": 60},
-            "price": {"column": "price", "formula": {"name": "lowest_price"}},
-            "quality": {
-                "scale": {"maximum": 4},
-                "criteria": [
-                    {"id": f"C{i}", "title": f"C{i}", "weight": 60 / criteria}
-                    for i in range(criteria)
-                ],
-            },
-            "panel": [{"id": f"E{i}", "role": "Evaluator"} for i in range(evaluators)],
-            "data": {"bids": "bids.csv"},
-        }
-    )
-
-
 @given(
     st.integers(1, 5),
     st.integers(1, 3),
@@ -412,7 +392,7 @@ def test_a_moved_mark_without_a_reason_is_named_whatever_the_rows_order(
 ) -> None:
     """Every moderated row whose mark differs from the evaluators' median and has no reason
     is refused at its own line, whether the rows come in the matrix's order or shuffled."""
-    tender = _small_tender(criteria, 3)
+    tender = build_tender({f"C{i}": 60 / criteria for i in range(criteria)}, price_weight=40)
     ids = [f"B{i}" for i in range(bids_count)]
     bids = pd.DataFrame({"bidder_id": ids, "bidder": [f"Bidder {i}" for i in ids], "price": 100.0})
     cells = [(b, c) for b in ids for c in range(criteria)]
@@ -423,7 +403,7 @@ def test_a_moved_mark_without_a_reason_is_named_whatever_the_rows_order(
         {
             "bidder_id": [b for b, _ in cells for _ in range(3)],
             "criterion_id": [f"C{c}" for _, c in cells for _ in range(3)],
-            "evaluator_id": [f"E{e}" for _ in cells for e in range(3)],
+            "evaluator_id": [f"E{e + 1}" for _ in cells for e in range(3)],
             "mark": [str(m) for m in given_marks],
         }
     )

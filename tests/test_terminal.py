@@ -159,22 +159,15 @@ def _many_bids(count: int, excluded: int) -> object:
     """An evaluation of `count` bids on one criterion, the last `excluded` failing it."""
     import pandas as pd
 
-    from tender.model import Tender
     from tender.scoring import evaluate
+    from tests.conftest import build_tender
 
-    tender = Tender.model_validate(
-        {
-            "schema_version": 1,
-            "tender": {"reference": "DPS", "title": "Framework", "authority": "A"},
-            "weights": {"price": 40, "quality": 60},
-            "price": {"column": "price", "formula": {"name": "lowest_price"}},
-            "quality": {
-                "scale": {"maximum": 10},
-                "criteria": [{"id": "Q1", "title": "Quality", "weight": 60, "minimum_mark": 1}],
-            },
-            "panel": [{"id": "E1", "role": "Evaluator"}],
-            "data": {"bids": "bids.csv"},
-        }
+    criterion = {"id": "Q1", "title": "Quality", "weight": 60, "minimum_mark": 1}
+    tender = build_tender(
+        {"Q1": 60},
+        price_weight=40,
+        panel=1,
+        quality={"scale": {"maximum": 10}, "criteria": [criterion]},
     )
     ids = [f"B{i:03d}" for i in range(count)]
     bids = pd.DataFrame(
