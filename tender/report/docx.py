@@ -26,11 +26,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
 
 from ..files import document_time, reproducible_package
 from . import charts, document, picture
 
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+BREAKS = re.compile(r"[\t\n\r]")  # python-docx makes these <w:tab/> and <w:br/>
 RED = RGBColor(0xB0, 0x00, 0x20)
 APP_XML = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -51,6 +53,23 @@ def clean(value: str) -> str:
     return NOT_XML.sub("\ufffd", value)
 
 
+def _put_text(r: Any, text: str) -> None:
+    """Put `text` in the empty run `r` as python-docx's `run.text = text` does: one <w:t>,
+    its spaces kept. That setter walks the text a character at a time looking for tabs
+    and breaks (a tenth of a letter's DOCX, timed); only text that has one is given to it."""
+    if BREAKS.search(text):
+        r.text = text
+    elif text:
+        r.add_t(text)
+
+
+def _run(paragraph: DocxParagraph, text: str = "") -> DocxRun:
+    """`paragraph.add_run(text)`, its text put by `_put_text`."""
+    run = paragraph.add_run()
+    _put_text(run._r, text)
+    return run
+
+
 def _repeat_header(table: DocxTable) -> None:
     row = table.rows[0]._tr
     properties = row.get_or_add_trPr()
@@ -67,7 +86,7 @@ def _fill(cell: object, value: str, *, bold: bool = False, right: bool = False) 
     for n, part in enumerate(parts):
         paragraph = copy.deepcopy(prototype)
         if part:
-            paragraph.r_lst[0].text = clean(part)
+            _put_text(paragraph.r_lst[0], clean(part))
         if n == 0:
             tc.replace(first, paragraph)
         else:
@@ -122,7 +141,7 @@ class _Writer:
         add_paragraph(text, style) makes it, with the style's id looked up once)."""
         paragraph = self.doc.add_paragraph()
         if text:
-            paragraph.add_run(text)
+            _run(paragraph, text)
         paragraph._p.style = self._style_id(style, WD_STYLE_TYPE.PARAGRAPH)
         return paragraph
 
@@ -135,8 +154,8 @@ class _Writer:
             paragraph.paragraph_format.left_indent = HANGING
             paragraph.paragraph_format.first_line_indent = -HANGING
             paragraph.paragraph_format.tab_stops.add_tab_stop(HANGING)
-            paragraph.add_run(clean(block.number) + "\t")
-        run = paragraph.add_run(clean(block.text))
+            _run(paragraph, clean(block.number) + "\t")
+        run = _run(paragraph, clean(block.text))
         if block.style in ("placeholder", "banner"):
             run.bold = True
             run.font.color.rgb = RED
@@ -146,7 +165,7 @@ class _Writer:
     def table(self, block: document.Table) -> None:
         if block.caption:
             caption = self.doc.add_paragraph()
-            caption.add_run(clean(block.caption)).bold = True
+            _run(caption, clean(block.caption)).bold = True
             caption.paragraph_format.keep_with_next = True
         columns = len(block.header) if block.header else len(block.widths)
         rows = len(block.rows) + (1 if block.header else 0)
@@ -185,12 +204,12 @@ class _Writer:
         properties.set("descr", clean(document.alt_text(block)))
         for n, name in enumerate(key, start=1):
             entry = self.doc.add_paragraph()
-            entry.add_run(clean(f"[{n}] {name}")).font.size = Pt(8)
+            _run(entry, clean(f"[{n}] {name}")).font.size = Pt(8)
             entry.paragraph_format.space_after = Pt(0)
         note = self.doc.add_paragraph()
-        note.add_run(clean(block.caption)).italic = True
+        _run(note, clean(block.caption)).italic = True
         if block.alt is not None:
-            note.add_run(" The table gives the figures the chart shows.")
+            _run(note, " The table gives the figures the chart shows.")
             note.paragraph_format.keep_with_next = True
             self.table(block.alt)
 
@@ -219,7 +238,7 @@ class _Writer:
 
     def footer(self, value: str) -> None:
         paragraph = self.doc.sections[0].footer.paragraphs[0]
-        run = paragraph.add_run(clean(value) + "    Page ")
+        run = _run(paragraph, clean(value) + "    Page ")
         run.font.size = Pt(8)
         field = OxmlElement("w:fldSimple")
         field.set(qn("w:instr"), "PAGE")
@@ -228,7 +247,7 @@ class _Writer:
     def header(self, value: str) -> None:
         """A line at the top of every page (the DRAFT mark)."""
         paragraph = self.doc.sections[0].header.paragraphs[0]
-        run = paragraph.add_run(clean(value))
+        run = _run(paragraph, clean(value))
         run.font.size = Pt(11)
         run.bold = True
 

@@ -8,9 +8,12 @@ import zipfile
 from pathlib import Path
 
 import docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
 
 from tender.report.content import report_content
-from tender.report.docx import clean, render_docx
+from tender.report.docx import _put_text, clean, render_docx
 from tender.report.letters import letter_content
 
 REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
@@ -211,3 +214,13 @@ def test_the_report_appendices_keep_with_the_background_papers(reference_ev, ref
     assert end > start + 2
     assert all(p.paragraph_format.keep_with_next for p in paragraphs[start:end])
     assert not paragraphs[end + 1].paragraph_format.keep_with_next
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\t", "\n", "\r", "é", "字"]), max_size=12))
+def test_text_is_put_in_a_run_as_python_docx_puts_it(text):
+    """The fast path for text without tabs or breaks makes the XML python-docx's setter makes."""
+    ours, theirs = docx.Document().add_paragraph(), docx.Document().add_paragraph()
+    _put_text(ours.add_run()._r, text)
+    theirs.add_run().text = text
+    assert etree.tostring(ours._p) == etree.tostring(theirs._p)
