@@ -23,6 +23,7 @@ from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.run import CT_R
 from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -53,7 +54,7 @@ def clean(value: str) -> str:
     return NOT_XML.sub("\ufffd", value)
 
 
-def _put_text(r: Any, text: str) -> None:
+def _put_text(r: CT_R, text: str) -> None:
     """Put `text` in the empty run `r` as python-docx's `run.text = text` does: one <w:t>,
     its spaces kept. That setter walks the text a character at a time looking for tabs
     and breaks (a tenth of a letter's DOCX, timed); only text that has one is given to it."""
