@@ -106,8 +106,8 @@ def test_the_report_and_letters_shared_with_a_worker_are_the_serial_bytes(
 
     job = _job(reference_ev, reference_narrative, build)
     tasks = build._tasks(list(build.letter_slugs(reference_ev)))
-    assert tasks[:2] == [("report", "award-report.pdf"), ("report", "award-report.docx")]
-    assert len(tasks) == 12
+    assert tasks[:2] == [("report", "award-report", "pdf"), ("report", "award-report", "docx")]
+    assert len(tasks) == 6 + 2 * 6
     shared = build._render(job, tasks, workers=1)
     serial = dict(build._serial(job, tasks))
     assert set(shared) == set(tasks)
@@ -141,7 +141,7 @@ def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
     ev = synthetic(build.POOL_ABOVE + 4, "pcr2015", long_names=False)
     letters = build._LetterJob(ev, build.letter_basis(ev), None, ())
     job = build._Job(report_content(ev, Narrative()), confidential_content(ev), letters)
-    others = [("letter", b) for b in build.letter_slugs(ev) if b != "S05"]
-    with pytest.raises(TenderInputError) as raised:  # a worker always has the first task
-        build._render(job, [("letter", "S05"), *others], workers=2)
+    others = [task for task in build._tasks(list(build.letter_slugs(ev))) if task[1] != "S05"]
+    with pytest.raises(TenderInputError) as raised:  # worker 1 starts on the DOCX lane's first
+        build._render(job, [("letter", "S05", "docx"), *others], workers=2)
     assert [str(p) for p in raised.value.problems] == [str(Problem("bids.csv", "row 6", "x", "y"))]
