@@ -7,6 +7,8 @@ codes in one place, `TenderGroup.invoke`: 1 for unusable input, 2 for usage erro
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import os
 import sys
@@ -150,7 +152,41 @@ SINGLE_THREADED = {"OPENBLAS_NUM_THREADS": "1"}
 
 def main() -> None:
     """Console-script entry point. BLAS runs in one thread unless the environment already
-    says otherwise (`SINGLE_THREADED`), set before any command loads numpy."""
+    says otherwise (`SINGLE_THREADED`), set before any command loads numpy; the process
+    ends without the interpreter's teardown (`_end_now`)."""
     for name, value in SINGLE_THREADED.items():
         os.environ.setdefault(name, value)
-    cli(prog_name="tender")
+    atexit.register(_end_now)  # the first registered runs last, after every other one
+    try:
+        cli(prog_name="tender")
+    except SystemExit as stop:
+        _STATUS[0] = _status(stop.code)
+        raise
+
+
+# The exit status `_end_now` ends with: a failure unless the command ended as it meant to
+# (click ends every command, well or not, with SystemExit); an uncaught exception is 1.
+_STATUS = [1]
+
+
+def _status(code: object) -> int:
+    """The status Python itself exits with for `SystemExit(code)`."""
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def _end_now() -> None:
+    """End the process at once, once every other exit handler has run.
+
+    Tearing the interpreter down frees the hundreds of thousands of objects that pandas,
+    pydantic and the renderers loaded, one by one, and collects them a last time: 40 to
+    60 ms of a 1 s `tender report`, after its last file was written. By now every output
+    is written, synced and closed (`files.write_atomic`), worker processes are joined
+    and the other exit handlers have run (weakref finalisers, temporary folders), so only
+    the two streams are left to flush.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: the reader has gone
+            stream.flush()
+    os._exit(_STATUS[0])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -151,3 +152,38 @@ def test_the_command_line_keeps_blas_to_one_thread_unless_told_otherwise(
     assert _run_python(code, reference.parent.parent) == "1 1"  # no thread beside this one
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
     assert _run_python(code, reference.parent.parent).split()[0] == "2"
+
+
+def _tender(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m tender ARGS` as an officer runs it: the entry point, its exit included."""
+    return subprocess.run(
+        [sys.executable, "-m", "tender", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_the_process_ends_with_every_line_printed_and_the_command_s_status(
+    reference: Path,
+) -> None:
+    """The entry point ends the process without the interpreter's teardown: what the
+    command printed still reaches the pipe whole, and its exit status is the command's."""
+    done = _tender("score", str(reference), "--format", "json", cwd=reference.parent.parent)
+    assert done.returncode == 0, done.stderr
+    bids = json.loads(done.stdout)["bids"]  # the last byte too: the document parses
+    assert [(b["bidder"], b["display"]["total_score"]) for b in bids[:1]] == [
+        ("Goodwin Pest Management", "80.3")  # the award report's Table 1
+    ]
+    assert len(bids) == 6
+    refused = _tender("score", "criteria/missing.yaml", cwd=reference.parent.parent)
+    assert refused.returncode == 2  # click's usage error: the file does not exist
+    assert "does not exist" in refused.stderr
+    broken = reference.parent / "broken.yaml"
+    broken.write_text("tender: [\n", encoding="utf-8")
+    failed = _tender("score", str(broken), cwd=reference.parent.parent)
+    assert failed.returncode == INPUT_ERROR
+    assert failed.stderr.startswith("error: ")
+
+
+def test_the_exit_status_is_python_s_own_for_every_system_exit() -> None:
+    from tender.cli.group import _status
+
+    assert [_status(None), _status(0), _status(2), _status("stopped")] == [0, 0, 2, 1]
