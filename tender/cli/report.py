@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .group import cli, out_folder_option, tender_file
+from .group import TenderCommand, cli, out_folder_option, tender_file
+
+RENDERERS = "tender.report.renderers"
 
 
-@cli.command()
+class ReportCommand(TenderCommand):
+    """`report`, whose rendering workers are started before its library loads: forked
+    from a process that holds little more than click, a worker loads the renderers while
+    this process loads pandas and evaluates (`tender.report.workers`)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..report.workers import start_renderers
+
+        with start_renderers() as renderers:
+            ctx.meta[RENDERERS] = renderers
+            return super().invoke(ctx)
+
+
+@cli.command(cls=ReportCommand)
 @tender_file()
 @out_folder_option(
     "Folder for the report and letters [default: reports/<tender>/ beside criteria/]."
@@ -30,8 +46,11 @@ def report(definition: str, out: Path | None, letters: bool, draft: bool) -> Non
     from ..terminal import progress_shown
     from ..workflows.report import report as report_tender
 
+    renderers = click.get_current_context().meta.get(RENDERERS)
     with progress_shown("Evaluating") as progress:
-        reported = report_tender(definition, out, letters=letters, draft=draft, progress=progress)
+        reported = report_tender(
+            definition, out, letters=letters, draft=draft, progress=progress, renderers=renderers
+        )
     for warning in reported.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(

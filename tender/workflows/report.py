@@ -13,6 +13,7 @@ from ..model import Tender
 from ..progress import Progress, tell
 from ..report.build import render_report
 from ..report.narrative import load_narrative
+from ..report.workers import Renderers
 from ..robustness import analyse
 from ..scoring import Evaluation
 from ..settlement import OpenItem
@@ -58,11 +59,13 @@ def report(
     letters: bool = True,
     draft: bool = False,
     progress: Progress | None = None,
+    renderers: Renderers | None = None,
 ) -> Reported | LotsReported:
     """Render the award report (PDF, DOCX) and, unless `letters` is False, every letter.
 
     Everything is rendered before anything is written; a refused letter writes nothing.
-    `progress`, when given, is told each step (`tender.progress`).
+    `progress`, when given, is told each step (`tender.progress`). `renderers`, started
+    before anything was loaded (`start_renderers`), share the rendering with this process.
     While the evaluation says a step is open (`Run.open_items`), the report is a DRAFT and
     letters are refused, unless `draft` asks for every document marked DRAFT anyway.
 
@@ -97,6 +100,7 @@ def report(
         robustness=robustness,
         outcomes=run.outcomes,
         progress=progress,
+        renderers=renderers,
     )
     tell(progress, "Writing the documents")
     written = write_and_record(

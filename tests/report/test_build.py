@@ -9,7 +9,6 @@ import pytest
 
 from tender.errors import TenderInputError
 from tender.report.build import render_report
-from tender.report.content import confidential_content, report_content
 from tender.report.narrative import Narrative
 
 from .conftest import synthetic
@@ -75,11 +74,11 @@ def test_the_html_is_the_same_report_and_appendix_as_the_pdf(reference_ev, refer
 
 
 def test_letters_rendered_in_worker_processes_are_the_serial_bytes(monkeypatch):
-    from tender.report import build
+    from tender.report import workers
 
-    ev = synthetic(build.POOL_ABOVE + 2, "pa2023", long_names=False)
+    ev = synthetic(workers.POOL_ABOVE + 2, "pa2023", long_names=False)
     pooled = render_report(ev, Narrative(), Path("/out")).files
-    monkeypatch.setattr(build, "POOL_ABOVE", 10_000)
+    monkeypatch.setattr(workers, "POOL_ABOVE", 10_000)
     serial = render_report(ev, Narrative(), Path("/out")).files
     assert list(pooled) == list(serial)  # same files, in the same (bids-file) order
     letters = [p.name for p in pooled if p.parent.name == "letters"]
@@ -92,41 +91,7 @@ def test_letters_rendered_in_worker_processes_are_the_serial_bytes(monkeypatch):
     assert all(pooled[p] == serial[p] for p in serial)
 
 
-def _job(ev, narrative, build):
-    letters = build._LetterJob(ev, build.letter_basis(ev), None, ())
-    return build._Job(report_content(ev, narrative), confidential_content(ev), letters)
-
-
-def test_the_report_and_letters_shared_with_a_worker_are_the_serial_bytes(
-    reference_ev, reference_narrative
-):
-    """The report's own files go to the workers too, the costliest first: every task's
-    bytes are those rendered in this process alone, whoever rendered them."""
-    from tender.report import build
-
-    job = _job(reference_ev, reference_narrative, build)
-    tasks = build._tasks(list(build.letter_slugs(reference_ev)))
-    assert tasks[:2] == [("report", "award-report", "pdf"), ("report", "award-report", "docx")]
-    assert len(tasks) == 6 + 2 * 6
-    shared = build._render(job, tasks, workers=1)
-    serial = dict(build._serial(job, tasks))
-    assert set(shared) == set(tasks)
-    assert all(shared[task] == serial[task] for task in tasks)
-
-
-def test_spawned_workers_give_the_same_bytes(monkeypatch):
-    """Where the platform cannot fork, workers are spawned and handed the job pickled."""
-    from tender.report import build
-
-    monkeypatch.setattr(build, "_START", "spawn")
-    monkeypatch.setattr(build, "SPAWNED_ABOVE", 2)
-    ev = synthetic(3, "pcr2015", long_names=False)
-    job = _job(ev, Narrative(), build)
-    tasks = build._tasks(list(build.letter_slugs(ev)))
-    assert build._render(job, tasks, workers=1) == dict(build._serial(job, tasks))
-
-
-def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
+def test_a_refused_letter_stops_every_letter_before_any_is_rendered(monkeypatch):
     from tender.errors import Problem
     from tender.report import build
 
@@ -137,11 +102,12 @@ def test_a_letter_refused_in_a_worker_is_reported_whole(monkeypatch):
             raise TenderInputError([Problem("bids.csv", "row 6", "x", "y")])
         return real(ev, bidder_id, outcomes, basis)
 
-    monkeypatch.setattr(build, "letter_content", refuse)  # inherited by forked workers
-    ev = synthetic(build.POOL_ABOVE + 4, "pcr2015", long_names=False)
-    letters = build._LetterJob(ev, build.letter_basis(ev), None, ())
-    job = build._Job(report_content(ev, Narrative()), confidential_content(ev), letters)
-    others = [task for task in build._tasks(list(build.letter_slugs(ev))) if task[1] != "S05"]
-    with pytest.raises(TenderInputError) as raised:  # worker 1 starts on the DOCX lane's first
-        build._render(job, [("letter", "S05", "docx"), *others], workers=2)
+    def never(*args, **kwargs):
+        raise AssertionError("a file was rendered")
+
+    monkeypatch.setattr(build, "letter_content", refuse)
+    monkeypatch.setattr(build, "render_all", never)
+    ev = synthetic(8, "pcr2015", long_names=False)
+    with pytest.raises(TenderInputError) as raised:
+        render_report(ev, Narrative(), Path("/out"))
     assert [str(p) for p in raised.value.problems] == [str(Problem("bids.csv", "row 6", "x", "y"))]

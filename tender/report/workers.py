@@ -1,0 +1,264 @@
+"""Rendering a run's files on every core: the tasks, the two lanes they are taken from,
+and the worker processes that share them with this one.
+
+A command starts its workers (`start_renderers`) before it loads the evaluation: forked
+then, a worker holds little more than the interpreter, and it loads both renderers,
+reads the fonts and python-docx's template while this process loads pandas and
+evaluates (about half a second on the reference, a second core otherwise idle). This
+module therefore loads neither pandas nor a renderer itself; a renderer is imported on
+its first use (`_rendered`).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
+
+from ..progress import Progress, tell
+from .document import Document
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import SynchronizedArray
+
+Format = Literal["pdf", "docx", "html"]
+Kind = Literal["report", "letter"]
+# a report file (its stem, as `build` names them) or a bidder's letter (the bidder's id),
+# in one format
+Task = tuple[Kind, str, Format]
+Lanes = tuple[list[Task], list[Task]]
+LETTER_FORMATS: tuple[Format, ...] = ("pdf", "docx")
+CONFIDENTIAL_STEM = "award-report-confidential"
+# Above this many tasks, workers started for the run itself (`render_all` without
+# `renderers`) share them with this one. Forked, a worker starts with everything this
+# process has loaded; spawned (where the platform cannot fork), it first imports the
+# libraries again, about a second and a half: only many letters repay that.
+POOL_ABOVE = 4
+SPAWNED_ABOVE = 52
+_START = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a run's files are rendered from, as their readers get them (DRAFT
+    marks included): the report, its appendix and each bidder's letter. Plain documents,
+    no evaluation: a worker is handed it pickled, once, then claims tasks by name."""
+
+    doc: Document
+    confidential: Document
+    letters: Mapping[str, Document] = field(default_factory=dict)
+
+    def render(self, task: Task) -> bytes:
+        """One task's bytes: a report file's, or one format of a bidder's letter."""
+        kind, name, form = task
+        if kind == "letter":
+            return _rendered(self.letters[name], form)
+        confidential = name == CONFIDENTIAL_STEM
+        return _rendered(self.confidential if confidential else self.doc, form, confidential)
+
+
+def _rendered(doc: Document, form: Format, confidential: bool = False) -> bytes:
+    """`doc` in `form`, each renderer imported on its first use."""
+    if form == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(doc)
+    if form == "docx":
+        from .docx import render_docx
+
+        return render_docx(doc)
+    from .html import render_html
+
+    return render_html(doc, confidential=confidential)
+
+
+class Renderers:
+    """Worker processes for rendering, started (and, with `warm`, loading the renderers)
+    now, used by `render_all` later; none on a single core. A context manager: leaving
+    it shuts the workers down."""
+
+    def __init__(self, workers: int, *, warm: bool = True) -> None:
+        self.workers = max(0, min(workers, 7))
+        self.pool: ProcessPoolExecutor | None = None
+        context = multiprocessing.get_context(_START)
+        self.claimed: SynchronizedArray[int] = context.Array("i", 2)
+        if self.workers:
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_adopt, initargs=(self.claimed,)
+            )
+            # the first submission forks (or spawns) every worker
+            self.warming: list[Future[None]] = [
+                self.pool.submit(_warm if warm else _nothing) for _ in range(self.workers)
+            ]
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_renderers(workers: int | None = None) -> Renderers:
+    """Workers for a run's rendering (by default one fewer than the cores, this process
+    being the last), started now and loading the renderers while the caller goes on."""
+    return Renderers(_cores() - 1 if workers is None else workers)
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity
+    mask, as in many containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def render_all(
+    job: Job,
+    tasks: list[Task],
+    renderers: Renderers | None = None,
+    progress: Progress | None = None,
+) -> dict[Task, bytes]:
+    """Every task's bytes, rendered here alone or shared with `renderers` (started for
+    this run when not given and there are enough tasks to repay a fork): the same bytes
+    either way."""
+    parts = {name: 0 for kind, name, _ in tasks if kind == "letter"}
+    done: dict[Task, bytes] = {}
+    letters_done = 0
+    for task, result in _rendered_tasks(job, tasks, renderers):
+        done[task] = result
+        kind, name, _ = task
+        if kind == "letter":
+            parts[name] += 1
+            if parts[name] == len(LETTER_FORMATS):  # both of the letter's files are in
+                letters_done += 1
+                tell(progress, "Rendering letters", letters_done, len(parts))
+    return done
+
+
+def _rendered_tasks(
+    job: Job, tasks: list[Task], renderers: Renderers | None
+) -> Iterator[tuple[Task, bytes]]:
+    if renderers is not None and renderers.workers and len(tasks) > 1:
+        yield from _shared(job, tasks, renderers)
+        return
+    above = POOL_ABOVE if _START == "fork" else SPAWNED_ABOVE
+    workers = min(_cores() - 1, len(tasks) - 1)
+    if renderers is None and len(tasks) > above and workers >= 1:
+        with Renderers(workers, warm=False) as started:
+            yield from _shared(job, tasks, started)
+        return
+    for task in tasks:
+        yield task, job.render(task)
+
+
+def _lanes(tasks: list[Task]) -> Lanes:
+    """The tasks in two lanes, each in the run's order: those reportlab renders (PDF, and
+    HTML, whose charts are its drawings) and those python-docx does."""
+    docx = [task for task in tasks if task[2] == "docx"]
+    return [task for task in tasks if task[2] != "docx"], docx
+
+
+def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple[Task, bytes]]:
+    """Tasks rendered by this process and the workers, in two lanes (`_lanes`): this
+    process and every second worker take the PDF lane first, the others the DOCX lane;
+    one who finds its lane empty takes from the other. Process k (this one is 0) starts
+    on task k // 2 of its lane (so none is started for nothing), then each claims the
+    next task not yet claimed in a lane (a shared counter each) until none is left. The
+    costliest come first in each lane and whoever is free takes the next, so all finish
+    at about the same time. This process's results come as each is done, a worker's when
+    it has no task left.
+
+    Two lanes because each library takes a tenth of a second to load: where this process
+    has loaded neither, it loads reportlab while the first worker loads python-docx.
+
+    A task that raises raises here, whichever process ran it; after one raises here, no
+    process claims another.
+    """
+    assert renderers.pool is not None, "workers shared by renderers that have none"
+    lanes = _lanes(tasks)
+    processes = renderers.workers + 1
+    claimed = renderers.claimed
+    with claimed.get_lock():
+        claimed[0], claimed[1] = (processes + 1) // 2, processes // 2
+    theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, processes)]
+    try:
+        if lanes[0]:
+            yield lanes[0][0], job.render(lanes[0][0])
+        yield from _claim(job, lanes, claimed, first=0)
+    except BaseException:
+        with claimed.get_lock():
+            claimed[0], claimed[1] = len(lanes[0]), len(lanes[1])
+        raise
+    for future in theirs:
+        yield from future.result()
+
+
+def _claim(
+    job: Job, lanes: Lanes, claimed: SynchronizedArray[int], first: int
+) -> Iterator[tuple[Task, bytes]]:
+    """Render the next unclaimed task of lane `first`, or else of the other, and the next,
+    until every task of both is claimed."""
+    while True:
+        task = None
+        with claimed.get_lock():
+            for lane in (first, 1 - first):
+                index = claimed[lane]
+                if index < len(lanes[lane]):
+                    claimed[lane] = index + 1
+                    task = lanes[lane][index]
+                    break
+        if task is None:
+            return
+        yield task, job.render(task)
+
+
+_CLAIMED: SynchronizedArray[int] | None = None
+
+
+def _adopt(claimed: SynchronizedArray[int]) -> None:
+    """A worker's start: keep the counters tasks are claimed by.
+
+    Everything a forked worker inherits is frozen out of its garbage collections first
+    (as `gc.freeze` advises for a fork): a collection that walked it would write to every
+    page of it, and so copy them all (fonts took 94 ms in a worker instead of 20)."""
+    global _CLAIMED
+    gc.freeze()
+    _CLAIMED = claimed
+
+
+def _nothing() -> None:
+    """A worker's first call when it loads the renderers as it needs them."""
+
+
+def _warm() -> None:
+    """A worker's first call: load both renderers, the fonts and python-docx's template,
+    so that the first task it claims is rendered at once."""
+    from .docx import template
+    from .fonts import register
+    from .html import render_html
+    from .pdf import render_pdf
+
+    del render_html, render_pdf
+    register()
+    template()
+
+
+def _claim_all(k: int, job: Job, lanes: Lanes) -> list[tuple[Task, bytes]]:
+    """Worker k's share: task k // 2 of its lane (the DOCX lane for odd k), then every
+    task it claims, rendered."""
+    assert _CLAIMED is not None, "a rendering worker was started without its counters"
+    lane, index = k % 2, k // 2
+    mine = lanes[lane]
+    done = [(mine[index], job.render(mine[index]))] if index < len(mine) else []
+    return done + list(_claim(job, lanes, _CLAIMED, first=lane))

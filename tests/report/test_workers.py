@@ -1,0 +1,116 @@
+"""Rendering a run's files shared between this process and worker processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tender.report import build, workers
+from tender.report.content import confidential_content, report_content
+from tender.report.document import Document, Metadata, Section, Table
+from tender.report.letters import letter_basis, letter_content, letter_slugs
+from tender.report.narrative import Narrative
+
+from .conftest import synthetic
+
+
+def _job(ev, narrative) -> workers.Job:
+    basis = letter_basis(ev)
+    letters = {b: letter_content(ev, b, None, basis) for b in letter_slugs(ev)}
+    return workers.Job(report_content(ev, narrative), confidential_content(ev), letters)
+
+
+def _serial(job: workers.Job, tasks: list[workers.Task]) -> dict[workers.Task, bytes]:
+    return {task: job.render(task) for task in tasks}
+
+
+def test_files_shared_with_warm_workers_are_the_serial_bytes(reference_ev, reference_narrative):
+    """Workers started (and loading the renderers) before the job exists, as the command
+    starts them: every task's bytes are those rendered in this process alone."""
+    with workers.start_renderers(1) as renderers:
+        job = _job(reference_ev, reference_narrative)
+        tasks = build._tasks(list(letter_slugs(reference_ev)))
+        assert tasks[:2] == [("report", "award-report", "pdf"), ("report", "award-report", "docx")]
+        assert len(tasks) == 6 + 2 * 6
+        shared = workers.render_all(job, tasks, renderers)
+        again = workers.render_all(job, tasks, renderers)  # the same workers, a second run
+    serial = _serial(job, tasks)
+    assert set(shared) == set(tasks) == set(again)
+    assert all(shared[task] == serial[task] == again[task] for task in tasks)
+
+
+def test_spawned_workers_give_the_same_bytes(monkeypatch):
+    """Where the platform cannot fork, workers are spawned and handed the job pickled."""
+    monkeypatch.setattr(workers, "_START", "spawn")
+    ev = synthetic(3, "pcr2015", long_names=False)
+    job = _job(ev, Narrative())
+    tasks = build._tasks(list(letter_slugs(ev)))
+    with workers.Renderers(1) as renderers:
+        assert workers.render_all(job, tasks, renderers) == _serial(job, tasks)
+
+
+def test_workers_are_started_for_a_run_only_when_it_is_large_enough(monkeypatch):
+    started = []
+    real = workers.Renderers
+
+    def counted(*args, **kwargs):
+        started.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "Renderers", counted)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    ev = synthetic(2, "pcr2015", long_names=False)
+    job = _job(ev, Narrative())
+    small = build._tasks()[: workers.POOL_ABOVE]
+    assert workers.render_all(job, small) == _serial(job, small)
+    assert started == []
+    tasks = build._tasks(list(letter_slugs(ev)))
+    assert workers.render_all(job, tasks) == _serial(job, tasks)
+    assert started == [(1,)]
+
+
+def _broken(title: str) -> Document:
+    """A document python-docx cannot make: a table of two columns given one width."""
+    table = Table(header=("a", "b"), rows=(("1", "2"),), widths=(1.0,))
+    return Document(title, (Section("One", (table,)),), Metadata(title, "subject", "author"))
+
+
+def test_a_task_that_fails_in_a_worker_fails_the_run(reference_ev, reference_narrative):
+    """Worker 1 starts on the DOCX lane's first task: its failure is raised here."""
+    job = _job(reference_ev, reference_narrative)
+    job = workers.Job(job.doc, job.confidential, {**job.letters, "X": _broken("X")})
+    tasks: list[workers.Task] = [
+        ("letter", "X", "docx"),
+        *(t for t in build._tasks(list(letter_slugs(reference_ev))) if t[2] != "docx"),
+    ]
+    with workers.start_renderers(1) as renderers, pytest.raises(ValueError, match="zip"):
+        workers.render_all(job, tasks, renderers)
+
+
+def test_the_lanes_keep_the_run_s_order_and_split_by_library():
+    tasks = build._tasks(["A", "B"])
+    pdf, docx = workers._lanes(tasks)
+    assert [t for t in tasks if t in docx] == docx
+    assert [t for t in tasks if t in pdf] == pdf
+    assert {t[2] for t in docx} == {"docx"}
+    assert {t[2] for t in pdf} == {"pdf", "html"}
+    assert sorted(pdf + docx) == sorted(tasks)
+
+
+def test_a_worker_started_before_the_evaluation_holds_no_pandas():
+    """The command starts its workers before its library loads: a worker then loads the
+    renderers alone, while this process loads pandas."""
+    code = (
+        "import sys\n"
+        "from tender.report import workers\n"
+        "def loaded(name):\n"
+        "    return name in sys.modules\n"
+        "with workers.start_renderers(1) as r:\n"
+        "    r.warming[0].result()\n"
+        "    import pandas\n"
+        "    print(*(r.pool.submit(loaded, m).result() for m in ('pandas', 'docx', 'reportlab')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]
