@@ -14,14 +14,25 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from ..progress import Progress, tell
-from .document import Document
+from .document import (
+    Bullets,
+    Chart,
+    Document,
+    Metadata,
+    Paragraph,
+    ScoreBars,
+    Section,
+    Table,
+    WeightLines,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import SynchronizedArray
@@ -40,7 +51,12 @@ CONFIDENTIAL_STEM = "award-report-confidential"
 # libraries again, about a second and a half: only many letters repay that.
 POOL_ABOVE = 4
 SPAWNED_ABOVE = 52
+# A process that has not loaded a lane's library takes from that lane only while more
+# than this many of its tasks are left: loading python-docx costs about as much as
+# rendering three letters' DOCX files, or reportlab as five PDFs.
+TAKE_ABOVE = 6
 _START = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+_LOADED: set[Format] = set()  # the formats whose renderer this process has imported
 
 
 @dataclass(frozen=True)
@@ -64,17 +80,28 @@ class Job:
 
 def _rendered(doc: Document, form: Format, confidential: bool = False) -> bytes:
     """`doc` in `form`, each renderer imported on its first use."""
+    if form == "html":
+        from .html import render_html
+
+        _LOADED.add(form)
+        return render_html(doc, confidential=confidential)
+    return _renderer(form)(doc)
+
+
+def _renderer(form: Format) -> Callable[[Document], bytes]:
+    """The renderer of `form`, imported now if not yet (and marked as loaded here)."""
+    _LOADED.add(form)
     if form == "pdf":
         from .pdf import render_pdf
 
-        return render_pdf(doc)
+        return render_pdf
     if form == "docx":
         from .docx import render_docx
 
-        return render_docx(doc)
+        return render_docx
     from .html import render_html
 
-    return render_html(doc, confidential=confidential)
+    return render_html
 
 
 class Renderers:
@@ -89,12 +116,15 @@ class Renderers:
         self.claimed: SynchronizedArray[int] = context.Array("i", 2)
         if self.workers:
             self.pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_adopt, initargs=(self.claimed,)
+                self.workers,
+                mp_context=context,
+                initializer=_adopt,
+                initargs=(self.claimed, warm),
             )
-            # the first submission forks (or spawns) every worker
-            self.warming: list[Future[None]] = [
-                self.pool.submit(_warm if warm else _nothing) for _ in range(self.workers)
-            ]
+            # the first submission forks (or spawns) every worker, which then warms up in
+            # its initializer, at once: a first task would wait for this process's threads
+            # to hand it over, and they wait while this process loads pandas
+            self.started = [self.pool.submit(_nothing) for _ in range(self.workers)]
 
     def __enter__(self) -> Renderers:
         return self
@@ -208,13 +238,16 @@ def _claim(
     job: Job, lanes: Lanes, claimed: SynchronizedArray[int], first: int
 ) -> Iterator[tuple[Task, bytes]]:
     """Render the next unclaimed task of lane `first`, or else of the other, and the next,
-    until every task of both is claimed."""
+    until every task of both is claimed. From the other lane a process takes a task only
+    if it has loaded that lane's library, or if more than `TAKE_ABOVE` are left there:
+    else the workers that have finish them sooner than this process could load it."""
     while True:
         task = None
         with claimed.get_lock():
             for lane in (first, 1 - first):
                 index = claimed[lane]
-                if index < len(lanes[lane]):
+                left = len(lanes[lane]) - index
+                if left > 0 and (lane == first or _ready(lanes[lane][index]) or left > TAKE_ABOVE):
                     claimed[lane] = index + 1
                     task = lanes[lane][index]
                     break
@@ -223,11 +256,18 @@ def _claim(
         yield task, job.render(task)
 
 
+def _ready(task: Task) -> bool:
+    """Whether this process has loaded the renderer `task` needs."""
+    return task[2] in _LOADED
+
+
 _CLAIMED: SynchronizedArray[int] | None = None
 
 
-def _adopt(claimed: SynchronizedArray[int]) -> None:
-    """A worker's start: keep the counters tasks are claimed by.
+def _adopt(claimed: SynchronizedArray[int], warm: bool) -> None:
+    """A worker's start: keep the counters tasks are claimed by, and with `warm` load both
+    renderers, the fonts and python-docx's template, so that its first task is rendered
+    at once.
 
     Everything a forked worker inherits is frozen out of its garbage collections first
     (as `gc.freeze` advises for a fork): a collection that walked it would write to every
@@ -235,23 +275,44 @@ def _adopt(claimed: SynchronizedArray[int]) -> None:
     global _CLAIMED
     gc.freeze()
     _CLAIMED = claimed
+    if warm:
+        try:
+            for form in ("pdf", "docx", "html"):
+                _rendered(_SAMPLE, form)
+        except Exception:
+            pass  # failure, where it is raised to the caller whole (an initializer's
+            # error would instead break the pool and say only that a worker died)
+
+
+# What a worker renders, and throws away, to warm up: a little of everything a report
+# has, so that each renderer, its fonts and its caches are loaded and its first real
+# task is rendered as fast as the rest (the reference report's DOCX took a quarter
+# longer as a worker's first task without it).
+_SAMPLE = Document(
+    "Warming up",
+    (
+        Section(
+            "Warming up",
+            (
+                Paragraph("A paragraph, 1,234.5."),
+                Bullets(("one", "two")),
+                Table(("Bidder", "Score"), (("A", "1.0"),), (3.0, 1.0), "Table", (1,)),
+                Chart("Figure", ScoreBars(("A", "B"), (60.0, 50.0), (30.0, 20.0), 100.0)),
+                Chart(
+                    "Figure",
+                    WeightLines(("A", "B"), (30.0, 20.0), (0.3, 0.4), 60.0, (), ("A", "B")),
+                ),
+            ),
+            number="1",
+        ),
+    ),
+    Metadata("Warming up", "Warming up", "tender", date=date(2016, 1, 1)),
+    footer="Warming up",
+)
 
 
 def _nothing() -> None:
-    """A worker's first call when it loads the renderers as it needs them."""
-
-
-def _warm() -> None:
-    """A worker's first call: load both renderers, the fonts and python-docx's template,
-    so that the first task it claims is rendered at once."""
-    from .docx import template
-    from .fonts import register
-    from .html import render_html
-    from .pdf import render_pdf
-
-    del render_html, render_pdf
-    register()
-    template()
+    """A worker's first call, which starts it."""
 
 
 def _claim_all(k: int, job: Job, lanes: Lanes) -> list[tuple[Task, bytes]]:

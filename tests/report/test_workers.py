@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 
@@ -108,9 +109,46 @@ def test_a_worker_started_before_the_evaluation_holds_no_pandas():
         "def loaded(name):\n"
         "    return name in sys.modules\n"
         "with workers.start_renderers(1) as r:\n"
-        "    r.warming[0].result()\n"
+        "    r.started[0].result()\n"
         "    import pandas\n"
         "    print(*(r.pool.submit(loaded, m).result() for m in ('pandas', 'docx', 'reportlab')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+class _Named:
+    """A job whose every file is its task's name: for testing who claims what."""
+
+    def render(self, task: workers.Task) -> bytes:
+        return "/".join(task).encode()
+
+
+def _claims(loaded: set[str], docx_left: int, monkeypatch) -> list[str]:
+    """The formats this process claims, having loaded `loaded`, with one PDF task left
+    in its own lane and `docx_left` in the DOCX lane."""
+    monkeypatch.setattr(workers, "_LOADED", loaded)
+    pdf = [("letter", "A", "pdf")]
+    docx = [("letter", f"B{n}", "docx") for n in range(docx_left)]
+    claimed = multiprocessing.Array("i", [0, 0])
+    return [t[2] for t, _ in workers._claim(_Named(), (pdf, docx), claimed, first=0)]
+
+
+def test_a_process_takes_from_the_other_lane_only_if_it_is_loaded_or_much_is_left(
+    monkeypatch,
+):
+    few, many = workers.TAKE_ABOVE, workers.TAKE_ABOVE + 3
+    assert _claims({"pdf"}, few, monkeypatch) == ["pdf"]  # the workers finish those sooner
+    assert _claims({"pdf", "docx"}, few, monkeypatch) == ["pdf"] + ["docx"] * few
+    # while more than TAKE_ABOVE are left; the last few are the loaded workers'
+    assert _claims({"pdf"}, many, monkeypatch) == ["pdf"] + ["docx"] * 3
+
+
+def test_a_warm_up_that_fails_leaves_the_workers_working(monkeypatch, reference_ev):
+    """The warm-up only saves time: a failure in it is met again, and raised, by the
+    task that has it, and every other task is rendered."""
+    monkeypatch.setattr(workers, "_SAMPLE", _broken("Warming up"))  # inherited by the fork
+    job = _job(reference_ev, Narrative())
+    tasks = build._tasks(list(letter_slugs(reference_ev)))
+    with workers.start_renderers(1) as renderers:
+        assert workers.render_all(job, tasks, renderers) == _serial(job, tasks)
