@@ -35,7 +35,7 @@ from .document import (
 )
 
 if TYPE_CHECKING:
-    from multiprocessing.sharedctypes import SynchronizedArray
+    from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
 
 Format = Literal["pdf", "docx", "html"]
 Kind = Literal["report", "letter"]
@@ -43,6 +43,7 @@ Kind = Literal["report", "letter"]
 # in one format
 Task = tuple[Kind, str, Format]
 Lanes = tuple[list[Task], list[Task]]
+FORMATS: tuple[Format, ...] = ("pdf", "docx", "html")
 LETTER_FORMATS: tuple[Format, ...] = ("pdf", "docx")
 CONFIDENTIAL_STEM = "award-report-confidential"
 # Above this many tasks, workers started for the run itself (`render_all` without
@@ -106,20 +107,30 @@ def _renderer(form: Format) -> Callable[[Document], bytes]:
 
 class Renderers:
     """Worker processes for rendering, started (and, with `warm`, loading the renderers)
-    now, used by `render_all` later; none on a single core. A context manager: leaving
-    it shuts the workers down."""
+    now, used by `render_all` later. A context manager: leaving it shuts them down.
+
+    Started before the evaluation loads, a worker per core: while this process loads and
+    evaluates, the last of them has no core of its own, so it waits at the lowest
+    priority (and warms up without the sample), and is ready by the time the rendering
+    starts; then this process, which has loaded no renderer, leaves the rendering to
+    them. On the reference on two cores the rendering took 0.20 s so, and 0.25 s with one
+    warm worker and this process loading reportlab to share the work."""
 
     def __init__(self, workers: int, *, warm: bool = True) -> None:
-        self.workers = max(0, min(workers, 7))
+        self.workers = max(0, min(workers, 8))
         self.pool: ProcessPoolExecutor | None = None
         context = multiprocessing.get_context(_START)
         self.claimed: SynchronizedArray[int] = context.Array("i", 2)
         if self.workers:
+            numbers = context.Value("i", 0)
+            # with warm workers started early, the last has no core of its own while this
+            # process loads and evaluates: it waits at the lowest priority
+            idle = self.workers - 1 if warm and self.workers >= _cores() else self.workers
             self.pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=context,
                 initializer=_adopt,
-                initargs=(self.claimed, warm),
+                initargs=(self.claimed, warm, numbers, idle),
             )
             # the first submission forks (or spawns) every worker, which then warms up in
             # its initializer, at once: a first task would wait for this process's threads
@@ -140,9 +151,11 @@ class Renderers:
 
 
 def start_renderers(workers: int | None = None) -> Renderers:
-    """Workers for a run's rendering (by default one fewer than the cores, this process
-    being the last), started now and loading the renderers while the caller goes on."""
-    return Renderers(_cores() - 1 if workers is None else workers)
+    """Workers for a run's rendering (by default one per core), started now and loading
+    the renderers while the caller goes on."""
+    if workers is None:
+        workers = _cores() if _cores() > 1 else 0  # one core: this process, alone, is quickest
+    return Renderers(workers)
 
 
 def _cores() -> int:
@@ -183,8 +196,8 @@ def _rendered_tasks(
         yield from _shared(job, tasks, renderers)
         return
     above = POOL_ABOVE if _START == "fork" else SPAWNED_ABOVE
-    workers = min(_cores() - 1, len(tasks) - 1)
-    if renderers is None and len(tasks) > above and workers >= 1:
+    workers = min(_cores(), len(tasks))
+    if renderers is None and len(tasks) > above and workers >= 2:
         with Renderers(workers, warm=False) as started:
             yield from _shared(job, tasks, started)
         return
@@ -200,32 +213,33 @@ def _lanes(tasks: list[Task]) -> Lanes:
 
 
 def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple[Task, bytes]]:
-    """Tasks rendered by this process and the workers, in two lanes (`_lanes`): this
-    process and every second worker take the PDF lane first, the others the DOCX lane;
-    one who finds its lane empty takes from the other. Process k (this one is 0) starts
-    on task k // 2 of its lane (so none is started for nothing), then each claims the
-    next task not yet claimed in a lane (a shared counter each) until none is left. The
-    costliest come first in each lane and whoever is free takes the next, so all finish
-    at about the same time. This process's results come as each is done, a worker's when
-    it has no task left.
+    """Tasks rendered by the workers, and by this process where it pays, in two lanes
+    (`_lanes`). Odd workers take the DOCX lane first, even ones the PDF lane; one who
+    finds its lane empty takes from the other. Worker k starts on task (k - 1) // 2 of
+    its lane (so none is started for nothing), then each claims the next task not yet
+    claimed in a lane (a shared counter each) until none is left. The costliest come
+    first in each lane and whoever is free takes the next, so all finish at about the
+    same time. This process takes a task only where it has loaded the renderer, or where
+    so many are left that loading it repays (`_claim`): with warm workers on every core,
+    it would only slow them. Its results come as each is done, a worker's when it has
+    no task left.
 
-    Two lanes because each library takes a tenth of a second to load: where this process
-    has loaded neither, it loads reportlab while the first worker loads python-docx.
+    Two lanes because each library takes a tenth of a second to load: workers started
+    for the run itself load one each, side by side.
 
     A task that raises raises here, whichever process ran it; after one raises here, no
     process claims another.
     """
     assert renderers.pool is not None, "workers shared by renderers that have none"
     lanes = _lanes(tasks)
-    processes = renderers.workers + 1
+    workers = renderers.workers
     claimed = renderers.claimed
     with claimed.get_lock():
-        claimed[0], claimed[1] = (processes + 1) // 2, processes // 2
-    theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, processes)]
+        claimed[0], claimed[1] = workers // 2, (workers + 1) // 2
+    theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, workers + 1)]
+    always = (0,) if workers == 1 else ()
     try:
-        if lanes[0]:
-            yield lanes[0][0], job.render(lanes[0][0])
-        yield from _claim(job, lanes, claimed, first=0)
+        yield from _claim(job, lanes, claimed, always, TAKE_ABOVE * (workers + 1))
     except BaseException:
         with claimed.get_lock():
             claimed[0], claimed[1] = len(lanes[0]), len(lanes[1])
@@ -235,19 +249,23 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
 
 
 def _claim(
-    job: Job, lanes: Lanes, claimed: SynchronizedArray[int], first: int
+    job: Job,
+    lanes: Lanes,
+    claimed: SynchronizedArray[int],
+    always: tuple[int, ...],
+    above: int = TAKE_ABOVE,
 ) -> Iterator[tuple[Task, bytes]]:
-    """Render the next unclaimed task of lane `first`, or else of the other, and the next,
-    until every task of both is claimed. From the other lane a process takes a task only
-    if it has loaded that lane's library, or if more than `TAKE_ABOVE` are left there:
-    else the workers that have finish them sooner than this process could load it."""
+    """Render the next unclaimed task, and the next, until every task is claimed: from
+    the lanes in `always` (first), or from a lane whose library this process has loaded,
+    or where more than `above` tasks are left."""
+    order = (*always, *(lane for lane in (0, 1) if lane not in always))
     while True:
         task = None
         with claimed.get_lock():
-            for lane in (first, 1 - first):
+            for lane in order:
                 index = claimed[lane]
                 left = len(lanes[lane]) - index
-                if left > 0 and (lane == first or _ready(lanes[lane][index]) or left > TAKE_ABOVE):
+                if left > 0 and (lane in always or _ready(lanes[lane][index]) or left > above):
                     claimed[lane] = index + 1
                     task = lanes[lane][index]
                     break
@@ -264,10 +282,12 @@ def _ready(task: Task) -> bool:
 _CLAIMED: SynchronizedArray[int] | None = None
 
 
-def _adopt(claimed: SynchronizedArray[int], warm: bool) -> None:
+def _adopt(
+    claimed: SynchronizedArray[int], warm: bool, numbers: Synchronized[int], idle: int
+) -> None:
     """A worker's start: keep the counters tasks are claimed by, and with `warm` load both
     renderers, the fonts and python-docx's template, so that its first task is rendered
-    at once.
+    at once. Workers numbered `idle` and up wait at the lowest priority.
 
     Everything a forked worker inherits is frozen out of its garbage collections first
     (as `gc.freeze` advises for a fork): a collection that walked it would write to every
@@ -275,13 +295,27 @@ def _adopt(claimed: SynchronizedArray[int], warm: bool) -> None:
     global _CLAIMED
     gc.freeze()
     _CLAIMED = claimed
-    if warm:
-        try:
-            for form in ("pdf", "docx", "html"):
+    with numbers.get_lock():
+        number = numbers.value
+        numbers.value += 1
+    if number >= idle and hasattr(os, "nice"):
+        os.nice(19)
+    if not warm:
+        return
+    try:
+        if number >= idle:
+            from .docx import template
+            from .fonts import register
+
+            for form in FORMATS:
+                _renderer(form)
+            register()
+            template()
+        else:
+            for form in FORMATS:
                 _rendered(_SAMPLE, form)
-        except Exception:
-            pass  # failure, where it is raised to the caller whole (an initializer's
-            # error would instead break the pool and say only that a worker died)
+    except Exception:  # only a warm-up: a real task meets the same failure and raises it
+        pass  # whole (an initializer's error would break the pool: "a worker died")
 
 
 # What a worker renders, and throws away, to warm up: a little of everything a report
@@ -316,10 +350,10 @@ def _nothing() -> None:
 
 
 def _claim_all(k: int, job: Job, lanes: Lanes) -> list[tuple[Task, bytes]]:
-    """Worker k's share: task k // 2 of its lane (the DOCX lane for odd k), then every
-    task it claims, rendered."""
+    """Worker k's share (k from 1): task (k - 1) // 2 of its lane (the DOCX lane for odd
+    k, the PDF lane for even), then every task it claims, rendered."""
     assert _CLAIMED is not None, "a rendering worker was started without its counters"
-    lane, index = k % 2, k // 2
+    lane, index = k % 2, (k - 1) // 2
     mine = lanes[lane]
     done = [(mine[index], job.render(mine[index]))] if index < len(mine) else []
-    return done + list(_claim(job, lanes, _CLAIMED, first=lane))
+    return done + list(_claim(job, lanes, _CLAIMED, (lane,)))

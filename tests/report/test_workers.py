@@ -69,7 +69,7 @@ def test_workers_are_started_for_a_run_only_when_it_is_large_enough(monkeypatch)
     assert started == []
     tasks = build._tasks(list(letter_slugs(ev)))
     assert workers.render_all(job, tasks) == _serial(job, tasks)
-    assert started == [(1,)]
+    assert started == [(2,)]  # one per core: this process has no renderer loaded
 
 
 def _broken(title: str) -> Document:
@@ -131,7 +131,7 @@ def _claims(loaded: set[str], docx_left: int, monkeypatch) -> list[str]:
     pdf = [("letter", "A", "pdf")]
     docx = [("letter", f"B{n}", "docx") for n in range(docx_left)]
     claimed = multiprocessing.Array("i", [0, 0])
-    return [t[2] for t, _ in workers._claim(_Named(), (pdf, docx), claimed, first=0)]
+    return [t[2] for t, _ in workers._claim(_Named(), (pdf, docx), claimed, always=(0,))]
 
 
 def test_a_process_takes_from_the_other_lane_only_if_it_is_loaded_or_much_is_left(
@@ -152,3 +152,16 @@ def test_a_warm_up_that_fails_leaves_the_workers_working(monkeypatch, reference_
     tasks = build._tasks(list(letter_slugs(reference_ev)))
     with workers.start_renderers(1) as renderers:
         assert workers.render_all(job, tasks, renderers) == _serial(job, tasks)
+
+
+def test_the_last_warm_worker_waits_at_the_lowest_priority_while_there_is_no_core_for_it():
+    code = (
+        "import os\n"
+        "from tender.report import workers\n"
+        "workers._cores = lambda: 2\n"
+        "with workers.start_renderers() as r:\n"
+        "    [f.result() for f in r.started]\n"
+        "    print(*sorted(os.getpriority(os.PRIO_PROCESS, p) for p in r.pool._processes))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["0", "19"]
