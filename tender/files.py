@@ -128,6 +128,14 @@ def _fsync_dir(folder: Path) -> None:
         os.close(descriptor)
 
 
+# zlib's level 3: python-docx's template brings 790 kB of styles to every DOCX, which level
+# 6 (the default) took 3.3 ms to deflate and level 3 0.9 ms, for 10 kB more (a letter is
+# 47 kB instead of 37). Pictures are stored as they are: deflating a PNG again gains
+# nothing (0.3 %) and took 2.3 ms for the report's two charts.
+DEFLATE_LEVEL = 3
+COMPRESSED = (".png", ".jpeg", ".jpg", ".gif")
+
+
 def reproducible_zip(data: bytes, when: datetime | None = FIXED_TIME) -> bytes:
     """Rewrite an OOXML package (xlsx, docx) with fixed entry times and creation stamps.
 
@@ -153,9 +161,11 @@ def reproducible_package(
         for name, member in members:
             content = _core_times(member, when) if name == "docProps/core.xml" else member
             entry = zipfile.ZipInfo(name, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = (
+                zipfile.ZIP_STORED if name.endswith(COMPRESSED) else zipfile.ZIP_DEFLATED
+            )
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
+            target.writestr(entry, content, compresslevel=DEFLATE_LEVEL)
     return out.getvalue()
 
 
