@@ -196,8 +196,8 @@ def _rendered_tasks(
         yield from _shared(job, tasks, renderers)
         return
     above = POOL_ABOVE if _START == "fork" else SPAWNED_ABOVE
-    workers = min(_cores(), len(tasks))
-    if renderers is None and len(tasks) > above and workers >= 2:
+    workers = min(_cores() - 1, len(tasks) - 1)
+    if renderers is None and len(tasks) > above and workers >= 1:
         with Renderers(workers, warm=False) as started:
             yield from _shared(job, tasks, started)
         return
@@ -213,19 +213,19 @@ def _lanes(tasks: list[Task]) -> Lanes:
 
 
 def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple[Task, bytes]]:
-    """Tasks rendered by the workers, and by this process where it pays, in two lanes
-    (`_lanes`). Odd workers take the DOCX lane first, even ones the PDF lane; one who
-    finds its lane empty takes from the other. Worker k starts on task (k - 1) // 2 of
-    its lane (so none is started for nothing), then each claims the next task not yet
-    claimed in a lane (a shared counter each) until none is left. The costliest come
-    first in each lane and whoever is free takes the next, so all finish at about the
-    same time. This process takes a task only where it has loaded the renderer, or where
-    so many are left that loading it repays (`_claim`): with warm workers on every core,
-    it would only slow them. Its results come as each is done, a worker's when it has
-    no task left.
+    """Tasks rendered by the workers, and by this process where it has a core of its
+    own, in two lanes (`_lanes`). Odd workers take the DOCX lane first, even ones and
+    this process the PDF lane; one who finds its lane empty takes from the other.
+    Worker k starts on task (k - 1) // 2 of its lane (so none is started for nothing),
+    then each claims the next task not yet claimed in a lane (a shared counter each)
+    until none is left. The costliest come first in each lane and whoever is free takes
+    the next, so all finish at about the same time. With a warm worker on every core
+    (`start_renderers`) this process, which has loaded no renderer, leaves the rendering
+    to them: it would only slow them. Its results come as each is done, a worker's when
+    it has no task left.
 
     Two lanes because each library takes a tenth of a second to load: workers started
-    for the run itself load one each, side by side.
+    for the run itself, cold, load one each, side by side.
 
     A task that raises raises here, whichever process ran it; after one raises here, no
     process claims another.
@@ -237,9 +237,9 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
     with claimed.get_lock():
         claimed[0], claimed[1] = workers // 2, (workers + 1) // 2
     theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, workers + 1)]
-    always = (0,) if workers == 1 else ()
     try:
-        yield from _claim(job, lanes, claimed, always, TAKE_ABOVE * (workers + 1))
+        if workers < _cores():  # a core of its own: it renders the PDF lane beside them
+            yield from _claim(job, lanes, claimed, (0,))
     except BaseException:
         with claimed.get_lock():
             claimed[0], claimed[1] = len(lanes[0]), len(lanes[1])
@@ -253,11 +253,10 @@ def _claim(
     lanes: Lanes,
     claimed: SynchronizedArray[int],
     always: tuple[int, ...],
-    above: int = TAKE_ABOVE,
 ) -> Iterator[tuple[Task, bytes]]:
     """Render the next unclaimed task, and the next, until every task is claimed: from
     the lanes in `always` (first), or from a lane whose library this process has loaded,
-    or where more than `above` tasks are left."""
+    or where more than `TAKE_ABOVE` tasks are left (loading the library then repays)."""
     order = (*always, *(lane for lane in (0, 1) if lane not in always))
     while True:
         task = None
@@ -265,7 +264,7 @@ def _claim(
             for lane in order:
                 index = claimed[lane]
                 left = len(lanes[lane]) - index
-                if left > 0 and (lane in always or _ready(lanes[lane][index]) or left > above):
+                if left > 0 and (lane in always or _ready(lanes[lane][index]) or left > TAKE_ABOVE):
                     claimed[lane] = index + 1
                     task = lanes[lane][index]
                     break
