@@ -88,8 +88,10 @@ class OutputLockedError(TenderError):
     """An output file could not be replaced (typically: open in Excel on Windows)."""
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file in the same folder and a rename.
+def write_atomic(path: Path, data: bytes, *, sync_folder: bool = True) -> None:
+    """Write `data` to `path` via a temporary file in the same folder and a rename, the
+    file synced before the rename and, unless the caller syncs it once for many files
+    (`sync_folder`), the folder after.
 
     Raises:
         OutputLockedError: when the rename is refused; the new content is kept beside it.
@@ -112,7 +114,8 @@ def write_atomic(path: Path, data: bytes) -> None:
             f"{path}: could not be replaced (is it open in Excel? close it and run again); "
             f"the new version is in {temp}"
         ) from None
-    _fsync_dir(path.parent)
+    if sync_folder:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -426,7 +429,9 @@ def write_files(
     """
     check_targets(files, inputs=inputs, root=root, named=named, appends=appends, where=where)
     for path in sorted(files):
-        write_atomic(path, files[path])
+        write_atomic(path, files[path], sync_folder=False)
+    for folder in sorted({path.parent for path in files}):  # once each, not once a file
+        _fsync_dir(folder)
     return sorted(files)
 
 

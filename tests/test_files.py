@@ -319,3 +319,30 @@ def test_a_returns_folder_is_read_once_in_received_order(tmp_path: Path) -> None
     assert refused["a.xlsx"].found == "a file of 10 bytes"
     assert "sub" in refused
     assert "~$a.xlsx" not in {r.entry.name for r in got}
+
+
+def test_files_are_each_synced_then_each_folder_once_after_every_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename is durable once its folder is synced: one sync of each folder after all
+    of its renames does for many files what one after each did."""
+    events: list[str] = []
+    real_replace, real_fsync = os.replace, os.fsync
+    monkeypatch.setattr(files, "_fsync_dir", lambda folder: events.append(f"dir {folder.name}"))
+    monkeypatch.setattr(
+        files.os,
+        "replace",
+        lambda a, b: (events.append(f"replace {Path(b).name}"), real_replace(a, b)),
+    )
+    monkeypatch.setattr(files.os, "fsync", lambda fd: (events.append("file"), real_fsync(fd)))
+    out = tmp_path / "out"
+    written = files.write_files(
+        {out / "a.pdf": b"a", out / "letters" / "b.pdf": b"b", out / "c.pdf": b"c"},
+        inputs=[],
+        root=tmp_path,
+    )
+    assert [p.read_bytes() for p in written] == [b"a", b"c", b"b"]
+    assert events == [
+        "file", "replace a.pdf", "file", "replace c.pdf", "file", "replace b.pdf",
+        "dir out", "dir letters",
+    ]  # fmt: skip
