@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from types import TracebackType
@@ -236,16 +237,27 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
     claimed = renderers.claimed
     with claimed.get_lock():
         claimed[0], claimed[1] = workers // 2, (workers + 1) // 2
-    theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, workers + 1)]
+    done: set[Task] = set()
     try:
+        theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, workers + 1)]
         if workers < _cores():  # a core of its own: it renders the PDF lane beside them
-            yield from _claim(job, lanes, claimed, (0,))
+            for task, result in _claim(job, lanes, claimed, (0,)):
+                done.add(task)
+                yield task, result
+        for future in theirs:
+            for task, result in future.result():
+                done.add(task)
+                yield task, result
+    except BrokenProcessPool:
+        # a worker was killed (out of memory, say): whatever it had claimed is lost, so
+        # this process renders every task not yet done, and the run ends as it would
+        for task in tasks:
+            if task not in done:
+                yield task, job.render(task)
     except BaseException:
         with claimed.get_lock():
             claimed[0], claimed[1] = len(lanes[0]), len(lanes[1])
         raise
-    for future in theirs:
-        yield from future.result()
 
 
 def _claim(

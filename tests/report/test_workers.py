@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import subprocess
 import sys
 
@@ -165,3 +166,24 @@ def test_the_last_warm_worker_waits_at_the_lowest_priority_while_there_is_no_cor
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["0", "19"]
+
+
+def test_a_worker_killed_mid_run_leaves_its_tasks_to_this_process(
+    monkeypatch, reference_ev, reference_narrative
+):
+    """A worker that dies (killed for memory, say) breaks the pool: every task not yet
+    done is rendered here, and the run's files are the serial bytes, not a traceback."""
+    here, real = os.getpid(), workers._rendered
+
+    def dies_in_a_worker(doc, form, confidential=False):
+        if os.getpid() != here and doc.title != "Warming up":
+            os._exit(9)
+        return real(doc, form, confidential)
+
+    monkeypatch.setattr(workers, "_rendered", dies_in_a_worker)  # inherited by the fork
+    job = _job(reference_ev, reference_narrative)
+    tasks = build._tasks(list(letter_slugs(reference_ev)))
+    with workers.start_renderers(1) as renderers:
+        shared = workers.render_all(job, tasks, renderers)
+    monkeypatch.setattr(workers, "_rendered", real)
+    assert shared == _serial(job, tasks)
