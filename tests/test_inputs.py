@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tender.errors import TenderInputError
 from tender.inputs import load_inputs, load_tender, read_bids, read_csv_text
@@ -393,3 +395,31 @@ def test_a_lots_estimated_value_that_is_no_number_is_named(tmp_path: Path) -> No
     assert lots_problems(
         tmp_path, "    estimated_value: 16000\n", "    estimated_value: about 16k\n"
     ) == [(f"lots[2].estimated_value (line {line})", "'about 16k' (str)", "a valid decimal")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.lists(
+        st.lists(
+            st.one_of(
+                st.text(alphabet="ab,\x00 ", max_size=6),
+                st.builds(lambda n: "x" * n, st.sampled_from([10, 20_000, 32_767, 32_768])),
+            ),
+            min_size=2,
+            max_size=2,
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_a_small_table_checked_at_once_finds_what_the_cell_by_cell_check_finds(cells):
+    import pandas as pd
+
+    from tender import inputs
+
+    frame = pd.DataFrame(cells, columns=["a", "b"], dtype=str)
+    at_once = [str(p) for p in inputs._damaged_cells(frame, "x.csv")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(inputs, "SMALL_TABLE_CELLS", 0)
+        cell_by_cell = [str(p) for p in inputs._damaged_cells(frame, "x.csv")]
+    assert at_once == cell_by_cell
