@@ -212,7 +212,7 @@ def test_a_full_disk_while_writing_results_is_a_message(reference, runner, monke
 
     from tender import files
 
-    def full(path, data):
+    def full(path, data, **options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(files, "write_atomic", full)  # every write passes through files
