@@ -315,13 +315,13 @@ def _adopt(
         return
     try:
         if number >= idle:
-            from .docx import template
+            from .docx import prepare
             from .fonts import register
 
             for form in FORMATS:
                 _renderer(form)
             register()
-            template()
+            prepare()
         else:
             for form in FORMATS:
                 _rendered(_SAMPLE, form)

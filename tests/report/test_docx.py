@@ -224,3 +224,43 @@ def test_text_is_put_in_a_run_as_python_docx_puts_it(text):
     _put_text(ours.add_run()._r, text)
     theirs.add_run().text = text
     assert etree.tostring(ours._p) == etree.tostring(theirs._p)
+
+
+def test_the_shared_styles_are_never_changed_by_a_document(reference_ev, reference_narrative):
+    """Every copy of the template shares its styles, written with bytes serialised once:
+    were a document to change them, it and every later one would be written wrong. After
+    the report, its appendix and a letter (every kind of block), they are as they were,
+    and each file's styles part is what python-docx itself would write."""
+    import zipfile
+
+    from docx.opc.oxml import serialize_part_xml
+
+    from tender.report import docx as rendering
+    from tender.report.content import confidential_content
+
+    styles, written = rendering._styles("en-GB")
+    files = [
+        render_docx(report_content(reference_ev, reference_narrative)),
+        render_docx(confidential_content(reference_ev)),
+        render_docx(letter_content(reference_ev, "C")),
+    ]
+    assert serialize_part_xml(styles) == written
+    fresh = serialize_part_xml(rendering.template.__wrapped__("en-GB").styles.element)
+    assert fresh == written
+    for data in files:
+        assert zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml") == written
+
+
+def test_each_document_s_styles_carry_its_own_language(reference_ev):
+    import dataclasses
+    import zipfile
+
+    letter = letter_content(reference_ev, "C")
+    welsh = dataclasses.replace(
+        letter, metadata=dataclasses.replace(letter.metadata, language="cy")
+    )
+    for doc, language in ((welsh, "cy"), (letter, "en-GB"), (welsh, "cy")):
+        styles = zipfile.ZipFile(io.BytesIO(render_docx(doc))).read("word/styles.xml")
+        normal = styles.split(b'w:styleId="Normal"', 1)[1].split(b"</w:style>", 1)[0]
+        assert f'<w:lang w:val="{language}"/>'.encode() in normal
+        assert styles.count(b"<w:lang w:val=") == 2  # the template's defaults, and Normal's
