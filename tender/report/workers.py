@@ -23,17 +23,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from ..progress import Progress, tell
-from .document import (
-    Bullets,
-    Chart,
-    Document,
-    Metadata,
-    Paragraph,
-    ScoreBars,
-    Section,
-    Table,
-    WeightLines,
-)
+from . import document
+from .document import Document
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
@@ -336,22 +327,26 @@ def _adopt(
 _SAMPLE = Document(
     "Warming up",
     (
-        Section(
+        document.Section(
             "Warming up",
             (
-                Paragraph("A paragraph, 1,234.5."),
-                Bullets(("one", "two")),
-                Table(("Bidder", "Score"), (("A", "1.0"),), (3.0, 1.0), "Table", (1,)),
-                Chart("Figure", ScoreBars(("A", "B"), (60.0, 50.0), (30.0, 20.0), 100.0)),
-                Chart(
+                document.Paragraph("A paragraph, 1,234.5."),
+                document.Bullets(("one", "two")),
+                document.Table(("Bidder", "Score"), (("A", "1.0"),), (3.0, 1.0), "Table", (1,)),
+                document.Chart(
+                    "Figure", document.ScoreBars(("A", "B"), (60.0, 50.0), (30.0, 20.0), 100.0)
+                ),
+                document.Chart(
                     "Figure",
-                    WeightLines(("A", "B"), (30.0, 20.0), (0.3, 0.4), 60.0, (), ("A", "B")),
+                    document.WeightLines(
+                        ("A", "B"), (30.0, 20.0), (0.3, 0.4), 60.0, (), ("A", "B")
+                    ),
                 ),
             ),
             number="1",
         ),
     ),
-    Metadata("Warming up", "Warming up", "tender", date=date(2016, 1, 1)),
+    document.Metadata("Warming up", "Warming up", "tender", date=date(2016, 1, 1)),
     footer="Warming up",
 )
 
