@@ -423,3 +423,28 @@ def test_a_small_table_checked_at_once_finds_what_the_cell_by_cell_check_finds(c
         patch.setattr(inputs, "SMALL_TABLE_CELLS", 0)
         cell_by_cell = [str(p) for p in inputs._damaged_cells(frame, "x.csv")]
     assert at_once == cell_by_cell
+
+
+def test_a_yaml_syntax_error_is_located_and_said_as_one(tmp_path):
+    assert problems_of(write(tmp_path, "a: b: c\n")) == [
+        "t.yaml: line 1, column 5: found a syntax error (mapping values are not allowed in "
+        "this context); expected valid YAML"
+    ]
+    (found,) = problems_of(write(tmp_path, "x: [1, 2\n"))
+    assert found.startswith("t.yaml: line 2, column 1: found a syntax error (")
+
+
+def test_definitions_read_through_libyaml_are_the_data_pyyaml_reads():
+    """libyaml scans and parses (PyYAML's composer and constructors do the rest, checks
+    included): every bundled definition reads as PyYAML's own SafeLoader reads it."""
+    import yaml
+
+    from tender import inputs
+
+    if yaml.__with_libyaml__:
+        assert yaml.cyaml.CParser in inputs._SafeNoAliasLoader.__mro__
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted((root / "criteria").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        _, data = inputs._parse_yaml(text, path.name)
+        assert data == yaml.load(text, Loader=yaml.SafeLoader), path.name
