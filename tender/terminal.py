@@ -38,14 +38,17 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if console is None:
-        console = Console(highlight=False)
+        console = Console(highlight=False, emoji=False)
         console.width = max(console.width, 100)
     tender = ev.tender
-    title = f"{tender.tender.reference}: {tender.tender.title}"
+    # names and titles are data, given as Text: '[bold]' or ':smile:' in one is printed
+    # as written, never read as rich's markup or an emoji code
+    title = Text(f"{tender.tender.reference}: {tender.tender.title}")
     if ev.provisional:
-        title += "  [bold red]PROVISIONAL (no moderated marks)[/]"
+        title.append("  PROVISIONAL (no moderated marks)", style="bold red")
     table = Table(title=title, title_justify="left")
     table.add_column("Rank", justify="right", no_wrap=True)
     table.add_column("Organisation", ratio=1, min_width=16)
@@ -59,7 +62,7 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     for record in order:
         shown = record.display
         unscored = "unscored-price" in record.flags
-        table.add_row(
+        cells = (
             shown.rank,
             f"{record.bidder} ({record.bidder_id})",
             "0 (unscored)" if unscored else shown.price_score,
@@ -67,6 +70,7 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
             shown.total_score,
             ", ".join(record.flags),
         )
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     console.print(
         "Scores rounded half-up to 1 decimal place; each total shown is the sum of the scores "
@@ -74,9 +78,9 @@ def print_table(ev: Evaluation, console: Console | None = None) -> None:
     )
     for record in order:
         for note in record.notes:
-            console.print(f"  {record.bidder_id}: {note}", markup=False)
+            console.print(f"  {record.bidder_id}: {note}", markup=False, emoji=False)
     if len(ordered) > len(order):
-        console.print(_not_shown(ordered[len(order) :]), markup=False)
+        console.print(_not_shown(ordered[len(order) :]), markup=False, emoji=False)
 
 
 def _not_shown(rest: list[BidRecord]) -> str:
@@ -168,17 +172,22 @@ def print_clarification(
     """The interviews, the marks they revised, and each bid before and after, best first."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if console is None:
-        console = Console(highlight=False)
+        console = Console(highlight=False, emoji=False)
         console.width = max(console.width, 110)
     names = {e.id: e.name or e.role for e in before.tender.panel}
-    console.print(f"{before.tender.tender.reference}: clarification interviews", markup=False)
+    console.print(
+        f"{before.tender.tender.reference}: clarification interviews", markup=False, emoji=False
+    )
     for i in outcomes.interviews:
         panel = ", ".join(f"{p} {names[p]}" for p in i.panel)
-        console.print(f"  {i.bidder_id}, {i.on.isoformat()}, panel: {panel}", markup=False)
+        console.print(
+            f"  {i.bidder_id}, {i.on.isoformat()}, panel: {panel}", markup=False, emoji=False
+        )
         for text in i.clarifications:
-            console.print(f"    - {text}", markup=False)
+            console.print(f"    - {text}", markup=False, emoji=False)
     if revised:
         console.print("Revised moderated marks:")
         for c in revised:
@@ -186,12 +195,13 @@ def print_clarification(
                 f"  {c.bidder_id} {c.criterion_id}: {display.mark(c.from_mark)} → "
                 f"{display.mark(c.to_mark)}: {c.rationale}",
                 markup=False,
+                emoji=False,
             )
     table = Table(title="Before and after the interviews", title_justify="left")
     for heading in ("Bidder", "Rank", "Quality", "Total", "→ Rank", "→ Quality", "→ Total", "Δ"):
         table.add_column(heading, justify="left" if heading == "Bidder" else "right")
     for row in sorted(rows, key=lambda x: (x.rank_after is None, x.rank_after or 0)):
-        table.add_row(
+        cells = (
             f"{row.bidder} ({row.bidder_id})",
             str(row.rank_before or "–"),
             display.score(row.quality_before),
@@ -201,8 +211,9 @@ def print_clarification(
             display.score(row.total_after),
             display.change(row.total_change),
         )
+        table.add_row(*(Text(cell) for cell in cells))  # data: never markup or emoji
     console.print(table)
-    console.print(summary, markup=False)
+    console.print(summary, markup=False, emoji=False)
 
 
 LOG_LINES = {

@@ -211,3 +211,22 @@ def test_a_table_of_fifty_bids_is_printed_whole():
     text = console.export_text()
     assert f"(B{SHOWN_BIDS - 1:03d})" in text
     assert "Not shown" not in text
+
+
+def test_a_bidder_s_name_is_printed_as_written_never_as_markup_or_emoji(tmp_path):
+    """A name is data: '[bold]' in it is not a style for rich to apply and ':smile:' not a
+    code for it to swap for an emoji. The table prints both as the bidder wrote them."""
+    import shutil
+
+    project = tmp_path / "tiny"
+    shutil.copytree(TINY.parents[1], project)
+    bids = project / "bids" / "tiny" / "bids.csv"
+    bids.write_text(
+        bids.read_text(encoding="utf-8").replace(
+            "Xylo Grounds Ltd", "[bold]Xylo[/bold] :smile: Grounds"
+        ),
+        encoding="utf-8",
+    )
+    console = Console(width=160, record=True)
+    print_table(evaluate_file(project / "criteria" / "tiny.yaml").evaluation, console)
+    assert "[bold]Xylo[/bold] :smile: Grounds (X)" in console.export_text()
