@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -296,6 +297,9 @@ def _adopt(
     page of it, and so copy them all (fonts took 94 ms in a worker instead of 20)."""
     global _CLAIMED
     gc.freeze()
+    # Ctrl-C is this process's to handle: it stops the claims (`_shared`) and each worker
+    # ends after the file it is on, instead of every worker printing a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _CLAIMED = claimed
     with numbers.get_lock():
         number = numbers.value

@@ -187,3 +187,15 @@ def test_a_worker_killed_mid_run_leaves_its_tasks_to_this_process(
         shared = workers.render_all(job, tasks, renderers)
     monkeypatch.setattr(workers, "_rendered", real)
     assert shared == _serial(job, tasks)
+
+
+def test_ctrl_c_is_left_to_this_process():
+    """A worker ignores SIGINT: on Ctrl-C this process stops the claims and the workers
+    end after the file each is on, none printing a traceback of its own."""
+    import signal
+
+    with workers.start_renderers(1) as renderers:
+        assert renderers.pool is not None
+        handler = renderers.pool.submit(signal.getsignal, signal.SIGINT).result()
+    assert handler == signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # this process keeps its own
