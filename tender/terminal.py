@@ -21,6 +21,7 @@ from .scoring import Evaluation
 
 if TYPE_CHECKING:  # rich loads only when a table is drawn: the log and sensitivity lines need none
     from rich.console import Console
+    from rich.table import Table
 
     from .robustness_document import Document
 
@@ -171,8 +172,6 @@ def print_clarification(
 ) -> None:
     """The interviews, the marks they revised, and each bid before and after, best first."""
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     if console is None:
         console = Console(highlight=False, emoji=False)
@@ -197,6 +196,15 @@ def print_clarification(
                 markup=False,
                 emoji=False,
             )
+    console.print(_standings(rows))
+    console.print(summary, markup=False, emoji=False)
+
+
+def _standings(rows: list[Standing]) -> Table:
+    """Each bid before and after the interviews, best first; names are data (`Text`)."""
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title="Before and after the interviews", title_justify="left")
     for heading in ("Bidder", "Rank", "Quality", "Total", "→ Rank", "→ Quality", "→ Total", "Δ"):
         table.add_column(heading, justify="left" if heading == "Bidder" else "right")
@@ -211,9 +219,8 @@ def print_clarification(
             display.score(row.total_after),
             display.change(row.total_change),
         )
-        table.add_row(*(Text(cell) for cell in cells))  # data: never markup or emoji
-    console.print(table)
-    console.print(summary, markup=False, emoji=False)
+        table.add_row(*(Text(cell) for cell in cells))
+    return table
 
 
 LOG_LINES = {
