@@ -29,6 +29,7 @@ from .document import Document
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized, SynchronizedArray
+    from multiprocessing.synchronize import Event as EventType
 
 Format = Literal["pdf", "docx", "html"]
 Kind = Literal["report", "letter"]
@@ -49,6 +50,7 @@ SPAWNED_ABOVE = 52
 # than this many of its tasks are left: loading python-docx costs about as much as
 # rendering three letters' DOCX files, or reportlab as five PDFs.
 TAKE_ABOVE = 6
+WARM_WAIT = 2.0  # seconds the last worker waits for the first to warm up, at most
 _START = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 _LOADED: set[Format] = set()  # the formats whose renderer this process has imported
 
@@ -103,32 +105,40 @@ class Renderers:
     now, used by `render_all` later. A context manager: leaving it shuts them down.
 
     Started before the evaluation loads, a worker per core: while this process loads and
-    evaluates, the last of them has no core of its own, so it waits at the lowest
-    priority (and warms up without the sample), and is ready by the time the rendering
-    starts; then this process, which has loaded no renderer, leaves the rendering to
-    them. On the reference on two cores the rendering took 0.20 s so, and 0.25 s with one
-    warm worker and this process loading reportlab to share the work."""
+    evaluates, the last of them has no core of its own, so it waits, idle, until the
+    first has warmed up, then warms up itself (without the sample), and is ready by the
+    time the rendering starts; then this process, which has loaded no renderer, leaves
+    the rendering to them. On the reference on two cores the rendering took 0.20 s so,
+    and 0.25 s with one warm worker and this process loading reportlab to share the work.
+    (Waiting at the lowest priority instead left that worker starved all through the
+    rendering on a busy machine: 17 s instead of 2.) Where the platform gives no
+    semaphores for the shared counters, there are no workers and this process renders."""
 
     def __init__(self, workers: int, *, warm: bool = True) -> None:
         self.workers = max(0, min(workers, 8))
         self.pool: ProcessPoolExecutor | None = None
+        if not self.workers:
+            return
         context = multiprocessing.get_context(_START)
-        self.claimed: SynchronizedArray[int] = context.Array("i", 2)
-        if self.workers:
-            numbers = context.Value("i", 0)
-            # with warm workers started early, the last has no core of its own while this
-            # process loads and evaluates: it waits at the lowest priority
-            idle = self.workers - 1 if warm and self.workers >= _cores() else self.workers
-            self.pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=context,
-                initializer=_adopt,
-                initargs=(self.claimed, warm, numbers, idle),
-            )
-            # the first submission forks (or spawns) every worker, which then warms up in
-            # its initializer, at once: a first task would wait for this process's threads
-            # to hand it over, and they wait while this process loads pandas
-            self.started = [self.pool.submit(_nothing) for _ in range(self.workers)]
+        try:
+            self.claimed: SynchronizedArray[int] = context.Array("i", 2)
+            numbers, warmed = context.Value("i", 0), context.Event()
+        except (OSError, ImportError):  # no sem_open here (some sandboxes, AWS Lambda)
+            self.workers = 0
+            return
+        # with warm workers started early, the last has no core of its own while this
+        # process loads and evaluates: it waits for the first to have warmed up
+        idle = self.workers - 1 if warm and self.workers >= _cores() else self.workers
+        self.pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_adopt,
+            initargs=(self.claimed, warm, numbers, idle, warmed),
+        )
+        # the first submission forks (or spawns) every worker, which then warms up in
+        # its initializer, at once: a first task would wait for this process's threads
+        # to hand it over, and they wait while this process loads pandas
+        self.started = [self.pool.submit(_nothing) for _ in range(self.workers)]
 
     def __enter__(self) -> Renderers:
         return self
@@ -240,6 +250,9 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
             for task, result in future.result():
                 done.add(task)
                 yield task, result
+        for task in tasks:  # a lane no process here would take (one worker, say, on one
+            if task not in done:  # core, that never loads the HTML renderer): rendered here
+                yield task, job.render(task)
     except BrokenProcessPool:
         # a worker was killed (out of memory, say): whatever it had claimed is lost, so
         # this process renders every task not yet done, and the run ends as it would
@@ -286,11 +299,16 @@ _CLAIMED: SynchronizedArray[int] | None = None
 
 
 def _adopt(
-    claimed: SynchronizedArray[int], warm: bool, numbers: Synchronized[int], idle: int
+    claimed: SynchronizedArray[int],
+    warm: bool,
+    numbers: Synchronized[int],
+    idle: int,
+    warmed: EventType,
 ) -> None:
     """A worker's start: keep the counters tasks are claimed by, and with `warm` load both
     renderers, the fonts and python-docx's template, so that its first task is rendered
-    at once. Workers numbered `idle` and up wait at the lowest priority.
+    at once. Workers numbered `idle` and up first wait (at most WARM_WAIT seconds) until
+    the first worker has warmed up: till then there is no core for them.
 
     Everything a forked worker inherits is frozen out of its garbage collections first
     (as `gc.freeze` advises for a fork): a collection that walked it would write to every
@@ -304,12 +322,11 @@ def _adopt(
     with numbers.get_lock():
         number = numbers.value
         numbers.value += 1
-    if number >= idle and hasattr(os, "nice"):
-        os.nice(19)
     if not warm:
         return
     try:
         if number >= idle:
+            warmed.wait(WARM_WAIT)
             from .docx import prepare
             from .fonts import register
 
@@ -319,9 +336,15 @@ def _adopt(
             prepare()
         else:
             for form in FORMATS:
-                _rendered(_SAMPLE, form)
-    except Exception:  # only a warm-up: a real task meets the same failure and raises it
-        pass  # whole (an initializer's error would break the pool: "a worker died")
+                try:
+                    _rendered(_SAMPLE, form)
+                except Exception:  # only a warm-up: a real task meets the same failure
+                    _LOADED.discard(form)  # and raises it whole (an initializer's error
+                    # would break the pool and say only that a worker died)
+    except Exception:
+        pass
+    finally:
+        warmed.set()
 
 
 # What a worker renders, and throws away, to warm up: a little of everything a report

@@ -155,7 +155,10 @@ def test_a_warm_up_that_fails_leaves_the_workers_working(monkeypatch, reference_
         assert workers.render_all(job, tasks, renderers) == _serial(job, tasks)
 
 
-def test_the_last_warm_worker_waits_at_the_lowest_priority_while_there_is_no_core_for_it():
+def test_the_last_warm_worker_waits_for_the_first_at_its_own_priority():
+    """On two cores the second worker has no core while this process loads: it waits,
+    idle, for the first to warm up, never at a lower priority (which left it starved on
+    a busy machine all through the rendering)."""
     code = (
         "import os\n"
         "from tender.report import workers\n"
@@ -165,7 +168,37 @@ def test_the_last_warm_worker_waits_at_the_lowest_priority_while_there_is_no_cor
         "    print(*sorted(os.getpriority(os.PRIO_PROCESS, p) for p in r.pool._processes))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["0", "19"]
+    assert done.stdout.split() == ["0", "0"]
+
+
+def test_every_task_comes_back_even_from_a_lane_no_worker_takes(
+    monkeypatch, reference_ev, reference_narrative
+):
+    """One cold worker on one core, this process with no core of its own: the worker
+    takes the DOCX lane and the PDFs once it has reportlab, but never loads the HTML
+    renderer; the HTML files are rendered here, not lost."""
+    monkeypatch.setattr(workers, "_cores", lambda: 1)
+    job = _job(reference_ev, reference_narrative)
+    tasks = build._tasks(list(letter_slugs(reference_ev)))
+    with workers.Renderers(1, warm=False) as renderers:
+        shared = workers.render_all(job, tasks, renderers)
+    assert shared == _serial(job, tasks)
+
+
+def test_no_semaphores_means_no_workers(monkeypatch, reference_ev, reference_narrative):
+    """Where the platform has no sem_open, the counters cannot be made: no workers, and
+    this process renders everything, as on one core."""
+    import multiprocessing.context
+
+    def no_sem(*args, **kwargs):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Array", no_sem)
+    with workers.start_renderers(2) as renderers:
+        assert renderers.workers == 0
+        job = _job(reference_ev, reference_narrative)
+        tasks = build._tasks()
+        assert workers.render_all(job, tasks, renderers) == _serial(job, tasks)
 
 
 def test_a_worker_killed_mid_run_leaves_its_tasks_to_this_process(
