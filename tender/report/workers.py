@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
@@ -121,7 +121,8 @@ class Renderers:
             return
         context = multiprocessing.get_context(_START)
         try:
-            self.claimed: SynchronizedArray[int] = context.Array("i", 2)
+            # each lane's next task, and the letter files rendered so far
+            self.claimed: SynchronizedArray[int] = context.Array("i", 3)
             numbers, warmed = context.Value("i", 0), context.Event()
         except (OSError, ImportError):  # no sem_open here (some sandboxes, AWS Lambda)
             self.workers = 0
@@ -180,29 +181,40 @@ def render_all(
     either way."""
     parts = {name: 0 for kind, name, _ in tasks if kind == "letter"}
     done: dict[Task, bytes] = {}
-    letters_done = 0
-    for task, result in _rendered_tasks(job, tasks, renderers):
+    letters_done, shown = 0, [0]
+
+    def show(letters: int) -> None:  # never backwards: workers' counts come before results
+        if letters > shown[0]:
+            shown[0] = letters
+            tell(progress, "Rendering letters", letters, len(parts))
+
+    watch = (show, len(parts)) if progress is not None and parts else None
+    for task, result in _rendered_tasks(job, tasks, renderers, watch):
         done[task] = result
         kind, name, _ = task
         if kind == "letter":
             parts[name] += 1
             if parts[name] == len(LETTER_FORMATS):  # both of the letter's files are in
                 letters_done += 1
-                tell(progress, "Rendering letters", letters_done, len(parts))
+                show(letters_done)
     return done
 
 
+# (how to show letters done, how many letters): for a run that shows its progress
+Watch = tuple[Callable[[int], None], int]
+
+
 def _rendered_tasks(
-    job: Job, tasks: list[Task], renderers: Renderers | None
+    job: Job, tasks: list[Task], renderers: Renderers | None, watch: Watch | None = None
 ) -> Iterator[tuple[Task, bytes]]:
     if renderers is not None and renderers.workers and len(tasks) > 1:
-        yield from _shared(job, tasks, renderers)
+        yield from _shared(job, tasks, renderers, watch)
         return
     above = POOL_ABOVE if _START == "fork" else SPAWNED_ABOVE
     workers = min(_cores() - 1, len(tasks) - 1)
     if renderers is None and len(tasks) > above and workers >= 1:
         with Renderers(workers, warm=False) as started:
-            yield from _shared(job, tasks, started)
+            yield from _shared(job, tasks, started, watch)
         return
     for task in tasks:
         yield task, job.render(task)
@@ -215,7 +227,9 @@ def _lanes(tasks: list[Task]) -> Lanes:
     return [task for task in tasks if task[2] != "docx"], docx
 
 
-def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple[Task, bytes]]:
+def _shared(
+    job: Job, tasks: list[Task], renderers: Renderers, watch: Watch | None = None
+) -> Iterator[tuple[Task, bytes]]:
     """Tasks rendered by the workers, and by this process where it has a core of its
     own, in two lanes (`_lanes`). Odd workers take the DOCX lane first, even ones and
     this process the PDF lane; one who finds its lane empty takes from the other.
@@ -238,7 +252,7 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
     workers = renderers.workers
     claimed = renderers.claimed
     with claimed.get_lock():
-        claimed[0], claimed[1] = workers // 2, (workers + 1) // 2
+        claimed[0], claimed[1], claimed[2] = workers // 2, (workers + 1) // 2, 0
     done: set[Task] = set()
     try:
         theirs = [renderers.pool.submit(_claim_all, k, job, lanes) for k in range(1, workers + 1)]
@@ -246,6 +260,8 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
             for task, result in _claim(job, lanes, claimed, (0,)):
                 done.add(task)
                 yield task, result
+        if watch is not None:
+            _watch(theirs, claimed, watch)
         for future in theirs:
             for task, result in future.result():
                 done.add(task)
@@ -263,6 +279,16 @@ def _shared(job: Job, tasks: list[Task], renderers: Renderers) -> Iterator[tuple
         with claimed.get_lock():
             claimed[0], claimed[1] = len(lanes[0]), len(lanes[1])
         raise
+
+
+def _watch(
+    theirs: list[Future[list[tuple[Task, bytes]]]], claimed: SynchronizedArray[int], watch: Watch
+) -> None:
+    """Show the letters done, from the shared count of letter files, until every worker
+    is done: a worker hands its files back only when it has none left."""
+    while not all(future.done() for future in theirs):
+        wait(theirs, timeout=0.2)
+        watch[0](claimed[2] // len(LETTER_FORMATS))
 
 
 def _claim(
@@ -287,7 +313,16 @@ def _claim(
                     break
         if task is None:
             return
-        yield task, job.render(task)
+        yield task, _counted(job, task, claimed)
+
+
+def _counted(job: Job, task: Task, claimed: SynchronizedArray[int]) -> bytes:
+    """`task` rendered, and counted among the letter files done when it is one."""
+    result = job.render(task)
+    if task[0] == "letter":
+        with claimed.get_lock():
+            claimed[2] += 1
+    return result
 
 
 def _ready(task: Task) -> bool:
@@ -388,5 +423,5 @@ def _claim_all(k: int, job: Job, lanes: Lanes) -> list[tuple[Task, bytes]]:
     assert _CLAIMED is not None, "a rendering worker was started without its counters"
     lane, index = k % 2, (k - 1) // 2
     mine = lanes[lane]
-    done = [(mine[index], job.render(mine[index]))] if index < len(mine) else []
+    done = [(mine[index], _counted(job, mine[index], _CLAIMED))] if index < len(mine) else []
     return done + list(_claim(job, lanes, _CLAIMED, (lane,)))

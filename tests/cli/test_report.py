@@ -197,7 +197,7 @@ def test_progress_names_each_step_on_a_terminal_and_changes_no_file(
     assert code == 0, drawn
     for step in ("Evaluating", "Testing the ranking's robustness", "Rendering the report"):
         assert step in drawn
-    assert "Rendering letters 3/6" in drawn
+    assert "Rendering letters 6/6" in drawn  # counted as the workers render them
     result = runner.invoke(cli, ["report", str(reference), "--out", str(unwatched)])
     assert result.exit_code == 0
     assert "Rendering" not in result.output

@@ -131,7 +131,7 @@ def _claims(loaded: set[str], docx_left: int, monkeypatch) -> list[str]:
     monkeypatch.setattr(workers, "_LOADED", loaded)
     pdf = [("letter", "A", "pdf")]
     docx = [("letter", f"B{n}", "docx") for n in range(docx_left)]
-    claimed = multiprocessing.Array("i", [0, 0])
+    claimed = multiprocessing.Array("i", [0, 0, 0])
     return [t[2] for t, _ in workers._claim(_Named(), (pdf, docx), claimed, always=(0,))]
 
 
@@ -232,3 +232,18 @@ def test_ctrl_c_is_left_to_this_process():
         handler = renderers.pool.submit(signal.getsignal, signal.SIGINT).result()
     assert handler == signal.SIG_IGN
     assert signal.getsignal(signal.SIGINT) != signal.SIG_IGN  # this process keeps its own
+
+
+def test_letters_are_counted_as_the_workers_render_them(reference_ev, reference_narrative):
+    """A worker hands its files back when it has none left; the progress line counts
+    letters from the shared count meanwhile, never backwards, ending at every letter."""
+    told: list[tuple[int, int, str]] = []
+    job = _job(reference_ev, reference_narrative)
+    tasks = build._tasks(list(letter_slugs(reference_ev)))
+    with workers.start_renderers(2) as renderers:
+        workers.render_all(job, tasks, renderers, lambda d, t, s: told.append((d, t, s)))
+    counts = [done for done, total, step in told if step == "Rendering letters"]
+    assert counts == sorted(counts)
+    assert len(set(counts)) == len(counts)
+    assert counts[-1] == 6
+    assert {total for _, total, _ in told} == {6}
