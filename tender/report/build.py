@@ -111,12 +111,15 @@ def report_files(
     confidential: Document,
     narrative: Narrative,
     open_items: tuple[str, ...] = (),
+    renderers: Renderers | None = None,
 ) -> ReportFiles:
     """The award report and its confidential appendix as PDF, DOCX and HTML, each marked
     DRAFT on every page while `open_items` names a step still open, and a warning for
     each narrative section the report shows as a placeholder."""
     job = _report_job(doc, confidential, open_items)
-    return ReportFiles(_files(folder, render_all(job, _tasks())), _placeholders(job.doc, narrative))
+    return ReportFiles(
+        _files(folder, render_all(job, _tasks(), renderers)), _placeholders(job.doc, narrative)
+    )
 
 
 def _report_job(doc: Document, confidential: Document, open_items: tuple[str, ...]) -> Job:

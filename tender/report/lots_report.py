@@ -49,6 +49,7 @@ from .document import Block, Bullets, Document, Metadata, Paragraph, Section, Ta
 from .narrative import Narrative
 from .prices import appendix_title as price_appendix_title
 from .prices import price_appendix
+from .workers import Renderers
 
 RULE_WORDS = {
     "best_total": "the lots are awarded so as to give the highest sum of the winning bids' "
@@ -478,13 +479,15 @@ def render_lots_report(
     *,
     open_items: Sequence[str] = (),
     robustness: Sequence[Robustness | None] = (),
+    renderers: Renderers | None = None,
 ) -> ReportFiles:
     """The lots' award report and its confidential appendix (PDF, DOCX, HTML), in memory,
-    and a warning for each narrative section the report shows as a placeholder.
+    and a warning for each narrative section the report shows as a placeholder, rendered
+    with `renderers` when the command started them (`workers.start_renderers`).
 
     While any lot's evaluation says a step is open (`open_items`, each naming its lot), both
     are marked DRAFT on every page with the items on the first.
     """
     doc = lots_report_content(lots, narrative, robustness)
     confidential = lots_confidential_content(lots)
-    return report_files(folder, doc, confidential, narrative, tuple(open_items))
+    return report_files(folder, doc, confidential, narrative, tuple(open_items), renderers)

@@ -80,7 +80,9 @@ def report(
     tell(progress, "Evaluating")
     tender = definition if isinstance(definition, Tender) else load_tender(definition)
     if tender.lots:
-        return report_lots(tender, out, letters=letters, draft=draft, progress=progress)
+        return report_lots(
+            tender, out, letters=letters, draft=draft, progress=progress, renderers=renderers
+        )
     run = evaluate_file(tender)
     run = replace(run, evaluation=_with_narrative(run.evaluation))  # one evaluation throughout
     ev = run.evaluation
@@ -127,6 +129,7 @@ def report_lots(
     letters: bool = True,
     draft: bool = False,
     progress: Progress | None = None,
+    renderers: Renderers | None = None,
 ) -> LotsReported:
     """`report` for a definition with lots: one report for every lot, and the allocation.
 
@@ -157,7 +160,7 @@ def report_lots(
     open_items = [f"lot {lot_id}: {item}" for lot_id, item in still_open]
     tell(progress, "Rendering the report")
     rendered = render_lots_report(
-        lots, narrative, folder, open_items=open_items, robustness=robustness
+        lots, narrative, folder, open_items=open_items, robustness=robustness, renderers=renderers
     )
     warnings = [*lots_run.warnings, *rendered.warnings]
     files = dict(rendered.files)
