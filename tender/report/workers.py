@@ -76,28 +76,24 @@ class Job:
 
 def _rendered(doc: Document, form: Format, confidential: bool = False) -> bytes:
     """`doc` in `form`, each renderer imported on its first use."""
-    if form == "html":
-        from .html import render_html
-
-        _LOADED.add(form)
-        return render_html(doc, confidential=confidential)
-    return _renderer(form)(doc)
+    return _renderer(form)(doc, confidential)
 
 
-def _renderer(form: Format) -> Callable[[Document], bytes]:
-    """The renderer of `form`, imported now if not yet (and marked as loaded here)."""
+def _renderer(form: Format) -> Callable[[Document, bool], bytes]:
+    """The renderer of `form` (given whether the document is the confidential appendix,
+    which only the HTML marks), imported now if not yet, and marked as loaded here."""
     _LOADED.add(form)
     if form == "pdf":
         from .pdf import render_pdf
 
-        return render_pdf
+        return lambda doc, confidential: render_pdf(doc)
     if form == "docx":
         from .docx import render_docx
 
-        return render_docx
+        return lambda doc, confidential: render_docx(doc)
     from .html import render_html
 
-    return render_html
+    return lambda doc, confidential: render_html(doc, confidential=confidential)
 
 
 class Renderers:
@@ -158,7 +154,8 @@ def start_renderers(workers: int | None = None) -> Renderers:
     """Workers for a run's rendering (by default one per core), started now and loading
     the renderers while the caller goes on."""
     if workers is None:
-        workers = _cores() if _cores() > 1 else 0  # one core: this process, alone, is quickest
+        cores = _cores()
+        workers = cores if cores > 1 else 0  # one core: this process, alone, is quickest
     return Renderers(workers)
 
 
